@@ -1,0 +1,243 @@
+//! `ketasim` command-line interface. Educational model, not dosing advice.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use ketasim::{export, metrics, models, presets, simulate, Error, Scenario};
+use std::io::{Read, Write};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "ketasim",
+    version,
+    about = "Ketamine PK/PD simulator (educational model, not dosing advice)"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    /// One row per output time.
+    Csv,
+    /// The full result (series, metrics, warnings).
+    Json,
+    /// A short human-readable summary of the metrics.
+    Summary,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Simulate a scenario (JSON file, or `-` for standard input).
+    Simulate {
+        /// Scenario file, or `-` for stdin. Omit when using --preset.
+        scenario: Option<String>,
+        /// Use a built-in preset instead of a file (see `ketasim presets`).
+        #[arg(long, conflicts_with = "scenario")]
+        preset: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Csv)]
+        format: Format,
+        /// Write to this file instead of standard output.
+        #[arg(long, short)]
+        output: Option<String>,
+    },
+    /// List the models with their sources, provenance and derived parameters.
+    Models {
+        /// Body weight for the derived values, kg.
+        #[arg(long, default_value_t = 70.0)]
+        weight_kg: f64,
+        /// Print the full model descriptions as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the built-in teaching scenarios as JSON (all, or one by id), ready to edit.
+    Presets {
+        /// Preset id; prints only its scenario.
+        id: Option<String>,
+    },
+    /// Context-sensitive half-time (plasma) per model over infusion durations.
+    Csht {
+        /// Model id (default: all models).
+        #[arg(long)]
+        model: Option<String>,
+        /// Body weight, kg.
+        #[arg(long, default_value_t = 70.0)]
+        weight_kg: f64,
+        /// Infusion durations, min.
+        #[arg(long, value_delimiter = ',', default_values_t = [10.0, 20.0, 40.0, 60.0, 120.0, 240.0, 480.0])]
+        durations_min: Vec<f64>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn io_err(e: std::io::Error) -> Error {
+    Error::invalid("io", e.to_string())
+}
+
+fn json<T: serde::Serialize>(v: &T) -> Result<String, Error> {
+    serde_json::to_string_pretty(v).map_err(|e| Error::Numerical(e.to_string()))
+}
+
+fn run(cli: Cli) -> Result<(), Error> {
+    let mut out = String::new();
+    let mut target: Option<String> = None;
+    match cli.command {
+        Command::Simulate {
+            scenario,
+            preset,
+            format,
+            output,
+        } => {
+            let sc = match (scenario, preset) {
+                (_, Some(id)) => presets::get(&id)?.scenario,
+                (Some(path), None) => {
+                    let mut text = String::new();
+                    if path == "-" {
+                        std::io::stdin().read_to_string(&mut text).map_err(io_err)?;
+                    } else {
+                        text = std::fs::read_to_string(&path)
+                            .map_err(|e| Error::invalid("scenario", format!("{path}: {e}")))?;
+                    }
+                    Scenario::from_json(&text)?
+                }
+                (None, None) => {
+                    return Err(Error::invalid(
+                        "scenario",
+                        "give a scenario file, '-' for stdin, or --preset ID",
+                    ))
+                }
+            };
+            let r = simulate(&sc)?;
+            out = match format {
+                Format::Csv => export::to_csv(&r)?,
+                Format::Json => export::to_json(&r)?,
+                Format::Summary => summary(&sc, &r),
+            };
+            target = output;
+        }
+        Command::Models {
+            weight_kg,
+            json: as_json,
+        } => {
+            if as_json {
+                out = json(&models::all())?;
+            } else {
+                out.push_str(&format!(
+                    "{:<12} {:<9} {:>8} {:>9} {:>10}  {:<28} citation\n",
+                    "id", "sampling", "V1 L", "Vss L", "CL L/min", "half-lives min"
+                ));
+                for m in models::all() {
+                    let d = m.derived(weight_kg)?;
+                    let hl: Vec<String> =
+                        d.half_lives_min.iter().map(|h| format!("{h:.3}")).collect();
+                    let labels: std::collections::BTreeSet<&str> =
+                        m.params.iter().map(|p| p.provenance.label()).collect();
+                    out.push_str(&format!(
+                        "{:<12} {:<9} {:>8.2} {:>9.1} {:>10.3}  {:<28} {} [{}]\n",
+                        m.id,
+                        format!("{:?}", m.sampling).to_lowercase(),
+                        d.v1_l,
+                        d.vss_l,
+                        d.cl_l_per_min,
+                        hl.join(", "),
+                        m.citation,
+                        labels.into_iter().collect::<Vec<_>>().join(", ")
+                    ));
+                }
+                out.push_str(&format!(
+                    "\nDerived values at {weight_kg} kg. Educational model, not dosing advice.\n"
+                ));
+            }
+        }
+        Command::Presets { id } => {
+            out = match id {
+                Some(id) => json(&presets::get(&id)?.scenario)?,
+                None => json(&presets::all())?,
+            };
+        }
+        Command::Csht {
+            model,
+            weight_kg,
+            durations_min,
+        } => {
+            let list: Vec<&ketasim::model::ModelSpec> = match model {
+                Some(id) => vec![models::get(&id)?],
+                None => models::all().iter().collect(),
+            };
+            out.push_str("model,infusion_duration_min,csht_min\n");
+            for m in list {
+                for (d, h) in metrics::csht_curve(m, weight_kg, &durations_min)? {
+                    out.push_str(&format!("{},{d},{h:.4}\n", m.id));
+                }
+            }
+        }
+    }
+    match target {
+        Some(path) => std::fs::write(&path, out)
+            .map_err(|e| Error::invalid("output", format!("{path}: {e}")))?,
+        None => {
+            let mut so = std::io::stdout().lock();
+            // a closed pipe (e.g. `| head`) is not an error worth a backtrace
+            let _ = so.write_all(out.as_bytes());
+        }
+    }
+    Ok(())
+}
+
+fn summary(sc: &Scenario, r: &ketasim::SimulationResult) -> String {
+    let mut s = format!(
+        "{} — model {} ({:?}), ke0 {:.4} /min\n",
+        sc.name.as_deref().unwrap_or("scenario"),
+        r.model_id,
+        r.method,
+        r.ke0_per_min
+    );
+    for a in &r.metrics.analytes {
+        s.push_str(&format!(
+            "{:<12} Cmax {:>9.2} ng/mL at {:>7.1} min; Ce,max {:>9.2} ng/mL at {:>7.1} min; \
+             AUC0-t {:>9.2} ng·h/mL\n",
+            a.id,
+            a.cmax_ng_per_ml,
+            a.tmax_min,
+            a.ce_max_ng_per_ml,
+            a.ce_tmax_min,
+            a.auc_0_t_ng_h_per_ml
+        ));
+    }
+    let m = &r.metrics;
+    s.push_str(&format!(
+        "NMDA occupancy (model-derived) max {:.1}% at {:.1} min\n\
+         Effect site in dissociative band (100–250 ng/mL): {:.1} min\n",
+        100.0 * m.occupancy_max,
+        m.occupancy_tmax_min,
+        m.dissociative_band_min
+    ));
+    match m.recovery.after_last_input_min {
+        Some(t) => s.push_str(&format!(
+            "Ce below {} ng/mL {:.1} min after the last input ended (t = {:.1} min)\n",
+            m.recovery.threshold_ng_per_ml,
+            t,
+            m.recovery.last_input_end_min + t
+        )),
+        None => s.push_str(&format!(
+            "Ce still above {} ng/mL at the horizon\n",
+            m.recovery.threshold_ng_per_ml
+        )),
+    }
+    for w in &r.warnings {
+        s.push_str(&format!("warning: {w}\n"));
+    }
+    s.push_str("Educational model, not dosing advice.\n");
+    s
+}

@@ -1,0 +1,121 @@
+//! Regimens → sorted instantaneous inputs and piecewise-constant input rates.
+//!
+//! Every bolus time and every start or end of an input rate becomes an integration boundary:
+//! the solvers never step across one.
+
+use crate::model::LinearSystem;
+use crate::scenario::{DoseKind, Scenario};
+
+/// An instantaneous input.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BolusInput {
+    /// Time, min.
+    pub t_min: f64,
+    /// Receiving state.
+    pub state: usize,
+    /// Amount, mg parent-equivalents.
+    pub amount_mg: f64,
+}
+
+/// A constant input rate over `[t_start_min, t_end_min)`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RateInput {
+    /// Start, min.
+    pub t_start_min: f64,
+    /// End, min.
+    pub t_end_min: f64,
+    /// Receiving state.
+    pub state: usize,
+    /// Rate, mg/min.
+    pub rate_mg_per_min: f64,
+}
+
+/// Everything that enters the system.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct InputPlan {
+    /// Instantaneous inputs, sorted by time.
+    pub boluses: Vec<BolusInput>,
+    /// Rate inputs, sorted by start.
+    pub rates: Vec<RateInput>,
+    /// Administration start times, sorted, min.
+    pub administration_times_min: Vec<f64>,
+    /// When the last input of any kind ends, min (0 with no doses).
+    pub last_input_end_min: f64,
+    /// Amount administered (before bioavailability), mg base.
+    pub administered_mg: f64,
+}
+
+/// Two times closer than this (min) are the same event time.
+pub const TIME_EPS_MIN: f64 = 1e-9;
+
+impl InputPlan {
+    /// Expands a validated scenario's regimen for the compiled system.
+    pub fn from_scenario(scenario: &Scenario, sys: &LinearSystem) -> Self {
+        let w = scenario.patient.weight_kg;
+        let mut plan = InputPlan::default();
+        for item in &scenario.regimen {
+            let Some(targets) = sys.route_inputs(item.route) else {
+                continue; // validate() rejects this; nothing enters
+            };
+            let amount = item.amount_mg(w);
+            for t0 in item.schedule.times_min() {
+                plan.administration_times_min.push(t0);
+                plan.administered_mg += amount;
+                for tg in targets {
+                    let a = amount * tg.fraction;
+                    let duration = match item.kind {
+                        DoseKind::Infusion => item.duration_min,
+                        DoseKind::Bolus => tg.duration_min,
+                    };
+                    match duration {
+                        Some(d) if d > 0.0 => {
+                            plan.rates.push(RateInput {
+                                t_start_min: t0,
+                                t_end_min: t0 + d,
+                                state: tg.state,
+                                rate_mg_per_min: a / d,
+                            });
+                            plan.last_input_end_min = plan.last_input_end_min.max(t0 + d);
+                        }
+                        _ => {
+                            plan.boluses.push(BolusInput {
+                                t_min: t0,
+                                state: tg.state,
+                                amount_mg: a,
+                            });
+                            plan.last_input_end_min = plan.last_input_end_min.max(t0);
+                        }
+                    }
+                }
+            }
+        }
+        plan.boluses.sort_by(|a, b| a.t_min.total_cmp(&b.t_min));
+        plan.rates
+            .sort_by(|a, b| a.t_start_min.total_cmp(&b.t_start_min));
+        plan.administration_times_min.sort_by(f64::total_cmp);
+        plan
+    }
+
+    /// All event times within `[0, horizon]` plus both ends, sorted and merged within
+    /// [`TIME_EPS_MIN`].
+    pub fn boundaries(&self, horizon_min: f64) -> Vec<f64> {
+        let mut b: Vec<f64> = Vec::with_capacity(2 + self.boluses.len() + 2 * self.rates.len());
+        b.push(0.0);
+        b.push(horizon_min);
+        b.extend(self.boluses.iter().map(|x| x.t_min));
+        for r in &self.rates {
+            b.push(r.t_start_min);
+            b.push(r.t_end_min);
+        }
+        b.retain(|&t| (0.0..=horizon_min).contains(&t));
+        b.sort_by(f64::total_cmp);
+        b.dedup_by(|later, earlier| (*later - *earlier).abs() <= TIME_EPS_MIN);
+        if let Some(last) = b.last_mut() {
+            // the merged last boundary is the horizon itself
+            if (*last - horizon_min).abs() <= TIME_EPS_MIN {
+                *last = horizon_min;
+            }
+        }
+        b
+    }
+}

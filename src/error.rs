@@ -1,0 +1,135 @@
+//! The crate's one error type.
+//!
+//! Every variant carries the numbers a user needs to fix the input: the field, the value and
+//! the allowed range. Nothing in the library panics on user input; all of it comes back here.
+
+use thiserror::Error;
+
+/// Everything that can go wrong when building or running a simulation.
+#[derive(Debug, Error, Clone, PartialEq)]
+pub enum Error {
+    /// A numeric field is outside its allowed range (or not finite).
+    #[error("{field} = {value} is out of range: allowed {min} to {max} {unit}")]
+    OutOfRange {
+        /// Dotted path of the field, e.g. `patient.weight_kg`.
+        field: String,
+        /// The value that was given.
+        value: f64,
+        /// Smallest allowed value.
+        min: f64,
+        /// Largest allowed value.
+        max: f64,
+        /// Unit of the field (may be empty).
+        unit: &'static str,
+    },
+    /// A field is missing, contradictory or not one of the allowed choices.
+    #[error("{field}: {message}")]
+    Invalid {
+        /// Dotted path of the field.
+        field: String,
+        /// What is wrong and what is allowed.
+        message: String,
+    },
+    /// A size the user controls would exceed its limit (memory guard).
+    #[error("{what} = {value} exceeds the limit of {limit}")]
+    TooLarge {
+        /// What was counted, e.g. `output points (horizon_min / output_step_min + 1)`.
+        what: String,
+        /// The requested size.
+        value: u64,
+        /// The allowed maximum.
+        limit: u64,
+    },
+    /// The model id is not one of the shipped models.
+    #[error("model: unknown model id '{id}'; available: {available}")]
+    UnknownModel {
+        /// The id given.
+        id: String,
+        /// Comma-separated list of valid ids.
+        available: String,
+    },
+    /// The chosen route is not available in the chosen model.
+    #[error("regimen[{index}].route: route '{route}' is not available in model '{model}'; available: {available}")]
+    RouteNotInModel {
+        /// Index of the dose item.
+        index: usize,
+        /// The route given.
+        route: String,
+        /// The model id.
+        model: String,
+        /// Routes the model supports.
+        available: String,
+    },
+    /// The ODE solver failed (step size underflow, too many steps, stiffness).
+    #[error("ODE solver failed between t = {t_start_min} min and t = {t_end_min} min: {message}")]
+    Solver {
+        /// Start of the failing segment, min.
+        t_start_min: f64,
+        /// End of the failing segment, min.
+        t_end_min: f64,
+        /// The solver's own message.
+        message: String,
+    },
+    /// A scenario could not be parsed (JSON syntax or type error).
+    #[error("scenario JSON: {0}")]
+    Parse(String),
+    /// A numerical step failed (singular matrix, non-finite result).
+    #[error("numerical failure: {0}")]
+    Numerical(String),
+}
+
+impl Error {
+    /// Shorthand for [`Error::OutOfRange`].
+    pub fn out_of_range(
+        field: impl Into<String>,
+        value: f64,
+        min: f64,
+        max: f64,
+        unit: &'static str,
+    ) -> Self {
+        Error::OutOfRange {
+            field: field.into(),
+            value,
+            min,
+            max,
+            unit,
+        }
+    }
+
+    /// Shorthand for [`Error::Invalid`].
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::Invalid {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    /// The dotted field path this error refers to, if any (used by the UI to place the message
+    /// next to the right control).
+    pub fn field(&self) -> Option<String> {
+        match self {
+            Error::OutOfRange { field, .. } | Error::Invalid { field, .. } => Some(field.clone()),
+            Error::UnknownModel { .. } => Some("model".into()),
+            Error::RouteNotInModel { index, .. } => Some(format!("regimen[{index}].route")),
+            _ => None,
+        }
+    }
+}
+
+/// Crate-wide result type.
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Checks that `value` is finite and within `[min, max]`.
+pub(crate) fn check_range(
+    field: impl FnOnce() -> String,
+    value: f64,
+    min: f64,
+    max: f64,
+    unit: &'static str,
+) -> Result<()> {
+    if value.is_finite() && value >= min && value <= max {
+        Ok(())
+    } else {
+        Err(Error::out_of_range(field(), value, min, max, unit))
+    }
+}

@@ -1,0 +1,187 @@
+//! Summary metrics of a concentration–time course, and the context-sensitive half-time.
+
+use crate::error::{Error, Result};
+use crate::model::{LinearSystem, ModelSpec};
+use crate::solver::exact::propagator;
+use nalgebra::{DMatrix, DVector};
+use serde::Serialize;
+
+/// Maximum of `c` on the grid and its time: `(cmax, tmax)`. `(0, 0)` for empty input.
+///
+/// ```
+/// let (c, t) = ketasim::metrics::cmax_tmax(&[0.0, 1.0, 2.0], &[1.0, 3.0, 2.0]);
+/// assert_eq!((c, t), (3.0, 1.0));
+/// ```
+pub fn cmax_tmax(t: &[f64], c: &[f64]) -> (f64, f64) {
+    let mut best = (0.0, t.first().copied().unwrap_or(0.0));
+    for (&ti, &ci) in t.iter().zip(c) {
+        if ci > best.0 {
+            best = (ci, ti);
+        }
+    }
+    best
+}
+
+/// Time (same unit as `t`) during which `c ≥ threshold`, with linear interpolation of the
+/// crossings between grid points.
+///
+/// ```
+/// // a ramp from 0 to 10 over 10 min is at or above 5 for 5 min
+/// let t = [0.0, 10.0];
+/// let c = [0.0, 10.0];
+/// assert!((ketasim::metrics::time_above(&t, &c, 5.0) - 5.0).abs() < 1e-12);
+/// ```
+pub fn time_above(t: &[f64], c: &[f64], threshold: f64) -> f64 {
+    let mut total = 0.0;
+    for k in 1..t.len().min(c.len()) {
+        let (t0, t1, c0, c1) = (t[k - 1], t[k], c[k - 1], c[k]);
+        let a0 = c0 >= threshold;
+        let a1 = c1 >= threshold;
+        total += match (a0, a1) {
+            (true, true) => t1 - t0,
+            (false, false) => 0.0,
+            _ => {
+                let tc = t0 + (threshold - c0) / (c1 - c0) * (t1 - t0);
+                if a0 {
+                    tc - t0
+                } else {
+                    t1 - tc
+                }
+            }
+        };
+    }
+    total
+}
+
+/// Time with `low ≤ c < high`.
+pub fn time_in_band(t: &[f64], c: &[f64], low: f64, high: f64) -> f64 {
+    time_above(t, c, low) - time_above(t, c, high)
+}
+
+/// The earliest time `≥ from` after which `c` stays below `threshold` until the end of the
+/// grid (crossing interpolated linearly). `None` if `c` is still at or above the threshold at
+/// the last point.
+pub fn recovery_time(t: &[f64], c: &[f64], threshold: f64, from: f64) -> Option<f64> {
+    let n = t.len().min(c.len());
+    if n == 0 {
+        return None;
+    }
+    match (0..n).rev().find(|&k| c[k] >= threshold) {
+        None => Some(from),
+        Some(k) if k + 1 == n => None,
+        Some(k) => {
+            let (t0, t1, c0, c1) = (t[k], t[k + 1], c[k], c[k + 1]);
+            let tc = t0 + (threshold - c0) / (c1 - c0) * (t1 - t0);
+            Some(tc.max(from))
+        }
+    }
+}
+
+/// Terminal rate constant (1/min) of the analyte whose central amount is `central`: the
+/// smallest |eigenvalue| of the compartments that feed it (its own disposition and everything
+/// upstream, such as a parent drug or an absorption depot).
+pub fn terminal_rate(sys: &LinearSystem, central: usize) -> Option<f64> {
+    let nc = sys.n_compartments;
+    let mut upstream = vec![false; nc];
+    upstream[central] = true;
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for &(i, j, v) in &sys.entries {
+            // flow j → i
+            if i < nc && j < nc && i != j && v != 0.0 && upstream[i] && !upstream[j] {
+                upstream[j] = true;
+                changed = true;
+            }
+        }
+    }
+    let idx: Vec<usize> = (0..nc).filter(|&i| upstream[i]).collect();
+    let m = DMatrix::from_fn(idx.len(), idx.len(), |r, c| sys.a[(idx[r], idx[c])]);
+    m.complex_eigenvalues()
+        .iter()
+        .map(|l| l.re.abs())
+        .filter(|&r| r > 1e-14)
+        .min_by(f64::total_cmp)
+}
+
+/// Time-above figures for one threshold.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ThresholdTimes {
+    /// Threshold, ng/mL.
+    pub threshold_ng_per_ml: f64,
+    /// Time with plasma concentration at or above, min.
+    pub cp_above_min: f64,
+    /// Time with effect-site concentration at or above, min.
+    pub ce_above_min: f64,
+    /// Time with effect-site concentration below, min.
+    pub ce_below_min: f64,
+}
+
+/// Context-sensitive half-time (min): after a constant-rate infusion of `duration_min`, the
+/// time for the **plasma** concentration to fall by half. Computed with the exact propagator
+/// and bisection to 1e-9 relative.
+///
+/// ```
+/// let m = ketasim::models::get("kamp2020")?;
+/// let short = ketasim::metrics::context_sensitive_half_time(m, 70.0, 10.0)?;
+/// let long = ketasim::metrics::context_sensitive_half_time(m, 70.0, 240.0)?;
+/// assert!(long > short);
+/// # Ok::<(), ketasim::Error>(())
+/// ```
+pub fn context_sensitive_half_time(
+    model: &ModelSpec,
+    weight_kg: f64,
+    duration_min: f64,
+) -> Result<f64> {
+    crate::error::check_range(
+        || "duration_min".into(),
+        duration_min,
+        0.01,
+        crate::scenario::limits::DURATION_MIN.1,
+        "min",
+    )?;
+    let sys = model.compile(weight_kg, 0.0, &[])?;
+    let c = sys.analytes[0].central;
+    let mut u = DVector::zeros(sys.n);
+    u[c] = 1.0;
+    let (_, gamma) = propagator(&sys.a, duration_min)?;
+    let x0 = &gamma * &u;
+    let c0 = x0[c];
+    let conc_at = |t: f64| -> Result<f64> {
+        let (phi, _) = propagator(&sys.a, t)?;
+        Ok((phi.row(c) * &x0)[0])
+    };
+    let mut lo = 0.0;
+    let mut hi = 1.0;
+    while conc_at(hi)? > 0.5 * c0 {
+        lo = hi;
+        hi *= 2.0;
+        if hi > 1e7 {
+            return Err(Error::Numerical(
+                "context-sensitive half-time beyond 1e7 min".into(),
+            ));
+        }
+    }
+    while hi - lo > 1e-9 * hi {
+        let mid = 0.5 * (lo + hi);
+        if conc_at(mid)? > 0.5 * c0 {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    Ok(0.5 * (lo + hi))
+}
+
+/// Context-sensitive half-times over a list of infusion durations: `(duration, csht)` in min.
+pub fn csht_curve(
+    model: &ModelSpec,
+    weight_kg: f64,
+    durations_min: &[f64],
+) -> Result<Vec<(f64, f64)>> {
+    durations_min
+        .iter()
+        .map(|&d| Ok((d, context_sensitive_half_time(model, weight_kg, d)?)))
+        .collect()
+}

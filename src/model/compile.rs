@@ -1,0 +1,274 @@
+//! From a [`ModelSpec`] and a patient to the numbers: the linear system `dx/dt = A·x + u`.
+
+use super::{Flow, ModelSpec, Rate, Route};
+use crate::error::{Error, Result};
+use nalgebra::DMatrix;
+use serde::Serialize;
+
+/// What a state variable holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "index", rename_all = "snake_case")]
+pub enum StateKind {
+    /// Amount in compartment `index` of the model, mg parent-equivalents.
+    Amount(usize),
+    /// Cumulative amount eliminated (all analytes, all routes), mg parent-equivalents.
+    Eliminated,
+    /// Effect-site concentration of analyte `index`, mg parent-equivalents per L.
+    EffectSite(usize),
+    /// Running integral of the central concentration of analyte `index`,
+    /// mg parent-equivalents · min / L.
+    Auc(usize),
+}
+
+/// Numbers for one analyte of a compiled system.
+#[derive(Debug, Clone, Serialize)]
+pub struct CompiledAnalyte {
+    /// State index of the central amount.
+    pub central: usize,
+    /// Central volume, L.
+    pub volume_l: f64,
+    /// Molecular weight, g/mol.
+    pub mw_g_per_mol: f64,
+    /// State index of the effect-site concentration.
+    pub effect: usize,
+    /// State index of the AUC integral.
+    pub auc: usize,
+    /// Ligand id for occupancy.
+    pub ligand: &'static str,
+}
+
+/// One input of a route: where a dose goes, how much of it, and how fast.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct InputTarget {
+    /// State index that receives the input.
+    pub state: usize,
+    /// Fraction of the dose (bioavailability of this part).
+    pub fraction: f64,
+    /// Zero-order input duration, min; `None` for instantaneous.
+    pub duration_min: Option<f64>,
+}
+
+/// A model evaluated for one patient: `dx/dt = A·x + u(t)` with piecewise-constant `u`.
+///
+/// State layout: the model's compartments in order, then the eliminated-amount sink, then one
+/// effect-site state and one AUC state per analyte.
+#[derive(Debug, Clone)]
+pub struct LinearSystem {
+    /// Number of states.
+    pub n: usize,
+    /// Number of amount states (compartments); they come first.
+    pub n_compartments: usize,
+    /// Index of the eliminated-amount sink.
+    pub sink: usize,
+    /// Dense system matrix, 1/min.
+    pub a: DMatrix<f64>,
+    /// Non-zero entries of `a` as `(row, column, value)`, for a fast right-hand side.
+    pub entries: Vec<(usize, usize, f64)>,
+    /// Per-analyte indices and constants.
+    pub analytes: Vec<CompiledAnalyte>,
+    /// Inputs per supported route.
+    pub routes: Vec<(Route, Vec<InputTarget>)>,
+    /// Molecular weight of the administered drug, g/mol (amounts are in its equivalents).
+    pub parent_mw_g_per_mol: f64,
+    /// Effect-site equilibration rate constant used, 1/min.
+    pub ke0_per_min: f64,
+    /// What each state holds.
+    pub kinds: Vec<StateKind>,
+    /// Display names of the states.
+    pub names: Vec<String>,
+}
+
+impl LinearSystem {
+    /// Converts an amount concentration (mg parent-equivalents/L) of analyte `i` to µM.
+    pub fn mg_eq_per_l_to_um(&self) -> f64 {
+        1000.0 / self.parent_mw_g_per_mol
+    }
+
+    /// Inputs of a route, if the model has it.
+    pub fn route_inputs(&self, route: Route) -> Option<&[InputTarget]> {
+        self.routes
+            .iter()
+            .find(|(r, _)| *r == route)
+            .map(|(_, v)| v.as_slice())
+    }
+
+    /// `true` for states that hold drug amounts (compartments and the sink): these add up to
+    /// the dose given (mass balance).
+    pub fn is_amount(&self, state: usize) -> bool {
+        state < self.n_compartments || state == self.sink
+    }
+}
+
+impl ModelSpec {
+    /// Evaluates the model for a patient of `weight_kg` with effect-site rate `ke0_per_min`.
+    ///
+    /// `factors`, if not empty, multiplies each parameter (same order as [`ModelSpec::params`]):
+    /// this is how individual parameters of a virtual population enter.
+    pub fn compile(
+        &self,
+        weight_kg: f64,
+        ke0_per_min: f64,
+        factors: &[f64],
+    ) -> Result<LinearSystem> {
+        if !factors.is_empty() && factors.len() != self.params.len() {
+            return Err(Error::Numerical(format!(
+                "model {}: {} parameter factors given for {} parameters",
+                self.id,
+                factors.len(),
+                self.params.len()
+            )));
+        }
+        let value = |symbol: &str| -> Result<f64> {
+            let idx = self
+                .params
+                .iter()
+                .position(|p| p.symbol == symbol)
+                .ok_or_else(|| {
+                    Error::Numerical(format!("model {}: no parameter '{symbol}'", self.id))
+                })?;
+            let f = factors.get(idx).copied().unwrap_or(1.0);
+            Ok(self.params[idx].canonical(weight_kg) * f)
+        };
+        let nc = self.compartments.len();
+        let na = self.analytes.len();
+        let sink = nc;
+        let n = nc + 1 + 2 * na;
+        let volumes: Vec<Option<f64>> = self
+            .compartments
+            .iter()
+            .map(|c| c.volume.map(&value).transpose())
+            .collect::<Result<_>>()?;
+        let volume_of = |i: usize| -> Result<f64> {
+            volumes[i].ok_or_else(|| {
+                Error::Numerical(format!(
+                    "model {}: compartment '{}' needs a volume",
+                    self.id, self.compartments[i].name
+                ))
+            })
+        };
+
+        let mut a = DMatrix::<f64>::zeros(n, n);
+        for flow in &self.flows {
+            match *flow {
+                Flow::Transfer {
+                    from,
+                    to,
+                    rate,
+                    fraction,
+                } => {
+                    let i = self.compartment_index(from)?;
+                    let k = match rate {
+                        Rate::Clearance(p) => value(p)? / volume_of(i)?,
+                        Rate::Constant(p) => value(p)?,
+                    };
+                    let f = match fraction {
+                        Some(p) => value(p)?,
+                        None => 1.0,
+                    };
+                    a[(i, i)] -= k;
+                    match to {
+                        Some(dest) => {
+                            let j = self.compartment_index(dest)?;
+                            a[(j, i)] += f * k;
+                            a[(sink, i)] += (1.0 - f) * k;
+                        }
+                        None => a[(sink, i)] += k,
+                    }
+                }
+                Flow::Exchange { a: ca, b: cb, q } => {
+                    let i = self.compartment_index(ca)?;
+                    let j = self.compartment_index(cb)?;
+                    let q = value(q)?;
+                    let kij = q / volume_of(i)?;
+                    let kji = q / volume_of(j)?;
+                    a[(i, i)] -= kij;
+                    a[(j, i)] += kij;
+                    a[(j, j)] -= kji;
+                    a[(i, j)] += kji;
+                }
+            }
+        }
+
+        let mut analytes = Vec::with_capacity(na);
+        let mut kinds: Vec<StateKind> = (0..nc).map(StateKind::Amount).collect();
+        kinds.push(StateKind::Eliminated);
+        let mut names: Vec<String> = self
+            .compartments
+            .iter()
+            .map(|c| c.name.to_string())
+            .collect();
+        names.push("eliminated".into());
+        for (ai, an) in self.analytes.iter().enumerate() {
+            let c = self.compartment_index(an.central)?;
+            let v = volume_of(c)?;
+            let effect = nc + 1 + ai;
+            let auc = nc + 1 + na + ai;
+            // dCe/dt = ke0·(x_c/V − Ce)
+            a[(effect, c)] += ke0_per_min / v;
+            a[(effect, effect)] -= ke0_per_min;
+            // dAUC/dt = x_c/V
+            a[(auc, c)] += 1.0 / v;
+            analytes.push(CompiledAnalyte {
+                central: c,
+                volume_l: v,
+                mw_g_per_mol: an.mw_g_per_mol,
+                effect,
+                auc,
+                ligand: an.ligand,
+            });
+        }
+        for an in self.analytes.iter() {
+            kinds.push(StateKind::EffectSite(kinds.len() - nc - 1));
+            names.push(format!("{} effect site", an.id));
+        }
+        for (ai, an) in self.analytes.iter().enumerate() {
+            kinds.push(StateKind::Auc(ai));
+            names.push(format!("{} AUC", an.id));
+        }
+
+        let mut routes = Vec::with_capacity(self.routes.len());
+        for r in &self.routes {
+            let mut targets = Vec::with_capacity(r.inputs.len());
+            for inp in &r.inputs {
+                targets.push(InputTarget {
+                    state: self.compartment_index(inp.compartment)?,
+                    fraction: match inp.fraction {
+                        Some(p) => value(p)?,
+                        None => 1.0,
+                    },
+                    duration_min: inp.duration.map(&value).transpose()?,
+                });
+            }
+            routes.push((r.route, targets));
+        }
+
+        if a.iter().any(|x| !x.is_finite()) {
+            return Err(Error::Numerical(format!(
+                "model {}: non-finite rate at weight {weight_kg} kg",
+                self.id
+            )));
+        }
+        let mut entries = Vec::new();
+        for j in 0..n {
+            for i in 0..n {
+                let v = a[(i, j)];
+                if v != 0.0 {
+                    entries.push((i, j, v));
+                }
+            }
+        }
+        Ok(LinearSystem {
+            n,
+            n_compartments: nc,
+            sink,
+            a,
+            entries,
+            analytes,
+            routes,
+            parent_mw_g_per_mol: self.analytes[0].mw_g_per_mol,
+            ke0_per_min,
+            kinds,
+            names,
+        })
+    }
+}

@@ -1,0 +1,417 @@
+//! Compartment models described as data.
+//!
+//! A [`ModelSpec`] lists parameters (as published, with units, weight scaling and a provenance
+//! label), compartments, first-order flows between them, analytes and dosing routes. Nothing in
+//! here is specific to one model: [`ModelSpec::compile`] turns any description into a
+//! [`LinearSystem`] — the matrix `A` of `dx/dt = A·x + u(t)` — from which both the ODE
+//! right-hand side and the exact matrix-exponential propagator are derived.
+//!
+//! Amounts are in **mg of parent-drug equivalents** in every compartment (metabolite amounts
+//! included), so formation conserves moles; concentrations are converted with each analyte's
+//! molecular weight only at output.
+
+mod compile;
+mod derived;
+
+pub use compile::{CompiledAnalyte, InputTarget, LinearSystem, StateKind};
+pub use derived::Derived;
+
+use crate::error::{Error, Result};
+use serde::Serialize;
+
+/// Reference body weight for allometric scaling, kg.
+pub const REFERENCE_WEIGHT_KG: f64 = 70.0;
+
+/// How solid a number is (see the reference data file).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Provenance {
+    /// Read in the primary source (abstract, paper or label).
+    #[serde(rename = "READ")]
+    Read,
+    /// Read in a secondary source that transcribes the paper.
+    #[serde(rename = "READ-2")]
+    Read2,
+    /// Encoded in public TCI software that cites the paper.
+    #[serde(rename = "CODE")]
+    Code,
+    /// Not confirmed in any retrieved text: an explicit, labelled assumption.
+    #[serde(rename = "UNVERIFIED")]
+    Unverified,
+    /// Computed from other labelled values (the formula is given in the note).
+    #[serde(rename = "DERIVED")]
+    Derived,
+    /// A modelling assumption made by this tool, stated in the note.
+    #[serde(rename = "ASSUMPTION")]
+    Assumption,
+}
+
+impl Provenance {
+    /// The label as printed in the reference file and the UI.
+    pub fn label(self) -> &'static str {
+        match self {
+            Provenance::Read => "READ",
+            Provenance::Read2 => "READ-2",
+            Provenance::Code => "CODE",
+            Provenance::Unverified => "UNVERIFIED",
+            Provenance::Derived => "DERIVED",
+            Provenance::Assumption => "ASSUMPTION",
+        }
+    }
+}
+
+/// Unit of a parameter as published.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Unit {
+    /// Litres.
+    #[serde(rename = "L")]
+    L,
+    /// Litres per kg body weight.
+    #[serde(rename = "L/kg")]
+    LPerKg,
+    /// Litres per hour.
+    #[serde(rename = "L/h")]
+    LPerH,
+    /// Litres per minute.
+    #[serde(rename = "L/min")]
+    LPerMin,
+    /// Per minute (first-order rate constant).
+    #[serde(rename = "1/min")]
+    PerMin,
+    /// Per hour (first-order rate constant).
+    #[serde(rename = "1/h")]
+    PerH,
+    /// Minutes.
+    #[serde(rename = "min")]
+    Min,
+    /// Hours.
+    #[serde(rename = "h")]
+    H,
+    /// Dimensionless fraction (0–1).
+    #[serde(rename = "fraction")]
+    Fraction,
+}
+
+impl Unit {
+    /// Short text for tables.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Unit::L => "L",
+            Unit::LPerKg => "L/kg",
+            Unit::LPerH => "L/h",
+            Unit::LPerMin => "L/min",
+            Unit::PerMin => "1/min",
+            Unit::PerH => "1/h",
+            Unit::Min => "min",
+            Unit::H => "h",
+            Unit::Fraction => "",
+        }
+    }
+
+    /// Factor to the engine's canonical unit (L, L/min, 1/min, min, fraction).
+    fn to_canonical(self) -> f64 {
+        match self {
+            Unit::LPerH | Unit::PerH => 1.0 / 60.0,
+            Unit::H => 60.0,
+            _ => 1.0,
+        }
+    }
+}
+
+/// How a parameter scales with body weight.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Scaling {
+    /// Not scaled.
+    None,
+    /// Multiplied by body weight in kg (the unit is per kg).
+    PerKg,
+    /// Multiplied by `(WT / 70 kg)^exponent`.
+    Allometric {
+        /// The allometric exponent (1 for volumes, 0.75 for clearances by convention).
+        exponent: f64,
+    },
+}
+
+/// One published model parameter, as printed in its source.
+#[derive(Debug, Clone, Serialize)]
+pub struct Param {
+    /// Symbol used in the source and referenced by the structure (e.g. `CL`, `k12`).
+    pub symbol: &'static str,
+    /// What it is, in words.
+    pub description: &'static str,
+    /// Value as published (typical individual, reference weight).
+    pub value: f64,
+    /// Unit as published.
+    pub unit: Unit,
+    /// Weight scaling.
+    pub scaling: Scaling,
+    /// Provenance label.
+    pub provenance: Provenance,
+    /// Inter-individual variance on the log scale (ω²), where the source gives one.
+    pub omega2: Option<f64>,
+}
+
+impl Param {
+    /// A parameter without inter-individual variability.
+    pub const fn new(
+        symbol: &'static str,
+        description: &'static str,
+        value: f64,
+        unit: Unit,
+        scaling: Scaling,
+        provenance: Provenance,
+    ) -> Self {
+        Param {
+            symbol,
+            description,
+            value,
+            unit,
+            scaling,
+            provenance,
+            omega2: None,
+        }
+    }
+
+    /// Adds a log-scale variance ω².
+    pub const fn with_omega2(mut self, omega2: f64) -> Self {
+        self.omega2 = Some(omega2);
+        self
+    }
+
+    /// Adds inter-individual variability given as a coefficient of variation in percent
+    /// (converted to ω² = ln(1 + CV²)).
+    pub fn with_cv_percent(self, cv: f64) -> Self {
+        let c = cv / 100.0;
+        self.with_omega2((1.0 + c * c).ln())
+    }
+
+    /// Value in canonical units (L, L/min, 1/min, min) for a patient of `weight_kg`.
+    pub fn canonical(&self, weight_kg: f64) -> f64 {
+        let scale = match self.scaling {
+            Scaling::None => 1.0,
+            Scaling::PerKg => weight_kg,
+            Scaling::Allometric { exponent } => (weight_kg / REFERENCE_WEIGHT_KG).powf(exponent),
+        };
+        self.value * self.unit.to_canonical() * scale
+    }
+}
+
+/// Where blood was sampled in the source study (arterial models predict higher early
+/// concentrations than venous ones).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sampling {
+    /// Arterial sampling.
+    Arterial,
+    /// Venous sampling.
+    Venous,
+    /// Not stated in the retrieved text.
+    NotStated,
+}
+
+/// Role of a compartment (for display and for derived quantities).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Central (sampled) compartment of an analyte.
+    Central,
+    /// Peripheral distribution compartment.
+    Peripheral,
+    /// Absorption depot.
+    Depot,
+    /// Transit compartment of a formation or absorption chain.
+    Transit,
+    /// Hepato-portal (first-pass) compartment.
+    Liver,
+}
+
+/// A compartment: a named amount of one analyte.
+#[derive(Debug, Clone, Serialize)]
+pub struct Compartment {
+    /// Unique name within the model, e.g. `central`.
+    pub name: &'static str,
+    /// Index into [`ModelSpec::analytes`].
+    pub analyte: usize,
+    /// Role.
+    pub role: Role,
+    /// Symbol of the volume parameter, where the compartment has a volume.
+    pub volume: Option<&'static str>,
+}
+
+/// How fast a first-order flow is.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(tag = "kind", content = "param", rename_all = "snake_case")]
+pub enum Rate {
+    /// A clearance (volume/time), divided by the volume of the source compartment.
+    Clearance(&'static str),
+    /// A first-order rate constant (1/time).
+    Constant(&'static str),
+}
+
+/// A first-order flow of drug between compartments.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Flow {
+    /// One-way transfer out of `from`. A fraction (`fraction` parameter, or 1) arrives in `to`;
+    /// the rest, and everything when `to` is `None`, counts as eliminated.
+    Transfer {
+        /// Source compartment name.
+        from: &'static str,
+        /// Destination compartment name, or `None` for elimination.
+        to: Option<&'static str>,
+        /// Rate of the flow.
+        rate: Rate,
+        /// Symbol of the fraction parameter (formation fraction), if not 1.
+        fraction: Option<&'static str>,
+    },
+    /// Two-way exchange by an intercompartmental clearance `q` (volume/time) between two
+    /// compartments that both have volumes.
+    Exchange {
+        /// First compartment.
+        a: &'static str,
+        /// Second compartment.
+        b: &'static str,
+        /// Symbol of the intercompartmental clearance.
+        q: &'static str,
+    },
+}
+
+/// Administration route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Route {
+    /// Intravenous (bolus or infusion).
+    Iv,
+    /// Intramuscular.
+    Im,
+    /// Oral (swallowed).
+    Oral,
+    /// Sublingual.
+    Sublingual,
+    /// Intranasal.
+    Intranasal,
+}
+
+impl Route {
+    /// All routes, in display order.
+    pub const ALL: [Route; 5] = [
+        Route::Iv,
+        Route::Im,
+        Route::Oral,
+        Route::Sublingual,
+        Route::Intranasal,
+    ];
+
+    /// Lower-case id as used in scenario JSON.
+    pub fn id(self) -> &'static str {
+        match self {
+            Route::Iv => "iv",
+            Route::Im => "im",
+            Route::Oral => "oral",
+            Route::Sublingual => "sublingual",
+            Route::Intranasal => "intranasal",
+        }
+    }
+}
+
+/// Where a dose given by one route goes. A route may split one dose into several inputs
+/// (parallel absorption routes).
+#[derive(Debug, Clone, Serialize)]
+pub struct InputSpec {
+    /// Compartment that receives this part of the dose.
+    pub compartment: &'static str,
+    /// Symbol of the fraction of the dose that enters (bioavailability), or `None` for 1.
+    pub fraction: Option<&'static str>,
+    /// Symbol of a zero-order input duration, or `None` for an instantaneous input.
+    pub duration: Option<&'static str>,
+}
+
+/// A dosing route of a model.
+#[derive(Debug, Clone, Serialize)]
+pub struct RouteSpec {
+    /// The route.
+    pub route: Route,
+    /// Parts of each dose.
+    pub inputs: Vec<InputSpec>,
+    /// What the route represents and where its numbers come from.
+    pub note: &'static str,
+}
+
+/// A measured substance: the parent drug or a metabolite.
+#[derive(Debug, Clone, Serialize)]
+pub struct Analyte {
+    /// Short id, e.g. `ketamine`.
+    pub id: &'static str,
+    /// Display name.
+    pub name: &'static str,
+    /// Molecular weight, g/mol.
+    pub mw_g_per_mol: f64,
+    /// Name of the sampled (central) compartment.
+    pub central: &'static str,
+    /// Ligand id in the PD table ([`crate::pd::ligand`]) for receptor occupancy.
+    pub ligand: &'static str,
+}
+
+/// A complete, cited model.
+#[derive(Debug, Clone, Serialize)]
+pub struct ModelSpec {
+    /// Stable id used in scenarios (e.g. `kamp2020`).
+    pub id: &'static str,
+    /// Short display name.
+    pub name: &'static str,
+    /// Full citation.
+    pub citation: &'static str,
+    /// Study population.
+    pub population: &'static str,
+    /// Drug administered (racemic ketamine, esketamine).
+    pub drug: &'static str,
+    /// Sampling site.
+    pub sampling: Sampling,
+    /// Remarks an educator should know (structure, caveats, teaching points).
+    pub notes: Vec<&'static str>,
+    /// Published parameters.
+    pub params: Vec<Param>,
+    /// Analytes; index 0 is the administered drug.
+    pub analytes: Vec<Analyte>,
+    /// Compartments.
+    pub compartments: Vec<Compartment>,
+    /// Flows.
+    pub flows: Vec<Flow>,
+    /// Routes the model supports.
+    pub routes: Vec<RouteSpec>,
+    /// Model-specific effect-site rate constants (endpoint id → ke0) that override the generic
+    /// table, because they were fitted with this model's PK.
+    pub ke0_overrides: Vec<(&'static str, Param)>,
+}
+
+impl ModelSpec {
+    /// Looks up a parameter by symbol.
+    pub fn param(&self, symbol: &str) -> Result<&Param> {
+        self.params
+            .iter()
+            .find(|p| p.symbol == symbol)
+            .ok_or_else(|| Error::Numerical(format!("model {}: no parameter '{symbol}'", self.id)))
+    }
+
+    /// Index of a compartment by name.
+    pub fn compartment_index(&self, name: &str) -> Result<usize> {
+        self.compartments
+            .iter()
+            .position(|c| c.name == name)
+            .ok_or_else(|| Error::Numerical(format!("model {}: no compartment '{name}'", self.id)))
+    }
+
+    /// The route description, if the model supports `route`.
+    pub fn route(&self, route: Route) -> Option<&RouteSpec> {
+        self.routes.iter().find(|r| r.route == route)
+    }
+
+    /// Comma-separated route ids.
+    pub fn route_list(&self) -> String {
+        self.routes
+            .iter()
+            .map(|r| r.route.id())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}

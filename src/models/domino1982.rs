@@ -1,0 +1,81 @@
+//! Domino EF et al. Clin Pharmacol Ther 1982 (PMID 7198883).
+//!
+//! The classic three-compartment model used in TCI pumps. The values are identical in three
+//! independent TCI codebases (CODE); the paper itself was not read.
+
+use super::{iv_route, mammillary_micro, racemic_analyte};
+use crate::model::{
+    ModelSpec, Param,
+    Provenance::{Code, Read},
+    Sampling, Scaling, Unit,
+};
+
+pub(super) fn model() -> ModelSpec {
+    let (compartments, flows) = mammillary_micro(
+        "V1",
+        "k10",
+        &[("peripheral1", "k12", "k21"), ("peripheral2", "k13", "k31")],
+    );
+    let k = |s, d, v| Param::new(s, d, v, Unit::PerMin, Scaling::None, Code);
+    ModelSpec {
+        id: "domino1982",
+        name: "Domino 1982 (racemic, 3-cmt, TCI pumps)",
+        citation: "Domino EF et al. Clin Pharmacol Ther 1982 (PMID 7198883). Parameter values as \
+                   encoded identically in three independent TCI codebases.",
+        population: "Adult volunteers",
+        drug: "racemic ketamine",
+        sampling: Sampling::Arterial,
+        notes: vec![
+            "Rate-constant parameterisation; V1 scales with body weight, rate constants do not.",
+            "Grouped with the arterial models in the reference file; the paper was not read.",
+            "Two ke0 values exist for this model: 0.238 /min fitted for antinociception with \
+             Domino PK (Navarrete 2025, READ), and 0.652 /min shipped by an open-source TCI tool, \
+             derived by its authors from an assumed 1-min time to peak effect (CODE). ke0 depends \
+             on the endpoint and on who chose it.",
+        ],
+        params: vec![
+            Param::new(
+                "V1",
+                "central volume",
+                0.063,
+                Unit::LPerKg,
+                Scaling::PerKg,
+                Code,
+            ),
+            k("k10", "elimination rate constant", 0.4381),
+            k("k12", "central → fast peripheral", 0.5921),
+            k("k13", "central → slow peripheral", 0.5900),
+            k("k21", "fast peripheral → central", 0.2470),
+            k("k31", "slow peripheral → central", 0.0146),
+        ],
+        analytes: vec![racemic_analyte()],
+        compartments,
+        flows,
+        routes: vec![iv_route()],
+        ke0_overrides: vec![
+            (
+                "analgesia",
+                Param::new(
+                    "ke0",
+                    "antinociception (ANI), fitted with Domino PK (Navarrete et al., J Clin Monit \
+                     Comput 2025;39:349; 95% CI 0.20–0.28)",
+                    0.238,
+                    Unit::PerMin,
+                    Scaling::None,
+                    Read,
+                ),
+            ),
+            (
+                "tci_tpeak_1min",
+                Param::new(
+                    "ke0",
+                    "open-source TCI tool's value, from an assumed 1-min time to peak effect",
+                    0.652,
+                    Unit::PerMin,
+                    Scaling::None,
+                    Code,
+                ),
+            ),
+        ],
+    }
+}

@@ -1,0 +1,40 @@
+//! Elkomy 2015, Int J Pharm 2015;478:223 (as cited in the reference data file).
+//!
+//! Two-compartment model in 21 children with heart disease, allometric to 70 kg.
+
+use super::{iv_route, mammillary_clearance, racemic_analyte};
+use crate::model::{ModelSpec, Param, Provenance::Read, Sampling, Scaling, Unit};
+
+const VOL: Scaling = Scaling::Allometric { exponent: 1.0 };
+const CLR: Scaling = Scaling::Allometric { exponent: 0.75 };
+
+pub(super) fn model() -> ModelSpec {
+    let (compartments, flows) = mammillary_clearance("V1", "CL", &[("peripheral1", "V2", "Q")]);
+    ModelSpec {
+        id: "elkomy2015",
+        name: "Elkomy 2015 (racemic, children with heart disease, 2-cmt)",
+        citation: "Elkomy 2015. Int J Pharm 2015;478:223.",
+        population: "21 children with heart disease; allometric to 70 kg",
+        drug: "racemic ketamine",
+        sampling: Sampling::NotStated,
+        notes: vec!["Paediatric cardiac population: use with child body weights."],
+        params: vec![
+            Param::new("CL", "elimination clearance", 60.6, Unit::LPerH, CLR, Read),
+            Param::new(
+                "Q",
+                "intercompartmental clearance",
+                73.2,
+                Unit::LPerH,
+                CLR,
+                Read,
+            ),
+            Param::new("V1", "central volume", 57.3, Unit::L, VOL, Read),
+            Param::new("V2", "peripheral volume", 152.0, Unit::L, VOL, Read),
+        ],
+        analytes: vec![racemic_analyte()],
+        compartments,
+        flows,
+        routes: vec![iv_route()],
+        ke0_overrides: vec![],
+    }
+}

@@ -1,0 +1,43 @@
+//! Hijazi 2003, Br J Anaesth 90:155 (as cited in the reference data file).
+//!
+//! Two-compartment model in 12 ICU patients. Micro-constants as encoded in TCI software (CODE);
+//! the paper's CL 36.0 mL/min/kg, Vβ 16.0 L/kg and t½ 4.9 h were read (READ) and are checked
+//! in the tests.
+
+use super::{iv_route, mammillary_micro, racemic_analyte};
+use crate::model::{ModelSpec, Param, Provenance::Code, Sampling, Scaling, Unit};
+
+pub(super) fn model() -> ModelSpec {
+    let (compartments, flows) = mammillary_micro("V1", "k10", &[("peripheral1", "k12", "k21")]);
+    let k = |s, d, v| Param::new(s, d, v, Unit::PerMin, Scaling::None, Code);
+    ModelSpec {
+        id: "hijazi2003",
+        name: "Hijazi 2003 (racemic, ICU, 2-cmt)",
+        citation: "Hijazi 2003. Br J Anaesth 2003;90:155.",
+        population: "12 ICU patients with brain or spinal cord injury",
+        drug: "racemic ketamine",
+        sampling: Sampling::NotStated,
+        notes: vec![
+            "Long-infusion ICU population: slow elimination (t½ ≈ 4.9 h, READ).",
+            "Paper (READ): CL 36.0 mL/min/kg; Vβ 16.0 L/kg; t½ 4.9 h.",
+        ],
+        params: vec![
+            Param::new(
+                "V1",
+                "central volume",
+                1.08,
+                Unit::LPerKg,
+                Scaling::PerKg,
+                Code,
+            ),
+            k("k10", "elimination rate constant", 0.0333),
+            k("k12", "central → peripheral", 0.0088),
+            k("k21", "peripheral → central", 0.0030),
+        ],
+        analytes: vec![racemic_analyte()],
+        compartments,
+        flows,
+        routes: vec![iv_route()],
+        ke0_overrides: vec![],
+    }
+}

@@ -1,0 +1,369 @@
+//! Pharmacodynamics: effect-site equilibration, unbound fraction, NMDA-receptor occupancy and
+//! the concentration landmarks used for teaching.
+//!
+//! Every number here carries its source and provenance label. Occupancy is **model-derived**:
+//! no human study gives a numeric percentage occupancy for ketamine.
+
+use crate::error::{Error, Result};
+use crate::model::{ModelSpec, Provenance};
+use serde::{Deserialize, Serialize};
+
+/// A receptor ligand: the drug, an enantiomer or a metabolite.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Ligand {
+    /// Id referenced by analytes.
+    pub id: &'static str,
+    /// Display name.
+    pub name: &'static str,
+    /// Ki at the PCP site from binding assays ([³H]MK-801), µM.
+    pub ki_binding_um: f64,
+    /// Source and label of `ki_binding_um`.
+    pub ki_binding_source: &'static str,
+    /// Provenance of `ki_binding_um`.
+    pub ki_binding_provenance: Provenance,
+    /// Ki under the "1 mM Mg²⁺" what-if, µM; `None` where no value exists (then the binding Ki
+    /// is scaled by the racemic ratio, an explicit assumption).
+    pub ki_mg_um: Option<f64>,
+    /// Unbound fraction in plasma.
+    pub fu: f64,
+    /// Source of `fu`.
+    pub fu_source: &'static str,
+    /// Provenance of `fu`.
+    pub fu_provenance: Provenance,
+}
+
+/// Racemic Ki with Mg²⁺ (GluN2B), µM — the what-if value (UNVERIFIED).
+const KI_MG_RACEMIC_UM: f64 = 5.1;
+/// Racemic Ki from binding assays, µM: 1/(0.5/0.3 + 0.5/1.4).
+const KI_BINDING_RACEMIC_UM: f64 = 1.0 / (0.5 / 0.3 + 0.5 / 1.4);
+
+/// The ligand table (reference data file, sections 3.1–3.2).
+pub fn ligands() -> &'static [Ligand] {
+    use Provenance::*;
+    const EBERT: &str = "Ebert 1997, [³H]MK-801, rat brain";
+    const FU_ASSUMED: &str = "not found; assumed equal to racemic ketamine (Dayton 1983)";
+    static LIGANDS: [Ligand; 7] = [
+        Ligand {
+            id: "ketamine_racemic",
+            name: "Ketamine (racemic)",
+            ki_binding_um: KI_BINDING_RACEMIC_UM,
+            ki_binding_source: "computed from Ebert 1997 S 0.3 µM and R 1.4 µM as a 50:50 mixture",
+            ki_binding_provenance: Derived,
+            ki_mg_um: Some(KI_MG_RACEMIC_UM),
+            fu: 0.53,
+            fu_source: "Dayton 1983: up to 47% bound, mostly to α1-acid glycoprotein",
+            fu_provenance: Read,
+        },
+        Ligand {
+            id: "s_ketamine",
+            name: "S-ketamine (esketamine)",
+            ki_binding_um: 0.3,
+            ki_binding_source: EBERT,
+            ki_binding_provenance: Read2,
+            ki_mg_um: None,
+            fu: 0.56,
+            fu_source: "Spravato label: 43–45% bound",
+            fu_provenance: Read,
+        },
+        Ligand {
+            id: "r_ketamine",
+            name: "R-ketamine",
+            ki_binding_um: 1.4,
+            ki_binding_source: EBERT,
+            ki_binding_provenance: Read2,
+            ki_mg_um: None,
+            fu: 0.53,
+            fu_source: FU_ASSUMED,
+            fu_provenance: Assumption,
+        },
+        Ligand {
+            id: "s_norketamine",
+            name: "S-norketamine",
+            ki_binding_um: 1.7,
+            ki_binding_source: EBERT,
+            ki_binding_provenance: Read2,
+            ki_mg_um: None,
+            fu: 0.53,
+            fu_source: FU_ASSUMED,
+            fu_provenance: Assumption,
+        },
+        Ligand {
+            id: "r_norketamine",
+            name: "R-norketamine",
+            ki_binding_um: 13.0,
+            ki_binding_source: EBERT,
+            ki_binding_provenance: Read2,
+            ki_mg_um: None,
+            fu: 0.53,
+            fu_source: FU_ASSUMED,
+            fu_provenance: Assumption,
+        },
+        Ligand {
+            id: "hnk_2s6s",
+            name: "(2S,6S)-hydroxynorketamine",
+            ki_binding_um: 21.0,
+            ki_binding_source: "reference data file, section 3.1",
+            ki_binding_provenance: Read2,
+            ki_mg_um: None,
+            fu: 0.53,
+            fu_source: FU_ASSUMED,
+            fu_provenance: Assumption,
+        },
+        Ligand {
+            id: "hnk_2r6r",
+            name: "(2R,6R)-hydroxynorketamine",
+            ki_binding_um: 100.0,
+            ki_binding_source: "> 100 µM (reference data file); the lower bound is used",
+            ki_binding_provenance: Read2,
+            ki_mg_um: None,
+            fu: 0.53,
+            fu_source: FU_ASSUMED,
+            fu_provenance: Assumption,
+        },
+    ];
+    &LIGANDS
+}
+
+/// Finds a ligand by id.
+pub fn ligand(id: &str) -> Result<&'static Ligand> {
+    ligands()
+        .iter()
+        .find(|l| l.id == id)
+        .ok_or_else(|| Error::Numerical(format!("no ligand '{id}'")))
+}
+
+/// Which affinity constants drive occupancy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KiSet {
+    /// Binding-assay Ki ([³H]MK-801, rat brain; Ebert 1997, READ-2).
+    #[default]
+    BindingAssay,
+    /// What-if with 1 mM Mg²⁺ (GluN2B 5.1 µM for racemic; Kotermanski & Johnson 2009,
+    /// UNVERIFIED). Ligands without a value are scaled by the racemic ratio (ASSUMPTION).
+    Magnesium,
+}
+
+impl Ligand {
+    /// Ki in µM under the chosen set.
+    pub fn ki_um(&self, set: KiSet) -> f64 {
+        match set {
+            KiSet::BindingAssay => self.ki_binding_um,
+            KiSet::Magnesium => self
+                .ki_mg_um
+                .unwrap_or(self.ki_binding_um * KI_MG_RACEMIC_UM / KI_BINDING_RACEMIC_UM),
+        }
+    }
+}
+
+/// Equilibrium occupancy of one receptor population by several competing ligands:
+/// `Σ(Cu,i/Ki) / (1 + Σ Cu,i/Ki)`, given the ratios `Cu,i/Ki`.
+///
+/// ```
+/// // one ligand at its Ki occupies half of the receptors
+/// assert_eq!(ketasim::pd::occupancy_equilibrium([1.0]), 0.5);
+/// assert_eq!(ketasim::pd::occupancy_equilibrium([0.5, 0.5]), 0.5);
+/// ```
+pub fn occupancy_equilibrium(ratios: impl IntoIterator<Item = f64>) -> f64 {
+    let s: f64 = ratios.into_iter().map(|r| r.max(0.0)).sum();
+    s / (1.0 + s)
+}
+
+/// How occupancy follows concentration.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Binding {
+    /// Instant equilibrium with the unbound effect-site concentration.
+    #[default]
+    Equilibrium,
+    /// Binding kinetics as ODE states: `dB_i/dt = kon_i·Cu_i·(1 − ΣB) − koff·B_i`, with
+    /// `koff = ln 2 / half_time_min` and `kon_i = koff / Ki_i`. A teaching parameter: binding
+    /// rate constants for ketamine were not found in the literature.
+    Kinetic {
+        /// Dissociation half-time, min (0.1 – 10 000).
+        half_time_min: f64,
+    },
+}
+
+/// An effect-site equilibration choice: which endpoint the ke0 was fitted for.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Ke0Endpoint {
+    /// Id used in scenarios.
+    pub id: &'static str,
+    /// Display name.
+    pub name: &'static str,
+    /// ke0, 1/min.
+    pub ke0_per_min: f64,
+    /// Source.
+    pub source: &'static str,
+    /// Provenance.
+    pub provenance: Provenance,
+}
+
+/// Generic ke0 table by endpoint (reference data file, section 3.3). A model may override an
+/// entry with a value fitted to its own PK ([`ModelSpec::ke0_overrides`]).
+pub fn ke0_endpoints() -> &'static [Ke0Endpoint] {
+    use std::f64::consts::LN_2;
+    static E: [Ke0Endpoint; 4] = [
+        Ke0Endpoint {
+            id: "subjective",
+            name: "Subjective effects (drug high, cognition)",
+            ke0_per_min: LN_2 / 6.1,
+            source: "Olofsen 2012, Anesthesiology 117:353: mean t½ke0 6.1 min (range 0–11.8), \
+                     S-ketamine",
+            provenance: Provenance::Read,
+        },
+        Ke0Endpoint {
+            id: "eeg",
+            name: "EEG slow waves",
+            ke0_per_min: LN_2 / (23.0 / 60.0),
+            source: "Sleigh 2019, BJA 123:592: t½ke0 23 s (slow waves; theta 47 s), racemic \
+                     1.5 mg/kg",
+            provenance: Provenance::Read,
+        },
+        Ke0Endpoint {
+            id: "analgesia",
+            name: "Antinociception (ANI)",
+            ke0_per_min: 0.238,
+            source: "Navarrete 2025, J Clin Monit Comput 39:349: ke0 0.238 /min (95% CI \
+                     0.20–0.28), fitted with Domino PK; with other models it is borrowed",
+            provenance: Provenance::Read,
+        },
+        Ke0Endpoint {
+            id: "tci_tpeak_1min",
+            name: "TCI tool (assumed 1-min time to peak)",
+            ke0_per_min: 0.652,
+            source: "open-source TCI tool, derived by its authors from an assumed 1-min time to \
+                     peak effect with Domino PK",
+            provenance: Provenance::Code,
+        },
+    ];
+    &E
+}
+
+/// The ke0 (1/min) for `endpoint` with `model`: the model's own fitted value where it has one,
+/// otherwise the generic table.
+pub fn ke0_for(model: &ModelSpec, endpoint: &str) -> Result<f64> {
+    if let Some((_, p)) = model.ke0_overrides.iter().find(|(e, _)| *e == endpoint) {
+        return Ok(p.canonical(crate::model::REFERENCE_WEIGHT_KG));
+    }
+    ke0_endpoints()
+        .iter()
+        .find(|e| e.id == endpoint)
+        .map(|e| e.ke0_per_min)
+        .ok_or_else(|| {
+            Error::invalid(
+                "pd.ke0_endpoint",
+                format!(
+                    "unknown endpoint '{endpoint}'; allowed: {}, custom",
+                    ke0_endpoints()
+                        .iter()
+                        .map(|e| e.id)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
+        })
+}
+
+/// A concentration landmark for teaching, as a band or a threshold.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Landmark {
+    /// Id.
+    pub id: &'static str,
+    /// What it marks.
+    pub name: &'static str,
+    /// Lower edge, ng/mL.
+    pub low_ng_per_ml: f64,
+    /// Upper edge, ng/mL (`None` for a threshold or an open band).
+    pub high_ng_per_ml: Option<f64>,
+    /// What was measured (plasma, estimated brain concentration).
+    pub matrix: &'static str,
+    /// Source.
+    pub source: &'static str,
+    /// Provenance.
+    pub provenance: Provenance,
+    /// Whether the UI draws it as a shaded band on the concentration chart.
+    pub band: bool,
+}
+
+/// Concentration landmarks (reference data file, section 3.4).
+pub fn landmarks() -> &'static [Landmark] {
+    use Provenance::*;
+    static L: [Landmark; 7] = [
+        Landmark {
+            id: "analgesic",
+            name: "Analgesic range (0.15 mg/kg dosing)",
+            low_ng_per_ml: 70.0,
+            high_ng_per_ml: Some(160.0),
+            matrix: "plasma",
+            source: "Zanos 2018, Pharmacol Rev, Table 1",
+            provenance: Read2,
+            band: true,
+        },
+        Landmark {
+            id: "dissociative",
+            name: "Dissociative / psychotomimetic range (0.5 mg/kg regimen)",
+            low_ng_per_ml: 100.0,
+            high_ng_per_ml: Some(250.0),
+            matrix: "plasma",
+            source: "Krystal 1994, via Zanos 2018",
+            provenance: Read2,
+            band: true,
+        },
+        Landmark {
+            id: "anaesthetic",
+            name: "Anaesthetic (responsiveness lost at 1.64, regained at 1.06 µg/mL)",
+            low_ng_per_ml: 1060.0,
+            high_ng_per_ml: None,
+            matrix: "estimated brain concentration",
+            source: "Sleigh 2019, BJA 123:592",
+            provenance: Read,
+            band: true,
+        },
+        Landmark {
+            id: "psychotomimetic_threshold",
+            name: "Memory and psychotomimetic effects above",
+            low_ng_per_ml: 70.0,
+            high_ng_per_ml: None,
+            matrix: "plasma (S-ketamine PET)",
+            source: "Hartvig 1995",
+            provenance: Read,
+            band: false,
+        },
+        Landmark {
+            id: "drug_high_c50",
+            name: "“Drug high” C50, S-ketamine",
+            low_ng_per_ml: 71.0,
+            high_ng_per_ml: None,
+            matrix: "plasma",
+            source: "Simons 2022b (0.3 nmol/mL)",
+            provenance: Read,
+            band: false,
+        },
+        Landmark {
+            id: "loss_of_responsiveness",
+            name: "Loss of responsiveness",
+            low_ng_per_ml: 1640.0,
+            high_ng_per_ml: None,
+            matrix: "estimated brain concentration",
+            source: "Sleigh 2019, BJA 123:592",
+            provenance: Read,
+            band: false,
+        },
+        Landmark {
+            id: "awakening",
+            name: "Recovery / “awakening” after anaesthesia",
+            low_ng_per_ml: 640.0,
+            high_ng_per_ml: Some(750.0),
+            matrix: "plasma",
+            source: "Idvall 1979; Herd 2007",
+            provenance: Read,
+            band: false,
+        },
+    ];
+    &L
+}

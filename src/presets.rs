@@ -1,0 +1,144 @@
+//! Built-in teaching scenarios, ready to edit.
+
+use crate::error::{Error, Result};
+use crate::pd::{Binding, KiSet};
+use crate::scenario::{
+    DoseItem, DoseKind, Patient, PdOptions, Salt, Scenario, Schedule, Sex, SolverOptions,
+};
+use serde::Serialize;
+
+/// A named scenario with a one-line explanation for the class.
+#[derive(Debug, Clone, Serialize)]
+pub struct Preset {
+    /// Id.
+    pub id: &'static str,
+    /// Title.
+    pub title: &'static str,
+    /// What it demonstrates.
+    pub description: &'static str,
+    /// The scenario.
+    pub scenario: Scenario,
+}
+
+fn iv(kind: DoseKind, mg_per_kg: f64, duration_min: Option<f64>, schedule: Schedule) -> DoseItem {
+    DoseItem {
+        route: crate::model::Route::Iv,
+        kind,
+        dose_mg: None,
+        dose_mg_per_kg: Some(mg_per_kg),
+        rate_mg_per_h: None,
+        rate_mg_per_kg_per_h: None,
+        duration_min,
+        salt: Salt::Base,
+        schedule,
+    }
+}
+
+fn scenario(name: &str, regimen: Vec<DoseItem>, horizon_min: f64, step: f64) -> Scenario {
+    Scenario {
+        name: Some(name.into()),
+        patient: Patient {
+            weight_kg: 70.0,
+            age_years: 40.0,
+            sex: Sex::Unspecified,
+        },
+        model: crate::models::DEFAULT_MODEL.into(),
+        regimen,
+        horizon_min,
+        output_step_min: step,
+        pd: PdOptions {
+            ki_set: KiSet::BindingAssay,
+            binding: Binding::Equilibrium,
+            ..PdOptions::default()
+        },
+        solver: SolverOptions::default(),
+    }
+}
+
+/// All presets.
+pub fn all() -> Vec<Preset> {
+    let once = Schedule::default;
+    vec![
+        Preset {
+            id: "antidepressant_40min",
+            title: "Antidepressant infusion: 0.5 mg/kg over 40 min",
+            description: "The standard IV regimen for treatment-resistant depression (Andrade \
+                          2017): dissociation rises during the infusion and fades soon after.",
+            scenario: scenario(
+                "Antidepressant infusion 0.5 mg/kg over 40 min",
+                vec![iv(DoseKind::Infusion, 0.5, Some(40.0), once())],
+                360.0,
+                1.0,
+            ),
+        },
+        Preset {
+            id: "antidepressant_1mgkg",
+            title: "Higher dose: 1.0 mg/kg over 40 min",
+            description: "Some patients need 0.75–1.0 mg/kg (Andrade 2017): twice the \
+                          concentrations of the standard dose, longer in the dissociative band.",
+            scenario: scenario(
+                "1.0 mg/kg over 40 min",
+                vec![iv(DoseKind::Infusion, 1.0, Some(40.0), once())],
+                360.0,
+                1.0,
+            ),
+        },
+        Preset {
+            id: "analgesic_bolus",
+            title: "Analgesic bolus: 0.15 mg/kg IV",
+            description: "Sub-anaesthetic analgesia with 0.15–0.3 mg/kg boluses (Lahti 2001: \
+                          0.3 mg/kg → 120 ng/mL).",
+            scenario: scenario(
+                "Analgesic bolus 0.15 mg/kg",
+                vec![iv(DoseKind::Bolus, 0.15, None, once())],
+                240.0,
+                0.5,
+            ),
+        },
+        Preset {
+            id: "induction_bolus",
+            title: "Anaesthetic induction: 2 mg/kg IV bolus",
+            description: "Induction with 1–2 mg/kg racemic ketamine (SmPC): effect-site \
+                          concentration crosses the loss-of-responsiveness level.",
+            scenario: scenario(
+                "Induction 2 mg/kg bolus",
+                vec![iv(DoseKind::Bolus, 2.0, None, once())],
+                240.0,
+                0.5,
+            ),
+        },
+        Preset {
+            id: "course_6_infusions",
+            title: "Course: six 0.5 mg/kg infusions over 12 days",
+            description: "Murrough 2013: up to six 0.5 mg/kg infusions, three times a week \
+                          (Mon/Wed/Fri) over 12 days; no accumulation between sessions.",
+            scenario: scenario(
+                "Six infusions, Mon/Wed/Fri, 12 days",
+                vec![iv(
+                    DoseKind::Infusion,
+                    0.5,
+                    Some(40.0),
+                    Schedule::AtDays {
+                        days: vec![0.0, 2.0, 4.0, 7.0, 9.0, 11.0],
+                        offset_min: 600.0,
+                    },
+                )],
+                13.0 * 1440.0,
+                1.0,
+            ),
+        },
+    ]
+}
+
+/// Finds a preset by id.
+pub fn get(id: &str) -> Result<Preset> {
+    all().into_iter().find(|p| p.id == id).ok_or_else(|| {
+        Error::invalid(
+            "preset",
+            format!(
+                "unknown preset '{id}'; available: {}",
+                all().iter().map(|p| p.id).collect::<Vec<_>>().join(", ")
+            ),
+        )
+    })
+}

@@ -1,0 +1,378 @@
+//! Runs a [`Scenario`]: compile the model, expand the regimen, integrate boundary to boundary,
+//! and convert states to concentrations, occupancy and metrics.
+
+use crate::dosing::InputPlan;
+use crate::error::Result;
+use crate::metrics::{self, ThresholdTimes};
+use crate::model::{LinearSystem, ModelSpec};
+use crate::pd::{self, Binding};
+use crate::scenario::{Method, Scenario};
+use crate::solver::exact::ExactStepper;
+use crate::solver::ode::{BindingRhs, OdeStepper};
+use crate::solver::{self, Trajectory};
+use serde::Serialize;
+
+/// Concentration series of one analyte.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AnalyteSeries {
+    /// Analyte id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Molecular weight, g/mol.
+    pub mw_g_per_mol: f64,
+    /// Plasma (central) concentration, ng/mL.
+    pub cp_ng_per_ml: Vec<f64>,
+    /// Plasma (central) concentration, µM.
+    pub cp_um: Vec<f64>,
+    /// Effect-site concentration, ng/mL.
+    pub ce_ng_per_ml: Vec<f64>,
+    /// Unbound effect-site concentration (fu · Ce), µM: what drives occupancy.
+    pub ce_unbound_um: Vec<f64>,
+}
+
+/// Amount in one compartment over time.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CompartmentSeries {
+    /// Compartment name.
+    pub name: String,
+    /// Analyte id.
+    pub analyte: String,
+    /// Amount, mg parent-drug equivalents.
+    pub amount_mg: Vec<f64>,
+}
+
+/// Per-analyte metrics.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AnalyteMetrics {
+    /// Analyte id.
+    pub id: String,
+    /// Peak plasma concentration on the grid, ng/mL.
+    pub cmax_ng_per_ml: f64,
+    /// Time of the peak, min.
+    pub tmax_min: f64,
+    /// Peak effect-site concentration on the grid, ng/mL.
+    pub ce_max_ng_per_ml: f64,
+    /// Time of the effect-site peak, min.
+    pub ce_tmax_min: f64,
+    /// AUC from 0 to the horizon (exact integral of the model), ng·h/mL.
+    pub auc_0_t_ng_h_per_ml: f64,
+    /// AUC extrapolated to infinity with the model's terminal rate, `AUC0–t + C_last/λz`,
+    /// ng·h/mL (`None` when no terminal rate exists).
+    pub auc_0_inf_ng_h_per_ml: Option<f64>,
+    /// Terminal rate constant λz, 1/min.
+    pub lambda_z_per_min: Option<f64>,
+}
+
+/// Recovery after the last input.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Recovery {
+    /// Effect-site threshold, ng/mL.
+    pub threshold_ng_per_ml: f64,
+    /// When the last input ended, min.
+    pub last_input_end_min: f64,
+    /// When the effect-site concentration fell (for good) below the threshold, min; `None`
+    /// if not within the horizon.
+    pub below_at_min: Option<f64>,
+    /// `below_at_min − last_input_end_min`, min.
+    pub after_last_input_min: Option<f64>,
+}
+
+/// Metrics of a run.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Metrics {
+    /// Per analyte.
+    pub analytes: Vec<AnalyteMetrics>,
+    /// Peak occupancy (fraction, model-derived).
+    pub occupancy_max: f64,
+    /// Time of peak occupancy, min.
+    pub occupancy_tmax_min: f64,
+    /// Time the administered drug's effect-site concentration spends in the dissociative band
+    /// (100–250 ng/mL, Krystal 1994 via Zanos 2018), min.
+    pub dissociative_band_min: f64,
+    /// Time above/below each requested threshold (administered drug).
+    pub thresholds: Vec<ThresholdTimes>,
+    /// Recovery after the last input.
+    pub recovery: Recovery,
+    /// Amount administered (before bioavailability), mg base.
+    pub administered_mg: f64,
+}
+
+/// The result of a simulation.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SimulationResult {
+    /// Model id.
+    pub model_id: String,
+    /// Integrator that was used.
+    pub method: Method,
+    /// Effect-site rate constant used, 1/min.
+    pub ke0_per_min: f64,
+    /// Output times, min.
+    pub t_min: Vec<f64>,
+    /// Concentrations per analyte (index 0 is the administered drug).
+    pub analytes: Vec<AnalyteSeries>,
+    /// NMDA-receptor occupancy, fraction 0–1 (model-derived).
+    pub occupancy: Vec<f64>,
+    /// Amount in every compartment.
+    pub compartments: Vec<CompartmentSeries>,
+    /// Cumulative amount eliminated, mg parent-equivalents.
+    pub eliminated_mg: Vec<f64>,
+    /// Cumulative amount that entered the system (after bioavailability), mg
+    /// parent-equivalents.
+    pub input_mg: Vec<f64>,
+    /// Summary metrics.
+    pub metrics: Metrics,
+    /// Things the user should know (e.g. doses after the horizon were ignored).
+    pub warnings: Vec<String>,
+}
+
+/// Validates and runs a scenario.
+///
+/// ```
+/// let scenario = ketasim::presets::get("antidepressant_40min")?.scenario;
+/// let result = ketasim::simulate(&scenario)?;
+/// let end_of_infusion = result.analytes[0].cp_ng_per_ml[40];
+/// assert!(end_of_infusion > 185.0); // arterial model ≥ observed venous mean
+/// # Ok::<(), ketasim::Error>(())
+/// ```
+pub fn simulate(scenario: &Scenario) -> Result<SimulationResult> {
+    scenario.validate()?;
+    let model = crate::models::get(&scenario.model)?;
+    let ke0 = scenario.pd.ke0_per_min(model)?;
+    let sys = model.compile(scenario.patient.weight_kg, ke0, &[])?;
+    simulate_compiled(scenario, model, &sys)
+}
+
+/// Runs an already validated scenario on a compiled system (used for virtual populations,
+/// where each subject has its own system).
+pub fn simulate_compiled(
+    scenario: &Scenario,
+    model: &ModelSpec,
+    sys: &LinearSystem,
+) -> Result<SimulationResult> {
+    let plan = InputPlan::from_scenario(scenario, sys);
+    let traj = trajectory(scenario, sys, &plan)?;
+    Ok(assemble(scenario, model, sys, &plan, traj))
+}
+
+/// The method `auto` resolves to for this scenario.
+pub fn resolved_method(scenario: &Scenario) -> Method {
+    match (scenario.solver.method, scenario.pd.binding) {
+        (Method::Auto, Binding::Kinetic { .. }) => Method::Dopri5,
+        (Method::Auto, Binding::Equilibrium) => Method::Exact,
+        (m, _) => m,
+    }
+}
+
+/// Integrates the states on the output grid (no post-processing).
+pub fn trajectory(scenario: &Scenario, sys: &LinearSystem, plan: &InputPlan) -> Result<Trajectory> {
+    let grid = solver::grid(scenario.horizon_min, scenario.output_step_min);
+    match resolved_method(scenario) {
+        Method::Exact | Method::Auto => {
+            let mut st = ExactStepper::new(sys.a.clone(), scenario.output_step_min)?;
+            solver::run(&mut st, sys.n, plan, &grid, scenario.horizon_min)
+        }
+        Method::Dopri5 => {
+            let (binding, n) = match scenario.pd.binding {
+                Binding::Equilibrium => (None, sys.n),
+                Binding::Kinetic { half_time_min } => {
+                    let koff = std::f64::consts::LN_2 / half_time_min;
+                    let to_um = sys.mg_eq_per_l_to_um();
+                    let ligands = sys
+                        .analytes
+                        .iter()
+                        .map(|a| {
+                            let l = pd::ligand(a.ligand)?;
+                            Ok((a.effect, l.fu * to_um, koff / l.ki_um(scenario.pd.ki_set)))
+                        })
+                        .collect::<Result<Vec<_>>>()?;
+                    let n = sys.n + ligands.len();
+                    (
+                        Some(BindingRhs {
+                            first_state: sys.n,
+                            ligands,
+                            koff_per_min: koff,
+                        }),
+                        n,
+                    )
+                }
+            };
+            let mut st = OdeStepper::new(
+                sys.entries.clone(),
+                binding,
+                n,
+                scenario.solver.rtol,
+                scenario.solver.atol,
+            )?;
+            solver::run(&mut st, n, plan, &grid, scenario.horizon_min)
+        }
+    }
+}
+
+fn assemble(
+    scenario: &Scenario,
+    model: &ModelSpec,
+    sys: &LinearSystem,
+    plan: &InputPlan,
+    traj: Trajectory,
+) -> SimulationResult {
+    let npts = traj.t_min.len();
+    let to_um = sys.mg_eq_per_l_to_um();
+    let ki_set = scenario.pd.ki_set;
+    let mut analytes = Vec::with_capacity(sys.analytes.len());
+    let mut ki_fu = Vec::with_capacity(sys.analytes.len());
+    for (ai, a) in sys.analytes.iter().enumerate() {
+        let spec = &model.analytes[ai];
+        let (fu, ki) = match pd::ligand(a.ligand) {
+            Ok(l) => (l.fu, l.ki_um(ki_set)),
+            Err(_) => (0.0, f64::INFINITY),
+        };
+        ki_fu.push((fu, ki));
+        let cp_um: Vec<f64> = traj
+            .series(a.central)
+            .map(|x| x / a.volume_l * to_um)
+            .collect();
+        let ce_um: Vec<f64> = traj.series(a.effect).map(|x| x * to_um).collect();
+        analytes.push(AnalyteSeries {
+            id: spec.id.into(),
+            name: spec.name.into(),
+            mw_g_per_mol: a.mw_g_per_mol,
+            cp_ng_per_ml: cp_um.iter().map(|c| c * a.mw_g_per_mol).collect(),
+            ce_ng_per_ml: ce_um.iter().map(|c| c * a.mw_g_per_mol).collect(),
+            ce_unbound_um: ce_um.iter().map(|c| c * fu).collect(),
+            cp_um,
+        });
+    }
+    let occupancy: Vec<f64> = match scenario.pd.binding {
+        Binding::Equilibrium => (0..npts)
+            .map(|k| {
+                pd::occupancy_equilibrium(
+                    analytes
+                        .iter()
+                        .zip(&ki_fu)
+                        .map(|(s, &(_, ki))| s.ce_unbound_um[k] / ki),
+                )
+            })
+            .collect(),
+        Binding::Kinetic { .. } => (0..npts)
+            .map(|k| {
+                let row = traj.at(k);
+                row[sys.n..].iter().sum::<f64>().clamp(0.0, 1.0)
+            })
+            .collect(),
+    };
+    let compartments = model
+        .compartments
+        .iter()
+        .enumerate()
+        .map(|(i, c)| CompartmentSeries {
+            name: c.name.into(),
+            analyte: model.analytes[c.analyte].id.into(),
+            amount_mg: traj.series(i).collect(),
+        })
+        .collect();
+    let eliminated_mg: Vec<f64> = traj.series(sys.sink).collect();
+
+    // metrics
+    let t = &traj.t_min;
+    let last = npts.saturating_sub(1);
+    let mut am = Vec::with_capacity(analytes.len());
+    for (ai, s) in analytes.iter().enumerate() {
+        let a = &sys.analytes[ai];
+        let (cmax, tmax) = metrics::cmax_tmax(t, &s.cp_ng_per_ml);
+        let (cemax, cetmax) = metrics::cmax_tmax(t, &s.ce_ng_per_ml);
+        let to_ng_h = to_um * a.mw_g_per_mol / 60.0;
+        let auc_t = traj.at(last)[a.auc] * to_ng_h;
+        let lz = metrics::terminal_rate(sys, a.central);
+        let clast = s.cp_ng_per_ml.last().copied().unwrap_or(0.0);
+        am.push(AnalyteMetrics {
+            id: s.id.clone(),
+            cmax_ng_per_ml: cmax,
+            tmax_min: tmax,
+            ce_max_ng_per_ml: cemax,
+            ce_tmax_min: cetmax,
+            auc_0_t_ng_h_per_ml: auc_t,
+            auc_0_inf_ng_h_per_ml: lz.map(|l| auc_t + clast / l / 60.0),
+            lambda_z_per_min: lz,
+        });
+    }
+    let (occ_max, occ_t) = metrics::cmax_tmax(t, &occupancy);
+    let parent = &analytes[0];
+    let last_end = plan.last_input_end_min.min(scenario.horizon_min);
+    let thr = scenario.pd.recovery_threshold_ng_per_ml;
+    let below_at = metrics::recovery_time(t, &parent.ce_ng_per_ml, thr, last_end);
+    let diss = pd::landmarks()
+        .iter()
+        .find(|l| l.id == "dissociative")
+        .map(|l| {
+            metrics::time_in_band(
+                t,
+                &parent.ce_ng_per_ml,
+                l.low_ng_per_ml,
+                l.high_ng_per_ml.unwrap_or(f64::INFINITY),
+            )
+        })
+        .unwrap_or(0.0);
+    let total = t.last().copied().unwrap_or(0.0) - t.first().copied().unwrap_or(0.0);
+    let thresholds = scenario
+        .pd
+        .thresholds_ng_per_ml
+        .iter()
+        .map(|&th| {
+            let ce_above = metrics::time_above(t, &parent.ce_ng_per_ml, th);
+            ThresholdTimes {
+                threshold_ng_per_ml: th,
+                cp_above_min: metrics::time_above(t, &parent.cp_ng_per_ml, th),
+                ce_above_min: ce_above,
+                ce_below_min: total - ce_above,
+            }
+        })
+        .collect();
+    let mut warnings = Vec::new();
+    let late = plan
+        .administration_times_min
+        .iter()
+        .filter(|&&x| x > scenario.horizon_min)
+        .count();
+    if late > 0 {
+        warnings.push(format!(
+            "{late} administration(s) start after the horizon ({} min) and were not simulated",
+            scenario.horizon_min
+        ));
+    }
+    if plan.last_input_end_min > scenario.horizon_min {
+        warnings.push("an input is still running at the horizon".into());
+    }
+    SimulationResult {
+        model_id: model.id.into(),
+        method: resolved_method(scenario),
+        ke0_per_min: sys.ke0_per_min,
+        t_min: traj.t_min.clone(),
+        metrics: Metrics {
+            analytes: am,
+            occupancy_max: occ_max,
+            occupancy_tmax_min: occ_t,
+            dissociative_band_min: diss,
+            thresholds,
+            recovery: Recovery {
+                threshold_ng_per_ml: thr,
+                last_input_end_min: last_end,
+                below_at_min: below_at,
+                after_last_input_min: below_at.map(|b| b - last_end),
+            },
+            administered_mg: plan.administered_mg,
+        },
+        analytes,
+        occupancy,
+        compartments,
+        eliminated_mg,
+        input_mg: traj.input_mg,
+        warnings,
+    }
+}

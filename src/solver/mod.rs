@@ -1,0 +1,147 @@
+//! Integration segment by segment: every dose event and rate change is a boundary.
+//!
+//! The driver ([`run`]) walks the sorted boundaries of an [`InputPlan`]: at each one it applies
+//! the boluses, recomputes the constant input rate, records the output grid points that fall on
+//! it, and hands the open interval to a [`Stepper`] — the exact propagator or Dopri5 — which
+//! fills in the grid points inside and returns the state at the next boundary. The restart
+//! state is always the stepper's own final state, never an interpolated value.
+
+pub mod exact;
+pub mod ode;
+
+use crate::dosing::{InputPlan, TIME_EPS_MIN};
+use crate::error::Result;
+use nalgebra::DVector;
+
+/// Advances the state across one interval with constant input.
+pub trait Stepper {
+    /// Integrates `x` from `t0` to `t1` under constant input `u` (mg/min per state), appending
+    /// the state at each time in `outs` (all strictly inside `(t0, t1)`, ascending) to `rec`.
+    /// On return `x` holds the state at `t1`.
+    #[allow(clippy::too_many_arguments)]
+    fn segment(
+        &mut self,
+        t0: f64,
+        t1: f64,
+        x: &mut DVector<f64>,
+        u: &DVector<f64>,
+        u_zero: bool,
+        outs: &[f64],
+        rec: &mut Vec<f64>,
+    ) -> Result<()>;
+}
+
+/// States on the output grid.
+#[derive(Debug, Clone)]
+pub struct Trajectory {
+    /// Number of states per point.
+    pub n: usize,
+    /// Grid times, min.
+    pub t_min: Vec<f64>,
+    /// States, row-major: point `k` is `states[k*n .. (k+1)*n]`.
+    pub states: Vec<f64>,
+    /// Cumulative amount that has entered the system at each point, mg parent-equivalents.
+    pub input_mg: Vec<f64>,
+}
+
+impl Trajectory {
+    /// State vector at point `k`.
+    pub fn at(&self, k: usize) -> &[f64] {
+        &self.states[k * self.n..(k + 1) * self.n]
+    }
+
+    /// One state over time (copied out).
+    pub fn series(&self, state: usize) -> impl Iterator<Item = f64> + '_ {
+        self.states.iter().skip(state).step_by(self.n).copied()
+    }
+}
+
+/// The output grid: `0, dt, 2·dt, …` up to the horizon, plus the horizon itself when it is not
+/// a multiple of `dt`.
+pub fn grid(horizon_min: f64, dt_min: f64) -> Vec<f64> {
+    let n = (horizon_min / dt_min + 1e-9).floor() as usize;
+    let mut g: Vec<f64> = (0..=n).map(|k| k as f64 * dt_min).collect();
+    if let Some(last) = g.last_mut() {
+        if (*last - horizon_min).abs() <= TIME_EPS_MIN {
+            *last = horizon_min;
+        } else if *last < horizon_min {
+            g.push(horizon_min);
+        }
+    }
+    g
+}
+
+/// Runs `stepper` over all boundaries of `plan` and records `n` states on `grid`.
+///
+/// Values at a bolus time are recorded after the bolus (right-continuous).
+pub fn run(
+    stepper: &mut impl Stepper,
+    n: usize,
+    plan: &InputPlan,
+    grid: &[f64],
+    horizon_min: f64,
+) -> Result<Trajectory> {
+    let bounds = plan.boundaries(horizon_min);
+    let mut x = DVector::<f64>::zeros(n);
+    let mut u = DVector::<f64>::zeros(n);
+    let mut states = Vec::with_capacity(grid.len() * n);
+    let mut input_mg = Vec::with_capacity(grid.len());
+    let mut cum = 0.0;
+    let mut k = 0;
+    let mut next_bolus = 0;
+    let mut next_rate = 0;
+    let mut active: Vec<usize> = Vec::new();
+    for (bi, &tb) in bounds.iter().enumerate() {
+        while next_bolus < plan.boluses.len() && plan.boluses[next_bolus].t_min <= tb + TIME_EPS_MIN
+        {
+            let b = plan.boluses[next_bolus];
+            x[b.state] += b.amount_mg;
+            cum += b.amount_mg;
+            next_bolus += 1;
+        }
+        active.retain(|&r| plan.rates[r].t_end_min > tb + TIME_EPS_MIN);
+        while next_rate < plan.rates.len() && plan.rates[next_rate].t_start_min <= tb + TIME_EPS_MIN
+        {
+            if plan.rates[next_rate].t_end_min > tb + TIME_EPS_MIN {
+                active.push(next_rate);
+            }
+            next_rate += 1;
+        }
+        u.fill(0.0);
+        let mut usum = 0.0;
+        for &r in &active {
+            let ri = plan.rates[r];
+            u[ri.state] += ri.rate_mg_per_min;
+            usum += ri.rate_mg_per_min;
+        }
+        while k < grid.len() && grid[k] <= tb + TIME_EPS_MIN {
+            states.extend_from_slice(x.as_slice());
+            input_mg.push(cum);
+            k += 1;
+        }
+        let Some(&t1) = bounds.get(bi + 1) else {
+            break;
+        };
+        let k0 = k;
+        while k < grid.len() && grid[k] < t1 - TIME_EPS_MIN {
+            k += 1;
+        }
+        stepper.segment(
+            tb,
+            t1,
+            &mut x,
+            &u,
+            active.is_empty(),
+            &grid[k0..k],
+            &mut states,
+        )?;
+        input_mg.extend(grid[k0..k].iter().map(|&t| cum + (t - tb) * usum));
+        cum += (t1 - tb) * usum;
+    }
+    Ok(Trajectory {
+        n,
+        t_min: grid.to_vec(),
+        states,
+        input_mg,
+    })
+}

@@ -1,0 +1,157 @@
+//! Dopri5 (`ode_solvers`) on the same system, plus optional non-linear receptor binding.
+//!
+//! Each interval between boundaries is a fresh integration. Output grid points inside it come
+//! from the solver's continuous output model; the restart state is the solver's last accepted
+//! step at the interval end, never the dense output (which can be extrapolated there).
+//! The state lives in a fixed-size `SVector` (8, 16, 32 or 64 entries, zero-padded) so the
+//! right-hand side allocates nothing.
+
+use super::Stepper;
+use crate::error::{Error, Result};
+use nalgebra::{DVector, SVector};
+use ode_solvers::continuous_output_model::ContinuousOutputModel;
+use ode_solvers::{Dopri5, System};
+
+/// Kinetic receptor binding: one bound-fraction state per ligand.
+#[derive(Debug, Clone)]
+pub struct BindingRhs {
+    /// Index of the first bound-fraction state.
+    pub first_state: usize,
+    /// Per ligand: (effect-site state, factor from state units to unbound µM, kon per µM per min).
+    pub ligands: Vec<(usize, f64, f64)>,
+    /// Dissociation rate constant, 1/min.
+    pub koff_per_min: f64,
+}
+
+struct Rhs<'a, const N: usize> {
+    entries: &'a [(usize, usize, f64)],
+    u: SVector<f64, N>,
+    binding: Option<&'a BindingRhs>,
+}
+
+impl<const N: usize> System<f64, SVector<f64, N>> for Rhs<'_, N> {
+    fn system(&self, _t: f64, y: &SVector<f64, N>, dy: &mut SVector<f64, N>) {
+        *dy = self.u;
+        for &(i, j, v) in self.entries {
+            dy[i] += v * y[j];
+        }
+        if let Some(b) = self.binding {
+            let nb = b.ligands.len();
+            let bound: f64 = (0..nb).map(|l| y[b.first_state + l]).sum();
+            let free = 1.0 - bound;
+            for (l, &(eff, to_um, kon)) in b.ligands.iter().enumerate() {
+                let s = b.first_state + l;
+                dy[s] = kon * to_um * y[eff] * free - b.koff_per_min * y[s];
+            }
+        }
+    }
+}
+
+/// The Dopri5 stepper.
+#[derive(Debug, Clone)]
+pub struct OdeStepper {
+    entries: Vec<(usize, usize, f64)>,
+    binding: Option<BindingRhs>,
+    n: usize,
+    rtol: f64,
+    atol: f64,
+    /// Accepted steps so far (all intervals).
+    pub accepted_steps: u64,
+}
+
+impl OdeStepper {
+    /// Largest state vector supported.
+    pub const MAX_STATES: usize = 64;
+
+    /// A stepper for the sparse linear part `entries` (row, column, value) over `n` states,
+    /// with optional binding states among them.
+    pub fn new(
+        entries: Vec<(usize, usize, f64)>,
+        binding: Option<BindingRhs>,
+        n: usize,
+        rtol: f64,
+        atol: f64,
+    ) -> Result<Self> {
+        if n > Self::MAX_STATES {
+            return Err(Error::Numerical(format!(
+                "{n} states exceed the ODE path's limit of {}",
+                Self::MAX_STATES
+            )));
+        }
+        Ok(OdeStepper {
+            entries,
+            binding,
+            n,
+            rtol,
+            atol,
+            accepted_steps: 0,
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn seg<const N: usize>(
+        &mut self,
+        t0: f64,
+        t1: f64,
+        x: &mut DVector<f64>,
+        u: &DVector<f64>,
+        outs: &[f64],
+        rec: &mut Vec<f64>,
+    ) -> Result<()> {
+        let n = self.n;
+        let mut y0 = SVector::<f64, N>::zeros();
+        y0.as_mut_slice()[..n].copy_from_slice(x.as_slice());
+        let mut uu = SVector::<f64, N>::zeros();
+        uu.as_mut_slice()[..n].copy_from_slice(u.as_slice());
+        let rhs = Rhs {
+            entries: &self.entries,
+            u: uu,
+            binding: self.binding.as_ref(),
+        };
+        let fail = |message: String| Error::Solver {
+            t_start_min: t0,
+            t_end_min: t1,
+            message,
+        };
+        let mut solver = Dopri5::new(rhs, t0, t1, t1 - t0, y0, self.rtol, self.atol);
+        let mut model = ContinuousOutputModel::new();
+        let stats = solver
+            .integrate_with_continuous_output_model(&mut model)
+            .map_err(|e| fail(e.to_string()))?;
+        self.accepted_steps += u64::from(stats.accepted_steps);
+        for &t in outs {
+            let y = model
+                .evaluate(t)
+                .ok_or_else(|| fail(format!("no dense output at t = {t} min")))?;
+            rec.extend_from_slice(&y.as_slice()[..n]);
+        }
+        let (xs, ys) = solver.results().get();
+        match (xs.last(), ys.last()) {
+            (Some(&xe), Some(ye)) if (xe - t1).abs() <= 1e-9 * t1.abs().max(1.0) => {
+                x.as_mut_slice().copy_from_slice(&ye.as_slice()[..n]);
+                Ok(())
+            }
+            _ => Err(fail("integration stopped before the interval end".into())),
+        }
+    }
+}
+
+impl Stepper for OdeStepper {
+    fn segment(
+        &mut self,
+        t0: f64,
+        t1: f64,
+        x: &mut DVector<f64>,
+        u: &DVector<f64>,
+        _u_zero: bool,
+        outs: &[f64],
+        rec: &mut Vec<f64>,
+    ) -> Result<()> {
+        match self.n {
+            0..=8 => self.seg::<8>(t0, t1, x, u, outs, rec),
+            9..=16 => self.seg::<16>(t0, t1, x, u, outs, rec),
+            17..=32 => self.seg::<32>(t0, t1, x, u, outs, rec),
+            _ => self.seg::<64>(t0, t1, x, u, outs, rec),
+        }
+    }
+}
