@@ -16,7 +16,7 @@ pub struct Ligand {
     pub id: &'static str,
     /// Display name.
     pub name: &'static str,
-    /// Ki at the PCP site from binding assays ([³H]MK-801), µM.
+    /// Ki at the PCP site from binding assays (\[³H\]MK-801), µM.
     pub ki_binding_um: f64,
     /// Source and label of `ki_binding_um`.
     pub ki_binding_source: &'static str,
@@ -137,7 +137,7 @@ pub fn ligand(id: &str) -> Result<&'static Ligand> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum KiSet {
-    /// Binding-assay Ki ([³H]MK-801, rat brain; Ebert 1997, READ-2).
+    /// Binding-assay Ki (\[³H\]MK-801, rat brain; Ebert 1997, READ-2).
     #[default]
     BindingAssay,
     /// What-if with 1 mM Mg²⁺ (GluN2B 5.1 µM for racemic; Kotermanski & Johnson 2009,

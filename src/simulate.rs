@@ -175,8 +175,8 @@ pub fn trajectory(scenario: &Scenario, sys: &LinearSystem, plan: &InputPlan) -> 
     let grid = solver::grid(scenario.horizon_min, scenario.output_step_min);
     match resolved_method(scenario) {
         Method::Exact | Method::Auto => {
-            let mut st = ExactStepper::new(sys.a.clone(), scenario.output_step_min)?;
-            solver::run(&mut st, sys.n, plan, &grid, scenario.horizon_min)
+            let mut st = ExactStepper::new(&sys.a, scenario.output_step_min)?;
+            solver::run(&mut st, sys.n, plan, grid, scenario.horizon_min)
         }
         Method::Dopri5 => {
             let (binding, n) = match scenario.pd.binding {
@@ -210,7 +210,7 @@ pub fn trajectory(scenario: &Scenario, sys: &LinearSystem, plan: &InputPlan) -> 
                 scenario.solver.rtol,
                 scenario.solver.atol,
             )?;
-            solver::run(&mut st, n, plan, &grid, scenario.horizon_min)
+            solver::run(&mut st, n, plan, grid, scenario.horizon_min)
         }
     }
 }
@@ -234,17 +234,17 @@ fn assemble(
             Err(_) => (0.0, f64::INFINITY),
         };
         ki_fu.push((fu, ki));
-        let cp_um: Vec<f64> = traj
-            .series(a.central)
-            .map(|x| x / a.volume_l * to_um)
-            .collect();
-        let ce_um: Vec<f64> = traj.series(a.effect).map(|x| x * to_um).collect();
+        let amount_to_um = to_um / a.volume_l;
+        let mw = a.mw_g_per_mol;
+        let rows = || traj.states.chunks_exact(traj.n);
+        let cp_um: Vec<f64> = rows().map(|r| r[a.central] * amount_to_um).collect();
+        let ce_um: Vec<f64> = rows().map(|r| r[a.effect] * to_um).collect();
         analytes.push(AnalyteSeries {
             id: spec.id.into(),
             name: spec.name.into(),
-            mw_g_per_mol: a.mw_g_per_mol,
-            cp_ng_per_ml: cp_um.iter().map(|c| c * a.mw_g_per_mol).collect(),
-            ce_ng_per_ml: ce_um.iter().map(|c| c * a.mw_g_per_mol).collect(),
+            mw_g_per_mol: mw,
+            cp_ng_per_ml: cp_um.iter().map(|c| c * mw).collect(),
+            ce_ng_per_ml: ce_um.iter().map(|c| c * mw).collect(),
             ce_unbound_um: ce_um.iter().map(|c| c * fu).collect(),
             cp_um,
         });
@@ -267,6 +267,8 @@ fn assemble(
             })
             .collect(),
     };
+    let column =
+        |i: usize| -> Vec<f64> { traj.states.chunks_exact(traj.n).map(|r| r[i]).collect() };
     let compartments = model
         .compartments
         .iter()
@@ -274,10 +276,10 @@ fn assemble(
         .map(|(i, c)| CompartmentSeries {
             name: c.name.into(),
             analyte: model.analytes[c.analyte].id.into(),
-            amount_mg: traj.series(i).collect(),
+            amount_mg: column(i),
         })
         .collect();
-    let eliminated_mg: Vec<f64> = traj.series(sys.sink).collect();
+    let eliminated_mg = column(sys.sink);
 
     // metrics
     let t = &traj.t_min;
@@ -353,7 +355,6 @@ fn assemble(
         model_id: model.id.into(),
         method: resolved_method(scenario),
         ke0_per_min: sys.ke0_per_min,
-        t_min: traj.t_min.clone(),
         metrics: Metrics {
             analytes: am,
             occupancy_max: occ_max,
@@ -373,6 +374,7 @@ fn assemble(
         compartments,
         eliminated_mg,
         input_mg: traj.input_mg,
+        t_min: traj.t_min,
         warnings,
     }
 }

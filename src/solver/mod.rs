@@ -15,9 +15,9 @@ use nalgebra::DVector;
 
 /// Advances the state across one interval with constant input.
 pub trait Stepper {
-    /// Integrates `x` from `t0` to `t1` under constant input `u` (mg/min per state), appending
-    /// the state at each time in `outs` (all strictly inside `(t0, t1)`, ascending) to `rec`.
-    /// On return `x` holds the state at `t1`.
+    /// Integrates `x` from `t0` to `t1` under constant input `u` (mg/min per state), writing
+    /// the state at each time in `outs` (all strictly inside `(t0, t1)`, ascending) into `rec`
+    /// (`outs.len()` rows of `x.len()` values). On return `x` holds the state at `t1`.
     #[allow(clippy::too_many_arguments)]
     fn segment(
         &mut self,
@@ -27,7 +27,7 @@ pub trait Stepper {
         u: &DVector<f64>,
         u_zero: bool,
         outs: &[f64],
-        rec: &mut Vec<f64>,
+        rec: &mut [f64],
     ) -> Result<()>;
 }
 
@@ -78,13 +78,13 @@ pub fn run(
     stepper: &mut impl Stepper,
     n: usize,
     plan: &InputPlan,
-    grid: &[f64],
+    grid: Vec<f64>,
     horizon_min: f64,
 ) -> Result<Trajectory> {
     let bounds = plan.boundaries(horizon_min);
     let mut x = DVector::<f64>::zeros(n);
     let mut u = DVector::<f64>::zeros(n);
-    let mut states = Vec::with_capacity(grid.len() * n);
+    let mut states = vec![0.0; grid.len() * n];
     let mut input_mg = Vec::with_capacity(grid.len());
     let mut cum = 0.0;
     let mut k = 0;
@@ -115,7 +115,7 @@ pub fn run(
             usum += ri.rate_mg_per_min;
         }
         while k < grid.len() && grid[k] <= tb + TIME_EPS_MIN {
-            states.extend_from_slice(x.as_slice());
+            states[k * n..(k + 1) * n].copy_from_slice(x.as_slice());
             input_mg.push(cum);
             k += 1;
         }
@@ -133,14 +133,14 @@ pub fn run(
             &u,
             active.is_empty(),
             &grid[k0..k],
-            &mut states,
+            &mut states[k0 * n..k * n],
         )?;
         input_mg.extend(grid[k0..k].iter().map(|&t| cum + (t - tb) * usum));
         cum += (t1 - tb) * usum;
     }
     Ok(Trajectory {
         n,
-        t_min: grid.to_vec(),
+        t_min: grid,
         states,
         input_mg,
     })

@@ -96,7 +96,7 @@ impl OdeStepper {
         x: &mut DVector<f64>,
         u: &DVector<f64>,
         outs: &[f64],
-        rec: &mut Vec<f64>,
+        rec: &mut [f64],
     ) -> Result<()> {
         let n = self.n;
         let mut y0 = SVector::<f64, N>::zeros();
@@ -119,11 +119,11 @@ impl OdeStepper {
             .integrate_with_continuous_output_model(&mut model)
             .map_err(|e| fail(e.to_string()))?;
         self.accepted_steps += u64::from(stats.accepted_steps);
-        for &t in outs {
+        for (&t, row) in outs.iter().zip(rec.chunks_exact_mut(n)) {
             let y = model
                 .evaluate(t)
                 .ok_or_else(|| fail(format!("no dense output at t = {t} min")))?;
-            rec.extend_from_slice(&y.as_slice()[..n]);
+            row.copy_from_slice(&y.as_slice()[..n]);
         }
         let (xs, ys) = solver.results().get();
         match (xs.last(), ys.last()) {
@@ -145,7 +145,7 @@ impl Stepper for OdeStepper {
         u: &DVector<f64>,
         _u_zero: bool,
         outs: &[f64],
-        rec: &mut Vec<f64>,
+        rec: &mut [f64],
     ) -> Result<()> {
         match self.n {
             0..=8 => self.seg::<8>(t0, t1, x, u, outs, rec),

@@ -1,0 +1,101 @@
+//! The `ketasim` binary: presets to CSV, model table, CSHT, clear errors.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+fn ketasim(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ketasim"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(s) = stdin {
+        child.stdin.take().unwrap().write_all(s.as_bytes()).unwrap();
+    }
+    drop(child.stdin.take());
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn every_preset_simulates_to_csv() {
+    for p in ketasim::presets::all() {
+        let (code, out, err) = ketasim(&["simulate", "--preset", p.id], None);
+        assert_eq!(code, 0, "{}: {err}", p.id);
+        let mut lines = out.lines();
+        let header = lines.next().unwrap();
+        assert!(header.starts_with("t_min,ketamine_cp_ng_per_ml,ketamine_cp_um,"));
+        assert_eq!(lines.count() as u64, p.scenario.n_points(), "{}", p.id);
+    }
+}
+
+#[test]
+fn simulate_reads_a_file_or_stdin_and_writes_json() {
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/standard_infusion.json"
+    );
+    let (code, csv, _) = ketasim(&["simulate", fixture], None);
+    assert_eq!(code, 0);
+    let text = std::fs::read_to_string(fixture).unwrap();
+    let (code, csv2, _) = ketasim(&["simulate", "-"], Some(&text));
+    assert_eq!(code, 0);
+    assert_eq!(csv, csv2);
+    let (code, json, _) = ketasim(&["simulate", fixture, "--format", "json"], None);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["modelId"], "kamp2020");
+    assert!(v["metrics"]["analytes"][0]["cmaxNgPerMl"].as_f64().unwrap() > 185.0);
+}
+
+#[test]
+fn bad_input_exits_nonzero_with_one_clear_line() {
+    let (code, out, err) = ketasim(
+        &["simulate", "-"],
+        Some(r#"{"patient":{"weight_kg":0},"regimen":[],"horizon_min":60}"#),
+    );
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("patient.weight_kg = 0 is out of range"),
+        "{err}"
+    );
+    let (code, _, err) = ketasim(&["simulate", "/no/such/file.json"], None);
+    assert_eq!(code, 2);
+    assert!(
+        err.starts_with("error: scenario: /no/such/file.json"),
+        "{err}"
+    );
+    let (code, _, err) = ketasim(&["simulate", "-"], Some("not json"));
+    assert_eq!(code, 2);
+    assert!(!err.contains("panicked"));
+}
+
+#[test]
+fn models_and_csht_list_every_model_with_its_source() {
+    let (code, out, _) = ketasim(&["models"], None);
+    assert_eq!(code, 0);
+    for m in ketasim::models::all() {
+        let line = out.lines().find(|l| l.starts_with(m.id)).unwrap();
+        assert!(line.contains(&m.citation[..20]), "{line}");
+    }
+    let (code, out, _) = ketasim(
+        &["csht", "--model", "domino1982", "--durations-min", "10,60"],
+        None,
+    );
+    assert_eq!(code, 0);
+    assert_eq!(out.lines().count(), 3);
+    let (code, out, _) = ketasim(&["presets", "antidepressant_40min"], None);
+    assert_eq!(code, 0);
+    ketasim::Scenario::from_json(&out)
+        .unwrap()
+        .validate()
+        .unwrap();
+}

@@ -1,0 +1,240 @@
+//! Every invalid input gives a clear error that names the field — never a panic.
+
+use ketasim::{simulate, Error, Scenario};
+
+fn base() -> serde_json::Value {
+    serde_json::json!({
+        "patient": {"weight_kg": 70},
+        "regimen": [{"kind": "infusion", "dose_mg_per_kg": 0.5, "duration_min": 40}],
+        "horizon_min": 240
+    })
+}
+
+fn run(v: serde_json::Value) -> Error {
+    let sc: Scenario = match serde_json::from_value(v) {
+        Ok(s) => s,
+        Err(e) => return Error::Parse(e.to_string()),
+    };
+    simulate(&sc).expect_err("should be rejected")
+}
+
+fn with(path: &[&str], value: serde_json::Value) -> serde_json::Value {
+    let mut v = base();
+    let mut cur = &mut v;
+    for p in &path[..path.len() - 1] {
+        cur = match p.parse::<usize>() {
+            Ok(i) => &mut cur[i],
+            Err(_) => &mut cur[*p],
+        };
+    }
+    cur[path[path.len() - 1]] = value;
+    v
+}
+
+fn expect_field(v: serde_json::Value, field: &str, contains: &str) {
+    let e = run(v);
+    assert_eq!(e.field().as_deref(), Some(field), "{e}");
+    let msg = e.to_string();
+    assert!(
+        msg.contains(contains),
+        "'{msg}' should contain '{contains}'"
+    );
+}
+
+#[test]
+fn out_of_range_numbers_name_field_value_and_range() {
+    use serde_json::json;
+    expect_field(
+        with(&["patient", "weight_kg"], json!(0)),
+        "patient.weight_kg",
+        "allowed 1 to 250 kg",
+    );
+    expect_field(
+        with(&["patient", "weight_kg"], json!(-3)),
+        "patient.weight_kg",
+        "-3",
+    );
+    expect_field(
+        with(&["patient", "age_years"], json!(200)),
+        "patient.age_years",
+        "0 to 120",
+    );
+    expect_field(
+        with(&["regimen", "0", "dose_mg_per_kg"], json!(1e9)),
+        "regimen[0].dose_mg_per_kg",
+        "allowed 0 to 20 mg/kg",
+    );
+    expect_field(
+        with(&["regimen", "0", "dose_mg_per_kg"], json!(-1)),
+        "regimen[0].dose_mg_per_kg",
+        "-1",
+    );
+    expect_field(
+        with(&["regimen", "0", "duration_min"], json!(0)),
+        "regimen[0].duration_min",
+        "0.01 to 10080 min",
+    );
+    expect_field(with(&["horizon_min"], json!(0)), "horizon_min", "allowed");
+    expect_field(with(&["horizon_min"], json!(1e9)), "horizon_min", "259200");
+    expect_field(
+        with(&["output_step_min"], json!(0)),
+        "output_step_min",
+        "0.01",
+    );
+    expect_field(
+        with(&["solver"], json!({"rtol": 1.0})),
+        "solver.rtol",
+        "allowed",
+    );
+    expect_field(
+        with(&["pd"], json!({"recovery_threshold_ng_per_ml": 0})),
+        "pd.recovery_threshold_ng_per_ml",
+        "ng/mL",
+    );
+    expect_field(
+        with(
+            &["pd"],
+            json!({"binding": {"kind": "kinetic", "half_time_min": 0}}),
+        ),
+        "pd.binding.half_time_min",
+        "0.1",
+    );
+    expect_field(
+        with(&["pd"], json!({"ke0_endpoint": "custom"})),
+        "pd.ke0_per_min",
+        "needs ke0_per_min",
+    );
+    expect_field(
+        with(
+            &["pd"],
+            json!({"ke0_endpoint": "custom", "ke0_per_min": 1000}),
+        ),
+        "pd.ke0_per_min",
+        "100",
+    );
+    expect_field(
+        with(&["pd"], json!({"ke0_endpoint": "telepathy"})),
+        "pd.ke0_endpoint",
+        "subjective",
+    );
+    expect_field(
+        with(&["regimen", "0", "schedule"], json!({"at_min": [-5]})),
+        "regimen[0].schedule[0] (start time)",
+        "-5",
+    );
+    expect_field(
+        with(
+            &["regimen", "0", "schedule"],
+            json!({"every": {"interval_h": 0, "count": 3}}),
+        ),
+        "regimen[0].schedule.every.interval_h",
+        "allowed",
+    );
+}
+
+#[test]
+fn contradictory_or_missing_fields_are_explained() {
+    use serde_json::json;
+    expect_field(
+        with(&["regimen", "0", "dose_mg"], json!(10)),
+        "regimen[0].dose",
+        "exactly one",
+    );
+    let mut v = base();
+    v["regimen"][0] = json!({"kind": "infusion", "duration_min": 40});
+    expect_field(v, "regimen[0].dose", "got none");
+    let mut v = base();
+    v["regimen"][0] = json!({"kind": "infusion", "dose_mg": 10});
+    expect_field(v, "regimen[0].duration_min", "needs duration_min");
+    let mut v = base();
+    v["regimen"][0] = json!({"kind": "bolus", "dose_mg": 10, "duration_min": 5});
+    expect_field(v, "regimen[0].duration_min", "only infusions");
+    let mut v = base();
+    v["regimen"][0] = json!({"kind": "bolus", "rate_mg_per_h": 10});
+    expect_field(v, "regimen[0].dose", "not a rate");
+    let mut v = base();
+    v["regimen"][0] =
+        json!({"route": "oral", "kind": "infusion", "dose_mg": 10, "duration_min": 5});
+    expect_field(v, "regimen[0].kind", "only available for route 'iv'");
+    let mut v = base();
+    v["regimen"][0] = json!({"route": "im", "dose_mg": 10});
+    expect_field(v, "regimen[0].route", "not available in model 'kamp2020'");
+    expect_field(
+        with(&["model"], json!("nope")),
+        "model",
+        "available: kamp2020",
+    );
+    expect_field(
+        with(&["solver"], json!({"method": "exact"})).tap_pd_kinetic(),
+        "solver.method",
+        "linear",
+    );
+    let mut v = base();
+    v["regimen"][0]["schedule"] = json!({"at_min": []});
+    expect_field(v, "regimen[0].schedule", "at least one");
+}
+
+trait TapKinetic {
+    fn tap_pd_kinetic(self) -> Self;
+}
+impl TapKinetic for serde_json::Value {
+    fn tap_pd_kinetic(mut self) -> Self {
+        self["pd"] = serde_json::json!({"binding": {"kind": "kinetic", "half_time_min": 5}});
+        self
+    }
+}
+
+#[test]
+fn sizes_are_bounded() {
+    use serde_json::json;
+    let e = run(with(&["output_step_min"], json!(0.01)).tap_horizon(259_200.0));
+    assert!(matches!(e, Error::TooLarge { limit: 250_001, .. }), "{e}");
+    let e = run(with(
+        &["regimen", "0", "schedule"],
+        json!({"every": {"interval_h": 1, "count": 100000}}),
+    ));
+    assert!(matches!(e, Error::TooLarge { .. }), "{e}");
+    let mut v = base();
+    v["regimen"] = json!(vec![json!({"dose_mg": 1}); 501]);
+    assert!(matches!(run(v), Error::TooLarge { limit: 500, .. }));
+    let mut v = base();
+    v["regimen"] = json!(vec![
+        json!({"dose_mg": 1, "schedule": {"every": {"interval_h": 1, "count": 1500}}});
+        2
+    ]);
+    assert!(matches!(run(v), Error::TooLarge { limit: 2000, .. }));
+    let e = run(with(
+        &["pd"],
+        json!({"thresholds_ng_per_ml": vec![1.0; 17]}),
+    ));
+    assert!(matches!(e, Error::TooLarge { limit: 16, .. }), "{e}");
+}
+
+trait TapHorizon {
+    fn tap_horizon(self, h: f64) -> Self;
+}
+impl TapHorizon for serde_json::Value {
+    fn tap_horizon(mut self, h: f64) -> Self {
+        self["horizon_min"] = serde_json::json!(h);
+        self
+    }
+}
+
+#[test]
+fn malformed_json_and_unknown_fields_are_parse_errors() {
+    for text in [
+        "{",
+        r#"{"patient":{"weight_kg":70},"regimen":[],"horizon_min":60,"typo":1}"#,
+        r#"{"patient":{"weight_kg":"heavy"},"regimen":[],"horizon_min":60}"#,
+        r#"{"patient":{"weight_kg":70},"regimen":[{"route":"rectal","dose_mg":1}],"horizon_min":60}"#,
+    ] {
+        let e = Scenario::from_json(text).expect_err(text);
+        assert!(matches!(e, Error::Parse(_)), "{e}");
+        assert!(e.to_string().starts_with("scenario JSON:"));
+    }
+    let e = Scenario::from_json(
+        r#"{"patient":{"weight_kg":70},"regimen":[],"horizon_min":60,"typo":1}"#,
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("typo"), "{e}");
+}

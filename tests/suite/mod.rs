@@ -1,0 +1,10 @@
+mod analytic;
+mod boundaries;
+mod cli;
+mod errors;
+mod literature;
+mod mass_balance;
+mod metrics;
+mod oracle;
+mod pd;
+mod properties;
