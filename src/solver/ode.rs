@@ -3,7 +3,7 @@
 //! Each interval between boundaries is a fresh integration. Output grid points inside it come
 //! from the solver's continuous output model; the restart state is the solver's last accepted
 //! step at the interval end, never the dense output (which can be extrapolated there).
-//! The state lives in a fixed-size `SVector` (8, 16, 32 or 64 entries, zero-padded) so the
+//! The state lives in a fixed-size `SVector` (8, 16 or 32 entries, zero-padded) so the
 //! right-hand side allocates nothing.
 
 use super::Stepper;
@@ -61,7 +61,7 @@ pub struct OdeStepper {
 
 impl OdeStepper {
     /// Largest state vector supported.
-    pub const MAX_STATES: usize = 64;
+    pub const MAX_STATES: usize = 32;
 
     /// A stepper for the sparse linear part `entries` (row, column, value) over `n` states,
     /// with optional binding states among them.
@@ -150,8 +150,7 @@ impl Stepper for OdeStepper {
         match self.n {
             0..=8 => self.seg::<8>(t0, t1, x, u, outs, rec),
             9..=16 => self.seg::<16>(t0, t1, x, u, outs, rec),
-            17..=32 => self.seg::<32>(t0, t1, x, u, outs, rec),
-            _ => self.seg::<64>(t0, t1, x, u, outs, rec),
+            _ => self.seg::<32>(t0, t1, x, u, outs, rec),
         }
     }
 }

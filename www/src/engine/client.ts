@@ -1,0 +1,94 @@
+// The only module the page uses to reach the engine: a promise API over the worker, and a
+// latest-request-wins simulate() so that dragging a slider never queues stale work.
+import type { Request, Response, Op } from './worker';
+import type { EngineError, ModelInfo, PdTables, Preset, Scenario, SimResult } from './types';
+
+export type { EngineError };
+
+export class EngineFailure extends Error implements EngineError {
+  field?: string;
+  constructor(e: EngineError) {
+    super(e.message);
+    this.field = e.field;
+  }
+}
+
+interface Pending {
+  resolve: (v: { value: unknown; engineMs: number }) => void;
+  reject: (e: EngineFailure) => void;
+}
+
+export class Engine {
+  private worker: Worker;
+  private nextId = 1;
+  private pending = new Map<number, Pending>();
+  private inFlight = false;
+  private queued: { scenario: Scenario; resolve: (r: Latest) => void; reject: (e: unknown) => void } | null = null;
+
+  constructor() {
+    this.worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+    this.worker.onmessage = (ev: MessageEvent<Response>) => {
+      const msg = ev.data;
+      const p = this.pending.get(msg.id);
+      if (!p) return;
+      this.pending.delete(msg.id);
+      if (msg.ok) p.resolve({ value: msg.value, engineMs: msg.engineMs });
+      else p.reject(new EngineFailure(msg.error));
+    };
+  }
+
+  private call(op: Op, ...args: unknown[]): Promise<{ value: unknown; engineMs: number }> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, op, args } satisfies Request);
+    });
+  }
+
+  async models(weightKg: number): Promise<ModelInfo[]> {
+    return (await this.call('models', weightKg)).value as ModelInfo[];
+  }
+  async presets(): Promise<Preset[]> {
+    return (await this.call('presets')).value as Preset[];
+  }
+  async pdTables(): Promise<PdTables> {
+    return (await this.call('pdTables')).value as PdTables;
+  }
+  async csv(s: Scenario): Promise<string> {
+    return (await this.call('simulateCsv', s)).value as string;
+  }
+  async csht(model: string, weightKg: number, durations: number[]): Promise<Float64Array> {
+    return (await this.call('csht', model, weightKg, durations)).value as Float64Array;
+  }
+  async simulateOnce(s: Scenario): Promise<{ result: SimResult; engineMs: number }> {
+    const r = await this.call('simulate', s);
+    return { result: r.value as SimResult, engineMs: r.engineMs };
+  }
+
+  /**
+   * Simulates `s` unless a newer request arrives first: while one run is in flight, only the
+   * latest waiting scenario is kept; superseded callers get `null`.
+   */
+  simulateLatest(s: Scenario): Promise<Latest> {
+    return new Promise((resolve, reject) => {
+      if (this.queued) this.queued.resolve(null);
+      this.queued = { scenario: s, resolve, reject };
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    if (this.inFlight || !this.queued) return;
+    const job = this.queued;
+    this.queued = null;
+    this.inFlight = true;
+    this.simulateOnce(job.scenario)
+      .then(job.resolve, job.reject)
+      .finally(() => {
+        this.inFlight = false;
+        this.pump();
+      });
+  }
+}
+
+export type Latest = { result: SimResult; engineMs: number } | null;

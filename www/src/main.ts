@@ -1,0 +1,416 @@
+// Page wiring: controls → scenario → engine (worker) → charts, readouts, timeline.
+import './style.css';
+import { Engine, EngineFailure } from './engine/client';
+import type { ModelInfo, PdTables, Preset, Scenario, SimResult } from './engine/types';
+import { Charts, formatTime, type Run } from './ui/charts';
+import { renderPanel, badge } from './ui/panel';
+import {
+  type AppState,
+  DEFAULT_PRESET,
+  buildScenario,
+  decodeState,
+  encodeState,
+  isInfusion,
+  sessionStarts,
+  stateFromPreset,
+} from './ui/state';
+import { renderTimeline, sessionView } from './ui/timeline';
+
+const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+
+/** Measurements the e2e test reads (and anyone can, from the console). */
+interface PerfLog {
+  firstRenderMs: number | null;
+  updates: { engineMs: number; totalMs: number }[];
+}
+declare global {
+  interface Window {
+    __ketasim: {
+      perf: PerfLog;
+      ready: boolean;
+      renders: number;
+      state: () => AppState;
+      simulate: (s: Scenario) => Promise<SimResult>;
+    };
+  }
+}
+const perf: PerfLog = { firstRenderMs: null, updates: [] };
+
+const engine = new Engine();
+let presets: Preset[] = [];
+let models: ModelInfo[] = [];
+let pd: PdTables;
+let state: AppState;
+let last: { result: SimResult; state: AppState } | null = null;
+const pins: (Run & { state: AppState })[] = [];
+let charts: Charts;
+
+const FIELD_ERR: Record<string, string> = {
+  'patient.weight_kg': 'err-weight',
+  'regimen[0].dose_mg_per_kg': 'err-dose',
+  'regimen[0].duration_min': 'err-duration',
+  'pd.recovery_threshold_ng_per_ml': 'err-recovery',
+  model: 'err-model',
+  'pd.ke0_endpoint': 'err-ke0',
+};
+
+function preset(): Preset {
+  return presets.find((p) => p.id === state.preset) ?? presets[0];
+}
+
+function toast(msg: string): void {
+  const t = $('toast');
+  t.textContent = msg;
+  t.classList.add('show');
+  setTimeout(() => t.classList.remove('show'), 2200);
+}
+
+function clearErrors(): void {
+  for (const id of [...Object.values(FIELD_ERR), 'err-general']) $(id).textContent = '';
+  document.querySelectorAll('.ctl.invalid').forEach((c) => c.classList.remove('invalid'));
+}
+
+function showError(e: unknown): void {
+  const err = e instanceof EngineFailure ? e : new EngineFailure({ message: String(e) });
+  const target = err.field ? FIELD_ERR[err.field] : undefined;
+  const el = $(target ?? 'err-general');
+  el.textContent = err.message;
+  el.closest('.ctl')?.classList.add('invalid');
+}
+
+// ---------- controls ----------
+
+function bindPair(rangeId: string, numberId: string, key: 'weightKg' | 'doseMgPerKg' | 'durationMin'): void {
+  const range = $<HTMLInputElement>(rangeId);
+  const num = $<HTMLInputElement>(numberId);
+  range.addEventListener('input', () => {
+    num.value = range.value;
+    setState({ [key]: Number(range.value) });
+  });
+  num.addEventListener('input', () => {
+    const v = num.value.trim() === '' ? NaN : Number(num.value);
+    if (Number.isFinite(v)) range.value = String(v);
+    setState({ [key]: v });
+  });
+}
+
+function syncControls(): void {
+  const p = preset();
+  $<HTMLInputElement>('weight').value = String(state.weightKg);
+  $<HTMLInputElement>('weight-range').value = String(state.weightKg);
+  $<HTMLInputElement>('dose').value = String(state.doseMgPerKg);
+  $<HTMLInputElement>('dose-range').value = String(state.doseMgPerKg);
+  $<HTMLInputElement>('duration').value = String(state.durationMin);
+  $<HTMLInputElement>('duration-range').value = String(state.durationMin);
+  const inf = isInfusion(p);
+  $('duration-ctl').classList.toggle('disabled', !inf);
+  $<HTMLInputElement>('duration').disabled = !inf;
+  $<HTMLInputElement>('duration-range').disabled = !inf;
+  $<HTMLSelectElement>('model').value = state.model;
+  $<HTMLSelectElement>('ke0').value = state.ke0;
+  $<HTMLSelectElement>('kiset').value = state.kiSet;
+  $<HTMLInputElement>('recovery').value = String(state.recoveryNgPerMl);
+  document.querySelectorAll<HTMLInputElement>('input[name=unit]').forEach((r) => (r.checked = r.value === state.unit));
+  document.querySelectorAll<HTMLButtonElement>('#presets button').forEach((b) => {
+    b.setAttribute('aria-checked', String(b.dataset.id === p.id));
+    b.tabIndex = b.dataset.id === p.id ? 0 : -1;
+  });
+  $('preset-desc').textContent = p.description;
+  const m = models.find((x) => x.id === state.model);
+  $('model-cite').innerHTML = m ? `${m.citation} ${[...new Set(m.params.map((q) => q.provenance))].map(badge).join(' ')}` : '';
+  const e = pd.ke0Endpoints.find((x) => x.id === state.ke0);
+  const override = m?.ke0_overrides.find(([id]) => id === state.ke0)?.[1];
+  $('ke0-help').innerHTML = e
+    ? `ke0 ${(override?.value ?? e.ke0PerMin).toFixed(3)} /min — ${override ? override.description : e.source} ${badge(override?.provenance ?? e.provenance)}`
+    : '';
+  const starts = sessionStarts(p);
+  const sessions = $('sessions');
+  sessions.hidden = starts.length < 2;
+  if (starts.length >= 2) {
+    sessions.innerHTML =
+      `<span>Zoom:</span><button type="button" data-s="0" aria-pressed="${state.session === 0}">Whole course</button>` +
+      starts.map((s, i) => `<button type="button" data-s="${i + 1}" aria-pressed="${state.session === i + 1}" title="Session ${i + 1} starts on day ${(s / 1440).toFixed(2)}">Session ${i + 1}</button>`).join('');
+  }
+}
+
+function setState(patch: Partial<AppState>, opts: { sync?: boolean } = {}): void {
+  state = { ...state, ...patch };
+  if (opts.sync) syncControls();
+  history.replaceState(null, '', encodeState(state));
+  void update();
+}
+
+function choosePreset(id: string): void {
+  const p = presets.find((x) => x.id === id);
+  if (!p) return;
+  state = stateFromPreset(p, state);
+  syncControls();
+  history.replaceState(null, '', encodeState(state));
+  void update();
+}
+
+// ---------- simulation → view ----------
+
+async function update(): Promise<void> {
+  const t0 = performance.now();
+  const p = preset();
+  const scenario = buildScenario(p, state);
+  let out;
+  try {
+    out = await engine.simulateLatest(scenario);
+  } catch (e) {
+    clearErrors();
+    showError(e);
+    return;
+  }
+  if (!out) return; // superseded by a newer request
+  clearErrors();
+  last = { result: out.result, state: { ...state } };
+  render(out.result);
+  const engineMs = out.engineMs;
+  requestAnimationFrame(() => {
+    const totalMs = performance.now() - t0;
+    if (perf.firstRenderMs === null) perf.firstRenderMs = performance.now();
+    perf.updates.push({ engineMs, totalMs });
+    if (perf.updates.length > 500) perf.updates.shift();
+    window.__ketasim.renders++;
+    $('perf').textContent = `Last update: engine ${engineMs.toFixed(2)} ms, input → redrawn ${totalMs.toFixed(1)} ms (wasm in a Web Worker).`;
+  });
+}
+
+function mainRun(r: SimResult, label: string): Run {
+  const a = r.analytes[0];
+  return { label, t: r.tMin, cp: a.cpNgPerMl, ce: a.ceNgPerMl, occ: r.occupancy, mwGPerMol: a.mwGPerMol };
+}
+
+function runLabel(s: AppState): string {
+  const p = presets.find((x) => x.id === s.preset);
+  const inf = p && isInfusion(p);
+  return `${s.model} · ${s.doseMgPerKg} mg/kg${inf ? ` / ${s.durationMin} min` : ' bolus'} · ${s.weightKg} kg`;
+}
+
+function render(r: SimResult): void {
+  const p = preset();
+  const m = r.metrics;
+  const a = m.analytes[0];
+  const unitNg = state.unit === 'ng';
+  const mw = r.analytes[0].mwGPerMol;
+  const conc = (ng: number) => (unitNg ? `${ng.toPrecision(3)} ng/mL` : `${(ng / mw).toPrecision(3)} µM`);
+  const starts = sessionStarts(p);
+  const span = r.tMin[r.tMin.length - 1];
+  const t = (min: number) => (span > 4 * 1440 ? `day ${(min / 1440).toFixed(2)}` : `${formatTime(min, 0)} min`);
+  const rec = m.recovery;
+  $('readouts').innerHTML = `
+    <div><dt>Peak plasma Cmax</dt><dd>${conc(a.cmaxNgPerMl)}</dd><small>at ${t(a.tmaxMin)}</small></div>
+    <div><dt>Peak effect site</dt><dd>${conc(a.ceMaxNgPerMl)}</dd><small>at ${t(a.ceTmaxMin)}</small></div>
+    <div><dt>Time in dissociative band</dt><dd>${Math.round(m.dissociativeBandMin)} min</dd><small>Ce 100–250 ng/mL</small></div>
+    <div><dt>Ce below ${rec.thresholdNgPerMl} ng/mL</dt><dd>${rec.afterLastInputMin === null ? 'not yet' : Math.round(rec.afterLastInputMin) + ' min'}</dd><small>after the dose ended</small></div>
+    <div><dt>Peak NMDA occupancy</dt><dd>${(m.occupancyMax * 100).toFixed(0)} %</dd><small>model-derived</small></div>
+    <div><dt>Dose</dt><dd>${(m.administeredMg / Math.max(1, starts.length)).toFixed(1)} mg</dd><small>${starts.length > 1 ? `× ${starts.length} sessions` : `${state.doseMgPerKg} mg/kg`}</small></div>`;
+
+  // timeline of one session (the zoomed one, or the first)
+  const k = state.session > 0 ? state.session - 1 : 0;
+  const start = starts[Math.min(k, starts.length - 1)];
+  const inf = isInfusion(p);
+  const end = start + (inf ? state.durationMin : 0);
+  const until = k + 1 < starts.length ? starts[k + 1] : span;
+  const diss = pd.landmarks.find((l) => l.id === 'dissociative');
+  const sv = sessionView(r.tMin, r.analytes[0].ceNgPerMl, start, end, until, state.recoveryNgPerMl, [diss?.lowNgPerMl ?? 100, diss?.highNgPerMl ?? 250]);
+  renderTimeline($('timeline'), {
+    start,
+    end,
+    readyAt: sv.readyAt,
+    dissociation: sv.dissociation,
+    infusion: inf,
+    doseMg: state.doseMgPerKg * state.weightKg,
+    doseMgPerKg: state.doseMgPerKg,
+    weightKg: state.weightKg,
+    thresholdNgPerMl: state.recoveryNgPerMl,
+  });
+
+  const xRange: [number, number] | null =
+    starts.length > 1 && state.session > 0 ? [Math.max(0, start - 30), Math.min(span, end + 300)] : null;
+  charts.update(mainRun(r, 'current'), pins, state.unit, xRange);
+  if (r.warnings.length) $('err-general').textContent = r.warnings.join('; ');
+}
+
+function renderPins(): void {
+  $('pins').innerHTML = pins
+    .map(
+      (p, i) =>
+        `<li><span class="swatch" style="border-color:var(--pin${i})"></span>${p.label} <button type="button" data-unpin="${i}" aria-label="Remove pinned run ${i + 1}">remove</button></li>`,
+    )
+    .join('');
+}
+
+// ---------- actions ----------
+
+function download(name: string, blob: Blob): void {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}
+
+async function exportCsv(): Promise<void> {
+  try {
+    const csv = await engine.csv(buildScenario(preset(), state));
+    download(`ketasim-${state.preset}-${state.model}.csv`, new Blob([csv], { type: 'text/csv' }));
+  } catch (e) {
+    showError(e);
+  }
+}
+
+function exportPng(): void {
+  const cs = charts.canvases();
+  if (!cs.length) return;
+  const pad = 16;
+  const head = 56;
+  const width = Math.max(...cs.map((c) => c.width)) + 2 * pad;
+  const height = cs.reduce((h, c) => h + c.height + pad, head + pad) + 28;
+  const out = document.createElement('canvas');
+  out.width = width;
+  out.height = height;
+  const ctx = out.getContext('2d')!;
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, width, height);
+  ctx.fillStyle = '#111827';
+  ctx.font = `bold ${20 * devicePixelRatio}px system-ui, sans-serif`;
+  ctx.fillText(`Ketamine PK/PD simulator — ${runLabel(state)}`, pad, 28 * devicePixelRatio);
+  ctx.font = `${13 * devicePixelRatio}px system-ui, sans-serif`;
+  ctx.fillText('Educational model, not dosing advice. Occupancy is model-derived.', pad, 48 * devicePixelRatio);
+  let y = head + pad;
+  for (const c of cs) {
+    ctx.drawImage(c, pad, y);
+    y += c.height + pad;
+  }
+  ctx.fillStyle = '#4b5563';
+  ctx.fillText(location.href, pad, height - 10);
+  out.toBlob((b) => b && download(`ketasim-${state.preset}.png`, b), 'image/png');
+}
+
+async function openModelPanel(): Promise<void> {
+  const m = models.find((x) => x.id === state.model);
+  if (!m) return;
+  const weight = Number.isFinite(state.weightKg) && state.weightKg >= 1 && state.weightKg <= 250 ? state.weightKg : 70;
+  let info = m;
+  let csht: { duration: number; csht: number }[] = [];
+  try {
+    info = (await engine.models(weight)).find((x) => x.id === m.id) ?? m;
+    const durations = [10, 40, 60, 120, 240, 480];
+    const c = await engine.csht(m.id, weight, durations);
+    csht = durations.map((d, i) => ({ duration: d, csht: c[i] }));
+  } catch (e) {
+    showError(e);
+  }
+  renderPanel($('model-panel'), info, pd, weight, state.ke0, csht);
+  $<HTMLDialogElement>('model-dialog').showModal();
+}
+
+// ---------- start ----------
+
+async function start(): Promise<void> {
+  const t0 = performance.now();
+  [presets, models, pd] = await Promise.all([engine.presets(), engine.models(70), engine.pdTables()]);
+  const hashPreset = new URLSearchParams(location.hash.slice(1)).get('p') ?? DEFAULT_PRESET;
+  const p = presets.find((x) => x.id === hashPreset) ?? presets.find((x) => x.id === DEFAULT_PRESET) ?? presets[0];
+  state = decodeState(location.hash, stateFromPreset(p));
+  if (!presets.some((x) => x.id === state.preset)) state.preset = p.id;
+
+  $('presets').innerHTML = presets
+    .map((q) => `<button type="button" role="radio" data-id="${q.id}" title="${q.description}">${q.title}</button>`)
+    .join('');
+  $('presets').addEventListener('click', (e) => {
+    const b = (e.target as HTMLElement).closest<HTMLButtonElement>('button[data-id]');
+    if (b?.dataset.id) choosePreset(b.dataset.id);
+  });
+  $('presets').addEventListener('keydown', (e) => {
+    if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp' && e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
+    e.preventDefault();
+    const i = presets.findIndex((q) => q.id === state.preset);
+    const j = (i + (e.key === 'ArrowDown' || e.key === 'ArrowRight' ? 1 : presets.length - 1)) % presets.length;
+    choosePreset(presets[j].id);
+    $('presets').querySelector<HTMLButtonElement>(`button[data-id="${presets[j].id}"]`)?.focus();
+  });
+  $('model').innerHTML = models
+    .map((m) => `<option value="${m.id}" title="${m.citation}">${m.name}</option>`)
+    .join('');
+  $('ke0').innerHTML = pd.ke0Endpoints.map((e) => `<option value="${e.id}">${e.name}</option>`).join('');
+  $('band-legend').innerHTML = pd.landmarks
+    .filter((l) => l.band)
+    .map(
+      (l) =>
+        `<li class="band-${l.id}" title="${l.name} (${l.matrix}): ${l.source} [${l.provenance}]"><b>${l.id}</b> ${l.lowNgPerMl}${l.highNgPerMl ? '–' + l.highNgPerMl : '+'} ng/mL · <span class="src">${l.source}</span> ${badge(l.provenance)}</li>`,
+    )
+    .join('');
+
+  charts = new Charts($('chart-conc'), $('chart-occ'), $('tooltip'), pd.landmarks);
+  bindPair('weight-range', 'weight', 'weightKg');
+  bindPair('dose-range', 'dose', 'doseMgPerKg');
+  bindPair('duration-range', 'duration', 'durationMin');
+  $('model').addEventListener('change', (e) => setState({ model: (e.target as HTMLSelectElement).value }, { sync: true }));
+  $('ke0').addEventListener('change', (e) => setState({ ke0: (e.target as HTMLSelectElement).value }, { sync: true }));
+  $('kiset').addEventListener('change', (e) => setState({ kiSet: (e.target as HTMLSelectElement).value as AppState['kiSet'] }));
+  $('recovery').addEventListener('input', (e) => {
+    const v = (e.target as HTMLInputElement).value;
+    setState({ recoveryNgPerMl: v.trim() === '' ? NaN : Number(v) });
+  });
+  document.querySelectorAll<HTMLInputElement>('input[name=unit]').forEach((r) =>
+    r.addEventListener('change', () => setState({ unit: r.value as AppState['unit'] })),
+  );
+  $('sessions').addEventListener('click', (e) => {
+    const b = (e.target as HTMLElement).closest<HTMLButtonElement>('button[data-s]');
+    if (b) setState({ session: Number(b.dataset.s) }, { sync: true });
+  });
+  $('btn-share').addEventListener('click', async () => {
+    const url = location.href;
+    try {
+      await navigator.clipboard.writeText(url);
+      toast('Link copied: it restores everything on this page.');
+    } catch {
+      toast(url);
+    }
+  });
+  $('btn-csv').addEventListener('click', () => void exportCsv());
+  $('btn-png').addEventListener('click', exportPng);
+  $('btn-model').addEventListener('click', () => void openModelPanel());
+  $('btn-pin').addEventListener('click', () => {
+    if (!last) return;
+    if (pins.length >= 4) pins.shift();
+    pins.push({ ...mainRun(last.result, runLabel(last.state)), state: last.state });
+    renderPins();
+    render(last.result);
+  });
+  $('pins').addEventListener('click', (e) => {
+    const b = (e.target as HTMLElement).closest<HTMLButtonElement>('button[data-unpin]');
+    if (!b || !last) return;
+    pins.splice(Number(b.dataset.unpin), 1);
+    renderPins();
+    render(last.result);
+  });
+  window.addEventListener('hashchange', () => {
+    state = decodeState(location.hash, state);
+    syncControls();
+    void update();
+  });
+
+  syncControls();
+  history.replaceState(null, '', encodeState(state));
+  await update();
+  window.__ketasim.ready = true;
+  console.info(`ketasim: first render ${(performance.now() - t0).toFixed(0)} ms after start`);
+}
+
+window.__ketasim = {
+  perf,
+  ready: false,
+  renders: 0,
+  state: () => state,
+  simulate: async (s) => (await engine.simulateOnce(s)).result,
+};
+start().catch((e) => {
+  $('err-general').textContent = `The simulator could not start: ${e instanceof Error ? e.message : String(e)}`;
+});

@@ -1,0 +1,308 @@
+// uPlot charts: concentration (with cited landmark bands) and model-derived occupancy.
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import type { Landmark } from '../engine/types';
+import type { ConcUnit } from './state';
+
+export interface Run {
+  label: string;
+  t: Float64Array;
+  /** ng/mL */
+  cp: Float64Array;
+  /** ng/mL */
+  ce: Float64Array;
+  /** fraction 0–1 */
+  occ: Float64Array;
+  mwGPerMol: number;
+}
+
+export const COLORS = {
+  cp: '#1d4ed8',
+  ce: '#be185d',
+  occ: '#6d28d9',
+  pins: ['#0f766e', '#b45309', '#4b5563', '#9333ea'],
+};
+
+const BAND_FILL: Record<string, string> = {
+  analgesic: 'rgba(22, 163, 74, 0.12)',
+  dissociative: 'rgba(234, 179, 8, 0.20)',
+  anaesthetic: 'rgba(220, 38, 38, 0.12)',
+};
+const BAND_TEXT: Record<string, string> = {
+  analgesic: '#166534',
+  dissociative: '#854d0e',
+  anaesthetic: '#991b1b',
+};
+
+/** Formats minutes for axes and readouts, choosing the unit from the span shown. */
+export function formatTime(min: number, spanMin: number): string {
+  if (spanMin > 4 * 1440) return `${+(min / 1440).toFixed(min % 1440 === 0 ? 0 : 2)} d`;
+  if (spanMin > 12 * 60) return `${+(min / 60).toFixed(min % 60 === 0 ? 0 : 1)} h`;
+  return `${+min.toFixed(1)}`;
+}
+
+function timeAxisLabel(spanMin: number): string {
+  if (spanMin > 4 * 1440) return 'time (days)';
+  if (spanMin > 12 * 60) return 'time (hours)';
+  return 'time (min)';
+}
+
+const X_INCRS = [1, 2, 5, 10, 15, 20, 30, 60, 120, 180, 240, 360, 720, 1440, 2880, 4320, 10080];
+
+/** Linear interpolation of (t, y) onto `x` (NaN → gap outside the run). */
+function resample(t: Float64Array, y: Float64Array, x: Float64Array, scale: number): (number | null)[] {
+  const out: (number | null)[] = new Array(x.length);
+  let j = 0;
+  for (let i = 0; i < x.length; i++) {
+    const xi = x[i];
+    if (xi < t[0] || xi > t[t.length - 1]) {
+      out[i] = null;
+      continue;
+    }
+    while (j < t.length - 2 && t[j + 1] < xi) j++;
+    const t0 = t[j];
+    const t1 = t[j + 1] ?? t0;
+    const f = t1 > t0 ? (xi - t0) / (t1 - t0) : 0;
+    out[i] = (y[j] + f * ((y[j + 1] ?? y[j]) - y[j])) * scale;
+  }
+  return out;
+}
+
+function scaled(y: Float64Array, s: number): Float64Array {
+  if (s === 1) return y;
+  const o = new Float64Array(y.length);
+  for (let i = 0; i < y.length; i++) o[i] = y[i] * s;
+  return o;
+}
+
+export class Charts {
+  private conc: uPlot | null = null;
+  private occ: uPlot | null = null;
+  private shape = '';
+  private unit: ConcUnit = 'ng';
+  private mw = 237.73;
+  private span = 360;
+  private main: Run | null = null;
+  private pins: Run[] = [];
+  private bands: Landmark[];
+
+  constructor(
+    private concEl: HTMLElement,
+    private occEl: HTMLElement,
+    private tip: HTMLElement,
+    landmarks: Landmark[],
+  ) {
+    this.bands = landmarks.filter((l) => l.band);
+    let lastW = 0;
+    const ro = new ResizeObserver(() => {
+      const w = concEl.getBoundingClientRect().width;
+      if (Math.abs(w - lastW) >= 1) {
+        lastW = w;
+        this.resize();
+      }
+    });
+    ro.observe(concEl);
+    window.addEventListener('resize', () => this.resize());
+  }
+
+  /** Plot size: the container's width; a height that fits both charts on a 720-px screen. */
+  private size(el: HTMLElement): { width: number; height: number } {
+    const width = Math.max(200, Math.floor(el.getBoundingClientRect().width));
+    const vh = window.innerHeight;
+    const narrow = window.innerWidth < 900;
+    const height =
+      el === this.concEl
+        ? Math.round(Math.min(440, Math.max(200, vh * 0.32)))
+        : Math.round(Math.min(260, Math.max(150, vh * (narrow ? 0.2 : 0.23))));
+    return { width, height };
+  }
+
+  private resize(): void {
+    if (this.conc) this.conc.setSize(this.size(this.concEl));
+    if (this.occ) this.occ.setSize(this.size(this.occEl));
+  }
+
+  /** Canvas of each chart, for the PNG export. */
+  canvases(): HTMLCanvasElement[] {
+    return [this.conc, this.occ].filter((u): u is uPlot => !!u).map((u) => u.ctx.canvas);
+  }
+
+  private factor(): number {
+    return this.unit === 'ng' ? 1 : 1 / this.mw;
+  }
+
+  private unitLabel(): string {
+    return this.unit === 'ng' ? 'ng/mL' : 'µM';
+  }
+
+  /** Draws new data; rebuilds the charts only when their shape (pins, unit, span) changes. */
+  update(main: Run, pins: Run[], unit: ConcUnit, xRange: [number, number] | null): void {
+    this.main = main;
+    this.pins = pins;
+    this.unit = unit;
+    this.mw = main.mwGPerMol;
+    this.span = xRange ? xRange[1] - xRange[0] : main.t[main.t.length - 1] - main.t[0];
+    this.concEl.dataset.timeUnit = timeAxisLabel(this.span).replace(/^time \((.*)\)$/, '$1');
+    const shape = `${pins.length}|${unit}|${timeAxisLabel(this.span)}|${pins.map((p) => p.label).join('/')}`;
+    if (shape !== this.shape) {
+      this.shape = shape;
+      this.build();
+    }
+    const f = this.factor();
+    const x = main.t;
+    const concData: uPlot.AlignedData = [x, scaled(main.cp, f), scaled(main.ce, f)];
+    const occData: uPlot.AlignedData = [x, scaled(main.occ, 100)];
+    for (const p of pins) {
+      (concData as unknown as unknown[]).push(resample(p.t, p.ce, x, f));
+      (occData as unknown as unknown[]).push(resample(p.t, p.occ, x, 100));
+    }
+    this.conc!.setData(concData, false);
+    this.occ!.setData(occData, false);
+    const [min, max] = xRange ?? [x[0], x[x.length - 1]];
+    this.conc!.setScale('x', { min, max });
+    this.occ!.setScale('x', { min, max });
+  }
+
+  private concRange(): [number, number] {
+    const f = this.factor();
+    let hi = 0;
+    const consider = (a: ArrayLike<number | null>) => {
+      for (let i = 0; i < a.length; i++) {
+        const v = a[i];
+        if (v !== null && v > hi) hi = v;
+      }
+    };
+    if (this.main) {
+      const xs = this.conc?.scales.x;
+      const lo = xs?.min ?? -Infinity;
+      const up = xs?.max ?? Infinity;
+      const t = this.main.t;
+      for (let i = 0; i < t.length; i++) {
+        if (t[i] >= lo && t[i] <= up) hi = Math.max(hi, this.main.cp[i], this.main.ce[i]);
+      }
+      hi *= f;
+      for (const p of this.pins) consider(scaled(p.ce, f));
+    }
+    // keep the dissociative band in view so its meaning is always visible
+    return [0, Math.max(hi * 1.08, 280 * f)];
+  }
+
+  private build(): void {
+    this.conc?.destroy();
+    this.occ?.destroy();
+    const span = () => this.span;
+    const xAxis: uPlot.Axis = {
+      label: timeAxisLabel(this.span),
+      incrs: X_INCRS,
+      values: (_u, splits) => splits.map((v) => formatTime(v, span())),
+      grid: { stroke: '#e5e7eb' },
+    };
+    const pinSeries = (what: string): uPlot.Series[] =>
+      this.pins.map((p, i) => ({
+        label: `${p.label} (${what})`,
+        stroke: COLORS.pins[i % COLORS.pins.length],
+        width: 1.5,
+        dash: [6, 4],
+        spanGaps: true,
+        value: (_u: uPlot, v: number | null) => (v == null ? '–' : v.toPrecision(3)),
+      }));
+    const sync = uPlot.sync('ketasim');
+    const cursor: uPlot.Cursor = { sync: { key: sync.key }, drag: { x: false, y: false }, points: { size: 7 } };
+    const bands = this.bands;
+    const self = this;
+    const drawBands = (u: uPlot) => {
+      const ctx = u.ctx;
+      const { left, top, width, height } = u.bbox;
+      ctx.save();
+      ctx.beginPath();
+      ctx.rect(left, top, width, height);
+      ctx.clip();
+      const f = self.factor();
+      for (const b of bands) {
+        const y0 = u.valToPos(b.lowNgPerMl * f, 'y', true);
+        const y1 = b.highNgPerMl === null ? top : u.valToPos(b.highNgPerMl * f, 'y', true);
+        if (y0 < top) continue;
+        ctx.fillStyle = BAND_FILL[b.id] ?? 'rgba(0,0,0,0.06)';
+        ctx.fillRect(left, Math.max(y1, top), width, Math.min(y0, top + height) - Math.max(y1, top));
+        ctx.fillStyle = BAND_TEXT[b.id] ?? '#374151';
+        ctx.font = `600 ${Math.round(11 * devicePixelRatio)}px system-ui, sans-serif`;
+        ctx.textAlign = 'right';
+        // the analgesic and dissociative ranges overlap: label one at its top, one at its bottom
+        const atTop = b.id === 'dissociative';
+        const ty = atTop ? Math.max(y1, top) + 13 * devicePixelRatio : Math.min(y0, top + height) - 4 * devicePixelRatio;
+        ctx.fillText(`${b.id} range`, left + width - 6 * devicePixelRatio, ty);
+      }
+      ctx.restore();
+    };
+    this.conc = new uPlot(
+      {
+        ...this.size(this.concEl),
+        title: `Plasma and effect-site concentration (${this.unitLabel()})`,
+        cursor,
+        scales: { x: { time: false }, y: { range: () => this.concRange() } },
+        axes: [{ ...xAxis, label: undefined, labelSize: 0 }, { label: this.unitLabel(), grid: { stroke: '#e5e7eb' }, size: 60 }],
+        series: [
+          { label: 'time', value: (_u, v) => (v == null ? '–' : formatTime(v, span())) },
+          { label: 'Plasma Cp', stroke: COLORS.cp, width: 2.5, value: (_u, v) => (v == null ? '–' : v.toPrecision(3)) },
+          { label: 'Effect site Ce', stroke: COLORS.ce, width: 2.5, dash: [8, 4], value: (_u, v) => (v == null ? '–' : v.toPrecision(3)) },
+          ...pinSeries('Ce'),
+        ],
+        hooks: {
+          drawClear: [drawBands],
+          setCursor: [(u) => this.tooltip(u)],
+        },
+        legend: { live: false },
+      },
+      [[], [], []],
+      this.concEl,
+    );
+    this.occ = new uPlot(
+      {
+        ...this.size(this.occEl),
+        title: 'NMDA-receptor occupancy (%) — model-derived, not measured',
+        cursor,
+        scales: { x: { time: false }, y: { range: [0, 100] } },
+        axes: [xAxis, { label: '%', grid: { stroke: '#e5e7eb' }, size: 60, splits: () => [0, 25, 50, 75, 100] }],
+        series: [
+          { label: 'time', value: (_u, v) => (v == null ? '–' : formatTime(v, span())) },
+          { label: 'Occupancy', stroke: COLORS.occ, width: 2.5, fill: 'rgba(109, 40, 217, 0.08)', value: (_u, v) => (v == null ? '–' : v.toFixed(1) + ' %') },
+          ...pinSeries('occupancy'),
+        ],
+        hooks: { setCursor: [(u) => this.tooltip(u)] },
+        legend: { show: false },
+      },
+      [[], []],
+      this.occEl,
+    );
+  }
+
+  /** Crosshair tooltip: values at the cursor, and the band under it with its source. */
+  private tooltip(u: uPlot): void {
+    const idx = u.cursor.idx;
+    const main = this.main;
+    if (u !== this.conc) return; // the synced cursor of the occupancy chart shows no tooltip
+    if (idx == null || !main || u.cursor.left == null || u.cursor.left < 0) {
+      this.tip.hidden = true;
+      return;
+    }
+    const f = this.factor();
+    const unit = this.unitLabel();
+    const y = u.posToVal(u.cursor.top ?? 0, 'y') / f;
+    const band = this.bands.find((b) => y >= b.lowNgPerMl && (b.highNgPerMl === null || y <= b.highNgPerMl));
+    const fmt = (v: number) => (v * f).toPrecision(3);
+    this.tip.innerHTML =
+      `<b>t = ${formatTime(main.t[idx], this.span)}${this.span > 12 * 60 ? '' : ' min'}</b><br>` +
+      `Cp ${fmt(main.cp[idx])} ${unit} · Ce ${fmt(main.ce[idx])} ${unit}<br>` +
+      `Occupancy ${(main.occ[idx] * 100).toFixed(1)} % <i>(model-derived)</i>` +
+      (band
+        ? `<hr><b>${band.name}</b>: ${band.lowNgPerMl}${band.highNgPerMl ? '–' + band.highNgPerMl : '+'} ng/mL, ${band.matrix}<br><span class="src">${band.source} [${band.provenance}]</span>`
+        : '');
+    const left = u.over.offsetLeft + (u.cursor.left ?? 0);
+    const top = u.over.offsetTop + (u.cursor.top ?? 0);
+    this.tip.hidden = false;
+    const w = this.tip.offsetWidth;
+    const parentW = this.concEl.clientWidth;
+    this.tip.style.left = `${left + 14 + w > parentW ? left - w - 14 : left + 14}px`;
+    this.tip.style.top = `${top + 12}px`;
+  }
+}

@@ -1,0 +1,98 @@
+// Shared test helpers: serve the built page, launch Debian's Chromium through playwright-core,
+// and run the native CLI.
+import { spawn, execFileSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const WWW = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const ROOT = join(WWW, '..');
+export const ARTIFACTS = join(ROOT, 'artifacts');
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.unref();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Serves www/dist with `vite preview`; returns { url, stop }. */
+export async function serve() {
+  if (!existsSync(join(WWW, 'dist', 'index.html'))) throw new Error('www/dist is missing: run `npx vite build` first');
+  const port = await freePort();
+  const proc = spawn(join(WWW, 'node_modules', '.bin', 'vite'), ['preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], {
+    cwd: WWW,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const url = `http://127.0.0.1:${port}/`;
+  const deadline = Date.now() + 20000;
+  for (;;) {
+    try {
+      const r = await fetch(url);
+      if (r.ok) break;
+    } catch {
+      /* not up yet */
+    }
+    if (Date.now() > deadline) {
+      proc.kill();
+      throw new Error('vite preview did not start');
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  return { url, stop: () => proc.kill() };
+}
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+    // playwright gives every launch a fresh, empty profile directory of its own
+  });
+}
+
+/** Native CLI output for a scenario file, as parsed JSON. */
+export function nativeJson(scenarioPath) {
+  const bin = join(ROOT, 'target', 'release', 'ketasim');
+  const out = existsSync(bin)
+    ? execFileSync(bin, ['simulate', scenarioPath, '--format', 'json'], { maxBuffer: 1 << 28 })
+    : execFileSync('cargo', ['run', '--quiet', '--release', '--bin', 'ketasim', '--', 'simulate', scenarioPath, '--format', 'json'], {
+        cwd: ROOT,
+        maxBuffer: 1 << 28,
+      });
+  return JSON.parse(out.toString());
+}
+
+export function fixture(name) {
+  return join(ROOT, 'tests', 'fixtures', name);
+}
+
+export function readFixture(name) {
+  return JSON.parse(readFileSync(fixture(name), 'utf8'));
+}
+
+/** Largest relative difference between two numeric arrays (absolute below 1e-300). */
+export function maxRelDiff(a, b) {
+  if (a.length !== b.length) return Infinity;
+  let m = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = Math.abs(a[i] - b[i]) / Math.max(Math.abs(b[i]), 1e-300);
+    if (a[i] !== b[i]) m = Math.max(m, d);
+  }
+  return m;
+}

@@ -1,0 +1,137 @@
+// The built wasm package in Node: same numbers as the native CLI, the same numeric checks as
+// the Rust tests, and errors — never panics — for any input.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import init, * as wasm from '../src/pkg/ketasim.js';
+import { WWW, ROOT, fixture, readFixture, nativeJson, maxRelDiff } from './helpers.mjs';
+
+before(async () => {
+  await init({ module_or_path: readFileSync(join(WWW, 'src', 'pkg', 'ketasim_bg.wasm')) });
+});
+
+function compareWithNative(w, n) {
+  assert.equal(w.modelId, n.modelId);
+  assert.ok(maxRelDiff(w.tMin, n.tMin) === 0, 'time grid');
+  let worst = 0;
+  for (const [i, a] of w.analytes.entries()) {
+    for (const k of ['cpNgPerMl', 'cpUm', 'ceNgPerMl', 'ceUnboundUm']) {
+      worst = Math.max(worst, maxRelDiff(a[k], n.analytes[i][k]));
+    }
+  }
+  worst = Math.max(worst, maxRelDiff(w.occupancy, n.occupancy), maxRelDiff(w.eliminatedMg, n.eliminatedMg));
+  for (const [i, c] of w.compartments.entries()) worst = Math.max(worst, maxRelDiff(c.amountMg, n.compartments[i].amountMg));
+  const wm = w.metrics.analytes[0];
+  const nm = n.metrics.analytes[0];
+  for (const k of ['cmaxNgPerMl', 'tmaxMin', 'auc0TNgHPerMl']) worst = Math.max(worst, maxRelDiff([wm[k]], [nm[k]]));
+  return worst;
+}
+
+test('wasm result for the fixture scenario equals the native CLI result (≤ 1e-12 relative)', () => {
+  const w = wasm.simulate(readFixture('standard_infusion.json'));
+  const n = nativeJson(fixture('standard_infusion.json'));
+  const worst = compareWithNative(w, n);
+  assert.ok(worst <= 1e-12, `max relative difference ${worst}`);
+  assert.ok(w.tMin instanceof Float64Array);
+});
+
+test('every preset gives the native numbers in wasm', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ketasim-'));
+  for (const p of wasm.presets()) {
+    const path = join(dir, `${p.id}.json`);
+    writeFileSync(path, JSON.stringify(p.scenario));
+    const worst = compareWithNative(wasm.simulate(p.scenario), nativeJson(path));
+    assert.ok(worst <= 1e-12, `${p.id}: ${worst}`);
+  }
+});
+
+test('mass balance and occupancy bounds hold in the wasm build', () => {
+  for (const p of wasm.presets()) {
+    for (const model of wasm.models(70).map((m) => m.id)) {
+      const r = wasm.simulate({ ...p.scenario, model });
+      const total = r.inputMg[r.inputMg.length - 1];
+      for (let k = 0; k < r.tMin.length; k += 7) {
+        const held = r.compartments.reduce((s, c) => s + c.amountMg[k], 0) + r.eliminatedMg[k];
+        assert.ok(Math.abs(held - r.inputMg[k]) <= 1e-9 * total, `${p.id}/${model} t=${r.tMin[k]}`);
+        assert.ok(r.occupancy[k] >= 0 && r.occupancy[k] <= 1);
+      }
+    }
+  }
+});
+
+test('invalid inputs throw Error with the field, and the module keeps working', () => {
+  const base = readFixture('standard_infusion.json');
+  const cases = [
+    [{ ...base, patient: { weight_kg: 0 } }, 'patient.weight_kg', /allowed 1 to 250 kg/],
+    [{ ...base, regimen: [{ ...base.regimen[0], dose_mg_per_kg: 1e9 }] }, 'regimen[0].dose_mg_per_kg', /allowed 0 to 20 mg\/kg/],
+    [{ ...base, model: 'nope' }, 'model', /unknown model/],
+    [{ ...base, horizon_min: 1e12 }, 'horizon_min', /out of range/],
+    [{ ...base, output_step_min: 0.01, horizon_min: 259200 }, undefined, /exceeds the limit/],
+  ];
+  for (const [sc, field, re] of cases) {
+    assert.throws(
+      () => wasm.simulate(sc),
+      (e) => e instanceof Error && !(e instanceof WebAssembly.RuntimeError) && e.field === field && re.test(e.message),
+    );
+  }
+  assert.ok(wasm.simulate(base).analytes[0].cpNgPerMl.length > 0);
+});
+
+test('malformed and random inputs never panic the module', () => {
+  const junk = [null, undefined, 42, 'x', [], {}, { patient: null }, { patient: { weight_kg: 'a' }, regimen: [], horizon_min: 1 }];
+  let seed = 12345;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const pick = (xs) => xs[Math.floor(rnd() * xs.length)];
+  const num = () => (rnd() < 0.85 ? pick([0.5, 70, 3.3, 40, 1, 12]) : pick([0, -1, 1e308, -1e-300, 1e9, NaN, Infinity]));
+  for (let i = 0; i < 400; i++) {
+    junk.push({
+      patient: { weight_kg: num(), age_years: num() },
+      model: pick(['kamp2020', 'domino1982', 'herd2007', 'x']),
+      regimen: [
+        {
+          route: pick(['iv', 'im', 'oral']),
+          kind: pick(['bolus', 'infusion']),
+          [pick(['dose_mg', 'dose_mg_per_kg', 'rate_mg_per_h'])]: num(),
+          ...(rnd() < 0.6 ? { duration_min: num() } : {}),
+          schedule: pick([{ at_min: [num(), num()] }, { every: { interval_h: num(), count: Math.floor(rnd() * 5000) } }, { at_days: { days: [num()] } }]),
+        },
+      ],
+      horizon_min: num(),
+      output_step_min: num(),
+      pd: pick([{}, { ke0_endpoint: 'custom', ke0_per_min: num() }, { binding: { kind: 'kinetic', half_time_min: num() } }]),
+    });
+  }
+  let ok = 0;
+  for (const sc of junk) {
+    try {
+      wasm.simulate(sc);
+      ok++;
+    } catch (e) {
+      assert.ok(!(e instanceof WebAssembly.RuntimeError), `panic for ${JSON.stringify(sc)}: ${e}`);
+      assert.ok(e instanceof Error && e.message.length > 0);
+    }
+  }
+  assert.ok(ok > 0, 'some random scenarios should be valid');
+  assert.ok(wasm.simulate(readFixture('standard_infusion.json')).tMin.length === 361);
+});
+
+test('metadata: models cite sources with provenance, CSV has the CLI columns, csht is monotone', () => {
+  const models = wasm.models(70);
+  assert.ok(models.length >= 4);
+  for (const m of models) {
+    assert.ok(m.citation.length > 10);
+    assert.ok(m.params.every((p) => ['READ', 'READ-2', 'CODE', 'UNVERIFIED', 'DERIVED', 'ASSUMPTION'].includes(p.provenance)));
+    assert.ok(m.derived.vssL > 0);
+  }
+  const pd = wasm.pdTables();
+  assert.ok(pd.landmarks.every((l) => l.source.length > 0));
+  const csv = wasm.simulateCsv(readFixture('standard_infusion.json'));
+  const native = execFileSync(join(ROOT, 'target', 'release', 'ketasim'), ['simulate', fixture('standard_infusion.json')]).toString();
+  assert.equal(csv, native);
+  const c = wasm.csht('kamp2020', 70, new Float64Array([10, 60, 240]));
+  assert.ok(c[0] < c[1] && c[1] < c[2]);
+  assert.throws(() => wasm.models(0), (e) => e.field === 'patient.weight_kg');
+});
