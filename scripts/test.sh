@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Every test, with all set-up it needs: Rust (fmt, clippy for the host and wasm32, rustdoc,
+# unit/integration/doc tests, each criterion bench once), the wasm package in Node, TypeScript,
+# and end-to-end tests in headless Chromium (Debian's package, installed when missing).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "set-up"
+scripts/setup.sh
+if [ ! -x /usr/bin/chromium ]; then
+  echo "test: installing Debian's chromium for the browser tests"
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium
+fi
+
+step "cargo fmt --check"
+cargo fmt --check
+step "clippy (host, all targets) and clippy (wasm32 library)"
+cargo clippy --all-targets -- -D warnings
+cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
+step "rustdoc with warnings as errors"
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
+step "cargo test (unit, integration, doctests, README)"
+cargo test
+step "criterion benches, each run once"
+cargo bench --bench engine -- --test
+step "native CLI (release) for the wasm-vs-native comparisons"
+cargo build --release --bin ketasim
+
+step "wasm build"
+scripts/build-wasm.sh
+step "TypeScript (strict) and page build"
+(cd www && npx tsc --noEmit && npx vite build --logLevel warn)
+step "wasm package in Node"
+(cd www && node --test tests/wasm.test.mjs)
+step "end-to-end in headless Chromium (screenshots in artifacts/)"
+(cd www && node --test --test-concurrency=1 tests/e2e.test.mjs)
