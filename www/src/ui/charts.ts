@@ -156,11 +156,17 @@ export class Charts {
       (concData as unknown as unknown[]).push(resample(p.t, p.ce, x, f));
       (occData as unknown as unknown[]).push(resample(p.t, p.occ, x, 100));
     }
-    this.conc!.setData(concData, false);
-    this.occ!.setData(occData, false);
     const [min, max] = xRange ?? [x[0], x[x.length - 1]];
-    this.conc!.setScale('x', { min, max });
-    this.occ!.setScale('x', { min, max });
+    // batch: one synchronous redraw per chart, finished when update() returns
+    for (const [u, d] of [
+      [this.conc!, concData],
+      [this.occ!, occData],
+    ] as const) {
+      u.batch(() => {
+        u.setData(d, false);
+        u.setScale('x', { min, max });
+      });
+    }
   }
 
   private concRange(): [number, number] {
