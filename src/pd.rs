@@ -253,19 +253,19 @@ pub fn ke0_for(model: &ModelSpec, endpoint: &str) -> Result<f64> {
         .iter()
         .find(|e| e.id == endpoint)
         .map(|e| e.ke0_per_min)
-        .ok_or_else(|| {
-            Error::invalid(
-                "pd.ke0_endpoint",
-                format!(
-                    "unknown endpoint '{endpoint}'; allowed: {}, custom",
-                    ke0_endpoints()
-                        .iter()
-                        .map(|e| e.id)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            )
-        })
+        .ok_or_else(|| unknown_endpoint(endpoint))
+}
+
+/// The error for an endpoint id that is neither in the table nor `custom`.
+pub(crate) fn unknown_endpoint(endpoint: &str) -> Error {
+    let ids: Vec<&str> = ke0_endpoints().iter().map(|e| e.id).collect();
+    Error::invalid(
+        "pd.ke0_endpoint",
+        format!(
+            "unknown endpoint '{endpoint}'; allowed: {}, custom",
+            ids.join(", ")
+        ),
+    )
 }
 
 /// A concentration landmark for teaching, as a band or a threshold.

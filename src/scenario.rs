@@ -653,15 +653,12 @@ impl PdOptions {
                     "only used with ke0_endpoint 'custom'",
                 ));
             }
-            // endpoint id checked against the table (model overrides use the same ids)
+            // model overrides use the same ids as the generic table
             if !crate::pd::ke0_endpoints()
                 .iter()
                 .any(|e| e.id == self.ke0_endpoint)
             {
-                crate::pd::ke0_for(
-                    crate::models::get(crate::models::DEFAULT_MODEL)?,
-                    &self.ke0_endpoint,
-                )?;
+                return Err(crate::pd::unknown_endpoint(&self.ke0_endpoint));
             }
         }
         if let Binding::Kinetic { half_time_min } = self.binding {

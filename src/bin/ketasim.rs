@@ -134,7 +134,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 out = json(&models::all())?;
             } else {
                 out.push_str(&format!(
-                    "{:<12} {:<9} {:>8} {:>9} {:>10}  {:<28} citation\n",
+                    "{:<12} {:<10} {:>8} {:>9} {:>10}  {:<28} citation\n",
                     "id", "sampling", "V1 L", "Vss L", "CL L/min", "half-lives min"
                 ));
                 for m in models::all() {
@@ -144,9 +144,9 @@ fn run(cli: Cli) -> Result<(), Error> {
                     let labels: std::collections::BTreeSet<&str> =
                         m.params.iter().map(|p| p.provenance.label()).collect();
                     out.push_str(&format!(
-                        "{:<12} {:<9} {:>8.2} {:>9.1} {:>10.3}  {:<28} {} [{}]\n",
+                        "{:<12} {:<10} {:>8.2} {:>9.1} {:>10.3}  {:<28} {} [{}]\n",
                         m.id,
-                        format!("{:?}", m.sampling).to_lowercase(),
+                        m.sampling.label(),
                         d.v1_l,
                         d.vss_l,
                         d.cl_l_per_min,

@@ -209,6 +209,17 @@ pub enum Sampling {
     NotStated,
 }
 
+impl Sampling {
+    /// Text for tables.
+    pub fn label(self) -> &'static str {
+        match self {
+            Sampling::Arterial => "arterial",
+            Sampling::Venous => "venous",
+            Sampling::NotStated => "not stated",
+        }
+    }
+}
+
 /// Role of a compartment (for display and for derived quantities).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -54,6 +54,7 @@ const FIELD_ERR: Record<string, string> = {
   'regimen[0].dose_mg_per_kg': 'err-dose',
   'regimen[0].duration_min': 'err-duration',
   'pd.recovery_threshold_ng_per_ml': 'err-recovery',
+  'pd.binding.half_time_min': 'err-binding',
   model: 'err-model',
   'pd.ke0_endpoint': 'err-ke0',
 };
@@ -114,6 +115,9 @@ function syncControls(): void {
   $<HTMLSelectElement>('ke0').value = state.ke0;
   $<HTMLSelectElement>('kiset').value = state.kiSet;
   $<HTMLInputElement>('recovery').value = String(state.recoveryNgPerMl);
+  $<HTMLSelectElement>('binding-kind').value = state.kinetic ? 'kin' : 'eq';
+  $<HTMLInputElement>('binding').disabled = !state.kinetic;
+  $<HTMLInputElement>('binding').value = String(state.bindingHalfTimeMin);
   document.querySelectorAll<HTMLInputElement>('input[name=unit]').forEach((r) => (r.checked = r.value === state.unit));
   document.querySelectorAll<HTMLButtonElement>('#presets button').forEach((b) => {
     b.setAttribute('aria-checked', String(b.dataset.id === p.id));
@@ -360,6 +364,13 @@ async function start(): Promise<void> {
   $('model').addEventListener('change', (e) => setState({ model: (e.target as HTMLSelectElement).value }, { sync: true }));
   $('ke0').addEventListener('change', (e) => setState({ ke0: (e.target as HTMLSelectElement).value }, { sync: true }));
   $('kiset').addEventListener('change', (e) => setState({ kiSet: (e.target as HTMLSelectElement).value as AppState['kiSet'] }));
+  $('binding-kind').addEventListener('change', (e) => {
+    setState({ kinetic: (e.target as HTMLSelectElement).value === 'kin' }, { sync: true });
+  });
+  $('binding').addEventListener('input', (e) => {
+    const v = (e.target as HTMLInputElement).value;
+    setState({ bindingHalfTimeMin: v.trim() === '' ? NaN : Number(v) });
+  });
   $('recovery').addEventListener('input', (e) => {
     const v = (e.target as HTMLInputElement).value;
     setState({ recoveryNgPerMl: v.trim() === '' ? NaN : Number(v) });

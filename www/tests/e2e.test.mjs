@@ -89,6 +89,21 @@ test('invalid inputs show an inline message next to the control and the page kee
   await context.close();
 });
 
+test('binding kinetics lowers the occupancy peak; a zero half-time is rejected inline', async () => {
+  const { page, context, errors } = await open();
+  const eq = parseFloat(await readout(page, 4));
+  let n = await page.evaluate(() => window.__ketasim.renders);
+  await rendersAfter(page, n, () => page.selectOption('#binding-kind', 'kin'));
+  n = await page.evaluate(() => window.__ketasim.renders);
+  await rendersAfter(page, n, () => page.fill('#binding', '30'));
+  const kin = parseFloat(await readout(page, 4));
+  assert.ok(kin < eq, `${kin} vs ${eq}`);
+  await page.fill('#binding', '0');
+  await page.locator('#err-binding').filter({ hasText: 'pd.binding.half_time_min = 0 is out of range' }).waitFor();
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('the share URL restores the full state', async () => {
   const { page, context } = await open();
   await page.locator('#presets button[data-id="antidepressant_1mgkg"]').click();

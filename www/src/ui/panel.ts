@@ -52,7 +52,7 @@ function diagram(m: ModelInfo): string {
       if (a && b) s += `<line x1="${a[0]}" y1="${a[1]}" x2="${b[0]}" y2="${b[1]}" stroke="#475569" stroke-width="2" marker-start="url(#arr)" marker-end="url(#arr)" class="flow"/><text x="${(a[0] + b[0]) / 2}" y="${(a[1] + b[1]) / 2 - 6}" class="flow-label">${esc(f.q)}</text>`;
     } else if (f.to === null) {
       const a = pos.get(f.from);
-      if (a) s += `<line x1="${a[0]}" y1="${a[1] + 28}" x2="${a[0]}" y2="${H - 4}" stroke="#475569" stroke-width="2" marker-end="url(#arr)"/><text x="${a[0] + 6}" y="${H - 10}" class="flow-label">${esc(f.rate.param)} (elimination)</text>`;
+      if (a) s += `<line x1="${a[0]}" y1="${a[1] + 28}" x2="${a[0]}" y2="${H - 4}" stroke="#475569" stroke-width="2" marker-end="url(#arr)"/><text x="${a[0] + 60}" y="${H - 10}" class="flow-label">${esc(f.rate.param)} (elimination)</text>`;
     } else {
       const a = pos.get(f.from);
       const b = pos.get(f.to);

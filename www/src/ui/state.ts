@@ -12,6 +12,10 @@ export interface AppState {
   ke0: string;
   kiSet: KiSet;
   recoveryNgPerMl: number;
+  /** Occupancy from binding kinetics (true) or at equilibrium with Ce (false). */
+  kinetic: boolean;
+  /** Dissociation half-time of the kinetic binding model, min. */
+  bindingHalfTimeMin: number;
   unit: ConcUnit;
   /** 0 = whole course; k ≥ 1 zooms on session k (multi-session presets). */
   session: number;
@@ -31,6 +35,8 @@ export function stateFromPreset(p: Preset, prev?: AppState): AppState {
     ke0: prev?.ke0 ?? p.scenario.pd?.ke0_endpoint ?? 'subjective',
     kiSet: prev?.kiSet ?? p.scenario.pd?.ki_set ?? 'binding_assay',
     recoveryNgPerMl: prev?.recoveryNgPerMl ?? p.scenario.pd?.recovery_threshold_ng_per_ml ?? 70,
+    kinetic: prev?.kinetic ?? false,
+    bindingHalfTimeMin: prev?.bindingHalfTimeMin ?? 10,
     unit: prev?.unit ?? 'ng',
     session: 0,
   };
@@ -70,6 +76,7 @@ export function buildScenario(p: Preset, st: AppState): Scenario {
     ke0_endpoint: st.ke0,
     ki_set: st.kiSet,
     recovery_threshold_ng_per_ml: st.recoveryNgPerMl,
+    binding: st.kinetic ? { kind: 'kinetic', half_time_min: st.bindingHalfTimeMin } : { kind: 'equilibrium' },
   };
   return sc;
 }
@@ -83,6 +90,8 @@ const KEYS: Record<keyof AppState, string> = {
   ke0: 'e',
   kiSet: 'k',
   recoveryNgPerMl: 'r',
+  kinetic: 'kb',
+  bindingHalfTimeMin: 'b',
   unit: 'u',
   session: 's',
 };
@@ -115,6 +124,8 @@ export function decodeState(hash: string, base: AppState): AppState {
   st.ke0 = str('e', st.ke0);
   st.kiSet = str('k', st.kiSet) === 'magnesium' ? 'magnesium' : 'binding_assay';
   st.recoveryNgPerMl = num('r', st.recoveryNgPerMl);
+  st.kinetic = str('kb', String(st.kinetic)) === 'true';
+  st.bindingHalfTimeMin = num('b', st.bindingHalfTimeMin);
   st.unit = str('u', st.unit) === 'um' ? 'um' : 'ng';
   st.session = Math.max(0, Math.round(num('s', st.session)));
   return st;
