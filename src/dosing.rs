@@ -3,7 +3,7 @@
 //! Every bolus time and every start or end of an input rate becomes an integration boundary:
 //! the solvers never step across one.
 
-use crate::model::LinearSystem;
+use crate::model::{InputTarget, LinearSystem};
 use crate::scenario::{DoseKind, Scenario};
 
 /// An instantaneous input.
@@ -54,36 +54,55 @@ impl InputPlan {
         let w = scenario.patient.weight_kg;
         let mut plan = InputPlan::default();
         for item in &scenario.regimen {
-            let Some(targets) = sys.route_inputs(item.route) else {
+            let Some(route) = sys.route(item.route) else {
                 continue; // validate() rejects this; nothing enters
             };
             let amount = item.amount_mg(w);
-            for t0 in item.schedule.times_min() {
-                plan.administration_times_min.push(t0);
+            // device routes: whole devices one after another (validate() checks the count)
+            let parts: Vec<(f64, f64, &[InputTarget])> = match route.device {
+                Some((mg, interval, _)) => {
+                    let n = (amount / mg).round().max(1.0) as usize;
+                    (0..n)
+                        .map(|k| {
+                            let inputs = match (&route.later_inputs, k) {
+                                (Some(later), k) if k > 0 => later.as_slice(),
+                                _ => route.inputs.as_slice(),
+                            };
+                            (k as f64 * interval, mg, inputs)
+                        })
+                        .collect()
+                }
+                None => vec![(0.0, amount, route.inputs.as_slice())],
+            };
+            for t_session in item.schedule.times_min() {
+                plan.administration_times_min.push(t_session);
                 plan.administered_mg += amount;
-                for tg in targets {
-                    let a = amount * tg.fraction;
-                    let duration = match item.kind {
-                        DoseKind::Infusion => item.duration_min,
-                        DoseKind::Bolus => tg.duration_min,
-                    };
-                    match duration {
-                        Some(d) if d > 0.0 => {
-                            plan.rates.push(RateInput {
-                                t_start_min: t0,
-                                t_end_min: t0 + d,
-                                state: tg.state,
-                                rate_mg_per_min: a / d,
-                            });
-                            plan.last_input_end_min = plan.last_input_end_min.max(t0 + d);
-                        }
-                        _ => {
-                            plan.boluses.push(BolusInput {
-                                t_min: t0,
-                                state: tg.state,
-                                amount_mg: a,
-                            });
-                            plan.last_input_end_min = plan.last_input_end_min.max(t0);
+                for &(offset, part_mg, targets) in &parts {
+                    let t0 = t_session + offset;
+                    for tg in targets {
+                        let a = part_mg * tg.fraction;
+                        let duration = match item.kind {
+                            DoseKind::Infusion => item.duration_min,
+                            DoseKind::Bolus => tg.duration_min,
+                        };
+                        match duration {
+                            Some(d) if d > 0.0 => {
+                                plan.rates.push(RateInput {
+                                    t_start_min: t0,
+                                    t_end_min: t0 + d,
+                                    state: tg.state,
+                                    rate_mg_per_min: a / d,
+                                });
+                                plan.last_input_end_min = plan.last_input_end_min.max(t0 + d);
+                            }
+                            _ => {
+                                plan.boluses.push(BolusInput {
+                                    t_min: t0,
+                                    state: tg.state,
+                                    amount_mg: a,
+                                });
+                                plan.last_input_end_min = plan.last_input_end_min.max(t0);
+                            }
                         }
                     }
                 }

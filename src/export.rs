@@ -19,6 +19,9 @@ pub fn csv_columns(r: &SimulationResult) -> Vec<String> {
         for q in ["cp_ng_per_ml", "cp_um", "ce_ng_per_ml", "ce_unbound_um"] {
             cols.push(format!("{}_{q}", a.id));
         }
+        if !a.formed_mg.is_empty() {
+            cols.push(format!("{}_formed_mg", a.id));
+        }
     }
     cols.push("occupancy_percent_model_derived".into());
     for c in &r.compartments {
@@ -43,6 +46,9 @@ pub fn to_csv(r: &SimulationResult) -> Result<String> {
             row.push(fmt(a.cp_um[k]));
             row.push(fmt(a.ce_ng_per_ml[k]));
             row.push(fmt(a.ce_unbound_um[k]));
+            if let Some(f) = a.formed_mg.get(k) {
+                row.push(fmt(*f));
+            }
         }
         row.push(fmt(100.0 * r.occupancy[k]));
         for c in &r.compartments {

@@ -1,6 +1,7 @@
 //! Built-in teaching scenarios, ready to edit.
 
 use crate::error::{Error, Result};
+use crate::model::Route;
 use crate::pd::{Binding, KiSet};
 use crate::scenario::{
     DoseItem, DoseKind, Patient, PdOptions, Salt, Scenario, Schedule, Sex, SolverOptions,
@@ -22,7 +23,7 @@ pub struct Preset {
 
 fn iv(kind: DoseKind, mg_per_kg: f64, duration_min: Option<f64>, schedule: Schedule) -> DoseItem {
     DoseItem {
-        route: crate::model::Route::Iv,
+        route: Route::Iv,
         kind,
         dose_mg: None,
         dose_mg_per_kg: Some(mg_per_kg),
@@ -34,6 +35,30 @@ fn iv(kind: DoseKind, mg_per_kg: f64, duration_min: Option<f64>, schedule: Sched
     }
 }
 
+fn item(
+    route: Route,
+    dose_mg: Option<f64>,
+    mg_per_kg: Option<f64>,
+    schedule: Schedule,
+) -> DoseItem {
+    DoseItem {
+        route,
+        kind: DoseKind::Bolus,
+        dose_mg,
+        dose_mg_per_kg: mg_per_kg,
+        rate_mg_per_h: None,
+        rate_mg_per_kg_per_h: None,
+        duration_min: None,
+        salt: Salt::Base,
+        schedule,
+    }
+}
+
+fn with_model(mut s: Scenario, model: &str) -> Scenario {
+    s.model = model.into();
+    s
+}
+
 fn scenario(name: &str, regimen: Vec<DoseItem>, horizon_min: f64, step: f64) -> Scenario {
     Scenario {
         name: Some(name.into()),
@@ -41,6 +66,7 @@ fn scenario(name: &str, regimen: Vec<DoseItem>, horizon_min: f64, step: f64) -> 
             weight_kg: 70.0,
             age_years: 40.0,
             sex: Sex::Unspecified,
+            race: crate::model::Race::Unspecified,
         },
         model: crate::models::DEFAULT_MODEL.into(),
         regimen,
@@ -124,6 +150,85 @@ pub fn all() -> Vec<Preset> {
                     },
                 )],
                 13.0 * 1440.0,
+                1.0,
+            ),
+        },
+        Preset {
+            id: "spravato_56",
+            title: "Esketamine nasal spray 56 mg (Spravato)",
+            description: "Two 28-mg devices 5 min apart (label). Perez-Ruixo 2021 model with \
+                          noresketamine; later sprays deliver less through the nose, more is \
+                          swallowed and metabolised on the first pass.",
+            scenario: with_model(
+                scenario(
+                    "Spravato 56 mg",
+                    vec![item(Route::Intranasal, Some(56.0), None, once())],
+                    480.0,
+                    1.0,
+                ),
+                "perez_ruixo2021",
+            ),
+        },
+        Preset {
+            id: "spravato_84",
+            title: "Esketamine nasal spray 84 mg (Spravato)",
+            description: "Three 28-mg devices 5 min apart. Tmax 20–40 min after the last spray, \
+                          terminal half-life 7–12 h (label).",
+            scenario: with_model(
+                scenario(
+                    "Spravato 84 mg",
+                    vec![item(Route::Intranasal, Some(84.0), None, once())],
+                    480.0,
+                    1.0,
+                ),
+                "perez_ruixo2021",
+            ),
+        },
+        Preset {
+            id: "spravato_8_weeks",
+            title: "Spravato: the first 8 weeks",
+            description: "Weeks 1–4 twice weekly (day 1 56 mg, then 84 mg), weeks 5–8 once weekly \
+                          (label). No accumulation between sessions.",
+            scenario: with_model(
+                scenario(
+                    "Spravato induction and first maintenance weeks",
+                    vec![
+                        item(
+                            Route::Intranasal,
+                            Some(56.0),
+                            None,
+                            Schedule::AtDays {
+                                days: vec![0.0],
+                                offset_min: 600.0,
+                            },
+                        ),
+                        item(
+                            Route::Intranasal,
+                            Some(84.0),
+                            None,
+                            Schedule::AtDays {
+                                days: vec![
+                                    3.0, 7.0, 10.0, 14.0, 17.0, 21.0, 24.0, 28.0, 35.0, 42.0, 49.0,
+                                ],
+                                offset_min: 600.0,
+                            },
+                        ),
+                    ],
+                    56.0 * 1440.0,
+                    2.0,
+                ),
+                "perez_ruixo2021",
+            ),
+        },
+        Preset {
+            id: "oral_2_5_mgkg",
+            title: "Oral racemic ketamine 2.5 mg/kg",
+            description: "Off-label oral dosing; about 2–2.5 mg/kg is quoted as “≈ IV equivalent” \
+                          (Andrade 2019). Only ~20% reaches the circulation (Yanagihara 2003).",
+            scenario: scenario(
+                "Oral 2.5 mg/kg",
+                vec![item(Route::Oral, None, Some(2.5), once())],
+                600.0,
                 1.0,
             ),
         },

@@ -92,6 +92,25 @@ pub struct Patient {
     /// Sex.
     #[serde(default)]
     pub sex: Sex,
+    /// Race (a covariate in some models; default unspecified = the reference population).
+    #[serde(default)]
+    pub race: crate::model::Race,
+}
+
+impl Patient {
+    /// The covariates a model sees.
+    pub fn subject(&self) -> crate::model::Subject {
+        crate::model::Subject {
+            weight_kg: self.weight_kg,
+            age_years: self.age_years,
+            female: match self.sex {
+                Sex::Female => Some(true),
+                Sex::Male => Some(false),
+                Sex::Unspecified => None,
+            },
+            race: self.race,
+        }
+    }
 }
 
 fn default_age() -> f64 {
@@ -385,13 +404,34 @@ impl Scenario {
         let mut n_doses: u64 = 0;
         for (i, item) in self.regimen.iter().enumerate() {
             item.validate(i)?;
-            if model.route(item.route).is_none() {
+            let Some(route) = model.route(item.route) else {
                 return Err(Error::RouteNotInModel {
                     index: i,
                     route: item.route.id().into(),
                     model: model.id.into(),
                     available: model.route_list(),
                 });
+            };
+            if let Some(dev) = &route.device {
+                let mg = item.amount_mg(p.weight_kg);
+                let n = (mg / dev.mg_per_device).round();
+                if (mg - n * dev.mg_per_device).abs() > 1e-6 * dev.mg_per_device
+                    || n < 1.0
+                    || n > f64::from(dev.max_devices)
+                {
+                    return Err(Error::invalid(
+                        format!("regimen[{i}].dose_mg"),
+                        format!(
+                            "{} doses are whole {}-mg devices, 1 to {} per session ({} to {} mg \
+                             base); got {mg} mg",
+                            item.route.id(),
+                            dev.mg_per_device,
+                            dev.max_devices,
+                            dev.mg_per_device,
+                            dev.mg_per_device * f64::from(dev.max_devices)
+                        ),
+                    ));
+                }
             }
             n_doses += item.schedule.len() as u64;
             if n_doses > MAX_DOSES {

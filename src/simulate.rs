@@ -30,6 +30,9 @@ pub struct AnalyteSeries {
     pub ce_ng_per_ml: Vec<f64>,
     /// Unbound effect-site concentration (fu · Ce), µM: what drives occupancy.
     pub ce_unbound_um: Vec<f64>,
+    /// Cumulative amount formed from other analytes, mg parent-drug equivalents (metabolites;
+    /// empty for the administered drug).
+    pub formed_mg: Vec<f64>,
 }
 
 /// Amount in one compartment over time.
@@ -145,7 +148,7 @@ pub fn simulate(scenario: &Scenario) -> Result<SimulationResult> {
     scenario.validate()?;
     let model = crate::models::get(&scenario.model)?;
     let ke0 = scenario.pd.ke0_per_min(model)?;
-    let sys = model.compile(scenario.patient.weight_kg, ke0, &[])?;
+    let sys = model.compile_for(&scenario.patient.subject(), ke0, &[])?;
     simulate_compiled(scenario, model, &sys)
 }
 
@@ -246,6 +249,10 @@ fn assemble(
             cp_ng_per_ml: cp_um.iter().map(|c| c * mw).collect(),
             ce_ng_per_ml: ce_um.iter().map(|c| c * mw).collect(),
             ce_unbound_um: ce_um.iter().map(|c| c * fu).collect(),
+            formed_mg: a
+                .formed
+                .map(|f| rows().map(|r| r[f]).collect())
+                .unwrap_or_default(),
             cp_um,
         });
     }

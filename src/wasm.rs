@@ -61,6 +61,7 @@ fn result_to_js(r: &SimulationResult) -> Result<JsValue, JsValue> {
         set(&ao, "cpUm", &f64s(&a.cp_um));
         set(&ao, "ceNgPerMl", &f64s(&a.ce_ng_per_ml));
         set(&ao, "ceUnboundUm", &f64s(&a.ce_unbound_um));
+        set(&ao, "formedMg", &f64s(&a.formed_mg));
         analytes.push(&ao);
     }
     set(&o, "analytes", &analytes);

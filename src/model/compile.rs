@@ -1,6 +1,7 @@
 //! From a [`ModelSpec`] and a patient to the numbers: the linear system `dx/dt = A·x + u`.
 
-use super::{Flow, ModelSpec, Rate, Route};
+use super::Param;
+use super::{CovariateEffect, Factor, Flow, ModelSpec, Race, Rate, Route, Subject};
 use crate::error::{Error, Result};
 use nalgebra::DMatrix;
 use serde::Serialize;
@@ -18,6 +19,8 @@ pub enum StateKind {
     /// Running integral of the central concentration of analyte `index`,
     /// mg parent-equivalents · min / L.
     Auc(usize),
+    /// Cumulative amount of metabolite `index` formed, mg parent-equivalents.
+    Formed(usize),
 }
 
 /// Numbers for one analyte of a compiled system.
@@ -35,6 +38,8 @@ pub struct CompiledAnalyte {
     pub auc: usize,
     /// Ligand id for occupancy.
     pub ligand: &'static str,
+    /// State index of the cumulative amount formed (metabolites only).
+    pub formed: Option<usize>,
 }
 
 /// One input of a route: where a dose goes, how much of it, and how fast.
@@ -46,6 +51,19 @@ pub struct InputTarget {
     pub fraction: f64,
     /// Zero-order input duration, min; `None` for instantaneous.
     pub duration_min: Option<f64>,
+}
+
+/// A route of a compiled model.
+#[derive(Debug, Clone, Serialize)]
+pub struct CompiledRoute {
+    /// The route.
+    pub route: Route,
+    /// Inputs of a dose (of the first device, for device routes).
+    pub inputs: Vec<InputTarget>,
+    /// Inputs of every later device in a session, for device routes.
+    pub later_inputs: Option<Vec<InputTarget>>,
+    /// `(mg per device, min between devices, most devices)` for device routes.
+    pub device: Option<(f64, f64, u32)>,
 }
 
 /// A model evaluated for one patient: `dx/dt = A·x + u(t)` with piecewise-constant `u`.
@@ -66,8 +84,8 @@ pub struct LinearSystem {
     pub entries: Vec<(usize, usize, f64)>,
     /// Per-analyte indices and constants.
     pub analytes: Vec<CompiledAnalyte>,
-    /// Inputs per supported route.
-    pub routes: Vec<(Route, Vec<InputTarget>)>,
+    /// Supported routes.
+    pub routes: Vec<CompiledRoute>,
     /// Molecular weight of the administered drug, g/mol (amounts are in its equivalents).
     pub parent_mw_g_per_mol: f64,
     /// Effect-site equilibration rate constant used, 1/min.
@@ -84,12 +102,9 @@ impl LinearSystem {
         1000.0 / self.parent_mw_g_per_mol
     }
 
-    /// Inputs of a route, if the model has it.
-    pub fn route_inputs(&self, route: Route) -> Option<&[InputTarget]> {
-        self.routes
-            .iter()
-            .find(|(r, _)| *r == route)
-            .map(|(_, v)| v.as_slice())
+    /// A route, if the model has it.
+    pub fn route(&self, route: Route) -> Option<&CompiledRoute> {
+        self.routes.iter().find(|r| r.route == route)
     }
 
     /// `true` for states that hold drug amounts (compartments and the sink): these add up to
@@ -100,16 +115,28 @@ impl LinearSystem {
 }
 
 impl ModelSpec {
-    /// Evaluates the model for a patient of `weight_kg` with effect-site rate `ke0_per_min`.
-    ///
-    /// `factors`, if not empty, multiplies each parameter (same order as [`ModelSpec::params`]):
-    /// this is how individual parameters of a virtual population enter.
+    /// Evaluates the model for a typical patient of `weight_kg` (see [`Subject::typical`]).
     pub fn compile(
         &self,
         weight_kg: f64,
         ke0_per_min: f64,
         factors: &[f64],
     ) -> Result<LinearSystem> {
+        self.compile_for(&Subject::typical(weight_kg), ke0_per_min, factors)
+    }
+
+    /// Evaluates the model for `subject` with effect-site rate `ke0_per_min`.
+    ///
+    /// Covariate effects are applied to the published values, then weight scaling. `factors`,
+    /// if not empty, multiplies each parameter (same order as [`ModelSpec::params`]): this is
+    /// how individual parameters of a virtual population enter.
+    pub fn compile_for(
+        &self,
+        subject: &Subject,
+        ke0_per_min: f64,
+        factors: &[f64],
+    ) -> Result<LinearSystem> {
+        let weight_kg = subject.weight_kg;
         if !factors.is_empty() && factors.len() != self.params.len() {
             return Err(Error::Numerical(format!(
                 "model {}: {} parameter factors given for {} parameters",
@@ -118,7 +145,9 @@ impl ModelSpec {
                 self.params.len()
             )));
         }
-        let value = |symbol: &str| -> Result<f64> {
+        // value of a parameter for this subject, optionally multiplied by another parameter
+        // (the reduced nasal fraction of later spray devices)
+        let value_with = |symbol: &str, times: Option<(&str, &str)>| -> Result<f64> {
             let idx = self
                 .params
                 .iter()
@@ -126,13 +155,66 @@ impl ModelSpec {
                 .ok_or_else(|| {
                     Error::Numerical(format!("model {}: no parameter '{symbol}'", self.id))
                 })?;
-            let f = factors.get(idx).copied().unwrap_or(1.0);
-            Ok(self.params[idx].canonical(weight_kg) * f)
+            let p = &self.params[idx];
+            let mut published = p.value;
+            let mut multiplier = factors.get(idx).copied().unwrap_or(1.0);
+            for c in self.covariates.iter().filter(|c| c.param == symbol) {
+                match c.effect {
+                    CovariateEffect::Race { race, factor } => {
+                        let applies = subject.race == race
+                            || (race == Race::Asian && subject.race == Race::Japanese);
+                        if applies {
+                            multiplier *= factor;
+                        }
+                    }
+                    CovariateEffect::Female { factor } => {
+                        if subject.female == Some(true) {
+                            multiplier *= factor;
+                        }
+                    }
+                    CovariateEffect::AgeAbove {
+                        above_years,
+                        per_year,
+                    } => {
+                        if subject.age_years > above_years {
+                            published += per_year * (subject.age_years - above_years);
+                        }
+                    }
+                }
+            }
+            if let Some((target, by)) = times {
+                if target == symbol {
+                    multiplier *= self.param(by)?.value;
+                }
+            }
+            let scaled = Param {
+                value: published,
+                ..p.clone()
+            };
+            Ok(scaled.canonical(weight_kg) * multiplier)
         };
+        let value = |symbol: &str| value_with(symbol, None);
         let nc = self.compartments.len();
         let na = self.analytes.len();
         let sink = nc;
-        let n = nc + 1 + 2 * na;
+        // states: compartments, sink, effect sites, AUCs, then "formed" for each analyte that
+        // is formed from another one (a metabolite)
+        let mut formed_slot: Vec<Option<usize>> = vec![None; na];
+        let mut n = nc + 1 + 2 * na;
+        for flow in &self.flows {
+            if let Flow::Transfer {
+                from, to: Some(to), ..
+            } = *flow
+            {
+                let ai = self.compartments[self.compartment_index(from)?].analyte;
+                let aj = self.compartments[self.compartment_index(to)?].analyte;
+                if ai != aj && formed_slot[aj].is_none() {
+                    formed_slot[aj] = Some(n);
+                    n += 1;
+                }
+            }
+        }
+        let formed_state = |analyte: usize| formed_slot[analyte];
         let volumes: Vec<Option<f64>> = self
             .compartments
             .iter()
@@ -160,6 +242,7 @@ impl ModelSpec {
                     let k = match rate {
                         Rate::Clearance(p) => value(p)? / volume_of(i)?,
                         Rate::Constant(p) => value(p)?,
+                        Rate::Transit { mtt, n } => f64::from(n) / value(mtt)?,
                     };
                     let f = match fraction {
                         Some(p) => value(p)?,
@@ -171,6 +254,13 @@ impl ModelSpec {
                             let j = self.compartment_index(dest)?;
                             a[(j, i)] += f * k;
                             a[(sink, i)] += (1.0 - f) * k;
+                            let (ai, aj) =
+                                (self.compartments[i].analyte, self.compartments[j].analyte);
+                            if ai != aj {
+                                if let Some(fs) = formed_state(aj) {
+                                    a[(fs, i)] += f * k;
+                                }
+                            }
                         }
                         None => a[(sink, i)] += k,
                     }
@@ -215,6 +305,7 @@ impl ModelSpec {
                 effect,
                 auc,
                 ligand: an.ligand,
+                formed: formed_state(ai),
             });
         }
         for an in self.analytes.iter() {
@@ -225,21 +316,50 @@ impl ModelSpec {
             kinds.push(StateKind::Auc(ai));
             names.push(format!("{} AUC", an.id));
         }
+        let mut formed: Vec<(usize, usize)> = formed_slot
+            .iter()
+            .enumerate()
+            .filter_map(|(ai, s)| s.map(|s| (s, ai)))
+            .collect();
+        formed.sort_unstable();
+        for (_, ai) in formed {
+            kinds.push(StateKind::Formed(ai));
+            names.push(format!("{} formed", self.analytes[ai].id));
+        }
 
         let mut routes = Vec::with_capacity(self.routes.len());
         for r in &self.routes {
-            let mut targets = Vec::with_capacity(r.inputs.len());
-            for inp in &r.inputs {
-                targets.push(InputTarget {
-                    state: self.compartment_index(inp.compartment)?,
-                    fraction: match inp.fraction {
-                        Some(p) => value(p)?,
-                        None => 1.0,
-                    },
-                    duration_min: inp.duration.map(&value).transpose()?,
-                });
-            }
-            routes.push((r.route, targets));
+            let targets = |times: Option<(&str, &str)>| -> Result<Vec<InputTarget>> {
+                r.inputs
+                    .iter()
+                    .map(|inp| {
+                        let mut fraction = 1.0;
+                        for f in &inp.fraction {
+                            fraction *= match *f {
+                                Factor::Param(p) => value_with(p, times)?,
+                                Factor::OneMinus(p) => 1.0 - value_with(p, times)?,
+                            };
+                        }
+                        Ok(InputTarget {
+                            state: self.compartment_index(inp.compartment)?,
+                            fraction,
+                            duration_min: inp.duration.map(&value).transpose()?,
+                        })
+                    })
+                    .collect()
+            };
+            routes.push(CompiledRoute {
+                route: r.route,
+                inputs: targets(None)?,
+                later_inputs: match r.device.as_ref().and_then(|d| d.later_devices) {
+                    Some(t) => Some(targets(Some(t))?),
+                    None => None,
+                },
+                device: r
+                    .device
+                    .as_ref()
+                    .map(|d| (d.mg_per_device, d.interval_min, d.max_devices)),
+            });
         }
 
         if a.iter().any(|x| !x.is_finite()) {

@@ -13,7 +13,7 @@
 mod compile;
 mod derived;
 
-pub use compile::{CompiledAnalyte, InputTarget, LinearSystem, StateKind};
+pub use compile::{CompiledAnalyte, CompiledRoute, InputTarget, LinearSystem, StateKind};
 pub use derived::Derived;
 
 use crate::error::{Error, Result};
@@ -257,6 +257,117 @@ pub enum Rate {
     Clearance(&'static str),
     /// A first-order rate constant (1/time).
     Constant(&'static str),
+    /// One compartment of a transit chain of `n` compartments with mean transit time `mtt`:
+    /// rate constant `n / MTT`.
+    Transit {
+        /// Symbol of the mean transit time of the whole chain.
+        mtt: &'static str,
+        /// Number of compartments in the chain.
+        n: u32,
+    },
+}
+
+/// One factor of an input fraction: a parameter `p`, or `1 − p`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(tag = "kind", content = "param", rename_all = "snake_case")]
+pub enum Factor {
+    /// The parameter's value.
+    Param(&'static str),
+    /// One minus the parameter's value.
+    OneMinus(&'static str),
+}
+
+/// Dosing in whole devices (e.g. a nasal spray device), given one after another.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeviceSpec {
+    /// Amount per device, mg base.
+    pub mg_per_device: f64,
+    /// Time between devices, min.
+    pub interval_min: f64,
+    /// Most devices in one session.
+    pub max_devices: u32,
+    /// For every device after the first in a session, parameter `.0` is multiplied by
+    /// parameter `.1` (e.g. the nasal fraction of later sprays).
+    pub later_devices: Option<(&'static str, &'static str)>,
+    /// Where the numbers come from.
+    pub note: &'static str,
+}
+
+/// Patient's race as a covariate (only where a model has race effects).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Race {
+    /// Not specified: the model's reference population.
+    #[default]
+    Unspecified,
+    /// Asian.
+    Asian,
+    /// Japanese (gets the Asian effects too).
+    Japanese,
+    /// Other (no race effect).
+    Other,
+}
+
+/// What a covariate does to one parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum CovariateEffect {
+    /// Multiply by `factor` for patients of `race` (Japanese patients also get Asian effects).
+    Race {
+        /// The race the effect applies to.
+        race: Race,
+        /// Multiplier.
+        factor: f64,
+    },
+    /// Multiply by `factor` for women.
+    Female {
+        /// Multiplier.
+        factor: f64,
+    },
+    /// Add `per_year` (in the parameter's published unit, usually negative) for every year of
+    /// age above `above_years`.
+    AgeAbove {
+        /// Age threshold, years.
+        above_years: f64,
+        /// Change per year, in the parameter's published unit.
+        per_year: f64,
+    },
+}
+
+/// A covariate effect on one parameter.
+#[derive(Debug, Clone, Serialize)]
+pub struct Covariate {
+    /// Parameter symbol.
+    pub param: &'static str,
+    /// The effect.
+    pub effect: CovariateEffect,
+    /// Provenance of the effect.
+    pub provenance: Provenance,
+}
+
+/// The patient characteristics a model can use.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Subject {
+    /// Body weight, kg.
+    pub weight_kg: f64,
+    /// Age, years.
+    pub age_years: f64,
+    /// `Some(true)` for women, `Some(false)` for men, `None` unspecified.
+    pub female: Option<bool>,
+    /// Race.
+    pub race: Race,
+}
+
+impl Subject {
+    /// A typical adult of `weight_kg` (40 years, sex and race unspecified).
+    pub fn typical(weight_kg: f64) -> Self {
+        Subject {
+            weight_kg,
+            age_years: 40.0,
+            female: None,
+            race: Race::Unspecified,
+        }
+    }
 }
 
 /// A first-order flow of drug between compartments.
@@ -331,8 +442,9 @@ impl Route {
 pub struct InputSpec {
     /// Compartment that receives this part of the dose.
     pub compartment: &'static str,
-    /// Symbol of the fraction of the dose that enters (bioavailability), or `None` for 1.
-    pub fraction: Option<&'static str>,
+    /// Fraction of the dose that enters (bioavailability): the product of these factors
+    /// (empty for 1).
+    pub fraction: Vec<Factor>,
     /// Symbol of a zero-order input duration, or `None` for an instantaneous input.
     pub duration: Option<&'static str>,
 }
@@ -344,6 +456,8 @@ pub struct RouteSpec {
     pub route: Route,
     /// Parts of each dose.
     pub inputs: Vec<InputSpec>,
+    /// Dosing in whole devices, for device-based routes.
+    pub device: Option<DeviceSpec>,
     /// What the route represents and where its numbers come from.
     pub note: &'static str,
 }
@@ -393,6 +507,8 @@ pub struct ModelSpec {
     /// Model-specific effect-site rate constants (endpoint id → ke0) that override the generic
     /// table, because they were fitted with this model's PK.
     pub ke0_overrides: Vec<(&'static str, Param)>,
+    /// Covariate effects (age, sex, race).
+    pub covariates: Vec<Covariate>,
 }
 
 impl ModelSpec {

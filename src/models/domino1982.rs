@@ -77,5 +77,6 @@ pub(super) fn model() -> ModelSpec {
                 ),
             ),
         ],
+        covariates: vec![],
     }
 }

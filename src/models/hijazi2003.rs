@@ -39,5 +39,6 @@ pub(super) fn model() -> ModelSpec {
         flows,
         routes: vec![iv_route()],
         ke0_overrides: vec![],
+        covariates: vec![],
     }
 }

@@ -5,9 +5,13 @@
 
 mod domino1982;
 mod elkomy2015;
+mod enantiomers;
+mod fanta2015;
 mod herd2007;
 mod hijazi2003;
 mod kamp2020;
+mod perez_ruixo2021;
+mod simons2022;
 
 use crate::error::{Error, Result};
 use crate::model::{
@@ -29,6 +33,10 @@ pub fn all() -> &'static [ModelSpec] {
             herd2007::model(),
             hijazi2003::model(),
             elkomy2015::model(),
+            simons2022::model(),
+            perez_ruixo2021::model(),
+            fanta2015::model(),
+            enantiomers::model(),
         ]
     })
 }
@@ -76,10 +84,26 @@ fn iv_route() -> RouteSpec {
         route: Route::Iv,
         inputs: vec![InputSpec {
             compartment: "central",
-            fraction: None,
+            fraction: vec![],
             duration: None,
         }],
+        device: None,
         note: "Intravenous: the whole dose enters the central compartment.",
+    }
+}
+
+/// A one-way first-order flow.
+fn transfer(
+    from: &'static str,
+    to: Option<&'static str>,
+    rate: Rate,
+    fraction: Option<&'static str>,
+) -> Flow {
+    Flow::Transfer {
+        from,
+        to,
+        rate,
+        fraction,
     }
 }
 

@@ -7,20 +7,34 @@
 //! ODE solver.
 
 use ketasim::dosing::InputPlan;
-use ketasim::model::LinearSystem;
+use ketasim::model::{LinearSystem, ModelSpec, Role};
 use nalgebra::{DMatrix, DVector, SymmetricEigen};
 
 pub struct Analytic {
-    idx: Vec<usize>,
+    /// The compartments the oracle covers: the administered drug's central and peripherals.
+    pub idx: Vec<usize>,
     sqrt_d: DVector<f64>,
     q: DMatrix<f64>,
     lambda: DVector<f64>,
 }
 
 impl Analytic {
-    /// Oracle for the compartments `0..n_compartments` of a single-analyte mammillary system.
-    pub fn new(sys: &LinearSystem) -> Self {
-        let idx: Vec<usize> = (0..sys.n_compartments).collect();
+    /// Oracle for the disposition compartments (central and peripherals of the administered
+    /// drug) of a mammillary model; `None` for other structures (metabolites, several analytes).
+    pub fn new(model: &ModelSpec, sys: &LinearSystem) -> Option<Self> {
+        if model.analytes.len() != 1 {
+            return None;
+        }
+        let idx: Vec<usize> = model
+            .compartments
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| matches!(c.role, Role::Central | Role::Peripheral))
+            .map(|(i, _)| i)
+            .collect();
+        if idx.first() != Some(&sys.analytes[0].central) {
+            return None;
+        }
         let m = idx.len();
         let a = DMatrix::from_fn(m, m, |r, c| sys.a[(idx[r], idx[c])]);
         // relative volumes: d_j / d_0 = A[j,0] / A[0,j] for peripherals of central 0
@@ -36,15 +50,16 @@ impl Analytic {
             "not mammillary: asymmetry {asym}"
         );
         let eig = SymmetricEigen::new(b);
-        Analytic {
+        Some(Analytic {
             idx,
             sqrt_d,
             q: eig.eigenvectors,
             lambda: eig.eigenvalues,
-        }
+        })
     }
 
-    /// Amounts in the compartments at time `t` for all inputs of `plan` into them.
+    /// Amounts in the covered compartments (in the order of `idx`) at time `t` for all inputs
+    /// of `plan` into them (inputs elsewhere, e.g. depots, are outside the oracle).
     pub fn amounts(&self, plan: &InputPlan, t: f64) -> DVector<f64> {
         let m = self.idx.len();
         // work in the symmetric basis: y = Q^T D^-1/2 x
@@ -56,7 +71,7 @@ impl Analytic {
             self.q.transpose() * e
         };
         for b in &plan.boluses {
-            if b.t_min <= t {
+            if b.t_min <= t && self.idx.contains(&b.state) {
                 let w = unit(b.state);
                 for i in 0..m {
                     modal[i] += b.amount_mg * w[i] * (self.lambda[i] * (t - b.t_min)).exp();
@@ -64,7 +79,7 @@ impl Analytic {
             }
         }
         for r in &plan.rates {
-            if r.t_start_min < t {
+            if r.t_start_min < t && self.idx.contains(&r.state) {
                 let w = unit(r.state);
                 let end = r.t_end_min.min(t);
                 for i in 0..m {

@@ -13,12 +13,10 @@ fn scen(regimen: &str, horizon: f64, step: f64, method: &str) -> Scenario {
 
 fn central_vs_oracle(sc: &Scenario) -> f64 {
     let r = simulate(sc).unwrap();
-    let sys = models::get("kamp2020")
-        .unwrap()
-        .compile(70.0, 0.1, &[])
-        .unwrap();
+    let m = models::get("kamp2020").unwrap();
+    let sys = m.compile(70.0, 0.1, &[]).unwrap();
     let plan = InputPlan::from_scenario(sc, &sys);
-    let o = Analytic::new(&sys);
+    let o = Analytic::new(m, &sys).unwrap();
     r.t_min
         .iter()
         .zip(&r.compartments[0].amount_mg)

@@ -30,7 +30,11 @@ fn every_preset_simulates_to_csv() {
         assert_eq!(code, 0, "{}: {err}", p.id);
         let mut lines = out.lines();
         let header = lines.next().unwrap();
-        assert!(header.starts_with("t_min,ketamine_cp_ng_per_ml,ketamine_cp_um,"));
+        let drug = ketasim::models::get(&p.scenario.model).unwrap().analytes[0].id;
+        assert!(
+            header.starts_with(&format!("t_min,{drug}_cp_ng_per_ml,{drug}_cp_um,")),
+            "{header}"
+        );
         assert_eq!(lines.count() as u64, p.scenario.n_points(), "{}", p.id);
     }
 }

@@ -158,7 +158,16 @@ fn contradictory_or_missing_fields_are_explained() {
     expect_field(v, "regimen[0].kind", "only available for route 'iv'");
     let mut v = base();
     v["regimen"][0] = json!({"route": "im", "dose_mg": 10});
-    expect_field(v, "regimen[0].route", "not available in model 'kamp2020'");
+    v["model"] = json!("domino1982");
+    expect_field(v, "regimen[0].route", "not available in model 'domino1982'");
+    let mut v = base();
+    v["model"] = json!("perez_ruixo2021");
+    v["regimen"][0] = json!({"route": "intranasal", "dose_mg": 50});
+    expect_field(
+        v,
+        "regimen[0].dose_mg",
+        "whole 28-mg devices, 1 to 3 per session",
+    );
     expect_field(
         with(&["model"], json!("nope")),
         "model",

@@ -8,3 +8,4 @@ mod metrics;
 mod oracle;
 mod pd;
 mod properties;
+mod routes;

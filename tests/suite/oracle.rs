@@ -73,12 +73,15 @@ fn check(model: &str, name: &str, regimen: &str, method: &str, tol: f64) {
     let m = models::get(model).unwrap();
     let sys = m.compile(63.0, 0.1, &[]).unwrap();
     let plan = InputPlan::from_scenario(&sc, &sys);
-    let oracle = Analytic::new(&sys);
-    for (ci, comp) in r.compartments.iter().enumerate() {
+    let Some(oracle) = Analytic::new(m, &sys) else {
+        return; // not a single-analyte mammillary model: covered by the Dopri5 comparison
+    };
+    for (k, &ci) in oracle.idx.iter().enumerate() {
+        let comp = &r.compartments[ci];
         let expected: Vec<f64> = r
             .t_min
             .iter()
-            .map(|&t| oracle.amounts(&plan, t)[ci])
+            .map(|&t| oracle.amounts(&plan, t)[k])
             .collect();
         let err = max_rel_err(&comp.amount_mg, &expected);
         assert!(
@@ -146,7 +149,7 @@ fn dopri5_restarts_from_its_own_state_over_a_long_course() {
     let m = models::get("kamp2020").unwrap();
     let sys = m.compile(63.0, 0.1, &[]).unwrap();
     let plan = InputPlan::from_scenario(&sc, &sys);
-    let oracle = Analytic::new(&sys);
+    let oracle = Analytic::new(m, &sys).unwrap();
     let expected: Vec<f64> = r
         .t_min
         .iter()

@@ -1,0 +1,166 @@
+//! Racemic ketamine as two enantiomers that share distribution: an explicit modelling
+//! ASSUMPTION built on Kamp 2020's disposition and the enantiomers' clearance ratio.
+//!
+//! - Distribution: Kamp 2020 volumes and intercompartmental clearances (CODE) for both.
+//! - The enantiomers share distribution (Henthorn 2018, READ).
+//! - CL_R ≈ 0.83 × CL_S (Persson 2002: S 0.024 vs R 0.020 L/min/kg, READ).
+//! - CL_S and CL_R are chosen so that the racemate's total exposure matches Kamp's CL 84 L/h:
+//!   AUC = ½D/CL_S + ½D/CL_R = D/84 → CL_S = 84·(1 + 1/0.83)/2 L/h (DERIVED).
+
+use super::transfer;
+use crate::model::{
+    Analyte, Compartment, Factor, Flow, InputSpec, ModelSpec, Param,
+    Provenance::{Code, Derived},
+    Rate, Role, Route, RouteSpec, Sampling, Scaling, Unit,
+};
+use crate::units::MW_KETAMINE;
+
+const VOL: Scaling = Scaling::Allometric { exponent: 1.0 };
+const CLR: Scaling = Scaling::Allometric { exponent: 0.75 };
+/// CL_R / CL_S (Persson 2002).
+const R_OVER_S: f64 = 0.020 / 0.024;
+/// Kamp 2020 racemic CL, L/h.
+const CL_RACEMIC: f64 = 84.0;
+
+fn c(name: &'static str, analyte: usize, role: Role, volume: Option<&'static str>) -> Compartment {
+    Compartment {
+        name,
+        analyte,
+        role,
+        volume,
+    }
+}
+
+pub(super) fn model() -> ModelSpec {
+    let cl_s = CL_RACEMIC * (1.0 + 1.0 / R_OVER_S) / 2.0;
+    let p = Param::new;
+    let mut flows = Vec::new();
+    let mut compartments = Vec::new();
+    for (ai, (central, p1, p2, cl)) in [
+        ("S_central", "S_peripheral1", "S_peripheral2", "CL_S"),
+        ("R_central", "R_peripheral1", "R_peripheral2", "CL_R"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        compartments.push(c(central, ai, Role::Central, Some("V1")));
+        compartments.push(c(p1, ai, Role::Peripheral, Some("V2")));
+        compartments.push(c(p2, ai, Role::Peripheral, Some("V3")));
+        flows.push(Flow::Exchange {
+            a: central,
+            b: p1,
+            q: "Q2",
+        });
+        flows.push(Flow::Exchange {
+            a: central,
+            b: p2,
+            q: "Q3",
+        });
+        flows.push(transfer(central, None, Rate::Clearance(cl), None));
+    }
+    ModelSpec {
+        id: "racemic_enantiomers",
+        name: "Racemic ketamine as S + R enantiomers (assumption, Kamp 2020 distribution)",
+        citation: "Built here from Kamp 2020 (Anesthesiology 133:1192, distribution, CODE), \
+                   Henthorn 2018 (Anesthesiology 129:260, shared distribution, READ) and Persson \
+                   2002 (Eur J Clin Pharmacol 57:869, CL_R ≈ 0.83·CL_S, READ).",
+        population: "Adults (Kamp 2020 population)",
+        drug: "racemic ketamine (50:50 S and R)",
+        sampling: Sampling::Arterial,
+        notes: vec![
+            "ASSUMPTION: two 50:50 systems that share distribution, with CL_R = 0.83 × CL_S, \
+             scaled so the racemate's exposure equals Kamp 2020's (CL 84 L/h).",
+            "Lets occupancy use enantiomer-specific affinities: S-ketamine binds the NMDA \
+             receptor 3–4× more strongly than R-ketamine (Ki 0.3 vs 1.4 µM).",
+        ],
+        params: vec![
+            p(
+                "V1",
+                "central volume (each enantiomer)",
+                25.0,
+                Unit::L,
+                VOL,
+                Code,
+            ),
+            p("V2", "fast peripheral volume", 56.0, Unit::L, VOL, Code),
+            p("V3", "slow peripheral volume", 157.0, Unit::L, VOL, Code),
+            p(
+                "Q2",
+                "intercompartmental clearance, fast",
+                161.0,
+                Unit::LPerH,
+                CLR,
+                Code,
+            ),
+            p(
+                "Q3",
+                "intercompartmental clearance, slow",
+                79.0,
+                Unit::LPerH,
+                CLR,
+                Code,
+            ),
+            p(
+                "CL_S",
+                "S-ketamine clearance = 84·(1 + 1/0.83)/2 L/h",
+                cl_s,
+                Unit::LPerH,
+                CLR,
+                Derived,
+            ),
+            p(
+                "CL_R",
+                "R-ketamine clearance = 0.83 · CL_S",
+                R_OVER_S * cl_s,
+                Unit::LPerH,
+                CLR,
+                Derived,
+            ),
+            p(
+                "f_S",
+                "S fraction of the racemate",
+                0.5,
+                Unit::Fraction,
+                Scaling::None,
+                Derived,
+            ),
+        ],
+        analytes: vec![
+            Analyte {
+                id: "s_ketamine",
+                name: "S-ketamine",
+                mw_g_per_mol: MW_KETAMINE,
+                central: "S_central",
+                ligand: "s_ketamine",
+            },
+            Analyte {
+                id: "r_ketamine",
+                name: "R-ketamine",
+                mw_g_per_mol: MW_KETAMINE,
+                central: "R_central",
+                ligand: "r_ketamine",
+            },
+        ],
+        compartments,
+        flows,
+        routes: vec![RouteSpec {
+            route: Route::Iv,
+            inputs: vec![
+                InputSpec {
+                    compartment: "S_central",
+                    fraction: vec![Factor::Param("f_S")],
+                    duration: None,
+                },
+                InputSpec {
+                    compartment: "R_central",
+                    fraction: vec![Factor::OneMinus("f_S")],
+                    duration: None,
+                },
+            ],
+            device: None,
+            note: "Intravenous racemate: half of each dose is S-, half R-ketamine.",
+        }],
+        ke0_overrides: vec![],
+        covariates: vec![],
+    }
+}
