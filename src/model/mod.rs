@@ -180,9 +180,15 @@ impl Param {
 
     /// Adds inter-individual variability given as a coefficient of variation in percent
     /// (converted to ω² = ln(1 + CV²)).
-    pub fn with_cv_percent(self, cv: f64) -> Self {
+    ///
+    /// ```
+    /// use ketasim::model::*;
+    /// let p = Param::new("CL", "", 1.0, Unit::L, Scaling::None, Provenance::Read).with_cv_percent(38.1);
+    /// assert!((p.omega2.unwrap() - (1.0f64 + 0.381 * 0.381).ln()).abs() < 1e-15);
+    /// ```
+    pub const fn with_cv_percent(self, cv: f64) -> Self {
         let c = cv / 100.0;
-        self.with_omega2((1.0 + c * c).ln())
+        self.with_omega2(ln_1p(c * c))
     }
 
     /// Value in canonical units (L, L/min, 1/min, min) for a patient of `weight_kg`.
@@ -194,6 +200,26 @@ impl Param {
         };
         self.value * self.unit.to_canonical() * scale
     }
+}
+
+/// ln(1 + x) for x ≥ 0 as a `const fn` (so parameter tables can be constants):
+/// 2·atanh(z) with z = x / (2 + x) < 1, summed until the terms vanish.
+const fn ln_1p(x: f64) -> f64 {
+    let z = x / (2.0 + x);
+    let z2 = z * z;
+    let mut term = z;
+    let mut sum = 0.0;
+    let mut k = 0;
+    while k < 200 {
+        let next = sum + term / (2 * k + 1) as f64;
+        if next == sum {
+            break;
+        }
+        sum = next;
+        term *= z2;
+        k += 1;
+    }
+    2.0 * sum
 }
 
 /// Where blood was sampled in the source study (arterial models predict higher early

@@ -10,13 +10,64 @@ use crate::model::{
     Sampling, Scaling, Unit,
 };
 
+/// The published parameters (a constant table: data, not code).
+const PARAMS: &[Param] = &[
+    Param::new(
+        "V1",
+        "central volume",
+        0.063,
+        Unit::LPerKg,
+        Scaling::PerKg,
+        Code,
+    ),
+    Param::new(
+        "k10",
+        "elimination rate constant",
+        0.4381,
+        Unit::PerMin,
+        Scaling::None,
+        Code,
+    ),
+    Param::new(
+        "k12",
+        "central → fast peripheral",
+        0.5921,
+        Unit::PerMin,
+        Scaling::None,
+        Code,
+    ),
+    Param::new(
+        "k13",
+        "central → slow peripheral",
+        0.5900,
+        Unit::PerMin,
+        Scaling::None,
+        Code,
+    ),
+    Param::new(
+        "k21",
+        "fast peripheral → central",
+        0.2470,
+        Unit::PerMin,
+        Scaling::None,
+        Code,
+    ),
+    Param::new(
+        "k31",
+        "slow peripheral → central",
+        0.0146,
+        Unit::PerMin,
+        Scaling::None,
+        Code,
+    ),
+];
+
 pub(super) fn model() -> ModelSpec {
     let (compartments, flows) = mammillary_micro(
         "V1",
         "k10",
         &[("peripheral1", "k12", "k21"), ("peripheral2", "k13", "k31")],
     );
-    let k = |s, d, v| Param::new(s, d, v, Unit::PerMin, Scaling::None, Code);
     ModelSpec {
         id: "domino1982",
         name: "Domino 1982 (racemic, 3-cmt, TCI pumps)",
@@ -33,21 +84,7 @@ pub(super) fn model() -> ModelSpec {
              derived by its authors from an assumed 1-min time to peak effect (CODE). ke0 depends \
              on the endpoint and on who chose it.",
         ],
-        params: vec![
-            Param::new(
-                "V1",
-                "central volume",
-                0.063,
-                Unit::LPerKg,
-                Scaling::PerKg,
-                Code,
-            ),
-            k("k10", "elimination rate constant", 0.4381),
-            k("k12", "central → fast peripheral", 0.5921),
-            k("k13", "central → slow peripheral", 0.5900),
-            k("k21", "fast peripheral → central", 0.2470),
-            k("k31", "slow peripheral → central", 0.0146),
-        ],
+        params: PARAMS.to_vec(),
         analytes: vec![racemic_analyte()],
         compartments,
         flows,

@@ -8,6 +8,21 @@ use crate::model::{ModelSpec, Param, Provenance::Read, Sampling, Scaling, Unit};
 const VOL: Scaling = Scaling::Allometric { exponent: 1.0 };
 const CLR: Scaling = Scaling::Allometric { exponent: 0.75 };
 
+/// The published parameters (a constant table: data, not code).
+const PARAMS: &[Param] = &[
+    Param::new("CL", "elimination clearance", 60.6, Unit::LPerH, CLR, Read),
+    Param::new(
+        "Q",
+        "intercompartmental clearance",
+        73.2,
+        Unit::LPerH,
+        CLR,
+        Read,
+    ),
+    Param::new("V1", "central volume", 57.3, Unit::L, VOL, Read),
+    Param::new("V2", "peripheral volume", 152.0, Unit::L, VOL, Read),
+];
+
 pub(super) fn model() -> ModelSpec {
     let (compartments, flows) = mammillary_clearance("V1", "CL", &[("peripheral1", "V2", "Q")]);
     ModelSpec {
@@ -18,19 +33,7 @@ pub(super) fn model() -> ModelSpec {
         drug: "racemic ketamine",
         sampling: Sampling::NotStated,
         notes: vec!["Paediatric cardiac population: use with child body weights."],
-        params: vec![
-            Param::new("CL", "elimination clearance", 60.6, Unit::LPerH, CLR, Read),
-            Param::new(
-                "Q",
-                "intercompartmental clearance",
-                73.2,
-                Unit::LPerH,
-                CLR,
-                Read,
-            ),
-            Param::new("V1", "central volume", 57.3, Unit::L, VOL, Read),
-            Param::new("V2", "peripheral volume", 152.0, Unit::L, VOL, Read),
-        ],
+        params: PARAMS.to_vec(),
         analytes: vec![racemic_analyte()],
         compartments,
         flows,

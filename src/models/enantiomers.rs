@@ -21,6 +21,8 @@ const CLR: Scaling = Scaling::Allometric { exponent: 0.75 };
 const R_OVER_S: f64 = 0.020 / 0.024;
 /// Kamp 2020 racemic CL, L/h.
 const CL_RACEMIC: f64 = 84.0;
+/// S-ketamine CL, L/h: ½/CL_S + ½/CL_R = 1/84 with CL_R = 0.83·CL_S.
+const CL_S: f64 = CL_RACEMIC * (1.0 + 1.0 / R_OVER_S) / 2.0;
 
 fn c(name: &'static str, analyte: usize, role: Role, volume: Option<&'static str>) -> Compartment {
     Compartment {
@@ -31,9 +33,61 @@ fn c(name: &'static str, analyte: usize, role: Role, volume: Option<&'static str
     }
 }
 
+/// The published parameters (a constant table: data, not code).
+const PARAMS: &[Param] = &[
+    Param::new(
+        "V1",
+        "central volume (each enantiomer)",
+        25.0,
+        Unit::L,
+        VOL,
+        Code,
+    ),
+    Param::new("V2", "fast peripheral volume", 56.0, Unit::L, VOL, Code),
+    Param::new("V3", "slow peripheral volume", 157.0, Unit::L, VOL, Code),
+    Param::new(
+        "Q2",
+        "intercompartmental clearance, fast",
+        161.0,
+        Unit::LPerH,
+        CLR,
+        Code,
+    ),
+    Param::new(
+        "Q3",
+        "intercompartmental clearance, slow",
+        79.0,
+        Unit::LPerH,
+        CLR,
+        Code,
+    ),
+    Param::new(
+        "CL_S",
+        "S-ketamine clearance = 84·(1 + 1/0.83)/2 L/h",
+        CL_S,
+        Unit::LPerH,
+        CLR,
+        Derived,
+    ),
+    Param::new(
+        "CL_R",
+        "R-ketamine clearance = 0.83 · CL_S",
+        R_OVER_S * CL_S,
+        Unit::LPerH,
+        CLR,
+        Derived,
+    ),
+    Param::new(
+        "f_S",
+        "S fraction of the racemate",
+        0.5,
+        Unit::Fraction,
+        Scaling::None,
+        Derived,
+    ),
+];
+
 pub(super) fn model() -> ModelSpec {
-    let cl_s = CL_RACEMIC * (1.0 + 1.0 / R_OVER_S) / 2.0;
-    let p = Param::new;
     let mut flows = Vec::new();
     let mut compartments = Vec::new();
     for (ai, (central, p1, p2, cl)) in [
@@ -73,58 +127,7 @@ pub(super) fn model() -> ModelSpec {
             "Lets occupancy use enantiomer-specific affinities: S-ketamine binds the NMDA \
              receptor 3–4× more strongly than R-ketamine (Ki 0.3 vs 1.4 µM).",
         ],
-        params: vec![
-            p(
-                "V1",
-                "central volume (each enantiomer)",
-                25.0,
-                Unit::L,
-                VOL,
-                Code,
-            ),
-            p("V2", "fast peripheral volume", 56.0, Unit::L, VOL, Code),
-            p("V3", "slow peripheral volume", 157.0, Unit::L, VOL, Code),
-            p(
-                "Q2",
-                "intercompartmental clearance, fast",
-                161.0,
-                Unit::LPerH,
-                CLR,
-                Code,
-            ),
-            p(
-                "Q3",
-                "intercompartmental clearance, slow",
-                79.0,
-                Unit::LPerH,
-                CLR,
-                Code,
-            ),
-            p(
-                "CL_S",
-                "S-ketamine clearance = 84·(1 + 1/0.83)/2 L/h",
-                cl_s,
-                Unit::LPerH,
-                CLR,
-                Derived,
-            ),
-            p(
-                "CL_R",
-                "R-ketamine clearance = 0.83 · CL_S",
-                R_OVER_S * cl_s,
-                Unit::LPerH,
-                CLR,
-                Derived,
-            ),
-            p(
-                "f_S",
-                "S fraction of the racemate",
-                0.5,
-                Unit::Fraction,
-                Scaling::None,
-                Derived,
-            ),
-        ],
+        params: PARAMS.to_vec(),
         analytes: vec![
             Analyte {
                 id: "s_ketamine",

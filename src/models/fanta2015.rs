@@ -21,8 +21,127 @@ fn c(name: &'static str, analyte: usize, role: Role, volume: Option<&'static str
     }
 }
 
+/// The published parameters (a constant table: data, not code).
+const PARAMS: &[Param] = &[
+    Param::new(
+        "V1",
+        "S-ketamine central volume",
+        133.0,
+        Unit::L,
+        Scaling::Allometric { exponent: 1.0 },
+        Read2,
+    )
+    .with_omega2(0.084),
+    Param::new(
+        "CL",
+        "S-ketamine clearance (95 L/h in Fanta, READ)",
+        95.2,
+        Unit::LPerH,
+        Scaling::Allometric { exponent: 0.75 },
+        Read2,
+    )
+    .with_omega2(0.026),
+    Param::new(
+        "Vp1",
+        "S-ketamine peripheral volume 1",
+        187.0,
+        Unit::L,
+        NONE,
+        Read2,
+    ),
+    Param::new(
+        "Q1",
+        "S-ketamine intercompartmental clearance 1",
+        23.2,
+        Unit::LPerH,
+        NONE,
+        Read2,
+    ),
+    Param::new(
+        "Vp2",
+        "S-ketamine peripheral volume 2",
+        98.8,
+        Unit::L,
+        NONE,
+        Read2,
+    ),
+    Param::new(
+        "Q2",
+        "S-ketamine intercompartmental clearance 2",
+        157.0,
+        Unit::LPerH,
+        NONE,
+        Read2,
+    ),
+    Param::new(
+        "FM",
+        "fraction of S-ketamine clearance forming S-norketamine",
+        1.0,
+        Unit::Fraction,
+        NONE,
+        Read2,
+    ),
+    Param::new(
+        "Vn",
+        "S-norketamine central volume",
+        98.6,
+        Unit::L,
+        NONE,
+        Read2,
+    )
+    .with_omega2(0.040),
+    Param::new(
+        "CLn",
+        "S-norketamine clearance",
+        57.7,
+        Unit::LPerH,
+        NONE,
+        Read2,
+    )
+    .with_omega2(0.103),
+    Param::new(
+        "Vpn",
+        "S-norketamine peripheral volume",
+        160.0,
+        Unit::L,
+        NONE,
+        Read2,
+    ),
+    Param::new(
+        "Qn",
+        "S-norketamine intercompartmental clearance",
+        42.8,
+        Unit::LPerH,
+        NONE,
+        Read2,
+    ),
+    Param::new(
+        "F",
+        "oral bioavailability of S-ketamine",
+        0.08,
+        Unit::Fraction,
+        NONE,
+        Read,
+    ),
+    Param::new(
+        "Dpo",
+        "oral zero-order input duration (borrowed from Perez-Ruixo 2021)",
+        0.32,
+        Unit::H,
+        NONE,
+        Assumption,
+    ),
+    Param::new(
+        "ka",
+        "oral absorption rate (borrowed from Perez-Ruixo 2021)",
+        0.97,
+        Unit::PerH,
+        NONE,
+        Assumption,
+    ),
+];
+
 pub(super) fn model() -> ModelSpec {
-    let p = Param::new;
     ModelSpec {
         id: "fanta2015",
         name: "Fanta 2015 / Otto 2021 (S-ketamine + S-norketamine, venous)",
@@ -43,124 +162,7 @@ pub(super) fn model() -> ModelSpec {
              solution's zero-order input (0.32 h) and ka (0.97 /h) of Perez-Ruixo 2021 \
              (ASSUMPTION).",
         ],
-        params: vec![
-            p(
-                "V1",
-                "S-ketamine central volume",
-                133.0,
-                Unit::L,
-                Scaling::Allometric { exponent: 1.0 },
-                Read2,
-            )
-            .with_omega2(0.084),
-            p(
-                "CL",
-                "S-ketamine clearance (95 L/h in Fanta, READ)",
-                95.2,
-                Unit::LPerH,
-                Scaling::Allometric { exponent: 0.75 },
-                Read2,
-            )
-            .with_omega2(0.026),
-            p(
-                "Vp1",
-                "S-ketamine peripheral volume 1",
-                187.0,
-                Unit::L,
-                NONE,
-                Read2,
-            ),
-            p(
-                "Q1",
-                "S-ketamine intercompartmental clearance 1",
-                23.2,
-                Unit::LPerH,
-                NONE,
-                Read2,
-            ),
-            p(
-                "Vp2",
-                "S-ketamine peripheral volume 2",
-                98.8,
-                Unit::L,
-                NONE,
-                Read2,
-            ),
-            p(
-                "Q2",
-                "S-ketamine intercompartmental clearance 2",
-                157.0,
-                Unit::LPerH,
-                NONE,
-                Read2,
-            ),
-            p(
-                "FM",
-                "fraction of S-ketamine clearance forming S-norketamine",
-                1.0,
-                Unit::Fraction,
-                NONE,
-                Read2,
-            ),
-            p(
-                "Vn",
-                "S-norketamine central volume",
-                98.6,
-                Unit::L,
-                NONE,
-                Read2,
-            )
-            .with_omega2(0.040),
-            p(
-                "CLn",
-                "S-norketamine clearance",
-                57.7,
-                Unit::LPerH,
-                NONE,
-                Read2,
-            )
-            .with_omega2(0.103),
-            p(
-                "Vpn",
-                "S-norketamine peripheral volume",
-                160.0,
-                Unit::L,
-                NONE,
-                Read2,
-            ),
-            p(
-                "Qn",
-                "S-norketamine intercompartmental clearance",
-                42.8,
-                Unit::LPerH,
-                NONE,
-                Read2,
-            ),
-            p(
-                "F",
-                "oral bioavailability of S-ketamine",
-                0.08,
-                Unit::Fraction,
-                NONE,
-                Read,
-            ),
-            p(
-                "Dpo",
-                "oral zero-order input duration (borrowed from Perez-Ruixo 2021)",
-                0.32,
-                Unit::H,
-                NONE,
-                Assumption,
-            ),
-            p(
-                "ka",
-                "oral absorption rate (borrowed from Perez-Ruixo 2021)",
-                0.97,
-                Unit::PerH,
-                NONE,
-                Assumption,
-            ),
-        ],
+        params: PARAMS.to_vec(),
         analytes: vec![
             Analyte {
                 id: "s_ketamine",

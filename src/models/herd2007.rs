@@ -8,6 +8,22 @@ use crate::model::{ModelSpec, Param, Provenance::Read, Sampling, Scaling, Unit};
 const VOL: Scaling = Scaling::Allometric { exponent: 1.0 };
 const CLR: Scaling = Scaling::Allometric { exponent: 0.75 };
 
+/// The published parameters (a constant table: data, not code).
+const PARAMS: &[Param] = &[
+    Param::new("V1", "central volume", 38.7, Unit::L, VOL, Read).with_cv_percent(64.0),
+    Param::new("V2", "peripheral volume", 102.0, Unit::L, VOL, Read).with_cv_percent(51.7),
+    Param::new("CL", "elimination clearance", 90.0, Unit::LPerH, CLR, Read).with_cv_percent(38.1),
+    Param::new(
+        "Q",
+        "intercompartmental clearance",
+        215.0,
+        Unit::LPerH,
+        CLR,
+        Read,
+    )
+    .with_cv_percent(19.0),
+];
+
 pub(super) fn model() -> ModelSpec {
     let (compartments, flows) = mammillary_clearance("V1", "CL", &[("peripheral1", "V2", "Q")]);
     ModelSpec {
@@ -21,21 +37,7 @@ pub(super) fn model() -> ModelSpec {
             "Paediatric model: use with child body weights.",
             "Between-subject variability (CV%): V1 64, V2 51.7, CL 38.1, Q 19.",
         ],
-        params: vec![
-            Param::new("V1", "central volume", 38.7, Unit::L, VOL, Read).with_cv_percent(64.0),
-            Param::new("V2", "peripheral volume", 102.0, Unit::L, VOL, Read).with_cv_percent(51.7),
-            Param::new("CL", "elimination clearance", 90.0, Unit::LPerH, CLR, Read)
-                .with_cv_percent(38.1),
-            Param::new(
-                "Q",
-                "intercompartmental clearance",
-                215.0,
-                Unit::LPerH,
-                CLR,
-                Read,
-            )
-            .with_cv_percent(19.0),
-        ],
+        params: PARAMS.to_vec(),
         analytes: vec![racemic_analyte()],
         compartments,
         flows,

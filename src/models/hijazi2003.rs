@@ -7,9 +7,44 @@
 use super::{iv_route, mammillary_micro, racemic_analyte};
 use crate::model::{ModelSpec, Param, Provenance::Code, Sampling, Scaling, Unit};
 
+/// The published parameters (a constant table: data, not code).
+const PARAMS: &[Param] = &[
+    Param::new(
+        "V1",
+        "central volume",
+        1.08,
+        Unit::LPerKg,
+        Scaling::PerKg,
+        Code,
+    ),
+    Param::new(
+        "k10",
+        "elimination rate constant",
+        0.0333,
+        Unit::PerMin,
+        Scaling::None,
+        Code,
+    ),
+    Param::new(
+        "k12",
+        "central → peripheral",
+        0.0088,
+        Unit::PerMin,
+        Scaling::None,
+        Code,
+    ),
+    Param::new(
+        "k21",
+        "peripheral → central",
+        0.0030,
+        Unit::PerMin,
+        Scaling::None,
+        Code,
+    ),
+];
+
 pub(super) fn model() -> ModelSpec {
     let (compartments, flows) = mammillary_micro("V1", "k10", &[("peripheral1", "k12", "k21")]);
-    let k = |s, d, v| Param::new(s, d, v, Unit::PerMin, Scaling::None, Code);
     ModelSpec {
         id: "hijazi2003",
         name: "Hijazi 2003 (racemic, ICU, 2-cmt)",
@@ -21,19 +56,7 @@ pub(super) fn model() -> ModelSpec {
             "Long-infusion ICU population: slow elimination (t½ ≈ 4.9 h, READ).",
             "Paper (READ): CL 36.0 mL/min/kg; Vβ 16.0 L/kg; t½ 4.9 h.",
         ],
-        params: vec![
-            Param::new(
-                "V1",
-                "central volume",
-                1.08,
-                Unit::LPerKg,
-                Scaling::PerKg,
-                Code,
-            ),
-            k("k10", "elimination rate constant", 0.0333),
-            k("k12", "central → peripheral", 0.0088),
-            k("k21", "peripheral → central", 0.0030),
-        ],
+        params: PARAMS.to_vec(),
         analytes: vec![racemic_analyte()],
         compartments,
         flows,

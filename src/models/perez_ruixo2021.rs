@@ -32,8 +32,164 @@ fn cov(param: &'static str, effect: CovariateEffect) -> Covariate {
     }
 }
 
+/// The published parameters (a constant table: data, not code).
+const PARAMS: &[Param] = &[
+    Param::new(
+        "Vc",
+        "esketamine central volume",
+        192.0,
+        Unit::L,
+        NONE,
+        Read2,
+    )
+    .with_cv_percent(27.5),
+    Param::new("Vp1", "peripheral volume 1", 143.0, Unit::L, NONE, Read2).with_cv_percent(49.3),
+    Param::new(
+        "Q1",
+        "intercompartmental clearance 1",
+        84.3,
+        Unit::LPerH,
+        NONE,
+        Read2,
+    ),
+    Param::new("Vp2", "peripheral volume 2", 417.0, Unit::L, NONE, Read2),
+    Param::new(
+        "Q2",
+        "intercompartmental clearance 2",
+        37.6,
+        Unit::LPerH,
+        NONE,
+        Read2,
+    ),
+    Param::new(
+        "Qh",
+        "hepatic blood flow (both ways)",
+        151.0,
+        Unit::LPerH,
+        NONE,
+        Read2,
+    )
+    .with_cv_percent(23.2),
+    Param::new("Vh", "hepato-portal volume", 101.0, Unit::L, NONE, Read2).with_cv_percent(34.6),
+    Param::new(
+        "kel",
+        "liver: loss to other metabolites",
+        1.11,
+        Unit::PerH,
+        NONE,
+        Read2,
+    )
+    .with_cv_percent(120.0),
+    Param::new(
+        "kmet",
+        "liver: formation of noresketamine",
+        2.77,
+        Unit::PerH,
+        NONE,
+        Read2,
+    ),
+    Param::new(
+        "ka_n",
+        "nasal depot → central",
+        2.93,
+        Unit::PerH,
+        NONE,
+        Read2,
+    )
+    .with_cv_percent(61.5),
+    Param::new(
+        "ka_sw",
+        "swallowed depot → liver",
+        1.45,
+        Unit::PerH,
+        NONE,
+        Read2,
+    ),
+    Param::new(
+        "ka_po",
+        "oral-solution depot → liver",
+        0.97,
+        Unit::PerH,
+        NONE,
+        Read2,
+    ),
+    Param::new(
+        "Dsw",
+        "swallowed zero-order input duration",
+        0.53,
+        Unit::H,
+        NONE,
+        Read2,
+    ),
+    Param::new(
+        "Dpo",
+        "oral zero-order input duration",
+        0.32,
+        Unit::H,
+        NONE,
+        Read2,
+    ),
+    Param::new(
+        "FRn",
+        "nasal fraction of a spray device",
+        0.54,
+        Unit::Fraction,
+        NONE,
+        Read2,
+    ),
+    Param::new(
+        "Fspray",
+        "nasal-fraction multiplier for devices after the first 28 mg",
+        0.62,
+        Unit::Fraction,
+        NONE,
+        Read2,
+    ),
+    Param::new(
+        "Fgut",
+        "fraction surviving the gut wall",
+        0.64,
+        Unit::Fraction,
+        NONE,
+        Read2,
+    ),
+    Param::new(
+        "Vcn",
+        "noresketamine central volume (apparent)",
+        70.0,
+        Unit::L,
+        NONE,
+        Read2,
+    )
+    .with_cv_percent(31.6),
+    Param::new(
+        "CLn",
+        "noresketamine clearance (apparent)",
+        38.0,
+        Unit::LPerH,
+        NONE,
+        Read2,
+    )
+    .with_cv_percent(25.4),
+    Param::new(
+        "Vpn",
+        "noresketamine peripheral volume (apparent)",
+        115.0,
+        Unit::L,
+        NONE,
+        Read2,
+    ),
+    Param::new(
+        "Q3",
+        "noresketamine intercompartmental clearance (apparent)",
+        26.1,
+        Unit::LPerH,
+        NONE,
+        Read2,
+    ),
+];
+
 pub(super) fn model() -> ModelSpec {
-    let p = Param::new;
     ModelSpec {
         id: "perez_ruixo2021",
         name: "Perez-Ruixo 2021 (esketamine nasal spray + noresketamine)",
@@ -62,29 +218,7 @@ pub(super) fn model() -> ModelSpec {
              (Japanese patients also get the Asian effects: ASSUMPTION); Qh falls by 2.19 L/h \
              per year of age above 60.",
         ],
-        params: vec![
-            p("Vc", "esketamine central volume", 192.0, Unit::L, NONE, Read2).with_cv_percent(27.5),
-            p("Vp1", "peripheral volume 1", 143.0, Unit::L, NONE, Read2).with_cv_percent(49.3),
-            p("Q1", "intercompartmental clearance 1", 84.3, Unit::LPerH, NONE, Read2),
-            p("Vp2", "peripheral volume 2", 417.0, Unit::L, NONE, Read2),
-            p("Q2", "intercompartmental clearance 2", 37.6, Unit::LPerH, NONE, Read2),
-            p("Qh", "hepatic blood flow (both ways)", 151.0, Unit::LPerH, NONE, Read2).with_cv_percent(23.2),
-            p("Vh", "hepato-portal volume", 101.0, Unit::L, NONE, Read2).with_cv_percent(34.6),
-            p("kel", "liver: loss to other metabolites", 1.11, Unit::PerH, NONE, Read2).with_cv_percent(120.0),
-            p("kmet", "liver: formation of noresketamine", 2.77, Unit::PerH, NONE, Read2),
-            p("ka_n", "nasal depot → central", 2.93, Unit::PerH, NONE, Read2).with_cv_percent(61.5),
-            p("ka_sw", "swallowed depot → liver", 1.45, Unit::PerH, NONE, Read2),
-            p("ka_po", "oral-solution depot → liver", 0.97, Unit::PerH, NONE, Read2),
-            p("Dsw", "swallowed zero-order input duration", 0.53, Unit::H, NONE, Read2),
-            p("Dpo", "oral zero-order input duration", 0.32, Unit::H, NONE, Read2),
-            p("FRn", "nasal fraction of a spray device", 0.54, Unit::Fraction, NONE, Read2),
-            p("Fspray", "nasal-fraction multiplier for devices after the first 28 mg", 0.62, Unit::Fraction, NONE, Read2),
-            p("Fgut", "fraction surviving the gut wall", 0.64, Unit::Fraction, NONE, Read2),
-            p("Vcn", "noresketamine central volume (apparent)", 70.0, Unit::L, NONE, Read2).with_cv_percent(31.6),
-            p("CLn", "noresketamine clearance (apparent)", 38.0, Unit::LPerH, NONE, Read2).with_cv_percent(25.4),
-            p("Vpn", "noresketamine peripheral volume (apparent)", 115.0, Unit::L, NONE, Read2),
-            p("Q3", "noresketamine intercompartmental clearance (apparent)", 26.1, Unit::LPerH, NONE, Read2),
-        ],
+        params: PARAMS.to_vec(),
         analytes: vec![
             Analyte { id: "esketamine", name: "Esketamine", mw_g_per_mol: MW_KETAMINE, central: "central", ligand: "s_ketamine" },
             Analyte { id: "noresketamine", name: "Noresketamine", mw_g_per_mol: MW_NORKETAMINE, central: "nor_central", ligand: "s_norketamine" },

@@ -2,7 +2,7 @@
 import './style.css';
 import { Engine, EngineFailure } from './engine/client';
 import type { ModelInfo, PdTables, Preset, Scenario, SimResult } from './engine/types';
-import { Charts, formatTime, type Run } from './ui/charts';
+import { COLORS, Charts, formatTime, type Run } from './ui/charts';
 import { renderPanel, badge } from './ui/panel';
 import {
   type AppState,
@@ -12,6 +12,7 @@ import {
   encodeState,
   isInfusion,
   sessionStarts,
+  routeInfo,
   stateFromPreset,
 } from './ui/state';
 import { renderTimeline, sessionView } from './ui/timeline';
@@ -52,6 +53,9 @@ let charts: Charts;
 const FIELD_ERR: Record<string, string> = {
   'patient.weight_kg': 'err-weight',
   'regimen[0].dose_mg_per_kg': 'err-dose',
+  'regimen[0].dose_mg': 'err-dose',
+  'regimen[1].dose_mg': 'err-dose',
+  'regimen[0].route': 'err-route',
   'regimen[0].duration_min': 'err-duration',
   'pd.recovery_threshold_ng_per_ml': 'err-recovery',
   'pd.binding.half_time_min': 'err-binding',
@@ -61,6 +65,23 @@ const FIELD_ERR: Record<string, string> = {
 
 function preset(): Preset {
   return presets.find((p) => p.id === state.preset) ?? presets[0];
+}
+
+function model(): ModelInfo | undefined {
+  return models.find((m) => m.id === state.model);
+}
+
+const ROUTE_NAMES: Record<string, string> = {
+  iv: 'Intravenous (IV)',
+  im: 'Intramuscular (IM)',
+  oral: 'Oral',
+  sublingual: 'Sublingual',
+  intranasal: 'Intranasal (nasal spray)',
+};
+
+/** The device of the current route (nasal spray), if dosing is in whole devices. */
+function device() {
+  return routeInfo(model(), state.route)?.device ?? null;
 }
 
 function toast(msg: string): void {
@@ -85,17 +106,17 @@ function showError(e: unknown): void {
 
 // ---------- controls ----------
 
-function bindPair(rangeId: string, numberId: string, key: 'weightKg' | 'doseMgPerKg' | 'durationMin'): void {
+function bindPair(rangeId: string, numberId: string, key: () => 'weightKg' | 'doseMgPerKg' | 'durationMin' | 'devices'): void {
   const range = $<HTMLInputElement>(rangeId);
   const num = $<HTMLInputElement>(numberId);
   range.addEventListener('input', () => {
     num.value = range.value;
-    setState({ [key]: Number(range.value) });
+    setState({ [key()]: Number(range.value) });
   });
   num.addEventListener('input', () => {
     const v = num.value.trim() === '' ? NaN : Number(num.value);
     if (Number.isFinite(v)) range.value = String(v);
-    setState({ [key]: v });
+    setState({ [key()]: v });
   });
 }
 
@@ -103,15 +124,47 @@ function syncControls(): void {
   const p = preset();
   $<HTMLInputElement>('weight').value = String(state.weightKg);
   $<HTMLInputElement>('weight-range').value = String(state.weightKg);
-  $<HTMLInputElement>('dose').value = String(state.doseMgPerKg);
-  $<HTMLInputElement>('dose-range').value = String(state.doseMgPerKg);
+  const m = model();
+  if (m && !routeInfo(m, state.route)) state.route = 'iv';
+  $('route').innerHTML = (m?.routes ?? [])
+    .map((r) => `<option value="${r.route}">${ROUTE_NAMES[r.route] ?? r.route}</option>`)
+    .join('');
+  $<HTMLSelectElement>('route').value = state.route;
+  $('route-help').textContent = routeInfo(m, state.route)?.note ?? '';
+  const dev = device();
+  const dose = $<HTMLInputElement>('dose');
+  const doseRange = $<HTMLInputElement>('dose-range');
+  if (dev) {
+    $('dose-unit').textContent = `devices of ${dev.mg_per_device} mg (base)`;
+    doseRange.min = '1';
+    doseRange.max = String(dev.max_devices);
+    doseRange.step = '1';
+    dose.value = String(state.devices);
+    doseRange.value = String(state.devices);
+    $('dose-help').textContent = `${dev.max_devices * dev.mg_per_device} mg = ${dev.max_devices} devices; each device holds two sprays.`;
+  } else {
+    $('dose-unit').textContent = 'mg/kg (base)';
+    doseRange.min = '0.05';
+    doseRange.max = '3';
+    doseRange.step = '0.05';
+    dose.value = String(state.doseMgPerKg);
+    doseRange.value = String(state.doseMgPerKg);
+    $('dose-help').textContent = state.route === 'iv' ? 'Typical antidepressant dose 0.5 mg/kg.' : 'Oral: about 2–2.5 mg/kg is quoted as “≈ IV equivalent” (Andrade 2019).';
+  }
   $<HTMLInputElement>('duration').value = String(state.durationMin);
   $<HTMLInputElement>('duration-range').value = String(state.durationMin);
-  const inf = isInfusion(p);
+  const inf = isInfusion(p, state);
   $('duration-ctl').classList.toggle('disabled', !inf);
   $<HTMLInputElement>('duration').disabled = !inf;
   $<HTMLInputElement>('duration-range').disabled = !inf;
   $<HTMLSelectElement>('model').value = state.model;
+  $('analytes').innerHTML = (m?.analytes ?? [])
+    .slice(1)
+    .map(
+      (a, i) =>
+        `<label><input type="checkbox" data-analyte="${a.id}" ${state.hidden.includes(a.id) ? '' : 'checked'} /><span class="sw" style="background:${COLORS.extra[i % COLORS.extra.length]}"></span>${a.name}</label>`,
+    )
+    .join('');
   $<HTMLSelectElement>('ke0').value = state.ke0;
   $<HTMLSelectElement>('kiset').value = state.kiSet;
   $<HTMLInputElement>('recovery').value = String(state.recoveryNgPerMl);
@@ -124,7 +177,6 @@ function syncControls(): void {
     b.tabIndex = b.dataset.id === p.id ? 0 : -1;
   });
   $('preset-desc').textContent = p.description;
-  const m = models.find((x) => x.id === state.model);
   $('model-cite').innerHTML = m ? `${m.citation} ${[...new Set(m.params.map((q) => q.provenance))].map(badge).join(' ')}` : '';
   const e = pd.ke0Endpoints.find((x) => x.id === state.ke0);
   const override = m?.ke0_overrides.find(([id]) => id === state.ke0)?.[1];
@@ -162,7 +214,7 @@ function choosePreset(id: string): void {
 async function update(): Promise<void> {
   const t0 = performance.now();
   const p = preset();
-  const scenario = buildScenario(p, state);
+  const scenario = buildScenario(p, state, model());
   let out;
   try {
     out = await engine.simulateLatest(scenario);
@@ -190,13 +242,28 @@ async function update(): Promise<void> {
 
 function mainRun(r: SimResult, label: string): Run {
   const a = r.analytes[0];
-  return { label, t: r.tMin, cp: a.cpNgPerMl, ce: a.ceNgPerMl, occ: r.occupancy, mwGPerMol: a.mwGPerMol };
+  return {
+    label,
+    name: a.name,
+    extra: r.analytes.slice(1).map((x) => ({ id: x.id, name: x.name, cp: x.cpNgPerMl, mwGPerMol: x.mwGPerMol })),
+    t: r.tMin,
+    cp: a.cpNgPerMl,
+    ce: a.ceNgPerMl,
+    occ: r.occupancy,
+    mwGPerMol: a.mwGPerMol,
+  };
+}
+
+/** "0.5 mg/kg", "2 devices (56 mg)" */
+function doseLabel(s: AppState): string {
+  const dev = routeInfo(models.find((m) => m.id === s.model), s.route)?.device;
+  return dev ? `${s.devices} devices (${s.devices * dev.mg_per_device} mg)` : `${s.doseMgPerKg} mg/kg`;
 }
 
 function runLabel(s: AppState): string {
   const p = presets.find((x) => x.id === s.preset);
-  const inf = p && isInfusion(p);
-  return `${s.model} · ${s.doseMgPerKg} mg/kg${inf ? ` / ${s.durationMin} min` : ' bolus'} · ${s.weightKg} kg`;
+  const inf = p && isInfusion(p, s);
+  return `${s.model} · ${s.route} ${doseLabel(s)}${inf ? ` / ${s.durationMin} min` : ''} · ${s.weightKg} kg`;
 }
 
 function render(r: SimResult): void {
@@ -206,6 +273,7 @@ function render(r: SimResult): void {
   const unitNg = state.unit === 'ng';
   const mw = r.analytes[0].mwGPerMol;
   const conc = (ng: number) => (unitNg ? `${ng.toPrecision(3)} ng/mL` : `${(ng / mw).toPrecision(3)} µM`);
+  const conc2 = (ng: number, w: number) => (unitNg ? `${ng.toPrecision(3)} ng/mL` : `${(ng / w).toPrecision(3)} µM`);
   const starts = sessionStarts(p);
   const span = r.tMin[r.tMin.length - 1];
   const t = (min: number) => (span > 4 * 1440 ? `day ${(min / 1440).toFixed(2)}` : `${formatTime(min, 0)} min`);
@@ -216,13 +284,19 @@ function render(r: SimResult): void {
     <div><dt>Time in dissociative band</dt><dd>${Math.round(m.dissociativeBandMin)} min</dd><small>Ce 100–250 ng/mL</small></div>
     <div><dt>Ce below ${rec.thresholdNgPerMl} ng/mL</dt><dd>${rec.afterLastInputMin === null ? 'not yet' : Math.round(rec.afterLastInputMin) + ' min'}</dd><small>after the dose ended</small></div>
     <div><dt>Peak NMDA occupancy</dt><dd>${(m.occupancyMax * 100).toFixed(0)} %</dd><small>model-derived</small></div>
-    <div><dt>Dose</dt><dd>${(m.administeredMg / Math.max(1, starts.length)).toFixed(1)} mg</dd><small>${starts.length > 1 ? `× ${starts.length} sessions` : `${state.doseMgPerKg} mg/kg`}</small></div>`;
+    <div><dt>Dose</dt><dd>${(m.administeredMg / Math.max(1, starts.length)).toFixed(1)} mg</dd><small>${starts.length > 1 ? `per session × ${starts.length}` : doseLabel(state)}</small></div>`;
+  $('metab').innerHTML = m.analytes
+    .slice(1)
+    .map((x, i) => `${r.analytes[i + 1].name}: peak ${conc2(x.cmaxNgPerMl, r.analytes[i + 1].mwGPerMol)} at ${t(x.tmaxMin)}`)
+    .join(' · ');
 
   // timeline of one session (the zoomed one, or the first)
   const k = state.session > 0 ? state.session - 1 : 0;
   const start = starts[Math.min(k, starts.length - 1)];
-  const inf = isInfusion(p);
-  const end = start + (inf ? state.durationMin : 0);
+  const inf = isInfusion(p, state);
+  const dev = device();
+  const nDev = dev ? Math.max(1, Math.round(state.devices)) : 0;
+  const end = start + (inf ? state.durationMin : dev ? (nDev - 1) * dev.interval_min : 0);
   const until = k + 1 < starts.length ? starts[k + 1] : span;
   const diss = pd.landmarks.find((l) => l.id === 'dissociative');
   const sv = sessionView(r.tMin, r.analytes[0].ceNgPerMl, start, end, until, state.recoveryNgPerMl, [diss?.lowNgPerMl ?? 100, diss?.highNgPerMl ?? 250]);
@@ -231,16 +305,23 @@ function render(r: SimResult): void {
     end,
     readyAt: sv.readyAt,
     dissociation: sv.dissociation,
-    infusion: inf,
-    doseMg: state.doseMgPerKg * state.weightKg,
-    doseMgPerKg: state.doseMgPerKg,
-    weightKg: state.weightKg,
+    kindLabel: inf ? 'Infusion' : { iv: 'IV injection', im: 'IM injection', oral: 'Oral dose', sublingual: 'Sublingual', intranasal: 'Nasal spray' }[state.route],
+    kindDetail: inf
+      ? `${Math.round(state.durationMin)} min · vitals monitored`
+      : dev
+        ? `${nDev} device${nDev > 1 ? 's' : ''}, ${dev.interval_min} min apart`
+        : state.route === 'iv'
+          ? 'bolus'
+          : 'absorbed over the following hour(s)',
+    doseText: dev
+      ? `${nDev} × ${dev.mg_per_device} mg = ${nDev * dev.mg_per_device} mg`
+      : `${state.doseMgPerKg} mg/kg × ${state.weightKg} kg = ${(state.doseMgPerKg * state.weightKg).toFixed(1)} mg`,
     thresholdNgPerMl: state.recoveryNgPerMl,
   });
 
   const xRange: [number, number] | null =
     starts.length > 1 && state.session > 0 ? [Math.max(0, start - 30), Math.min(span, end + 300)] : null;
-  charts.update(mainRun(r, 'current'), pins, state.unit, xRange);
+  charts.update(mainRun(r, 'current'), pins, state.unit, xRange, state.hidden);
   if (r.warnings.length) $('err-general').textContent = r.warnings.join('; ');
 }
 
@@ -267,7 +348,7 @@ function download(name: string, blob: Blob): void {
 
 async function exportCsv(): Promise<void> {
   try {
-    const csv = await engine.csv(buildScenario(preset(), state));
+    const csv = await engine.csv(buildScenario(preset(), state, model()));
     download(`ketasim-${state.preset}-${state.model}.csv`, new Blob([csv], { type: 'text/csv' }));
   } catch (e) {
     showError(e);
@@ -358,9 +439,18 @@ async function start(): Promise<void> {
     .join('');
 
   charts = new Charts($('chart-conc'), $('chart-occ'), $('tooltip'), pd.landmarks);
-  bindPair('weight-range', 'weight', 'weightKg');
-  bindPair('dose-range', 'dose', 'doseMgPerKg');
-  bindPair('duration-range', 'duration', 'durationMin');
+  bindPair('weight-range', 'weight', () => 'weightKg');
+  bindPair('dose-range', 'dose', () => (device() ? 'devices' : 'doseMgPerKg'));
+  bindPair('duration-range', 'duration', () => 'durationMin');
+  $('route').addEventListener('change', (e) => setState({ route: (e.target as HTMLSelectElement).value as AppState['route'] }, { sync: true }));
+  $('analytes').addEventListener('change', (e) => {
+    const box = e.target as HTMLInputElement;
+    const id = box.dataset.analyte;
+    if (!id) return;
+    const hidden = state.hidden.filter((x) => x !== id);
+    if (!box.checked) hidden.push(id);
+    setState({ hidden });
+  });
   $('model').addEventListener('change', (e) => setState({ model: (e.target as HTMLSelectElement).value }, { sync: true }));
   $('ke0').addEventListener('change', (e) => setState({ ke0: (e.target as HTMLSelectElement).value }, { sync: true }));
   $('kiset').addEventListener('change', (e) => setState({ kiSet: (e.target as HTMLSelectElement).value as AppState['kiSet'] }));

@@ -104,6 +104,47 @@ test('binding kinetics lowers the occupancy peak; a zero half-time is rejected i
   await context.close();
 });
 
+test('Spravato: devices as the dose unit, metabolite curves that toggle, first-pass in the model panel', async () => {
+  const { page, context, errors } = await open('#p=spravato_84');
+  assert.equal(await page.inputValue('#route'), 'intranasal');
+  assert.match(await page.locator('#dose-unit').innerText(), /devices of 28 mg/);
+  assert.equal(await page.inputValue('#dose'), '3');
+  assert.match(await page.locator('#metab').innerText(), /Noresketamine: peak/);
+  assert.equal(await page.locator('#analytes input[type=checkbox]').count(), 1);
+  assert.match(await page.locator('#chart-conc .u-legend').innerText(), /Noresketamine plasma/);
+  let n = await page.evaluate(() => window.__ketasim.renders);
+  await rendersAfter(page, n, () => page.locator('#analytes input[data-analyte="noresketamine"]').uncheck());
+  assert.match(page.url(), /hi=noresketamine/);
+  const before = await readout(page, 0);
+  n = await page.evaluate(() => window.__ketasim.renders);
+  await rendersAfter(page, n, () => page.fill('#dose', '1'));
+  assert.ok(parseFloat(await readout(page, 0)) < parseFloat(before));
+  await page.fill('#dose', '4');
+  await page.locator('#err-dose').filter({ hasText: 'whole 28-mg devices, 1 to 3 per session' }).waitFor();
+  await page.screenshot({ path: join(ARTIFACTS, 'spravato-1280x720.png') });
+  await page.click('#btn-model');
+  await page.locator('#model-panel .firstpass').waitFor();
+  assert.match(await page.locator('#model-panel').innerText(), /Perez-Ruixo/);
+  await page.screenshot({ path: join(ARTIFACTS, 'spravato-model-panel-1280x720.png') });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('route selector: oral ketamine in mg/kg; switching to a model without the route falls back to IV', async () => {
+  const { page, context, errors } = await open('#p=oral_2_5_mgkg');
+  assert.equal(await page.inputValue('#route'), 'oral');
+  assert.match(await page.locator('#dose-unit').innerText(), /mg\/kg/);
+  assert.match(await page.locator('#timeline').innerText(), /Oral dose/);
+  const n = await page.evaluate(() => window.__ketasim.renders);
+  await rendersAfter(page, n, () => page.selectOption('#model', 'domino1982'));
+  assert.equal(await page.inputValue('#route'), 'iv');
+  await page.selectOption('#model', 'simons2022');
+  await page.locator('#analytes input').first().waitFor();
+  assert.equal(await page.locator('#analytes input').count(), 2);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('the share URL restores the full state', async () => {
   const { page, context } = await open();
   await page.locator('#presets button[data-id="antidepressant_1mgkg"]').click();
@@ -141,6 +182,10 @@ test('the CSV export has the expected columns', async () => {
     'central_amount_mg',
     'peripheral1_amount_mg',
     'peripheral2_amount_mg',
+    'gut_depot_amount_mg',
+    'sublingual_depot_amount_mg',
+    'nasal_depot_amount_mg',
+    'im_depot_amount_mg',
     'eliminated_mg',
     'input_mg',
   ]);
@@ -179,7 +224,7 @@ test('course preset: multi-day axis and per-session zoom; pinning overlays runs'
   n = await page.evaluate(() => window.__ketasim.renders);
   await rendersAfter(page, n, () => page.fill('#duration', '100'));
   assert.equal(await page.locator('#pins li').count(), 2);
-  assert.match(await page.locator('#chart-conc .u-legend').innerText(), /kamp2020 · 0.5 mg\/kg \/ 40 min/);
+  assert.match(await page.locator('#chart-conc .u-legend').innerText(), /kamp2020 · iv 0.5 mg\/kg \/ 40 min/);
   await page.screenshot({ path: join(ARTIFACTS, 'compare-1280x720.png') });
   assert.deepEqual(errors, []);
   await context.close();

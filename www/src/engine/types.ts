@@ -26,7 +26,12 @@ export interface DoseItem {
 
 export interface Scenario {
   name?: string;
-  patient: { weight_kg: number; age_years?: number; sex?: 'female' | 'male' | 'unspecified' };
+  patient: {
+    weight_kg: number;
+    age_years?: number;
+    sex?: 'female' | 'male' | 'unspecified';
+    race?: 'unspecified' | 'asian' | 'japanese' | 'other';
+  };
   model?: string;
   regimen: DoseItem[];
   horizon_min: number;
@@ -50,6 +55,8 @@ export interface AnalyteSeries {
   cpUm: Float64Array;
   ceNgPerMl: Float64Array;
   ceUnboundUm: Float64Array;
+  /** Cumulative amount formed (metabolites), mg parent equivalents; empty for the drug given. */
+  formedMg: Float64Array;
 }
 
 export interface AnalyteMetrics {
@@ -114,11 +121,23 @@ export interface ModelInfo {
   analytes: { id: string; name: string; mw_g_per_mol: number; central: string; ligand: string }[];
   compartments: { name: string; analyte: number; role: string; volume: string | null }[];
   flows: (
-    | { kind: 'transfer'; from: string; to: string | null; rate: { kind: string; param: string }; fraction: string | null }
+    | {
+        kind: 'transfer';
+        from: string;
+        to: string | null;
+        rate: { kind: string; param: string | { mtt: string; n: number } };
+        fraction: string | null;
+      }
     | { kind: 'exchange'; a: string; b: string; q: string }
   )[];
-  routes: { route: Route; note: string }[];
+  routes: {
+    route: Route;
+    note: string;
+    inputs: { compartment: string }[];
+    device: { mg_per_device: number; interval_min: number; max_devices: number; note: string } | null;
+  }[];
   ke0_overrides: [string, Param][];
+  covariates: { param: string; effect: { kind: string; [k: string]: unknown }; provenance: Provenance }[];
   derived: { weightKg: number; v1L: number; vssL: number; clLPerMin: number; halfLivesMin: number[] };
 }
 

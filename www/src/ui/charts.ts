@@ -4,8 +4,20 @@ import 'uplot/dist/uPlot.min.css';
 import type { Landmark } from '../engine/types';
 import type { ConcUnit } from './state';
 
+export interface Metabolite {
+  id: string;
+  name: string;
+  /** ng/mL */
+  cp: Float64Array;
+  mwGPerMol: number;
+}
+
 export interface Run {
   label: string;
+  /** Name of the administered drug's analyte. */
+  name: string;
+  /** Further analytes (metabolites, the other enantiomer): plasma concentration. */
+  extra: Metabolite[];
   t: Float64Array;
   /** ng/mL */
   cp: Float64Array;
@@ -21,6 +33,7 @@ export const COLORS = {
   ce: '#be185d',
   occ: '#6d28d9',
   pins: ['#0f766e', '#b45309', '#4b5563', '#9333ea'],
+  extra: ['#ea580c', '#059669', '#0891b2'],
 };
 
 const BAND_FILL: Record<string, string> = {
@@ -84,6 +97,7 @@ export class Charts {
   private span = 360;
   private main: Run | null = null;
   private pins: Run[] = [];
+  private hidden = new Set<string>();
   private bands: Landmark[];
 
   constructor(
@@ -136,14 +150,23 @@ export class Charts {
   }
 
   /** Draws new data; rebuilds the charts only when their shape (pins, unit, span) changes. */
-  update(main: Run, pins: Run[], unit: ConcUnit, xRange: [number, number] | null): void {
+  update(main: Run, pins: Run[], unit: ConcUnit, xRange: [number, number] | null, hidden: string[] = []): void {
     this.main = main;
     this.pins = pins;
+    this.hidden = new Set(hidden);
     this.unit = unit;
     this.mw = main.mwGPerMol;
     this.span = xRange ? xRange[1] - xRange[0] : main.t[main.t.length - 1] - main.t[0];
     this.concEl.dataset.timeUnit = timeAxisLabel(this.span).replace(/^time \((.*)\)$/, '$1');
-    const shape = `${pins.length}|${unit}|${timeAxisLabel(this.span)}|${pins.map((p) => p.label).join('/')}`;
+    const shape = [
+      pins.length,
+      unit,
+      timeAxisLabel(this.span),
+      pins.map((p) => p.label).join('/'),
+      main.name,
+      main.extra.map((e) => e.id).join('/'),
+      hidden.join('/'),
+    ].join('|');
     if (shape !== this.shape) {
       this.shape = shape;
       this.build();
@@ -151,6 +174,9 @@ export class Charts {
     const f = this.factor();
     const x = main.t;
     const concData: uPlot.AlignedData = [x, scaled(main.cp, f), scaled(main.ce, f)];
+    for (const e of main.extra) {
+      (concData as unknown as unknown[]).push(scaled(e.cp, unit === 'ng' ? 1 : 1 / e.mwGPerMol));
+    }
     const occData: uPlot.AlignedData = [x, scaled(main.occ, 100)];
     for (const p of pins) {
       (concData as unknown as unknown[]).push(resample(p.t, p.ce, x, f));
@@ -187,6 +213,11 @@ export class Charts {
         if (t[i] >= lo && t[i] <= up) hi = Math.max(hi, this.main.cp[i], this.main.ce[i]);
       }
       hi *= f;
+      for (const e of this.main.extra) {
+        if (this.hidden.has(e.id)) continue;
+        const fe = this.unit === 'ng' ? 1 : 1 / e.mwGPerMol;
+        for (let i = 0; i < t.length; i++) if (t[i] >= lo && t[i] <= up) hi = Math.max(hi, e.cp[i] * fe);
+      }
       for (const p of this.pins) consider(scaled(p.ce, f));
     }
     // keep the dissociative band in view so its meaning is always visible
@@ -196,6 +227,7 @@ export class Charts {
   private build(): void {
     this.conc?.destroy();
     this.occ?.destroy();
+    const main0 = this.main!;
     const span = () => this.span;
     const xAxis: uPlot.Axis = {
       label: timeAxisLabel(this.span),
@@ -249,8 +281,15 @@ export class Charts {
         axes: [{ ...xAxis, label: undefined, labelSize: 0 }, { label: this.unitLabel(), grid: { stroke: '#e5e7eb' }, size: 60 }],
         series: [
           { label: 'time', value: (_u, v) => (v == null ? '–' : formatTime(v, span())) },
-          { label: 'Plasma Cp', stroke: COLORS.cp, width: 2.5, value: (_u, v) => (v == null ? '–' : v.toPrecision(3)) },
-          { label: 'Effect site Ce', stroke: COLORS.ce, width: 2.5, dash: [8, 4], value: (_u, v) => (v == null ? '–' : v.toPrecision(3)) },
+          { label: `${main0.name} plasma`, stroke: COLORS.cp, width: 2.5, value: (_u, v) => (v == null ? '–' : v.toPrecision(3)) },
+          { label: `${main0.name} effect site`, stroke: COLORS.ce, width: 2.5, dash: [8, 4], value: (_u, v) => (v == null ? '–' : v.toPrecision(3)) },
+          ...main0.extra.map((e, i) => ({
+            label: `${e.name} plasma`,
+            stroke: COLORS.extra[i % COLORS.extra.length],
+            width: 2,
+            show: !this.hidden.has(e.id),
+            value: (_u: uPlot, v: number | null) => (v == null ? '–' : v.toPrecision(3)),
+          })),
           ...pinSeries('Ce'),
         ],
         hooks: {
@@ -259,7 +298,7 @@ export class Charts {
         },
         legend: { live: false },
       },
-      [[], [], []],
+      [[], [], [], ...main0.extra.map(() => []), ...this.pins.map(() => [])] as unknown as uPlot.AlignedData,
       this.concEl,
     );
     this.occ = new uPlot(
@@ -277,7 +316,7 @@ export class Charts {
         hooks: { setCursor: [(u) => this.tooltip(u)] },
         legend: { show: false },
       },
-      [[], []],
+      [[], [], ...this.pins.map(() => [])] as unknown as uPlot.AlignedData,
       this.occEl,
     );
   }
@@ -298,7 +337,11 @@ export class Charts {
     const fmt = (v: number) => (v * f).toPrecision(3);
     this.tip.innerHTML =
       `<b>t = ${formatTime(main.t[idx], this.span)}${this.span > 12 * 60 ? '' : ' min'}</b><br>` +
-      `Cp ${fmt(main.cp[idx])} ${unit} · Ce ${fmt(main.ce[idx])} ${unit}<br>` +
+      `${main.name}: Cp ${fmt(main.cp[idx])} ${unit} · Ce ${fmt(main.ce[idx])} ${unit}<br>` +
+      main.extra
+        .filter((e) => !this.hidden.has(e.id))
+        .map((e) => `${e.name}: Cp ${(e.cp[idx] * (this.unit === 'ng' ? 1 : 1 / e.mwGPerMol)).toPrecision(3)} ${unit}<br>`)
+        .join('') +
       `Occupancy ${(main.occ[idx] * 100).toFixed(1)} % <i>(model-derived)</i>` +
       (band
         ? `<hr><b>${band.name}</b>: ${band.lowNgPerMl}${band.highNgPerMl ? '–' + band.highNgPerMl : '+'} ng/mL, ${band.matrix}<br><span class="src">${band.source} [${band.provenance}]</span>`

@@ -2,6 +2,9 @@
 // constants, landmarks and a compartment diagram generated from the model's structure.
 import type { ModelInfo, Param, PdTables } from '../engine/types';
 
+const rateName = (r: { param: string | { mtt: string; n: number } }) =>
+  typeof r.param === 'string' ? r.param : `${r.param.n}/${r.param.mtt}`;
+
 const esc = (s: string) =>
   s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c);
 
@@ -29,46 +32,78 @@ function scaling(p: Param): string {
   }
 }
 
-/** SVG of the compartments and flows (central in the middle, peripherals around it). */
+/**
+ * SVG of the compartments and flows, generated from the model's structure: one column per
+ * analyte; rows for depots and the liver, central, peripheral and transit compartments.
+ */
 function diagram(m: ModelInfo): string {
-  const comps = m.compartments;
-  const W = 520;
-  const H = 200;
+  const BW = 124;
+  const BH = 34;
+  const GAP = 14;
+  const ROW = 70;
+  const rowOf: Record<string, number> = { depot: 0, liver: 0, central: 1, peripheral: 2, transit: 3 };
+  const rowsUsed = [...new Set(m.compartments.map((c) => rowOf[c.role] ?? 3))].sort();
+  const rowY = (r: number) => 40 + rowsUsed.indexOf(r) * ROW;
   const pos = new Map<string, [number, number]>();
-  const central = comps.find((c) => c.role === 'central')?.name ?? comps[0]?.name ?? 'central';
-  pos.set(central, [W / 2, H / 2]);
-  const others = comps.filter((c) => c.name !== central);
-  others.forEach((c, i) => {
-    const x = others.length === 1 ? W / 2 + 170 : W / 2 + (i % 2 === 0 ? -170 : 170);
-    const y = others.length <= 2 ? H / 2 : 50 + Math.floor(i / 2) * 100;
-    pos.set(c.name, [x, y]);
+  let x0 = 70; // room for the effect-site circle
+  m.analytes.forEach((_, a) => {
+    const comps = m.compartments.filter((c) => c.analyte === a);
+    const byRow = new Map<number, typeof comps>();
+    for (const c of comps) {
+      const r = rowOf[c.role] ?? 3;
+      byRow.set(r, [...(byRow.get(r) ?? []), c]);
+    }
+    const width = Math.max(...[...byRow.values()].map((v) => v.length)) * (BW + GAP);
+    for (const [r, cs] of byRow) {
+      cs.forEach((c, i) => pos.set(c.name, [x0 + (width - cs.length * (BW + GAP)) / 2 + i * (BW + GAP) + BW / 2 + GAP / 2, rowY(r)]));
+    }
+    x0 += width + 30;
   });
+  const W = x0;
+  const H = 40 + rowsUsed.length * ROW + 10;
+  const edge = (a: [number, number], b: [number, number]) => {
+    // from box border to box border, so arrowheads stay visible
+    const dx = b[0] - a[0];
+    const dy = b[1] - a[1];
+    const len = Math.hypot(dx, dy) || 1;
+    const k = Math.min(BW / 2 / Math.max(Math.abs(dx), 1e-9), BH / 2 / Math.max(Math.abs(dy), 1e-9)) * len;
+    const ux = dx / len;
+    const uy = dy / len;
+    return [a[0] + ux * (k + 2), a[1] + uy * (k + 2), b[0] - ux * (k + 4), b[1] - uy * (k + 4)];
+  };
   let s = `<svg viewBox="0 0 ${W} ${H}" class="diagram" role="img" aria-label="Compartment diagram of ${esc(m.name)}">`;
   s += `<defs><marker id="arr" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#475569"/></marker></defs>`;
   for (const f of m.flows) {
     if (f.kind === 'exchange') {
       const a = pos.get(f.a);
       const b = pos.get(f.b);
-      if (a && b) s += `<line x1="${a[0]}" y1="${a[1]}" x2="${b[0]}" y2="${b[1]}" stroke="#475569" stroke-width="2" marker-start="url(#arr)" marker-end="url(#arr)" class="flow"/><text x="${(a[0] + b[0]) / 2}" y="${(a[1] + b[1]) / 2 - 6}" class="flow-label">${esc(f.q)}</text>`;
+      if (!a || !b) continue;
+      const [x1, y1, x2, y2] = edge(a, b);
+      s += `<line x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}" stroke="#475569" stroke-width="1.8" marker-start="url(#arr)" marker-end="url(#arr)"/><text x="${(x1 + x2) / 2 + 4}" y="${(y1 + y2) / 2 - 3}" class="flow-label" text-anchor="start">${esc(f.q)}</text>`;
     } else if (f.to === null) {
       const a = pos.get(f.from);
-      if (a) s += `<line x1="${a[0]}" y1="${a[1] + 28}" x2="${a[0]}" y2="${H - 4}" stroke="#475569" stroke-width="2" marker-end="url(#arr)"/><text x="${a[0] + 60}" y="${H - 10}" class="flow-label">${esc(f.rate.param)} (elimination)</text>`;
+      if (!a) continue;
+      s += `<line x1="${a[0] + BW / 2}" y1="${a[1]}" x2="${a[0] + BW / 2 + 22}" y2="${a[1] + 22}" stroke="#475569" stroke-width="1.6" marker-end="url(#arr)"/><text x="${a[0] + BW / 2 + 4}" y="${a[1] + 34}" class="flow-label" text-anchor="start">${esc(rateName(f.rate))} out</text>`;
     } else {
       const a = pos.get(f.from);
       const b = pos.get(f.to);
-      if (a && b) {
-        const dy = a[0] < b[0] ? -5 : 5;
-        s += `<line x1="${a[0]}" y1="${a[1] + dy}" x2="${b[0]}" y2="${b[1] + dy}" stroke="#475569" stroke-width="1.6" marker-end="url(#arr)"/><text x="${(a[0] + b[0]) / 2}" y="${(a[1] + b[1]) / 2 + dy * 3}" class="flow-label">${esc(f.rate.param)}</text>`;
-      }
+      if (!a || !b) continue;
+      const [x1, y1, x2, y2] = edge(a, b);
+      const label = esc(rateName(f.rate)) + (f.fraction ? ` ×${esc(f.fraction)}` : '');
+      s += `<line x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}" stroke="#475569" stroke-width="1.6" marker-end="url(#arr)"/><text x="${(x1 + x2) / 2 + 4}" y="${(y1 + y2) / 2 + 4}" class="flow-label" text-anchor="start">${label}</text>`;
     }
   }
-  for (const c of comps) {
+  for (const c of m.compartments) {
     const [x, y] = pos.get(c.name)!;
-    const main = c.name === central;
-    s += `<rect x="${x - 62}" y="${y - 26}" width="124" height="52" rx="8" class="${main ? 'box central' : 'box'}"/><text x="${x}" y="${y - 3}" class="box-label">${esc(c.name)}</text><text x="${x}" y="${y + 14}" class="box-sub">${c.volume ? esc(c.volume) : 'volume derived'}</text>`;
+    const cls = c.role === 'central' ? 'box central' : c.role === 'depot' || c.role === 'liver' ? 'box depot' : 'box';
+    s += `<rect x="${x - BW / 2}" y="${y - BH / 2}" width="${BW}" height="${BH}" rx="7" class="${cls}"/><text x="${x}" y="${y - 2}" class="box-label">${esc(c.name.replace(/_/g, ' '))}</text><text x="${x}" y="${y + 12}" class="box-sub">${c.volume ? esc(c.volume) : c.role}</text>`;
   }
-  const [cx, cy] = pos.get(central)!;
-  s += `<circle cx="${cx - 150}" cy="${cy + 55}" r="20" class="effect"/><text x="${cx - 150}" y="${cy + 59}" class="box-sub">Ce</text><line x1="${cx - 62}" y1="${cy + 18}" x2="${cx - 132}" y2="${cy + 48}" stroke="#be185d" stroke-dasharray="4 3" marker-end="url(#arr)"/><text x="${cx - 118}" y="${cy + 28}" class="flow-label">ke0</text>`;
+  const central = m.compartments.find((c) => c.role === 'central')?.name;
+  const cp = central ? pos.get(central) : undefined;
+  if (cp) {
+    const cx = cp[0] - BW / 2 - 40;
+    s += `<circle cx="${cx}" cy="${cp[1] + 26}" r="17" class="effect"/><text x="${cx}" y="${cp[1] + 30}" class="box-sub">Ce</text><line x1="${cp[0] - BW / 2}" y1="${cp[1] + 6}" x2="${cx + 14}" y2="${cp[1] + 18}" stroke="#be185d" stroke-dasharray="4 3" marker-end="url(#arr)"/><text x="${cx + 6}" y="${cp[1] - 2}" class="flow-label">ke0</text>`;
+  }
   return s + '</svg>';
 }
 
@@ -118,6 +153,11 @@ export function renderPanel(
     <p><b>Population:</b> ${esc(m.population)} · <b>Drug:</b> ${esc(m.drug)} · <b>Sampling:</b> ${esc(m.sampling.replace('_', ' '))}</p>
     <ul class="notes">${m.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>
     ${diagram(m)}
+    ${m.compartments.some((c) => c.role === 'liver')
+      ? '<p class="firstpass"><b>First-pass metabolism:</b> drug that is swallowed passes the gut wall and the liver before it reaches the circulation; part of it is metabolised on the way, so it appears as metabolite without ever being measured as parent drug.</p>'
+      : ''}
+    <h4>Routes</h4>
+    <ul class="notes">${m.routes.map((r) => `<li><b>${esc(r.route)}</b>: ${esc(r.note)}${r.device ? ` <i>(${esc(r.device.note)})</i>` : ''}</li>`).join('')}</ul>
     <h4>Parameters (typical 70-kg values as published)</h4>
     <table><thead><tr><th>Symbol</th><th>Meaning</th><th>Value</th><th>Unit</th><th>Weight scaling</th><th>Provenance</th><th>ω²</th></tr></thead><tbody>${params}</tbody></table>
     <h4>Derived at ${weightKg} kg ${badge('DERIVED')}</h4>

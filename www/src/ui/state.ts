@@ -1,12 +1,15 @@
 // Application state, its URL encoding (shareable links) and the scenario it describes.
-import type { KiSet, Preset, Scenario } from '../engine/types';
+import type { KiSet, ModelInfo, Preset, Route, Scenario } from '../engine/types';
 
 export type ConcUnit = 'ng' | 'um';
 
 export interface AppState {
   preset: string;
   weightKg: number;
+  route: Route;
   doseMgPerKg: number;
+  /** Whole devices per session, for device routes (nasal spray). */
+  devices: number;
   durationMin: number;
   model: string;
   ke0: string;
@@ -19,6 +22,13 @@ export interface AppState {
   unit: ConcUnit;
   /** 0 = whole course; k ≥ 1 zooms on session k (multi-session presets). */
   session: number;
+  /** Analyte ids whose curves are hidden. */
+  hidden: string[];
+}
+
+/** The model's route entry, if it has `route`. */
+export function routeInfo(m: ModelInfo | undefined, route: Route) {
+  return m?.routes.find((r) => r.route === route);
 }
 
 export const DEFAULT_PRESET = 'antidepressant_40min';
@@ -26,10 +36,13 @@ export const DEFAULT_PRESET = 'antidepressant_40min';
 /** The state a preset starts from. */
 export function stateFromPreset(p: Preset, prev?: AppState): AppState {
   const item = p.scenario.regimen[0] ?? {};
+  const lastItem = p.scenario.regimen[p.scenario.regimen.length - 1] ?? item;
   return {
     preset: p.id,
     weightKg: prev?.weightKg ?? p.scenario.patient.weight_kg,
+    route: item.route ?? 'iv',
     doseMgPerKg: item.dose_mg_per_kg ?? 0.5,
+    devices: lastItem.dose_mg ? Math.round(lastItem.dose_mg / 28) : 2,
     durationMin: item.duration_min ?? 40,
     model: prev?.model ?? p.scenario.model ?? 'kamp2020',
     ke0: prev?.ke0 ?? p.scenario.pd?.ke0_endpoint ?? 'subjective',
@@ -39,16 +52,16 @@ export function stateFromPreset(p: Preset, prev?: AppState): AppState {
     bindingHalfTimeMin: prev?.bindingHalfTimeMin ?? 10,
     unit: prev?.unit ?? 'ng',
     session: 0,
+    hidden: prev?.hidden ?? [],
   };
 }
 
-export function isInfusion(p: Preset): boolean {
-  return (p.scenario.regimen[0]?.kind ?? 'bolus') === 'infusion';
+/** An IV infusion (the only kind with a duration control). */
+export function isInfusion(p: Preset, st: AppState): boolean {
+  return st.route === 'iv' && (p.scenario.regimen[0]?.kind ?? 'bolus') === 'infusion';
 }
 
-/** Start times (min) of the preset's sessions. */
-export function sessionStarts(p: Preset): number[] {
-  const s = p.scenario.regimen[0]?.schedule;
+function starts(s: NonNullable<Scenario['regimen'][number]['schedule']> | undefined): number[] {
   if (!s) return [0];
   if ('at_min' in s) return s.at_min;
   if ('at_h' in s) return s.at_h.map((h) => h * 60);
@@ -57,19 +70,39 @@ export function sessionStarts(p: Preset): number[] {
   return Array.from({ length: e.count }, (_, k) => (e.start_min ?? 0) + k * e.interval_h * 60);
 }
 
-/** The scenario the page simulates for `st`. */
-export function buildScenario(p: Preset, st: AppState): Scenario {
+/** Start times (min) of the preset's sessions, over all its regimen items. */
+export function sessionStarts(p: Preset): number[] {
+  return p.scenario.regimen.flatMap((it) => starts(it.schedule)).sort((a, b) => a - b);
+}
+
+/** The scenario the page simulates for `st` (`m`: the chosen model's metadata). */
+export function buildScenario(p: Preset, st: AppState, m: ModelInfo | undefined): Scenario {
   const sc: Scenario = structuredClone(p.scenario);
   sc.patient = { ...sc.patient, weight_kg: st.weightKg };
   sc.model = st.model;
-  const item = sc.regimen[0];
-  if (item) {
-    item.dose_mg_per_kg = st.doseMgPerKg;
-    if (item.kind === 'infusion') item.duration_min = st.durationMin;
-  }
+  const device = routeInfo(m, st.route)?.device ?? null;
+  const infusion = isInfusion(p, st);
+  sc.regimen.forEach((item, i) => {
+    item.route = st.route;
+    delete item.rate_mg_per_h;
+    delete item.rate_mg_per_kg_per_h;
+    if (!infusion) {
+      item.kind = 'bolus';
+      delete item.duration_min;
+    } else {
+      item.duration_min = st.durationMin;
+    }
+    if (device) {
+      // whole devices; a multi-item preset keeps its first session's dose (e.g. 56 mg on day 1)
+      delete item.dose_mg_per_kg;
+      if (!(i === 0 && sc.regimen.length > 1 && item.dose_mg)) item.dose_mg = st.devices * device.mg_per_device;
+    } else {
+      delete item.dose_mg;
+      item.dose_mg_per_kg = st.doseMgPerKg;
+    }
+  });
   // keep at least 5 h after the last session ends
-  const starts = sessionStarts(p);
-  const lastEnd = Math.max(...starts) + (item?.kind === 'infusion' && Number.isFinite(st.durationMin) ? st.durationMin : 0);
+  const lastEnd = Math.max(...sessionStarts(p)) + (infusion && Number.isFinite(st.durationMin) ? st.durationMin : 0);
   if (Number.isFinite(lastEnd)) sc.horizon_min = Math.max(sc.horizon_min, Math.min(lastEnd + 300, 259200));
   sc.pd = {
     ...sc.pd,
@@ -84,7 +117,9 @@ export function buildScenario(p: Preset, st: AppState): Scenario {
 const KEYS: Record<keyof AppState, string> = {
   preset: 'p',
   weightKg: 'w',
+  route: 'ro',
   doseMgPerKg: 'd',
+  devices: 'n',
   durationMin: 't',
   model: 'm',
   ke0: 'e',
@@ -94,6 +129,7 @@ const KEYS: Record<keyof AppState, string> = {
   bindingHalfTimeMin: 'b',
   unit: 'u',
   session: 's',
+  hidden: 'hi',
 };
 
 /** `#p=…&w=…` — every field, so a link restores the full state. */
@@ -118,6 +154,9 @@ export function decodeState(hash: string, base: AppState): AppState {
   const str = (short: string, fallback: string): string => q.get(short) ?? fallback;
   st.preset = str('p', st.preset);
   st.weightKg = num('w', st.weightKg);
+  const route = str('ro', st.route);
+  if (['iv', 'im', 'oral', 'sublingual', 'intranasal'].includes(route)) st.route = route as Route;
+  st.devices = num('n', st.devices);
   st.doseMgPerKg = num('d', st.doseMgPerKg);
   st.durationMin = num('t', st.durationMin);
   st.model = str('m', st.model);
@@ -128,5 +167,7 @@ export function decodeState(hash: string, base: AppState): AppState {
   st.bindingHalfTimeMin = num('b', st.bindingHalfTimeMin);
   st.unit = str('u', st.unit) === 'um' ? 'um' : 'ng';
   st.session = Math.max(0, Math.round(num('s', st.session)));
+  const hidden = q.get('hi');
+  if (hidden !== null) st.hidden = hidden.split(',').filter((x) => /^[a-z0-9_]+$/.test(x));
   return st;
 }

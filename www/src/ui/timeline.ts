@@ -10,10 +10,11 @@ export interface SessionView {
   readyAt: number | null;
   /** First and last time with Ce in the dissociative band during the session (null: never). */
   dissociation: [number, number] | null;
-  infusion: boolean;
-  doseMg: number;
-  doseMgPerKg: number;
-  weightKg: number;
+  /** What the dose segment is called ("Infusion", "Nasal spray", …) and its detail line. */
+  kindLabel: string;
+  kindDetail: string;
+  /** How the dose was worked out, e.g. "0.5 mg/kg × 70 kg = 35.0 mg". */
+  doseText: string;
   thresholdNgPerMl: number;
 }
 
@@ -69,9 +70,9 @@ export function renderTimeline(el: HTMLElement, v: SessionView): void {
   el.innerHTML = `
     <div class="strip">
       <div class="seg pre" title="Before the session: weigh, consent, baseline vitals; dose by body weight">
-        <b>Before</b><span>${v.doseMgPerKg} mg/kg × ${v.weightKg} kg = ${v.doseMg.toFixed(1)} mg</span></div>
-      <div class="seg inf" style="${grow(v.start, v.end)}" title="${v.infusion ? 'IV infusion; vitals monitored throughout' : 'IV injection'}">
-        <b>${v.infusion ? 'Infusion' : 'Injection'}</b><span>${v.infusion ? fmt(v.end - v.start) + ' · vitals monitored' : 'bolus'}</span></div>
+        <b>Before</b><span>${v.doseText}</span></div>
+      <div class="seg inf" style="${grow(v.start, v.end)}" title="${v.kindLabel}: ${v.kindDetail}">
+        <b>${v.kindLabel}</b><span>${v.kindDetail}</span></div>
       <div class="seg mon" style="${grow(v.end, ready ?? stop)}" title="Monitoring until the effect-site concentration falls below ${v.thresholdNgPerMl} ng/mL">
         <b>Monitoring</b><span>${ready === null ? 'beyond the simulated time' : 'until ' + fmt(rel(ready))}</span></div>
       ${ready === null ? '' : `<div class="seg ok" style="${grow(ready, stop)}" title="Model estimate: effect-site concentration below ${v.thresholdNgPerMl} ng/mL. Clinical discharge criteria decide, not this model."><b>Ready for discharge</b><span>from ${fmt(rel(ready))}</span></div>`}
