@@ -10,6 +10,7 @@ use crate::scenario::{Method, Scenario};
 use crate::solver::exact::ExactStepper;
 use crate::solver::ode::{BindingRhs, OdeStepper};
 use crate::solver::{self, Trajectory};
+use nalgebra::DMatrix;
 use serde::Serialize;
 
 /// Concentration series of one analyte.
@@ -174,31 +175,116 @@ pub fn resolved_method(scenario: &Scenario) -> Method {
 }
 
 /// Integrates the states on the output grid (no post-processing).
+///
+/// Only the states that the scenario's inputs can reach are integrated (an IV scenario never
+/// touches the oral depot, for instance); the others are identically zero and are filled in
+/// as such, so the trajectory always has every state of `sys`.
 pub fn trajectory(scenario: &Scenario, sys: &LinearSystem, plan: &InputPlan) -> Result<Trajectory> {
+    let active = reachable_states(sys, plan);
+    let n_bind = match scenario.pd.binding {
+        Binding::Kinetic { .. } => sys.analytes.len(),
+        Binding::Equilibrium => 0,
+    };
+    if active.len() == sys.n {
+        let all: Vec<usize> = (0..sys.n).collect();
+        return integrate(scenario, sys, &all, &sys.a, sys.entries.clone(), plan);
+    }
+    let mut map = vec![usize::MAX; sys.n];
+    for (r, &s) in active.iter().enumerate() {
+        map[s] = r;
+    }
+    let m = active.len();
+    let a = DMatrix::from_fn(m, m, |r, c| sys.a[(active[r], active[c])]);
+    let entries = sys
+        .entries
+        .iter()
+        .filter(|(i, j, _)| map[*i] != usize::MAX && map[*j] != usize::MAX)
+        .map(|&(i, j, v)| (map[i], map[j], v))
+        .collect();
+    let mut reduced = plan.clone();
+    for b in &mut reduced.boluses {
+        b.state = map[b.state];
+    }
+    for r in &mut reduced.rates {
+        r.state = map[r.state];
+    }
+    let mut t = integrate(scenario, sys, &active, &a, entries, &reduced)?;
+    // pruned states are identically zero and stay unstored; binding states follow the linear
+    // ones in both numberings
+    let mut columns = vec![None; sys.n + n_bind];
+    for (r, &s) in active.iter().enumerate() {
+        columns[s] = Some(r);
+    }
+    for b in 0..n_bind {
+        columns[sys.n + b] = Some(m + b);
+    }
+    t.columns = columns;
+    Ok(t)
+}
+
+/// States reachable from the plan's inputs through the flows of `sys` (sorted).
+fn reachable_states(sys: &LinearSystem, plan: &InputPlan) -> Vec<usize> {
+    let mut on = vec![false; sys.n];
+    let mut stack: Vec<usize> = plan
+        .boluses
+        .iter()
+        .map(|b| b.state)
+        .chain(plan.rates.iter().map(|r| r.state))
+        .collect();
+    if stack.is_empty() {
+        stack.push(sys.analytes[0].central); // nothing given: integrate a trivial system
+    }
+    while let Some(s) = stack.pop() {
+        if on[s] {
+            continue;
+        }
+        on[s] = true;
+        for &(i, j, _) in &sys.entries {
+            if j == s && !on[i] {
+                stack.push(i);
+            }
+        }
+    }
+    (0..sys.n).filter(|&s| on[s]).collect()
+}
+
+/// Integrates the linear states `active` of `sys` (with matrix `a` and sparse `entries` in
+/// their numbering) plus, for kinetic binding, one bound fraction per analyte after them.
+fn integrate(
+    scenario: &Scenario,
+    sys: &LinearSystem,
+    active: &[usize],
+    a: &DMatrix<f64>,
+    entries: Vec<(usize, usize, f64)>,
+    plan: &InputPlan,
+) -> Result<Trajectory> {
     let grid = solver::grid(scenario.horizon_min, scenario.output_step_min);
+    let m = active.len();
     match resolved_method(scenario) {
         Method::Exact | Method::Auto => {
-            let mut st = ExactStepper::new(&sys.a, scenario.output_step_min)?;
-            solver::run(&mut st, sys.n, plan, grid, scenario.horizon_min)
+            let mut st = ExactStepper::new(a, scenario.output_step_min)?;
+            solver::run(&mut st, m, plan, grid, scenario.horizon_min)
         }
         Method::Dopri5 => {
             let (binding, n) = match scenario.pd.binding {
-                Binding::Equilibrium => (None, sys.n),
+                Binding::Equilibrium => (None, m),
                 Binding::Kinetic { half_time_min } => {
                     let koff = std::f64::consts::LN_2 / half_time_min;
                     let to_um = sys.mg_eq_per_l_to_um();
-                    let ligands = sys
-                        .analytes
-                        .iter()
-                        .map(|a| {
-                            let l = pd::ligand(a.ligand)?;
-                            Ok((a.effect, l.fu * to_um, koff / l.ki_um(scenario.pd.ki_set)))
-                        })
-                        .collect::<Result<Vec<_>>>()?;
-                    let n = sys.n + ligands.len();
+                    let mut ligands = Vec::with_capacity(sys.analytes.len());
+                    for an in &sys.analytes {
+                        let l = pd::ligand(an.ligand)?;
+                        // an analyte the inputs never reach has no effect-site state: Cu = 0
+                        let (effect, to_cu) = match active.iter().position(|&s| s == an.effect) {
+                            Some(r) => (r, l.fu * to_um),
+                            None => (0, 0.0),
+                        };
+                        ligands.push((effect, to_cu, koff / l.ki_um(scenario.pd.ki_set)));
+                    }
+                    let n = m + ligands.len();
                     (
                         Some(BindingRhs {
-                            first_state: sys.n,
+                            first_state: m,
                             ligands,
                             koff_per_min: koff,
                         }),
@@ -207,7 +293,7 @@ pub fn trajectory(scenario: &Scenario, sys: &LinearSystem, plan: &InputPlan) -> 
                 }
             };
             let mut st = OdeStepper::new(
-                sys.entries.clone(),
+                entries,
                 binding,
                 n,
                 scenario.solver.rtol,
@@ -239,9 +325,10 @@ fn assemble(
         ki_fu.push((fu, ki));
         let amount_to_um = to_um / a.volume_l;
         let mw = a.mw_g_per_mol;
-        let rows = || traj.states.chunks_exact(traj.n);
-        let cp_um: Vec<f64> = rows().map(|r| r[a.central] * amount_to_um).collect();
-        let ce_um: Vec<f64> = rows().map(|r| r[a.effect] * to_um).collect();
+        let mut cp_um = traj.column(a.central);
+        cp_um.iter_mut().for_each(|x| *x *= amount_to_um);
+        let mut ce_um = traj.column(a.effect);
+        ce_um.iter_mut().for_each(|x| *x *= to_um);
         analytes.push(AnalyteSeries {
             id: spec.id.into(),
             name: spec.name.into(),
@@ -249,10 +336,7 @@ fn assemble(
             cp_ng_per_ml: cp_um.iter().map(|c| c * mw).collect(),
             ce_ng_per_ml: ce_um.iter().map(|c| c * mw).collect(),
             ce_unbound_um: ce_um.iter().map(|c| c * fu).collect(),
-            formed_mg: a
-                .formed
-                .map(|f| rows().map(|r| r[f]).collect())
-                .unwrap_or_default(),
+            formed_mg: a.formed.map(|f| traj.column(f)).unwrap_or_default(),
             cp_um,
         });
     }
@@ -269,13 +353,14 @@ fn assemble(
             .collect(),
         Binding::Kinetic { .. } => (0..npts)
             .map(|k| {
-                let row = traj.at(k);
-                row[sys.n..].iter().sum::<f64>().clamp(0.0, 1.0)
+                (0..sys.analytes.len())
+                    .map(|b| traj.value(k, sys.n + b))
+                    .sum::<f64>()
+                    .clamp(0.0, 1.0)
             })
             .collect(),
     };
-    let column =
-        |i: usize| -> Vec<f64> { traj.states.chunks_exact(traj.n).map(|r| r[i]).collect() };
+    let column = |i: usize| traj.column(i);
     let compartments = model
         .compartments
         .iter()
@@ -297,7 +382,7 @@ fn assemble(
         let (cmax, tmax) = metrics::cmax_tmax(t, &s.cp_ng_per_ml);
         let (cemax, cetmax) = metrics::cmax_tmax(t, &s.ce_ng_per_ml);
         let to_ng_h = to_um * a.mw_g_per_mol / 60.0;
-        let auc_t = traj.at(last)[a.auc] * to_ng_h;
+        let auc_t = traj.value(last, a.auc) * to_ng_h;
         let lz = metrics::terminal_rate(sys, a.central);
         let clast = s.cp_ng_per_ml.last().copied().unwrap_or(0.0);
         am.push(AnalyteMetrics {

@@ -34,25 +34,39 @@ pub trait Stepper {
 /// States on the output grid.
 #[derive(Debug, Clone)]
 pub struct Trajectory {
-    /// Number of states per point.
+    /// Number of stored states per point.
     pub n: usize,
     /// Grid times, min.
     pub t_min: Vec<f64>,
-    /// States, row-major: point `k` is `states[k*n .. (k+1)*n]`.
+    /// Stored states, row-major: point `k` is `states[k*n .. (k+1)*n]`.
     pub states: Vec<f64>,
     /// Cumulative amount that has entered the system at each point, mg parent-equivalents.
     pub input_mg: Vec<f64>,
+    /// For each state of the full system, its column in `states`; `None` for a state the
+    /// inputs never reach (identically zero, so not stored).
+    pub columns: Vec<Option<usize>>,
 }
 
 impl Trajectory {
-    /// State vector at point `k`.
-    pub fn at(&self, k: usize) -> &[f64] {
-        &self.states[k * self.n..(k + 1) * self.n]
+    /// One state of the full system over time (zeros for a state that was not integrated).
+    pub fn column(&self, state: usize) -> Vec<f64> {
+        match self.columns.get(state).copied().flatten() {
+            Some(c) => self.states.chunks_exact(self.n).map(|r| r[c]).collect(),
+            None => vec![0.0; self.t_min.len()],
+        }
     }
 
-    /// One state over time (copied out).
-    pub fn series(&self, state: usize) -> impl Iterator<Item = f64> + '_ {
-        self.states.iter().skip(state).step_by(self.n).copied()
+    /// Value of full-system state `state` at point `k`.
+    pub fn value(&self, k: usize, state: usize) -> f64 {
+        match self.columns.get(state).copied().flatten() {
+            Some(c) => self.states[k * self.n + c],
+            None => 0.0,
+        }
+    }
+
+    /// Stored state vector at point `k` (columns as in [`Trajectory::columns`]).
+    pub fn at(&self, k: usize) -> &[f64] {
+        &self.states[k * self.n..(k + 1) * self.n]
     }
 }
 
@@ -143,5 +157,6 @@ pub fn run(
         t_min: grid,
         states,
         input_mg,
+        columns: (0..n).map(Some).collect(),
     })
 }
