@@ -52,6 +52,7 @@ let charts: Charts;
 
 const FIELD_ERR: Record<string, string> = {
   'patient.weight_kg': 'err-weight',
+  'patient.age_years': 'err-age',
   'regimen[0].dose_mg_per_kg': 'err-dose',
   'regimen[0].dose_mg': 'err-dose',
   'regimen[1].dose_mg': 'err-dose',
@@ -126,6 +127,13 @@ function syncControls(): void {
   $<HTMLInputElement>('weight-range').value = String(state.weightKg);
   const m = model();
   if (m && !routeInfo(m, state.route)) state.route = 'iv';
+  $<HTMLInputElement>('age').value = String(state.ageYears);
+  $<HTMLSelectElement>('sex').value = state.sex;
+  $<HTMLSelectElement>('race').value = state.race;
+  const covs = [...new Set((m?.covariates ?? []).map((c) => `${c.param} (${c.effect.kind.replace('_', ' ')})`))];
+  $('cov-help').textContent = covs.length
+    ? `This model's covariates: ${covs.join(', ')}.`
+    : 'This model has no age, sex or race covariates.';
   $('route').innerHTML = (m?.routes ?? [])
     .map((r) => `<option value="${r.route}">${ROUTE_NAMES[r.route] ?? r.route}</option>`)
     .join('');
@@ -257,7 +265,9 @@ function mainRun(r: SimResult, label: string): Run {
 /** "0.5 mg/kg", "2 devices (56 mg)" */
 function doseLabel(s: AppState): string {
   const dev = routeInfo(models.find((m) => m.id === s.model), s.route)?.device;
-  return dev ? `${s.devices} devices (${s.devices * dev.mg_per_device} mg)` : `${s.doseMgPerKg} mg/kg`;
+  return dev
+    ? `${s.devices} device${s.devices === 1 ? '' : 's'} (${s.devices * dev.mg_per_device} mg)`
+    : `${s.doseMgPerKg} mg/kg`;
 }
 
 function runLabel(s: AppState): string {
@@ -442,6 +452,12 @@ async function start(): Promise<void> {
   bindPair('weight-range', 'weight', () => 'weightKg');
   bindPair('dose-range', 'dose', () => (device() ? 'devices' : 'doseMgPerKg'));
   bindPair('duration-range', 'duration', () => 'durationMin');
+  $('age').addEventListener('input', (e) => {
+    const v = (e.target as HTMLInputElement).value;
+    setState({ ageYears: v.trim() === '' ? NaN : Number(v) });
+  });
+  $('sex').addEventListener('change', (e) => setState({ sex: (e.target as HTMLSelectElement).value as AppState['sex'] }));
+  $('race').addEventListener('change', (e) => setState({ race: (e.target as HTMLSelectElement).value as AppState['race'] }));
   $('route').addEventListener('change', (e) => setState({ route: (e.target as HTMLSelectElement).value as AppState['route'] }, { sync: true }));
   $('analytes').addEventListener('change', (e) => {
     const box = e.target as HTMLInputElement;

@@ -125,6 +125,17 @@ test('Spravato: devices as the dose unit, metabolite curves that toggle, first-p
   await page.click('#btn-model');
   await page.locator('#model-panel .firstpass').waitFor();
   assert.match(await page.locator('#model-panel').innerText(), /Perez-Ruixo/);
+  await page.keyboard.press('Escape');
+  // covariates: an older patient has a lower hepatic flow in this model → higher exposure
+  n = await page.evaluate(() => window.__ketasim.renders);
+  await rendersAfter(page, n, () => page.fill('#dose', '2'));
+  const young = parseFloat(await readout(page, 0));
+  n = await page.evaluate(() => window.__ketasim.renders);
+  await rendersAfter(page, n, () => page.fill('#age', '80'));
+  assert.ok(parseFloat(await readout(page, 0)) > young);
+  assert.match(await page.locator('#cov-help').innerText(), /Qh/);
+  await page.fill('#age', '200');
+  await page.locator('#err-age').filter({ hasText: 'patient.age_years = 200' }).waitFor();
   await page.screenshot({ path: join(ARTIFACTS, 'spravato-model-panel-1280x720.png') });
   assert.deepEqual(errors, []);
   await context.close();

@@ -41,8 +41,8 @@ function diagram(m: ModelInfo): string {
   const BH = 34;
   const GAP = 14;
   const ROW = 70;
-  const rowOf: Record<string, number> = { depot: 0, liver: 0, central: 1, peripheral: 2, transit: 3 };
-  const rowsUsed = [...new Set(m.compartments.map((c) => rowOf[c.role] ?? 3))].sort();
+  const rowOf: Record<string, number> = { depot: 0, liver: 1, central: 2, peripheral: 3, transit: 4 };
+  const rowsUsed = [...new Set(m.compartments.map((c) => rowOf[c.role] ?? 4))].sort();
   const rowY = (r: number) => 40 + rowsUsed.indexOf(r) * ROW;
   const pos = new Map<string, [number, number]>();
   let x0 = 70; // room for the effect-site circle
@@ -50,7 +50,7 @@ function diagram(m: ModelInfo): string {
     const comps = m.compartments.filter((c) => c.analyte === a);
     const byRow = new Map<number, typeof comps>();
     for (const c of comps) {
-      const r = rowOf[c.role] ?? 3;
+      const r = rowOf[c.role] ?? 4;
       byRow.set(r, [...(byRow.get(r) ?? []), c]);
     }
     const width = Math.max(...[...byRow.values()].map((v) => v.length)) * (BW + GAP);

@@ -3,9 +3,15 @@ import type { KiSet, ModelInfo, Preset, Route, Scenario } from '../engine/types'
 
 export type ConcUnit = 'ng' | 'um';
 
+export type Sex = 'unspecified' | 'female' | 'male';
+export type Race = 'unspecified' | 'asian' | 'japanese' | 'other';
+
 export interface AppState {
   preset: string;
   weightKg: number;
+  ageYears: number;
+  sex: Sex;
+  race: Race;
   route: Route;
   doseMgPerKg: number;
   /** Whole devices per session, for device routes (nasal spray). */
@@ -40,6 +46,9 @@ export function stateFromPreset(p: Preset, prev?: AppState): AppState {
   return {
     preset: p.id,
     weightKg: prev?.weightKg ?? p.scenario.patient.weight_kg,
+    ageYears: prev?.ageYears ?? p.scenario.patient.age_years ?? 40,
+    sex: prev?.sex ?? p.scenario.patient.sex ?? 'unspecified',
+    race: prev?.race ?? p.scenario.patient.race ?? 'unspecified',
     route: item.route ?? 'iv',
     doseMgPerKg: item.dose_mg_per_kg ?? 0.5,
     devices: lastItem.dose_mg ? Math.round(lastItem.dose_mg / 28) : 2,
@@ -78,7 +87,7 @@ export function sessionStarts(p: Preset): number[] {
 /** The scenario the page simulates for `st` (`m`: the chosen model's metadata). */
 export function buildScenario(p: Preset, st: AppState, m: ModelInfo | undefined): Scenario {
   const sc: Scenario = structuredClone(p.scenario);
-  sc.patient = { ...sc.patient, weight_kg: st.weightKg };
+  sc.patient = { ...sc.patient, weight_kg: st.weightKg, age_years: st.ageYears, sex: st.sex, race: st.race };
   sc.model = st.model;
   const device = routeInfo(m, st.route)?.device ?? null;
   const infusion = isInfusion(p, st);
@@ -117,6 +126,9 @@ export function buildScenario(p: Preset, st: AppState, m: ModelInfo | undefined)
 const KEYS: Record<keyof AppState, string> = {
   preset: 'p',
   weightKg: 'w',
+  ageYears: 'a',
+  sex: 'sx',
+  race: 'rc',
   route: 'ro',
   doseMgPerKg: 'd',
   devices: 'n',
@@ -154,6 +166,11 @@ export function decodeState(hash: string, base: AppState): AppState {
   const str = (short: string, fallback: string): string => q.get(short) ?? fallback;
   st.preset = str('p', st.preset);
   st.weightKg = num('w', st.weightKg);
+  st.ageYears = num('a', st.ageYears);
+  const sex = str('sx', st.sex);
+  if (sex === 'female' || sex === 'male' || sex === 'unspecified') st.sex = sex;
+  const race = str('rc', st.race);
+  if (race === 'asian' || race === 'japanese' || race === 'other' || race === 'unspecified') st.race = race;
   const route = str('ro', st.route);
   if (['iv', 'im', 'oral', 'sublingual', 'intranasal'].includes(route)) st.route = route as Route;
   st.devices = num('n', st.devices);
