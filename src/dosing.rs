@@ -108,10 +108,12 @@ impl InputPlan {
                 }
             }
         }
-        plan.boluses.sort_by(|a, b| a.t_min.total_cmp(&b.t_min));
+        plan.boluses
+            .sort_unstable_by(|a, b| a.t_min.total_cmp(&b.t_min));
         plan.rates
-            .sort_by(|a, b| a.t_start_min.total_cmp(&b.t_start_min));
-        plan.administration_times_min.sort_by(f64::total_cmp);
+            .sort_unstable_by(|a, b| a.t_start_min.total_cmp(&b.t_start_min));
+        plan.administration_times_min
+            .sort_unstable_by(f64::total_cmp);
         plan
     }
 
@@ -127,7 +129,7 @@ impl InputPlan {
             b.push(r.t_end_min);
         }
         b.retain(|&t| (0.0..=horizon_min).contains(&t));
-        b.sort_by(f64::total_cmp);
+        b.sort_unstable_by(f64::total_cmp);
         b.dedup_by(|later, earlier| (*later - *earlier).abs() <= TIME_EPS_MIN);
         if let Some(last) = b.last_mut() {
             // the merged last boundary is the horizon itself

@@ -73,7 +73,7 @@ impl ModelSpec {
             .iter()
             .map(|l| std::f64::consts::LN_2 / l.re.abs())
             .collect();
-        half_lives.sort_by(f64::total_cmp);
+        half_lives.sort_unstable_by(f64::total_cmp);
         Ok(Derived {
             weight_kg,
             v1_l: v1,
