@@ -3,7 +3,9 @@
 //!   (full `simulate`: validation, model compilation, integration, concentrations, metrics);
 //! - `standard_6h_trajectory/{exact,dopri5}`: the integration alone (compiled system reused);
 //! - `standard_24h/{exact,dopri5}`: the same infusion over 24 h;
-//! - `course_14d/{exact,dopri5}`: six infusions (Mon/Wed/Fri) over 14 days on a 1-min grid.
+//! - `course_14d/{exact,dopri5}`: six infusions (Mon/Wed/Fri) over 14 days on a 1-min grid;
+//! - `population/{1000,10000}_{serial,parallel}`: the standard infusion in a virtual population
+//!   (weights log-normal, CV 20 %), bands over time; seed 1.
 //!
 //! Inputs are fixed scenarios (no randomness). `cargo bench -- --test` runs each once.
 
@@ -69,5 +71,34 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
+fn bench_population(c: &mut Criterion) {
+    let mut g = c.benchmark_group("population");
+    g.sample_size(10);
+    for size in [1000u32, 10_000] {
+        let mut sc = presets::get("antidepressant_40min").unwrap().scenario;
+        sc.population = Some(ketasim::population::PopulationSpec {
+            size,
+            seed: 1,
+            weight_kg: None,
+            age_years: None,
+            female_fraction: None,
+            threshold_ng_per_ml: 100.0,
+        });
+        for (name, parallel) in [("serial", false), ("parallel", true)] {
+            g.bench_with_input(
+                BenchmarkId::from_parameter(format!("{size}_{name}")),
+                &sc,
+                |b, sc| {
+                    b.iter(|| {
+                        ketasim::population::simulate_population(black_box(sc), parallel, &|_| {})
+                            .unwrap()
+                    })
+                },
+            );
+        }
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench, bench_population);
 criterion_main!(benches);

@@ -50,6 +50,7 @@ pub mod metrics;
 pub mod model;
 pub mod models;
 pub mod pd;
+pub mod population;
 pub mod presets;
 pub mod scenario;
 pub mod simulate;

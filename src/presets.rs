@@ -78,6 +78,7 @@ fn scenario(name: &str, regimen: Vec<DoseItem>, horizon_min: f64, step: f64) -> 
             ..PdOptions::default()
         },
         solver: SolverOptions::default(),
+        population: None,
     }
 }
 

@@ -331,6 +331,9 @@ pub struct Scenario {
     /// Solver choices.
     #[serde(default)]
     pub solver: SolverOptions,
+    /// Virtual population (for `simulate_population`; ignored by `simulate`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub population: Option<crate::population::PopulationSpec>,
 }
 
 fn default_model() -> String {

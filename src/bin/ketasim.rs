@@ -1,6 +1,7 @@
 //! `ketasim` command-line interface. Educational model, not dosing advice.
 
 use clap::{Parser, Subcommand, ValueEnum};
+use ketasim::population::{self, PopulationSpec};
 use ketasim::{export, metrics, models, presets, simulate, Error, Scenario};
 use std::io::{Read, Write};
 use std::process::ExitCode;
@@ -36,6 +37,30 @@ enum Command {
         #[arg(long, conflicts_with = "scenario")]
         preset: Option<String>,
         /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Csv)]
+        format: Format,
+        /// Write to this file instead of standard output.
+        #[arg(long, short)]
+        output: Option<String>,
+    },
+    /// Simulate a virtual population: percentile bands (5/25/50/75/95) over time, the fraction
+    /// above a threshold, and per-subject Cmax and recovery time.
+    Population {
+        /// Scenario file, or `-` for stdin. Omit when using --preset.
+        scenario: Option<String>,
+        /// Use a built-in preset instead of a file.
+        #[arg(long, conflicts_with = "scenario")]
+        preset: Option<String>,
+        /// Number of subjects (overrides the scenario's population.size).
+        #[arg(long)]
+        size: Option<u32>,
+        /// Seed (overrides the scenario's population.seed).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Run on one core (same results as the default parallel run).
+        #[arg(long)]
+        serial: bool,
+        /// Output format: csv (bands over time) or json (everything).
         #[arg(long, value_enum, default_value_t = Format::Csv)]
         format: Format,
         /// Write to this file instead of standard output.
@@ -99,30 +124,57 @@ fn run(cli: Cli) -> Result<(), Error> {
             format,
             output,
         } => {
-            let sc = match (scenario, preset) {
-                (_, Some(id)) => presets::get(&id)?.scenario,
-                (Some(path), None) => {
-                    let mut text = String::new();
-                    if path == "-" {
-                        std::io::stdin().read_to_string(&mut text).map_err(io_err)?;
-                    } else {
-                        text = std::fs::read_to_string(&path)
-                            .map_err(|e| Error::invalid("scenario", format!("{path}: {e}")))?;
-                    }
-                    Scenario::from_json(&text)?
-                }
-                (None, None) => {
-                    return Err(Error::invalid(
-                        "scenario",
-                        "give a scenario file, '-' for stdin, or --preset ID",
-                    ))
-                }
-            };
+            let sc = load(scenario, preset)?;
             let r = simulate(&sc)?;
             out = match format {
                 Format::Csv => export::to_csv(&r)?,
                 Format::Json => export::to_json(&r)?,
                 Format::Summary => summary(&sc, &r),
+            };
+            target = output;
+        }
+        Command::Population {
+            scenario,
+            preset,
+            size,
+            seed,
+            serial,
+            format,
+            output,
+        } => {
+            let mut sc = load(scenario, preset)?;
+            let mut spec = sc.population.take().unwrap_or(PopulationSpec {
+                size: 1000,
+                seed: 0,
+                weight_kg: None,
+                age_years: None,
+                female_fraction: None,
+                threshold_ng_per_ml: 100.0,
+            });
+            if let Some(n) = size {
+                spec.size = n;
+            }
+            if let Some(s) = seed {
+                spec.seed = s;
+            }
+            let total = u64::from(spec.size);
+            sc.population = Some(spec);
+            let bar = indicatif::ProgressBar::new(total);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{spinner} {pos}/{len} subjects [{elapsed_precise}] {wide_bar} {eta}",
+                )
+                .map_err(|e| Error::Numerical(e.to_string()))?,
+            );
+            let r = population::simulate_population(&sc, !serial, &|d| bar.set_position(d));
+            bar.finish_and_clear();
+            let r = r?;
+            out = match format {
+                Format::Csv => population_csv(&r),
+                Format::Json => {
+                    serde_json::to_string(&r).map_err(|e| Error::Numerical(e.to_string()))?
+                }
+                Format::Summary => population_summary(&r),
             };
             target = output;
         }
@@ -193,6 +245,82 @@ fn run(cli: Cli) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+fn load(scenario: Option<String>, preset: Option<String>) -> Result<Scenario, Error> {
+    match (scenario, preset) {
+        (_, Some(id)) => Ok(presets::get(&id)?.scenario),
+        (Some(path), None) => {
+            let mut text = String::new();
+            if path == "-" {
+                std::io::stdin().read_to_string(&mut text).map_err(io_err)?;
+            } else {
+                text = std::fs::read_to_string(&path)
+                    .map_err(|e| Error::invalid("scenario", format!("{path}: {e}")))?;
+            }
+            Scenario::from_json(&text)
+        }
+        (None, None) => Err(Error::invalid(
+            "scenario",
+            "give a scenario file, '-' for stdin, or --preset ID",
+        )),
+    }
+}
+
+fn population_csv(r: &population::PopulationResult) -> String {
+    let mut s = String::from("t_min");
+    for q in [
+        "cp_ng_per_ml",
+        "ce_ng_per_ml",
+        "occupancy_percent_model_derived",
+    ] {
+        for p in &r.percentiles {
+            s.push_str(&format!(",{q}_p{p}"));
+        }
+    }
+    s.push_str(",fraction_ce_above_threshold\n");
+    for k in 0..r.t_min.len() {
+        s.push_str(&format!("{}", r.t_min[k]));
+        for (bands, scale) in [
+            (&r.cp_bands, 1.0),
+            (&r.ce_bands, 1.0),
+            (&r.occupancy_bands, 100.0),
+        ] {
+            for b in bands.iter() {
+                s.push_str(&format!(",{}", b[k] * scale));
+            }
+        }
+        s.push_str(&format!(",{}\n", r.fraction_above[k]));
+    }
+    s
+}
+
+fn population_summary(r: &population::PopulationResult) -> String {
+    let pct = |v: &mut Vec<f64>, q: f64| {
+        v.sort_by(f64::total_cmp);
+        v[((q / 100.0) * (v.len() - 1) as f64).round() as usize]
+    };
+    let mut cmax = r.cmax_ng_per_ml.clone();
+    let mut rec: Vec<f64> = r.recovery_min.iter().flatten().copied().collect();
+    let mut s = format!("{} subjects, seed {}\n", r.size, r.seed);
+    s.push_str(&format!(
+        "Cmax ng/mL: 5th {:.1}, median {:.1}, 95th {:.1}\n",
+        pct(&mut cmax, 5.0),
+        pct(&mut cmax, 50.0),
+        pct(&mut cmax, 95.0)
+    ));
+    if !rec.is_empty() {
+        s.push_str(&format!(
+            "recovery min after the last input: 5th {:.1}, median {:.1}, 95th {:.1} ({} of {} within the horizon)\n",
+            pct(&mut rec, 5.0),
+            pct(&mut rec, 50.0),
+            pct(&mut rec, 95.0),
+            rec.len(),
+            r.size
+        ));
+    }
+    s.push_str("Educational model, not dosing advice.\n");
+    s
 }
 
 fn summary(sc: &Scenario, r: &ketasim::SimulationResult) -> String {

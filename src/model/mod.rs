@@ -535,6 +535,9 @@ pub struct ModelSpec {
     pub ke0_overrides: Vec<(&'static str, Param)>,
     /// Covariate effects (age, sex, race).
     pub covariates: Vec<Covariate>,
+    /// Covariances between random effects `(param, param, cov)` on the log scale, where the
+    /// source gives them.
+    pub iiv_covariances: Vec<(&'static str, &'static str, f64)>,
 }
 
 impl ModelSpec {

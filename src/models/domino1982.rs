@@ -115,5 +115,6 @@ pub(super) fn model() -> ModelSpec {
             ),
         ],
         covariates: vec![],
+        iiv_covariances: vec![],
     }
 }

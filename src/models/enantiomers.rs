@@ -165,5 +165,6 @@ pub(super) fn model() -> ModelSpec {
         }],
         ke0_overrides: vec![],
         covariates: vec![],
+        iiv_covariances: vec![],
     }
 }

@@ -251,5 +251,6 @@ pub(super) fn model() -> ModelSpec {
         ],
         ke0_overrides: vec![],
         covariates: vec![],
+        iiv_covariances: vec![("V1", "CL", 0.023), ("Vn", "CLn", 0.044)],
     }
 }

@@ -63,5 +63,6 @@ pub(super) fn model() -> ModelSpec {
         routes: vec![iv_route()],
         ke0_overrides: vec![],
         covariates: vec![],
+        iiv_covariances: vec![],
     }
 }

@@ -155,5 +155,6 @@ pub(super) fn model() -> ModelSpec {
         routes,
         ke0_overrides: vec![],
         covariates: vec![],
+        iiv_covariances: vec![],
     }
 }

@@ -288,5 +288,6 @@ pub(super) fn model() -> ModelSpec {
             cov("FRn", CovariateEffect::Race { race: Race::Japanese, factor: 1.34 }),
             cov("Qh", CovariateEffect::AgeAbove { above_years: 60.0, per_year: -2.19 }),
         ],
+        iiv_covariances: vec![],
     }
 }

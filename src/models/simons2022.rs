@@ -372,5 +372,6 @@ pub(super) fn model() -> ModelSpec {
                 provenance: Assumption,
             })
             .collect(),
+        iiv_covariances: vec![],
     }
 }

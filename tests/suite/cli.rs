@@ -103,3 +103,40 @@ fn models_and_csht_list_every_model_with_its_source() {
         .validate()
         .unwrap();
 }
+
+#[test]
+fn population_prints_percentile_bands() {
+    let (code, out, err) = ketasim(
+        &[
+            "population",
+            "--preset",
+            "antidepressant_40min",
+            "--size",
+            "50",
+            "--seed",
+            "3",
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    let mut lines = out.lines();
+    let header = lines.next().unwrap();
+    assert!(
+        header.starts_with("t_min,cp_ng_per_ml_p5,cp_ng_per_ml_p25,cp_ng_per_ml_p50"),
+        "{header}"
+    );
+    assert!(header.ends_with(",fraction_ce_above_threshold"));
+    assert_eq!(lines.count(), 361);
+    let (code, _, err) = ketasim(
+        &[
+            "population",
+            "--preset",
+            "antidepressant_40min",
+            "--size",
+            "0",
+        ],
+        None,
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("population.size = 0 is out of range"), "{err}");
+}

@@ -7,5 +7,6 @@ mod mass_balance;
 mod metrics;
 mod oracle;
 mod pd;
+mod population;
 mod properties;
 mod routes;
