@@ -217,7 +217,7 @@ impl Variability {
         for (r, &i) in params.iter().enumerate() {
             omega[(r, r)] = model.params[i].omega2.unwrap_or(0.0);
         }
-        for &(a, b, cov) in &model.iiv_covariances {
+        for &(a, b, cov) in model.iiv_covariances {
             let ra = params.iter().position(|&i| model.params[i].symbol == a);
             let rb = params.iter().position(|&i| model.params[i].symbol == b);
             if let (Some(ra), Some(rb)) = (ra, rb) {

@@ -201,7 +201,7 @@ impl ModelSpec {
         // is formed from another one (a metabolite)
         let mut formed_slot: Vec<Option<usize>> = vec![None; na];
         let mut n = nc + 1 + 2 * na;
-        for flow in &self.flows {
+        for flow in self.flows {
             if let Flow::Transfer {
                 from, to: Some(to), ..
             } = *flow
@@ -230,7 +230,7 @@ impl ModelSpec {
         };
 
         let mut a = DMatrix::<f64>::zeros(n, n);
-        for flow in &self.flows {
+        for flow in self.flows {
             match *flow {
                 Flow::Transfer {
                     from,
@@ -328,13 +328,13 @@ impl ModelSpec {
         }
 
         let mut routes = Vec::with_capacity(self.routes.len());
-        for r in &self.routes {
+        for r in self.routes {
             let targets = |times: Option<(&str, &str)>| -> Result<Vec<InputTarget>> {
                 r.inputs
                     .iter()
                     .map(|inp| {
                         let mut fraction = 1.0;
-                        for f in &inp.fraction {
+                        for f in inp.fraction {
                             fraction *= match *f {
                                 Factor::Param(p) => value_with(p, times)?,
                                 Factor::OneMinus(p) => 1.0 - value_with(p, times)?,

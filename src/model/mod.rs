@@ -470,7 +470,7 @@ pub struct InputSpec {
     pub compartment: &'static str,
     /// Fraction of the dose that enters (bioavailability): the product of these factors
     /// (empty for 1).
-    pub fraction: Vec<Factor>,
+    pub fraction: &'static [Factor],
     /// Symbol of a zero-order input duration, or `None` for an instantaneous input.
     pub duration: Option<&'static str>,
 }
@@ -481,7 +481,7 @@ pub struct RouteSpec {
     /// The route.
     pub route: Route,
     /// Parts of each dose.
-    pub inputs: Vec<InputSpec>,
+    pub inputs: &'static [InputSpec],
     /// Dosing in whole devices, for device-based routes.
     pub device: Option<DeviceSpec>,
     /// What the route represents and where its numbers come from.
@@ -503,8 +503,8 @@ pub struct Analyte {
     pub ligand: &'static str,
 }
 
-/// A complete, cited model.
-#[derive(Debug, Clone, Serialize)]
+/// A complete, cited model: plain constant data (see `src/models`).
+#[derive(Debug, Clone, Copy, Serialize)]
 pub struct ModelSpec {
     /// Stable id used in scenarios (e.g. `kamp2020`).
     pub id: &'static str,
@@ -519,25 +519,25 @@ pub struct ModelSpec {
     /// Sampling site.
     pub sampling: Sampling,
     /// Remarks an educator should know (structure, caveats, teaching points).
-    pub notes: Vec<&'static str>,
+    pub notes: &'static [&'static str],
     /// Published parameters.
-    pub params: Vec<Param>,
+    pub params: &'static [Param],
     /// Analytes; index 0 is the administered drug.
-    pub analytes: Vec<Analyte>,
+    pub analytes: &'static [Analyte],
     /// Compartments.
-    pub compartments: Vec<Compartment>,
+    pub compartments: &'static [Compartment],
     /// Flows.
-    pub flows: Vec<Flow>,
+    pub flows: &'static [Flow],
     /// Routes the model supports.
-    pub routes: Vec<RouteSpec>,
+    pub routes: &'static [RouteSpec],
     /// Model-specific effect-site rate constants (endpoint id → ke0) that override the generic
     /// table, because they were fitted with this model's PK.
-    pub ke0_overrides: Vec<(&'static str, Param)>,
+    pub ke0_overrides: &'static [(&'static str, Param)],
     /// Covariate effects (age, sex, race).
-    pub covariates: Vec<Covariate>,
+    pub covariates: &'static [Covariate],
     /// Covariances between random effects `(param, param, cov)` on the log scale, where the
     /// source gives them.
-    pub iiv_covariances: Vec<(&'static str, &'static str, f64)>,
+    pub iiv_covariances: &'static [(&'static str, &'static str, f64)],
 }
 
 impl ModelSpec {

@@ -3,7 +3,7 @@
 //! The classic three-compartment model used in TCI pumps. The values are identical in three
 //! independent TCI codebases (CODE); the paper itself was not read.
 
-use super::{iv_route, mammillary_micro, racemic_analyte};
+use super::{IV, RACEMIC};
 use crate::model::{
     ModelSpec, Param,
     Provenance::{Code, Read},
@@ -62,59 +62,52 @@ const PARAMS: &[Param] = &[
     ),
 ];
 
-pub(super) fn model() -> ModelSpec {
-    let (compartments, flows) = mammillary_micro(
-        "V1",
-        "k10",
-        &[("peripheral1", "k12", "k21"), ("peripheral2", "k13", "k31")],
-    );
-    ModelSpec {
-        id: "domino1982",
-        name: "Domino 1982 (racemic, 3-cmt, TCI pumps)",
-        citation: "Domino EF et al. Clin Pharmacol Ther 1982 (PMID 7198883). Parameter values as \
+pub(super) const MODEL: ModelSpec = ModelSpec {
+    id: "domino1982",
+    name: "Domino 1982 (racemic, 3-cmt, TCI pumps)",
+    citation: "Domino EF et al. Clin Pharmacol Ther 1982 (PMID 7198883). Parameter values as \
                    encoded identically in three independent TCI codebases.",
-        population: "Adult volunteers",
-        drug: "racemic ketamine",
-        sampling: Sampling::Arterial,
-        notes: vec![
-            "Rate-constant parameterisation; V1 scales with body weight, rate constants do not.",
-            "Grouped with the arterial models in the reference file; the paper was not read.",
-            "Two ke0 values exist for this model: 0.238 /min fitted for antinociception with \
+    population: "Adult volunteers",
+    drug: "racemic ketamine",
+    sampling: Sampling::Arterial,
+    notes: &[
+        "Rate-constant parameterisation; V1 scales with body weight, rate constants do not.",
+        "Grouped with the arterial models in the reference file; the paper was not read.",
+        "Two ke0 values exist for this model: 0.238 /min fitted for antinociception with \
              Domino PK (Navarrete 2025, READ), and 0.652 /min shipped by an open-source TCI tool, \
              derived by its authors from an assumed 1-min time to peak effect (CODE). ke0 depends \
              on the endpoint and on who chose it.",
-        ],
-        params: PARAMS.to_vec(),
-        analytes: vec![racemic_analyte()],
-        compartments,
-        flows,
-        routes: vec![iv_route()],
-        ke0_overrides: vec![
-            (
-                "analgesia",
-                Param::new(
-                    "ke0",
-                    "antinociception (ANI), fitted with Domino PK (Navarrete et al., J Clin Monit \
+    ],
+    params: PARAMS,
+    analytes: RACEMIC,
+    compartments: super::MICRO3_COMPS,
+    flows: super::MICRO3_FLOWS,
+    routes: &[IV],
+    ke0_overrides: &[
+        (
+            "analgesia",
+            Param::new(
+                "ke0",
+                "antinociception (ANI), fitted with Domino PK (Navarrete et al., J Clin Monit \
                      Comput 2025;39:349; 95% CI 0.20–0.28)",
-                    0.238,
-                    Unit::PerMin,
-                    Scaling::None,
-                    Read,
-                ),
+                0.238,
+                Unit::PerMin,
+                Scaling::None,
+                Read,
             ),
-            (
-                "tci_tpeak_1min",
-                Param::new(
-                    "ke0",
-                    "open-source TCI tool's value, from an assumed 1-min time to peak effect",
-                    0.652,
-                    Unit::PerMin,
-                    Scaling::None,
-                    Code,
-                ),
+        ),
+        (
+            "tci_tpeak_1min",
+            Param::new(
+                "ke0",
+                "open-source TCI tool's value, from an assumed 1-min time to peak effect",
+                0.652,
+                Unit::PerMin,
+                Scaling::None,
+                Code,
             ),
-        ],
-        covariates: vec![],
-        iiv_covariances: vec![],
-    }
-}
+        ),
+    ],
+    covariates: &[],
+    iiv_covariances: &[],
+};

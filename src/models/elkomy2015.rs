@@ -2,7 +2,7 @@
 //!
 //! Two-compartment model in 21 children with heart disease, allometric to 70 kg.
 
-use super::{iv_route, mammillary_clearance, racemic_analyte};
+use super::{IV, RACEMIC};
 use crate::model::{ModelSpec, Param, Provenance::Read, Sampling, Scaling, Unit};
 
 const VOL: Scaling = Scaling::Allometric { exponent: 1.0 };
@@ -23,23 +23,20 @@ const PARAMS: &[Param] = &[
     Param::new("V2", "peripheral volume", 152.0, Unit::L, VOL, Read),
 ];
 
-pub(super) fn model() -> ModelSpec {
-    let (compartments, flows) = mammillary_clearance("V1", "CL", &[("peripheral1", "V2", "Q")]);
-    ModelSpec {
-        id: "elkomy2015",
-        name: "Elkomy 2015 (racemic, children with heart disease, 2-cmt)",
-        citation: "Elkomy 2015. Int J Pharm 2015;478:223.",
-        population: "21 children with heart disease; allometric to 70 kg",
-        drug: "racemic ketamine",
-        sampling: Sampling::NotStated,
-        notes: vec!["Paediatric cardiac population: use with child body weights."],
-        params: PARAMS.to_vec(),
-        analytes: vec![racemic_analyte()],
-        compartments,
-        flows,
-        routes: vec![iv_route()],
-        ke0_overrides: vec![],
-        covariates: vec![],
-        iiv_covariances: vec![],
-    }
-}
+pub(super) const MODEL: ModelSpec = ModelSpec {
+    id: "elkomy2015",
+    name: "Elkomy 2015 (racemic, children with heart disease, 2-cmt)",
+    citation: "Elkomy 2015. Int J Pharm 2015;478:223.",
+    population: "21 children with heart disease; allometric to 70 kg",
+    drug: "racemic ketamine",
+    sampling: Sampling::NotStated,
+    notes: &["Paediatric cardiac population: use with child body weights."],
+    params: PARAMS,
+    analytes: RACEMIC,
+    compartments: super::MAMMILLARY2_COMPS,
+    flows: super::MAMMILLARY2_FLOWS,
+    routes: &[IV],
+    ke0_overrides: &[],
+    covariates: &[],
+    iiv_covariances: &[],
+};

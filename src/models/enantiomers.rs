@@ -24,7 +24,12 @@ const CL_RACEMIC: f64 = 84.0;
 /// S-ketamine CL, L/h: ½/CL_S + ½/CL_R = 1/84 with CL_R = 0.83·CL_S.
 const CL_S: f64 = CL_RACEMIC * (1.0 + 1.0 / R_OVER_S) / 2.0;
 
-fn c(name: &'static str, analyte: usize, role: Role, volume: Option<&'static str>) -> Compartment {
+const fn c(
+    name: &'static str,
+    analyte: usize,
+    role: Role,
+    volume: Option<&'static str>,
+) -> Compartment {
     Compartment {
         name,
         analyte,
@@ -87,84 +92,92 @@ const PARAMS: &[Param] = &[
     ),
 ];
 
-pub(super) fn model() -> ModelSpec {
-    let mut flows = Vec::new();
-    let mut compartments = Vec::new();
-    for (ai, (central, p1, p2, cl)) in [
-        ("S_central", "S_peripheral1", "S_peripheral2", "CL_S"),
-        ("R_central", "R_peripheral1", "R_peripheral2", "CL_R"),
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        compartments.push(c(central, ai, Role::Central, Some("V1")));
-        compartments.push(c(p1, ai, Role::Peripheral, Some("V2")));
-        compartments.push(c(p2, ai, Role::Peripheral, Some("V3")));
-        flows.push(Flow::Exchange {
-            a: central,
-            b: p1,
-            q: "Q2",
-        });
-        flows.push(Flow::Exchange {
-            a: central,
-            b: p2,
-            q: "Q3",
-        });
-        flows.push(transfer(central, None, Rate::Clearance(cl), None));
-    }
-    ModelSpec {
-        id: "racemic_enantiomers",
-        name: "Racemic ketamine as S + R enantiomers (assumption, Kamp 2020 distribution)",
-        citation: "Built here from Kamp 2020 (Anesthesiology 133:1192, distribution, CODE), \
-                   Henthorn 2018 (Anesthesiology 129:260, shared distribution, READ) and Persson \
-                   2002 (Eur J Clin Pharmacol 57:869, CL_R ≈ 0.83·CL_S, READ).",
-        population: "Adults (Kamp 2020 population)",
-        drug: "racemic ketamine (50:50 S and R)",
-        sampling: Sampling::Arterial,
-        notes: vec![
-            "ASSUMPTION: two 50:50 systems that share distribution, with CL_R = 0.83 × CL_S, \
-             scaled so the racemate's exposure equals Kamp 2020's (CL 84 L/h).",
-            "Lets occupancy use enantiomer-specific affinities: S-ketamine binds the NMDA \
-             receptor 3–4× more strongly than R-ketamine (Ki 0.3 vs 1.4 µM).",
-        ],
-        params: PARAMS.to_vec(),
-        analytes: vec![
-            Analyte {
-                id: "s_ketamine",
-                name: "S-ketamine",
-                mw_g_per_mol: MW_KETAMINE,
-                central: "S_central",
-                ligand: "s_ketamine",
+const COMPARTMENTS: &[Compartment] = &[
+    c("S_central", 0, Role::Central, Some("V1")),
+    c("S_peripheral1", 0, Role::Peripheral, Some("V2")),
+    c("S_peripheral2", 0, Role::Peripheral, Some("V3")),
+    c("R_central", 1, Role::Central, Some("V1")),
+    c("R_peripheral1", 1, Role::Peripheral, Some("V2")),
+    c("R_peripheral2", 1, Role::Peripheral, Some("V3")),
+];
+
+const FLOWS: &[Flow] = &[
+    Flow::Exchange {
+        a: "S_central",
+        b: "S_peripheral1",
+        q: "Q2",
+    },
+    Flow::Exchange {
+        a: "S_central",
+        b: "S_peripheral2",
+        q: "Q3",
+    },
+    transfer("S_central", None, Rate::Clearance("CL_S"), None),
+    Flow::Exchange {
+        a: "R_central",
+        b: "R_peripheral1",
+        q: "Q2",
+    },
+    Flow::Exchange {
+        a: "R_central",
+        b: "R_peripheral2",
+        q: "Q3",
+    },
+    transfer("R_central", None, Rate::Clearance("CL_R"), None),
+];
+
+pub(super) const MODEL: ModelSpec = ModelSpec {
+    id: "racemic_enantiomers",
+    name: "Racemic ketamine as S + R enantiomers (assumption, Kamp 2020 distribution)",
+    citation: "Built here from Kamp 2020 (Anesthesiology 133:1192, distribution, CODE), \
+               Henthorn 2018 (Anesthesiology 129:260, shared distribution, READ) and Persson \
+               2002 (Eur J Clin Pharmacol 57:869, CL_R ≈ 0.83·CL_S, READ).",
+    population: "Adults (Kamp 2020 population)",
+    drug: "racemic ketamine (50:50 S and R)",
+    sampling: Sampling::Arterial,
+    notes: &[
+        "ASSUMPTION: two 50:50 systems that share distribution, with CL_R = 0.83 × CL_S, \
+         scaled so the racemate's exposure equals Kamp 2020's (CL 84 L/h).",
+        "Lets occupancy use enantiomer-specific affinities: S-ketamine binds the NMDA \
+         receptor 3–4× more strongly than R-ketamine (Ki 0.3 vs 1.4 µM).",
+    ],
+    params: PARAMS,
+    analytes: &[
+        Analyte {
+            id: "s_ketamine",
+            name: "S-ketamine",
+            mw_g_per_mol: MW_KETAMINE,
+            central: "S_central",
+            ligand: "s_ketamine",
+        },
+        Analyte {
+            id: "r_ketamine",
+            name: "R-ketamine",
+            mw_g_per_mol: MW_KETAMINE,
+            central: "R_central",
+            ligand: "r_ketamine",
+        },
+    ],
+    compartments: COMPARTMENTS,
+    flows: FLOWS,
+    routes: &[RouteSpec {
+        route: Route::Iv,
+        inputs: &[
+            InputSpec {
+                compartment: "S_central",
+                fraction: &[Factor::Param("f_S")],
+                duration: None,
             },
-            Analyte {
-                id: "r_ketamine",
-                name: "R-ketamine",
-                mw_g_per_mol: MW_KETAMINE,
-                central: "R_central",
-                ligand: "r_ketamine",
+            InputSpec {
+                compartment: "R_central",
+                fraction: &[Factor::OneMinus("f_S")],
+                duration: None,
             },
         ],
-        compartments,
-        flows,
-        routes: vec![RouteSpec {
-            route: Route::Iv,
-            inputs: vec![
-                InputSpec {
-                    compartment: "S_central",
-                    fraction: vec![Factor::Param("f_S")],
-                    duration: None,
-                },
-                InputSpec {
-                    compartment: "R_central",
-                    fraction: vec![Factor::OneMinus("f_S")],
-                    duration: None,
-                },
-            ],
-            device: None,
-            note: "Intravenous racemate: half of each dose is S-, half R-ketamine.",
-        }],
-        ke0_overrides: vec![],
-        covariates: vec![],
-        iiv_covariances: vec![],
-    }
-}
+        device: None,
+        note: "Intravenous racemate: half of each dose is S-, half R-ketamine.",
+    }],
+    ke0_overrides: &[],
+    covariates: &[],
+    iiv_covariances: &[],
+};

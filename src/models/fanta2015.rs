@@ -12,7 +12,12 @@ use crate::units::{MW_KETAMINE, MW_NORKETAMINE};
 
 const NONE: Scaling = Scaling::None;
 
-fn c(name: &'static str, analyte: usize, role: Role, volume: Option<&'static str>) -> Compartment {
+const fn c(
+    name: &'static str,
+    analyte: usize,
+    role: Role,
+    volume: Option<&'static str>,
+) -> Compartment {
     Compartment {
         name,
         analyte,
@@ -141,116 +146,114 @@ const PARAMS: &[Param] = &[
     ),
 ];
 
-pub(super) fn model() -> ModelSpec {
-    ModelSpec {
-        id: "fanta2015",
-        name: "Fanta 2015 / Otto 2021 (S-ketamine + S-norketamine, venous)",
-        citation: "S-ketamine: Fanta S et al. Eur J Clin Pharmacol 2015;71:441. S-norketamine and \
+pub(super) const MODEL: ModelSpec = ModelSpec {
+    id: "fanta2015",
+    name: "Fanta 2015 / Otto 2021 (S-ketamine + S-norketamine, venous)",
+    citation: "S-ketamine: Fanta S et al. Eur J Clin Pharmacol 2015;71:441. S-norketamine and \
                    structure: Otto 2021, Eur J Clin Pharmacol 2021;77:1181 (Table 3).",
-        population: "S-ketamine: 11 healthy men; S-norketamine: 48 volunteers",
-        drug: "S-ketamine (esketamine)",
-        sampling: Sampling::Venous,
-        notes: vec![
-            "Allometry WT/70 with exponent 1 on V1 and 0.75 on CL only; peripheral parameters \
+    population: "S-ketamine: 11 healthy men; S-norketamine: 48 volunteers",
+    drug: "S-ketamine (esketamine)",
+    sampling: Sampling::Venous,
+    notes: &[
+        "Allometry WT/70 with exponent 1 on V1 and 0.75 on CL only; peripheral parameters \
              are not scaled.",
-            "All S-ketamine clearance is assumed to form S-norketamine (fraction 1, as in Otto \
+        "All S-ketamine clearance is assumed to form S-norketamine (fraction 1, as in Otto \
              2021).",
-            "Oral: F = 8% (Fanta, READ) reaches the circulation; the other 92% is metabolised \
+        "Oral: F = 8% (Fanta, READ) reaches the circulation; the other 92% is metabolised \
              on the first pass and enters as S-norketamine. Fanta (READ): after oral S-ketamine \
              the norketamine AUC is 16.5× that of S-ketamine.",
-            "The oral absorption time course is not in the reference file: it borrows the oral \
+        "The oral absorption time course is not in the reference file: it borrows the oral \
              solution's zero-order input (0.32 h) and ka (0.97 /h) of Perez-Ruixo 2021 \
              (ASSUMPTION).",
-        ],
-        params: PARAMS.to_vec(),
-        analytes: vec![
-            Analyte {
-                id: "s_ketamine",
-                name: "S-ketamine",
-                mw_g_per_mol: MW_KETAMINE,
-                central: "central",
-                ligand: "s_ketamine",
-            },
-            Analyte {
-                id: "s_norketamine",
-                name: "S-norketamine",
-                mw_g_per_mol: MW_NORKETAMINE,
-                central: "nk_central",
-                ligand: "s_norketamine",
-            },
-        ],
-        compartments: vec![
-            c("central", 0, Role::Central, Some("V1")),
-            c("peripheral1", 0, Role::Peripheral, Some("Vp1")),
-            c("peripheral2", 0, Role::Peripheral, Some("Vp2")),
-            c("gut_depot", 0, Role::Depot, None),
-            c("first_pass_depot", 0, Role::Liver, None),
-            c("nk_central", 1, Role::Central, Some("Vn")),
-            c("nk_peripheral", 1, Role::Peripheral, Some("Vpn")),
-        ],
-        flows: vec![
-            Flow::Exchange {
-                a: "central",
-                b: "peripheral1",
-                q: "Q1",
-            },
-            Flow::Exchange {
-                a: "central",
-                b: "peripheral2",
-                q: "Q2",
-            },
-            transfer(
-                "central",
-                Some("nk_central"),
-                Rate::Clearance("CL"),
-                Some("FM"),
-            ),
-            transfer("gut_depot", Some("central"), Rate::Constant("ka"), None),
-            transfer(
-                "first_pass_depot",
-                Some("nk_central"),
-                Rate::Constant("ka"),
-                Some("FM"),
-            ),
-            Flow::Exchange {
-                a: "nk_central",
-                b: "nk_peripheral",
-                q: "Qn",
-            },
-            transfer("nk_central", None, Rate::Clearance("CLn"), None),
-        ],
-        routes: vec![
-            RouteSpec {
-                route: Route::Iv,
-                inputs: vec![InputSpec {
-                    compartment: "central",
-                    fraction: vec![],
-                    duration: None,
-                }],
-                device: None,
-                note: "Intravenous: into the S-ketamine central compartment.",
-            },
-            RouteSpec {
-                route: Route::Oral,
-                inputs: vec![
-                    InputSpec {
-                        compartment: "gut_depot",
-                        fraction: vec![Factor::Param("F")],
-                        duration: Some("Dpo"),
-                    },
-                    InputSpec {
-                        compartment: "first_pass_depot",
-                        fraction: vec![Factor::OneMinus("F")],
-                        duration: Some("Dpo"),
-                    },
-                ],
-                device: None,
-                note: "Oral: 8% reaches the circulation as S-ketamine; 92% is metabolised on the \
+    ],
+    params: PARAMS,
+    analytes: &[
+        Analyte {
+            id: "s_ketamine",
+            name: "S-ketamine",
+            mw_g_per_mol: MW_KETAMINE,
+            central: "central",
+            ligand: "s_ketamine",
+        },
+        Analyte {
+            id: "s_norketamine",
+            name: "S-norketamine",
+            mw_g_per_mol: MW_NORKETAMINE,
+            central: "nk_central",
+            ligand: "s_norketamine",
+        },
+    ],
+    compartments: &[
+        c("central", 0, Role::Central, Some("V1")),
+        c("peripheral1", 0, Role::Peripheral, Some("Vp1")),
+        c("peripheral2", 0, Role::Peripheral, Some("Vp2")),
+        c("gut_depot", 0, Role::Depot, None),
+        c("first_pass_depot", 0, Role::Liver, None),
+        c("nk_central", 1, Role::Central, Some("Vn")),
+        c("nk_peripheral", 1, Role::Peripheral, Some("Vpn")),
+    ],
+    flows: &[
+        Flow::Exchange {
+            a: "central",
+            b: "peripheral1",
+            q: "Q1",
+        },
+        Flow::Exchange {
+            a: "central",
+            b: "peripheral2",
+            q: "Q2",
+        },
+        transfer(
+            "central",
+            Some("nk_central"),
+            Rate::Clearance("CL"),
+            Some("FM"),
+        ),
+        transfer("gut_depot", Some("central"), Rate::Constant("ka"), None),
+        transfer(
+            "first_pass_depot",
+            Some("nk_central"),
+            Rate::Constant("ka"),
+            Some("FM"),
+        ),
+        Flow::Exchange {
+            a: "nk_central",
+            b: "nk_peripheral",
+            q: "Qn",
+        },
+        transfer("nk_central", None, Rate::Clearance("CLn"), None),
+    ],
+    routes: &[
+        RouteSpec {
+            route: Route::Iv,
+            inputs: &[InputSpec {
+                compartment: "central",
+                fraction: &[],
+                duration: None,
+            }],
+            device: None,
+            note: "Intravenous: into the S-ketamine central compartment.",
+        },
+        RouteSpec {
+            route: Route::Oral,
+            inputs: &[
+                InputSpec {
+                    compartment: "gut_depot",
+                    fraction: &[Factor::Param("F")],
+                    duration: Some("Dpo"),
+                },
+                InputSpec {
+                    compartment: "first_pass_depot",
+                    fraction: &[Factor::OneMinus("F")],
+                    duration: Some("Dpo"),
+                },
+            ],
+            device: None,
+            note: "Oral: 8% reaches the circulation as S-ketamine; 92% is metabolised on the \
                        first pass and appears as S-norketamine.",
-            },
-        ],
-        ke0_overrides: vec![],
-        covariates: vec![],
-        iiv_covariances: vec![("V1", "CL", 0.023), ("Vn", "CLn", 0.044)],
-    }
-}
+        },
+    ],
+    ke0_overrides: &[],
+    covariates: &[],
+    iiv_covariances: &[("V1", "CL", 0.023), ("Vn", "CLn", 0.044)],
+};

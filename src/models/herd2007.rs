@@ -2,7 +2,7 @@
 //!
 //! Two-compartment model in 54 children (8.3 ± 3.5 y), allometrically scaled to 70 kg.
 
-use super::{iv_route, mammillary_clearance, racemic_analyte};
+use super::{IV, RACEMIC};
 use crate::model::{ModelSpec, Param, Provenance::Read, Sampling, Scaling, Unit};
 
 const VOL: Scaling = Scaling::Allometric { exponent: 1.0 };
@@ -24,26 +24,23 @@ const PARAMS: &[Param] = &[
     .with_cv_percent(19.0),
 ];
 
-pub(super) fn model() -> ModelSpec {
-    let (compartments, flows) = mammillary_clearance("V1", "CL", &[("peripheral1", "V2", "Q")]);
-    ModelSpec {
-        id: "herd2007",
-        name: "Herd 2007 (racemic, children, 2-cmt)",
-        citation: "Herd 2007. Paediatr Anaesth 2007;17:622.",
-        population: "54 children, 8.3 ± 3.5 years; allometric to 70 kg (0.75 on CL and Q, 1 on V)",
-        drug: "racemic ketamine",
-        sampling: Sampling::NotStated,
-        notes: vec![
-            "Paediatric model: use with child body weights.",
-            "Between-subject variability (CV%): V1 64, V2 51.7, CL 38.1, Q 19.",
-        ],
-        params: PARAMS.to_vec(),
-        analytes: vec![racemic_analyte()],
-        compartments,
-        flows,
-        routes: vec![iv_route()],
-        ke0_overrides: vec![],
-        covariates: vec![],
-        iiv_covariances: vec![],
-    }
-}
+pub(super) const MODEL: ModelSpec = ModelSpec {
+    id: "herd2007",
+    name: "Herd 2007 (racemic, children, 2-cmt)",
+    citation: "Herd 2007. Paediatr Anaesth 2007;17:622.",
+    population: "54 children, 8.3 ± 3.5 years; allometric to 70 kg (0.75 on CL and Q, 1 on V)",
+    drug: "racemic ketamine",
+    sampling: Sampling::NotStated,
+    notes: &[
+        "Paediatric model: use with child body weights.",
+        "Between-subject variability (CV%): V1 64, V2 51.7, CL 38.1, Q 19.",
+    ],
+    params: PARAMS,
+    analytes: RACEMIC,
+    compartments: super::MAMMILLARY2_COMPS,
+    flows: super::MAMMILLARY2_FLOWS,
+    routes: &[IV],
+    ke0_overrides: &[],
+    covariates: &[],
+    iiv_covariances: &[],
+};

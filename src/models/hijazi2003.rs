@@ -4,7 +4,7 @@
 //! the paper's CL 36.0 mL/min/kg, Vβ 16.0 L/kg and t½ 4.9 h were read (READ) and are checked
 //! in the tests.
 
-use super::{iv_route, mammillary_micro, racemic_analyte};
+use super::{IV, RACEMIC};
 use crate::model::{ModelSpec, Param, Provenance::Code, Sampling, Scaling, Unit};
 
 /// The published parameters (a constant table: data, not code).
@@ -43,26 +43,23 @@ const PARAMS: &[Param] = &[
     ),
 ];
 
-pub(super) fn model() -> ModelSpec {
-    let (compartments, flows) = mammillary_micro("V1", "k10", &[("peripheral1", "k12", "k21")]);
-    ModelSpec {
-        id: "hijazi2003",
-        name: "Hijazi 2003 (racemic, ICU, 2-cmt)",
-        citation: "Hijazi 2003. Br J Anaesth 2003;90:155.",
-        population: "12 ICU patients with brain or spinal cord injury",
-        drug: "racemic ketamine",
-        sampling: Sampling::NotStated,
-        notes: vec![
-            "Long-infusion ICU population: slow elimination (t½ ≈ 4.9 h, READ).",
-            "Paper (READ): CL 36.0 mL/min/kg; Vβ 16.0 L/kg; t½ 4.9 h.",
-        ],
-        params: PARAMS.to_vec(),
-        analytes: vec![racemic_analyte()],
-        compartments,
-        flows,
-        routes: vec![iv_route()],
-        ke0_overrides: vec![],
-        covariates: vec![],
-        iiv_covariances: vec![],
-    }
-}
+pub(super) const MODEL: ModelSpec = ModelSpec {
+    id: "hijazi2003",
+    name: "Hijazi 2003 (racemic, ICU, 2-cmt)",
+    citation: "Hijazi 2003. Br J Anaesth 2003;90:155.",
+    population: "12 ICU patients with brain or spinal cord injury",
+    drug: "racemic ketamine",
+    sampling: Sampling::NotStated,
+    notes: &[
+        "Long-infusion ICU population: slow elimination (t½ ≈ 4.9 h, READ).",
+        "Paper (READ): CL 36.0 mL/min/kg; Vβ 16.0 L/kg; t½ 4.9 h.",
+    ],
+    params: PARAMS,
+    analytes: RACEMIC,
+    compartments: super::MICRO2_COMPS,
+    flows: super::MICRO2_FLOWS,
+    routes: &[IV],
+    ke0_overrides: &[],
+    covariates: &[],
+    iiv_covariances: &[],
+};

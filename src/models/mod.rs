@@ -1,7 +1,7 @@
 //! The published parameter sets, one file per source, each citing it.
 //!
 //! Every model here is plain data ([`ModelSpec`]); the engine has no model-specific code.
-//! [`all`] lists them, [`get`] finds one by id. The registry is built once and shared.
+//! [`all`] lists them, [`get`] finds one by id. The registry is constant data, compiled in.
 
 mod domino1982;
 mod elkomy2015;
@@ -18,27 +18,24 @@ use crate::model::{
     Analyte, Compartment, Flow, InputSpec, ModelSpec, Rate, Role, Route, RouteSpec,
 };
 use crate::units::MW_KETAMINE;
-use std::sync::OnceLock;
 
 /// Id of the default model (Kamp 2020, racemic IV, arterial).
 pub const DEFAULT_MODEL: &str = "kamp2020";
 
 /// All shipped models, in display order.
 pub fn all() -> &'static [ModelSpec] {
-    static MODELS: OnceLock<Vec<ModelSpec>> = OnceLock::new();
-    MODELS.get_or_init(|| {
-        vec![
-            kamp2020::model(),
-            domino1982::model(),
-            herd2007::model(),
-            hijazi2003::model(),
-            elkomy2015::model(),
-            simons2022::model(),
-            perez_ruixo2021::model(),
-            fanta2015::model(),
-            enantiomers::model(),
-        ]
-    })
+    static MODELS: [ModelSpec; 9] = [
+        kamp2020::MODEL,
+        domino1982::MODEL,
+        herd2007::MODEL,
+        hijazi2003::MODEL,
+        elkomy2015::MODEL,
+        simons2022::MODEL,
+        perez_ruixo2021::MODEL,
+        fanta2015::MODEL,
+        enantiomers::MODEL,
+    ];
+    &MODELS
 }
 
 /// Finds a model by id.
@@ -60,17 +57,16 @@ pub fn get(id: &str) -> Result<&'static ModelSpec> {
 }
 
 /// Racemic ketamine as one analyte.
-fn racemic_analyte() -> Analyte {
-    Analyte {
-        id: "ketamine",
-        name: "Ketamine (racemic)",
-        mw_g_per_mol: MW_KETAMINE,
-        central: "central",
-        ligand: "ketamine_racemic",
-    }
-}
+const RACEMIC: &[Analyte] = &[Analyte {
+    id: "ketamine",
+    name: "Ketamine (racemic)",
+    mw_g_per_mol: MW_KETAMINE,
+    central: "central",
+    ligand: "ketamine_racemic",
+}];
 
-fn compartment(name: &'static str, role: Role, volume: Option<&'static str>) -> Compartment {
+/// A compartment of the administered drug.
+const fn comp(name: &'static str, role: Role, volume: Option<&'static str>) -> Compartment {
     Compartment {
         name,
         analyte: 0,
@@ -79,21 +75,20 @@ fn compartment(name: &'static str, role: Role, volume: Option<&'static str>) -> 
     }
 }
 
-fn iv_route() -> RouteSpec {
-    RouteSpec {
-        route: Route::Iv,
-        inputs: vec![InputSpec {
-            compartment: "central",
-            fraction: vec![],
-            duration: None,
-        }],
-        device: None,
-        note: "Intravenous: the whole dose enters the central compartment.",
-    }
-}
+/// The intravenous route into the compartment named `central`.
+const IV: RouteSpec = RouteSpec {
+    route: Route::Iv,
+    inputs: &[InputSpec {
+        compartment: "central",
+        fraction: &[],
+        duration: None,
+    }],
+    device: None,
+    note: "Intravenous: the whole dose enters the central compartment.",
+};
 
 /// A one-way first-order flow.
-fn transfer(
+const fn transfer(
     from: &'static str,
     to: Option<&'static str>,
     rate: Rate,
@@ -107,59 +102,41 @@ fn transfer(
     }
 }
 
-/// A racemic mammillary model given as volumes and clearances.
-/// `peripherals` pairs each peripheral volume symbol with its intercompartmental clearance.
-fn mammillary_clearance(
-    v1: &'static str,
-    cl: &'static str,
-    peripherals: &[(&'static str, &'static str, &'static str)],
-) -> (Vec<Compartment>, Vec<Flow>) {
-    let mut comps = vec![compartment("central", Role::Central, Some(v1))];
-    let mut flows = vec![Flow::Transfer {
-        from: "central",
-        to: None,
-        rate: Rate::Clearance(cl),
-        fraction: None,
-    }];
-    for &(name, v, q) in peripherals {
-        comps.push(compartment(name, Role::Peripheral, Some(v)));
-        flows.push(Flow::Exchange {
-            a: "central",
-            b: name,
-            q,
-        });
-    }
-    (comps, flows)
+/// A two-way exchange by an intercompartmental clearance.
+const fn exchange(a: &'static str, b: &'static str, q: &'static str) -> Flow {
+    Flow::Exchange { a, b, q }
 }
 
-/// A racemic mammillary model given as central volume and micro rate constants.
-/// `peripherals` is `(name, k1j, kj1)`.
-fn mammillary_micro(
-    v1: &'static str,
-    k10: &'static str,
-    peripherals: &[(&'static str, &'static str, &'static str)],
-) -> (Vec<Compartment>, Vec<Flow>) {
-    let mut comps = vec![compartment("central", Role::Central, Some(v1))];
-    let mut flows = vec![Flow::Transfer {
-        from: "central",
-        to: None,
-        rate: Rate::Constant(k10),
-        fraction: None,
-    }];
-    for &(name, k1j, kj1) in peripherals {
-        comps.push(compartment(name, Role::Peripheral, None));
-        flows.push(Flow::Transfer {
-            from: "central",
-            to: Some(name),
-            rate: Rate::Constant(k1j),
-            fraction: None,
-        });
-        flows.push(Flow::Transfer {
-            from: name,
-            to: Some("central"),
-            rate: Rate::Constant(kj1),
-            fraction: None,
-        });
-    }
-    (comps, flows)
-}
+/// Two-compartment mammillary model in volumes and clearances (V1, V2, CL, Q).
+const MAMMILLARY2_COMPS: &[Compartment] = &[
+    comp("central", Role::Central, Some("V1")),
+    comp("peripheral1", Role::Peripheral, Some("V2")),
+];
+const MAMMILLARY2_FLOWS: &[Flow] = &[
+    transfer("central", None, Rate::Clearance("CL"), None),
+    exchange("central", "peripheral1", "Q"),
+];
+
+/// Two- and three-compartment mammillary models in micro rate constants (V1, k10, k12, k21,
+/// k13, k31); peripheral volumes follow from the constants.
+const MICRO2_COMPS: &[Compartment] = &[
+    comp("central", Role::Central, Some("V1")),
+    comp("peripheral1", Role::Peripheral, None),
+];
+const MICRO2_FLOWS: &[Flow] = &[
+    transfer("central", None, Rate::Constant("k10"), None),
+    transfer("central", Some("peripheral1"), Rate::Constant("k12"), None),
+    transfer("peripheral1", Some("central"), Rate::Constant("k21"), None),
+];
+const MICRO3_COMPS: &[Compartment] = &[
+    comp("central", Role::Central, Some("V1")),
+    comp("peripheral1", Role::Peripheral, None),
+    comp("peripheral2", Role::Peripheral, None),
+];
+const MICRO3_FLOWS: &[Flow] = &[
+    transfer("central", None, Rate::Constant("k10"), None),
+    transfer("central", Some("peripheral1"), Rate::Constant("k12"), None),
+    transfer("peripheral1", Some("central"), Rate::Constant("k21"), None),
+    transfer("central", Some("peripheral2"), Rate::Constant("k13"), None),
+    transfer("peripheral2", Some("central"), Rate::Constant("k31"), None),
+];

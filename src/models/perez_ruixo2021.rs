@@ -15,7 +15,12 @@ use crate::units::{MW_KETAMINE, MW_NORKETAMINE};
 
 const NONE: Scaling = Scaling::None;
 
-fn c(name: &'static str, analyte: usize, role: Role, volume: Option<&'static str>) -> Compartment {
+const fn c(
+    name: &'static str,
+    analyte: usize,
+    role: Role,
+    volume: Option<&'static str>,
+) -> Compartment {
     Compartment {
         name,
         analyte,
@@ -24,7 +29,7 @@ fn c(name: &'static str, analyte: usize, role: Role, volume: Option<&'static str
     }
 }
 
-fn cov(param: &'static str, effect: CovariateEffect) -> Covariate {
+const fn cov(param: &'static str, effect: CovariateEffect) -> Covariate {
     Covariate {
         param,
         effect,
@@ -189,105 +194,172 @@ const PARAMS: &[Param] = &[
     ),
 ];
 
-pub(super) fn model() -> ModelSpec {
-    ModelSpec {
-        id: "perez_ruixo2021",
-        name: "Perez-Ruixo 2021 (esketamine nasal spray + noresketamine)",
-        citation: "Perez-Ruixo C, Rossenu S, Zannikos P, et al. Population pharmacokinetics of \
+pub(super) const MODEL: ModelSpec = ModelSpec {
+    id: "perez_ruixo2021",
+    name: "Perez-Ruixo 2021 (esketamine nasal spray + noresketamine)",
+    citation: "Perez-Ruixo C, Rossenu S, Zannikos P, et al. Population pharmacokinetics of \
                    esketamine nasal spray and its metabolite noresketamine in healthy subjects \
                    and patients with treatment-resistant depression. Clin Pharmacokinet \
                    2021;60:501–516.",
-        population: "820 subjects (healthy and treatment-resistant depression); intranasal, IV \
+    population: "820 subjects (healthy and treatment-resistant depression); intranasal, IV \
                      28 mg and oral 84 mg",
-        drug: "esketamine (S-ketamine)",
-        sampling: Sampling::NotStated,
-        notes: vec![
-            "Table 3 (READ-2); rate constants are in 1/h (the table prints some as \"L/h\", a typo).",
-            "One Spravato device = 28 mg esketamine base (32.3 mg HCl) in two sprays; 56 mg = 2 \
+    drug: "esketamine (S-ketamine)",
+    sampling: Sampling::NotStated,
+    notes: &[
+        "Table 3 (READ-2); rate constants are in 1/h (the table prints some as \"L/h\", a typo).",
+        "One Spravato device = 28 mg esketamine base (32.3 mg HCl) in two sprays; 56 mg = 2 \
              devices, 84 mg = 3, 5 min apart (READ). Sprays after the first 28 mg of a session \
              deliver a nasal fraction reduced ×0.62; the rest is swallowed.",
-            "First pass: swallowed and oral drug reaches the liver compartment before the \
+        "First pass: swallowed and oral drug reaches the liver compartment before the \
              circulation; there it is lost (kel) or forms noresketamine (kmet).",
-            "Noresketamine parameters are apparent (V/F, CL/F), with formation fraction 1.",
-            "Known issue (READ-2): a literal encoding reproduces the published esketamine \
+        "Noresketamine parameters are apparent (V/F, CL/F), with formation fraction 1.",
+        "Known issue (READ-2): a literal encoding reproduces the published esketamine \
              Cmax/AUC within about 4% but over-predicts the noresketamine AUC by about \
              1.4–1.56×. Not hidden: treat noresketamine levels from this model as high.",
-            "No weight scaling is given in the reference file: typical adult values at any \
+        "No weight scaling is given in the reference file: typical adult values at any \
              weight.",
-            "Covariates (READ-2): Asian race kel ×0.36 and CLn ×0.81; Japanese race FRn ×1.34 \
+        "Covariates (READ-2): Asian race kel ×0.36 and CLn ×0.81; Japanese race FRn ×1.34 \
              (Japanese patients also get the Asian effects: ASSUMPTION); Qh falls by 2.19 L/h \
              per year of age above 60.",
-        ],
-        params: PARAMS.to_vec(),
-        analytes: vec![
-            Analyte { id: "esketamine", name: "Esketamine", mw_g_per_mol: MW_KETAMINE, central: "central", ligand: "s_ketamine" },
-            Analyte { id: "noresketamine", name: "Noresketamine", mw_g_per_mol: MW_NORKETAMINE, central: "nor_central", ligand: "s_norketamine" },
-        ],
-        compartments: vec![
-            c("central", 0, Role::Central, Some("Vc")),
-            c("peripheral1", 0, Role::Peripheral, Some("Vp1")),
-            c("peripheral2", 0, Role::Peripheral, Some("Vp2")),
-            c("liver", 0, Role::Liver, Some("Vh")),
-            c("nasal_depot", 0, Role::Depot, None),
-            c("swallowed_depot", 0, Role::Depot, None),
-            c("oral_depot", 0, Role::Depot, None),
-            c("nor_central", 1, Role::Central, Some("Vcn")),
-            c("nor_peripheral", 1, Role::Peripheral, Some("Vpn")),
-        ],
-        flows: vec![
-            Flow::Exchange { a: "central", b: "peripheral1", q: "Q1" },
-            Flow::Exchange { a: "central", b: "peripheral2", q: "Q2" },
-            Flow::Exchange { a: "central", b: "liver", q: "Qh" },
-            transfer("liver", None, Rate::Constant("kel"), None),
-            transfer("liver", Some("nor_central"), Rate::Constant("kmet"), None),
-            transfer("nasal_depot", Some("central"), Rate::Constant("ka_n"), None),
-            transfer("swallowed_depot", Some("liver"), Rate::Constant("ka_sw"), None),
-            transfer("oral_depot", Some("liver"), Rate::Constant("ka_po"), None),
-            Flow::Exchange { a: "nor_central", b: "nor_peripheral", q: "Q3" },
-            transfer("nor_central", None, Rate::Clearance("CLn"), None),
-        ],
-        routes: vec![
-            RouteSpec {
-                route: Route::Intranasal,
-                inputs: vec![
-                    InputSpec { compartment: "nasal_depot", fraction: vec![Factor::Param("FRn")], duration: None },
-                    InputSpec {
-                        compartment: "swallowed_depot",
-                        fraction: vec![Factor::OneMinus("FRn"), Factor::Param("Fgut")],
-                        duration: Some("Dsw"),
-                    },
-                ],
-                device: Some(DeviceSpec {
-                    mg_per_device: 28.0,
-                    interval_min: 5.0,
-                    max_devices: 3,
-                    later_devices: Some(("FRn", "Fspray")),
-                    note: "Spravato: 28 mg per device, devices 5 min apart (label, READ); later \
+    ],
+    params: PARAMS,
+    analytes: &[
+        Analyte {
+            id: "esketamine",
+            name: "Esketamine",
+            mw_g_per_mol: MW_KETAMINE,
+            central: "central",
+            ligand: "s_ketamine",
+        },
+        Analyte {
+            id: "noresketamine",
+            name: "Noresketamine",
+            mw_g_per_mol: MW_NORKETAMINE,
+            central: "nor_central",
+            ligand: "s_norketamine",
+        },
+    ],
+    compartments: &[
+        c("central", 0, Role::Central, Some("Vc")),
+        c("peripheral1", 0, Role::Peripheral, Some("Vp1")),
+        c("peripheral2", 0, Role::Peripheral, Some("Vp2")),
+        c("liver", 0, Role::Liver, Some("Vh")),
+        c("nasal_depot", 0, Role::Depot, None),
+        c("swallowed_depot", 0, Role::Depot, None),
+        c("oral_depot", 0, Role::Depot, None),
+        c("nor_central", 1, Role::Central, Some("Vcn")),
+        c("nor_peripheral", 1, Role::Peripheral, Some("Vpn")),
+    ],
+    flows: &[
+        Flow::Exchange {
+            a: "central",
+            b: "peripheral1",
+            q: "Q1",
+        },
+        Flow::Exchange {
+            a: "central",
+            b: "peripheral2",
+            q: "Q2",
+        },
+        Flow::Exchange {
+            a: "central",
+            b: "liver",
+            q: "Qh",
+        },
+        transfer("liver", None, Rate::Constant("kel"), None),
+        transfer("liver", Some("nor_central"), Rate::Constant("kmet"), None),
+        transfer("nasal_depot", Some("central"), Rate::Constant("ka_n"), None),
+        transfer(
+            "swallowed_depot",
+            Some("liver"),
+            Rate::Constant("ka_sw"),
+            None,
+        ),
+        transfer("oral_depot", Some("liver"), Rate::Constant("ka_po"), None),
+        Flow::Exchange {
+            a: "nor_central",
+            b: "nor_peripheral",
+            q: "Q3",
+        },
+        transfer("nor_central", None, Rate::Clearance("CLn"), None),
+    ],
+    routes: &[
+        RouteSpec {
+            route: Route::Intranasal,
+            inputs: &[
+                InputSpec {
+                    compartment: "nasal_depot",
+                    fraction: &[Factor::Param("FRn")],
+                    duration: None,
+                },
+                InputSpec {
+                    compartment: "swallowed_depot",
+                    fraction: &[Factor::OneMinus("FRn"), Factor::Param("Fgut")],
+                    duration: Some("Dsw"),
+                },
+            ],
+            device: Some(DeviceSpec {
+                mg_per_device: 28.0,
+                interval_min: 5.0,
+                max_devices: 3,
+                later_devices: Some(("FRn", "Fspray")),
+                note: "Spravato: 28 mg per device, devices 5 min apart (label, READ); later \
                            devices' nasal fraction × 0.62 (READ-2)",
-                }),
-                note: "Nasal spray: FRn of each device is absorbed nasally (ka_n); the rest is \
+            }),
+            note: "Nasal spray: FRn of each device is absorbed nasally (ka_n); the rest is \
                        swallowed, Fgut of it survives the gut wall and reaches the liver.",
+        },
+        RouteSpec {
+            route: Route::Iv,
+            inputs: &[InputSpec {
+                compartment: "central",
+                fraction: &[],
+                duration: None,
+            }],
+            device: None,
+            note: "Intravenous: into the central compartment.",
+        },
+        RouteSpec {
+            route: Route::Oral,
+            inputs: &[InputSpec {
+                compartment: "oral_depot",
+                fraction: &[Factor::Param("Fgut")],
+                duration: Some("Dpo"),
+            }],
+            device: None,
+            note: "Oral solution: Fgut survives the gut wall, then first pass through the liver.",
+        },
+    ],
+    ke0_overrides: &[],
+    covariates: &[
+        cov(
+            "kel",
+            CovariateEffect::Race {
+                race: Race::Asian,
+                factor: 0.36,
             },
-            RouteSpec {
-                route: Route::Iv,
-                inputs: vec![InputSpec { compartment: "central", fraction: vec![], duration: None }],
-                device: None,
-                note: "Intravenous: into the central compartment.",
+        ),
+        cov(
+            "CLn",
+            CovariateEffect::Race {
+                race: Race::Asian,
+                factor: 0.81,
             },
-            RouteSpec {
-                route: Route::Oral,
-                inputs: vec![InputSpec { compartment: "oral_depot", fraction: vec![Factor::Param("Fgut")], duration: Some("Dpo") }],
-                device: None,
-                note: "Oral solution: Fgut survives the gut wall, then first pass through the liver.",
+        ),
+        cov(
+            "FRn",
+            CovariateEffect::Race {
+                race: Race::Japanese,
+                factor: 1.34,
             },
-        ],
-        ke0_overrides: vec![],
-        covariates: vec![
-            cov("kel", CovariateEffect::Race { race: Race::Asian, factor: 0.36 }),
-            cov("CLn", CovariateEffect::Race { race: Race::Asian, factor: 0.81 }),
-            cov("FRn", CovariateEffect::Race { race: Race::Japanese, factor: 1.34 }),
-            cov("Qh", CovariateEffect::AgeAbove { above_years: 60.0, per_year: -2.19 }),
-        ],
-        iiv_covariances: vec![],
-    }
-}
+        ),
+        cov(
+            "Qh",
+            CovariateEffect::AgeAbove {
+                above_years: 60.0,
+                per_year: -2.19,
+            },
+        ),
+    ],
+    iiv_covariances: &[],
+};

@@ -77,7 +77,7 @@ fn every_landmark_and_ligand_cites_a_source() {
     }
     for m in models::all() {
         assert!(!m.citation.is_empty());
-        for a in &m.analytes {
+        for a in m.analytes {
             pd::ligand(a.ligand).unwrap();
         }
         // every structural reference resolves

@@ -260,7 +260,7 @@ fn racemic_extravascular_routes_use_the_published_bioavailability() {
 #[test]
 fn every_model_and_route_conserves_moles_and_matches_between_integrators() {
     for m in models::all() {
-        for r in &m.routes {
+        for r in m.routes {
             let reg = format!(r#"[{{"route":"{}",{}}}]"#, r.route.id(), dose_for(r.route));
             let a = run_with(m.id, &reg, 600.0, 1.0, "", "exact");
             let b = run_with(m.id, &reg, 600.0, 1.0, "", "dopri5");
