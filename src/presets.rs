@@ -15,6 +15,8 @@ pub struct Preset {
     pub id: &'static str,
     /// Title.
     pub title: &'static str,
+    /// A few words for a button.
+    pub short: &'static str,
     /// What it demonstrates.
     pub description: &'static str,
     /// The scenario.
@@ -88,6 +90,7 @@ pub fn all() -> Vec<Preset> {
     vec![
         Preset {
             id: "antidepressant_40min",
+            short: "0.5 mg/kg over 40 min",
             title: "Antidepressant infusion: 0.5 mg/kg over 40 min",
             description: "The standard IV regimen for treatment-resistant depression (Andrade \
                           2017): dissociation rises during the infusion and fades soon after.",
@@ -100,6 +103,7 @@ pub fn all() -> Vec<Preset> {
         },
         Preset {
             id: "antidepressant_1mgkg",
+            short: "1.0 mg/kg over 40 min",
             title: "Higher dose: 1.0 mg/kg over 40 min",
             description: "Some patients need 0.75–1.0 mg/kg (Andrade 2017): twice the \
                           concentrations of the standard dose, longer in the dissociative band.",
@@ -112,6 +116,7 @@ pub fn all() -> Vec<Preset> {
         },
         Preset {
             id: "analgesic_bolus",
+            short: "Analgesic bolus",
             title: "Analgesic bolus: 0.15 mg/kg IV",
             description: "Sub-anaesthetic analgesia with 0.15–0.3 mg/kg boluses (Lahti 2001: \
                           0.3 mg/kg → 120 ng/mL).",
@@ -124,6 +129,7 @@ pub fn all() -> Vec<Preset> {
         },
         Preset {
             id: "induction_bolus",
+            short: "Induction bolus",
             title: "Anaesthetic induction: 2 mg/kg IV bolus",
             description: "Induction with 1–2 mg/kg racemic ketamine (SmPC): effect-site \
                           concentration crosses the loss-of-responsiveness level.",
@@ -136,6 +142,7 @@ pub fn all() -> Vec<Preset> {
         },
         Preset {
             id: "course_6_infusions",
+            short: "Six-infusion course",
             title: "Course: six 0.5 mg/kg infusions over 12 days",
             description: "Murrough 2013: up to six 0.5 mg/kg infusions, three times a week \
                           (Mon/Wed/Fri) over 12 days; no accumulation between sessions.",
@@ -156,6 +163,7 @@ pub fn all() -> Vec<Preset> {
         },
         Preset {
             id: "spravato_56",
+            short: "Spravato 56 mg",
             title: "Esketamine nasal spray 56 mg (Spravato)",
             description: "Two 28-mg devices 5 min apart (label). Perez-Ruixo 2021 model with \
                           noresketamine; later sprays deliver less through the nose, more is \
@@ -172,6 +180,7 @@ pub fn all() -> Vec<Preset> {
         },
         Preset {
             id: "spravato_84",
+            short: "Spravato 84 mg",
             title: "Esketamine nasal spray 84 mg (Spravato)",
             description: "Three 28-mg devices 5 min apart. Tmax 20–40 min after the last spray, \
                           terminal half-life 7–12 h (label).",
@@ -187,6 +196,7 @@ pub fn all() -> Vec<Preset> {
         },
         Preset {
             id: "spravato_8_weeks",
+            short: "Spravato 8 weeks",
             title: "Spravato: the first 8 weeks",
             description: "Weeks 1–4 twice weekly (day 1 56 mg, then 84 mg), weeks 5–8 once weekly \
                           (label). No accumulation between sessions.",
@@ -223,6 +233,7 @@ pub fn all() -> Vec<Preset> {
         },
         Preset {
             id: "oral_2_5_mgkg",
+            short: "Oral 2.5 mg/kg",
             title: "Oral racemic ketamine 2.5 mg/kg",
             description: "Off-label oral dosing; about 2–2.5 mg/kg is quoted as “≈ IV equivalent” \
                           (Andrade 2019). Only ~20% reaches the circulation (Yanagihara 2003).",

@@ -184,7 +184,8 @@ function syncControls(): void {
     b.setAttribute('aria-checked', String(b.dataset.id === p.id));
     b.tabIndex = b.dataset.id === p.id ? 0 : -1;
   });
-  $('preset-desc').textContent = p.description;
+  $('preset-title').textContent = p.title + '.';
+  $('preset-text').textContent = p.description;
   $('model-cite').innerHTML = m ? `${m.citation} ${[...new Set(m.params.map((q) => q.provenance))].map(badge).join(' ')}` : '';
   const e = pd.ke0Endpoints.find((x) => x.id === state.ke0);
   const override = m?.ke0_overrides.find(([id]) => id === state.ke0)?.[1];
@@ -422,7 +423,7 @@ async function start(): Promise<void> {
   if (!presets.some((x) => x.id === state.preset)) state.preset = p.id;
 
   $('presets').innerHTML = presets
-    .map((q) => `<button type="button" role="radio" data-id="${q.id}" title="${q.description}">${q.title}</button>`)
+    .map((q) => `<button type="button" role="radio" data-id="${q.id}" title="${q.title}: ${q.description}">${q.short}</button>`)
     .join('');
   $('presets').addEventListener('click', (e) => {
     const b = (e.target as HTMLElement).closest<HTMLButtonElement>('button[data-id]');

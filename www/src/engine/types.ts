@@ -181,6 +181,7 @@ export interface PdTables {
 export interface Preset {
   id: string;
   title: string;
+  short: string;
   description: string;
   scenario: Scenario;
 }
