@@ -369,18 +369,16 @@ pub fn simulate_population(
 
     let t_min = crate::solver::grid(scenario.horizon_min, scenario.output_step_min);
     let npts = t_min.len();
-    let mut column = vec![0f32; subjects.len()];
-    let mut bands = |get: &dyn Fn(&SubjectOut) -> &Vec<f32>| -> Vec<Vec<f64>> {
-        let mut out = vec![Vec::with_capacity(npts); PERCENTILES.len()];
-        for k in 0..npts {
-            for (c, s) in column.iter_mut().zip(&subjects) {
-                *c = get(s)[k];
-            }
-            for (j, &q) in PERCENTILES.iter().enumerate() {
-                out[j].push(percentile(&mut column, q));
-            }
-        }
-        out
+    let bands = |get: &(dyn Fn(&SubjectOut) -> &Vec<f32> + Sync)| -> Vec<Vec<f64>> {
+        // each time point is independent: percentiles of one column of subjects
+        let at = |k: usize| -> [f64; 5] {
+            let mut column: Vec<f32> = subjects.iter().map(|s| get(s)[k]).collect();
+            PERCENTILES.map(|q| percentile(&mut column, q))
+        };
+        let rows: Vec<[f64; 5]> = map_points(npts, parallel, &at);
+        (0..PERCENTILES.len())
+            .map(|j| rows.iter().map(|r| r[j]).collect())
+            .collect()
     };
     let cp_bands = bands(&|s| &s.cp);
     let ce_bands = bands(&|s| &s.ce);
@@ -428,6 +426,21 @@ fn run_all(
     } else {
         (0..n).map(one).collect()
     }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn map_points(n: usize, parallel: bool, f: &(dyn Fn(usize) -> [f64; 5] + Sync)) -> Vec<[f64; 5]> {
+    use rayon::prelude::*;
+    if parallel {
+        (0..n).into_par_iter().map(f).collect()
+    } else {
+        (0..n).map(f).collect()
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+fn map_points(n: usize, _parallel: bool, f: &(dyn Fn(usize) -> [f64; 5] + Sync)) -> Vec<[f64; 5]> {
+    (0..n).map(f).collect()
 }
 
 #[cfg(target_arch = "wasm32")]
