@@ -7,7 +7,7 @@
 //! - CL_S and CL_R are chosen so that the racemate's total exposure matches Kamp's CL 84 L/h:
 //!   AUC = ½D/CL_S + ½D/CL_R = D/84 → CL_S = 84·(1 + 1/0.83)/2 L/h (DERIVED).
 
-use super::transfer;
+use super::{comp_of as c, transfer};
 use crate::model::{
     Analyte, Compartment, Factor, Flow, InputSpec, ModelSpec, Param,
     Provenance::{Code, Derived},
@@ -23,20 +23,6 @@ const R_OVER_S: f64 = 0.020 / 0.024;
 const CL_RACEMIC: f64 = 84.0;
 /// S-ketamine CL, L/h: ½/CL_S + ½/CL_R = 1/84 with CL_R = 0.83·CL_S.
 const CL_S: f64 = CL_RACEMIC * (1.0 + 1.0 / R_OVER_S) / 2.0;
-
-const fn c(
-    name: &'static str,
-    analyte: usize,
-    role: Role,
-    volume: Option<&'static str>,
-) -> Compartment {
-    Compartment {
-        name,
-        analyte,
-        role,
-        volume,
-    }
-}
 
 /// The published parameters (a constant table: data, not code).
 const PARAMS: &[Param] = &[

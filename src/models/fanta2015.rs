@@ -2,29 +2,15 @@
 //! read in the paper). S-norketamine: Otto 2021, Eur J Clin Pharmacol 77:1181 (48 volunteers).
 //! Structural values from Otto 2021 Table 3 as transcribed (READ-2); venous sampling.
 
-use super::transfer;
+use super::{comp_of as c, transfer};
 use crate::model::{
-    Analyte, Compartment, Factor, Flow, InputSpec, ModelSpec, Param,
+    Analyte, Factor, Flow, InputSpec, ModelSpec, Param,
     Provenance::{Assumption, Read, Read2},
     Rate, Role, Route, RouteSpec, Sampling, Scaling, Unit,
 };
 use crate::units::{MW_KETAMINE, MW_NORKETAMINE};
 
 const NONE: Scaling = Scaling::None;
-
-const fn c(
-    name: &'static str,
-    analyte: usize,
-    role: Role,
-    volume: Option<&'static str>,
-) -> Compartment {
-    Compartment {
-        name,
-        analyte,
-        role,
-        volume,
-    }
-}
 
 /// The published parameters (a constant table: data, not code).
 const PARAMS: &[Param] = &[

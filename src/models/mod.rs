@@ -75,6 +75,21 @@ const fn comp(name: &'static str, role: Role, volume: Option<&'static str>) -> C
     }
 }
 
+/// A compartment of analyte `analyte` (for models with metabolites or enantiomers).
+const fn comp_of(
+    name: &'static str,
+    analyte: usize,
+    role: Role,
+    volume: Option<&'static str>,
+) -> Compartment {
+    Compartment {
+        name,
+        analyte,
+        role,
+        volume,
+    }
+}
+
 /// The intravenous route into the compartment named `central`.
 const IV: RouteSpec = RouteSpec {
     route: Route::Iv,

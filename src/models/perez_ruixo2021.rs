@@ -5,29 +5,14 @@
 //! Table 3 as transcribed (READ-2); time unit h. Nasal, swallowed and oral depots; a
 //! hepato-portal compartment where first-pass metabolism forms noresketamine.
 
-use super::transfer;
+use super::{comp_of as c, transfer};
 use crate::model::{
-    Analyte, Compartment, Covariate, CovariateEffect, DeviceSpec, Factor, Flow, InputSpec,
-    ModelSpec, Param, Provenance::Read2, Race, Rate, Role, Route, RouteSpec, Sampling, Scaling,
-    Unit,
+    Analyte, Covariate, CovariateEffect, DeviceSpec, Factor, Flow, InputSpec, ModelSpec, Param,
+    Provenance::Read2, Race, Rate, Role, Route, RouteSpec, Sampling, Scaling, Unit,
 };
 use crate::units::{MW_KETAMINE, MW_NORKETAMINE};
 
 const NONE: Scaling = Scaling::None;
-
-const fn c(
-    name: &'static str,
-    analyte: usize,
-    role: Role,
-    volume: Option<&'static str>,
-) -> Compartment {
-    Compartment {
-        name,
-        analyte,
-        role,
-        volume,
-    }
-}
 
 const fn cov(param: &'static str, effect: CovariateEffect) -> Covariate {
     Covariate {

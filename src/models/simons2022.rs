@@ -6,9 +6,9 @@
 //! S-hydroxynorketamine (2-cmt), arterial. Table 4 values as transcribed (READ-2). Amounts are
 //! mg S-ketamine equivalents, so formation conserves moles.
 
-use super::transfer;
+use super::{comp_of as c, transfer};
 use crate::model::{
-    Analyte, Compartment, Factor, Flow, InputSpec, ModelSpec, Param,
+    Analyte, Factor, Flow, InputSpec, ModelSpec, Param,
     Provenance::{Assumption, Read2},
     Rate, Role, Route, RouteSpec, Sampling, Scaling, Unit,
 };
@@ -17,20 +17,6 @@ use crate::units::{MW_HYDROXYNORKETAMINE, MW_KETAMINE, MW_NORKETAMINE};
 const VOL: Scaling = Scaling::Allometric { exponent: 1.0 };
 const CLR: Scaling = Scaling::Allometric { exponent: 0.75 };
 const NONE: Scaling = Scaling::None;
-
-const fn c(
-    name: &'static str,
-    analyte: usize,
-    role: Role,
-    volume: Option<&'static str>,
-) -> Compartment {
-    Compartment {
-        name,
-        analyte,
-        role,
-        volume,
-    }
-}
 
 /// The published parameters (a constant table: data, not code).
 const PARAMS: &[Param] = &[
