@@ -2,7 +2,7 @@
 //! read in the paper). S-norketamine: Otto 2021, Eur J Clin Pharmacol 77:1181 (48 volunteers).
 //! Structural values from Otto 2021 Table 3 as transcribed (READ-2); venous sampling.
 
-use super::{comp_of as c, transfer};
+use super::{comp_of as c, transfer, IV};
 use crate::model::{
     Analyte, Factor, Flow, InputSpec, ModelSpec, Param,
     Provenance::{Assumption, Read, Read2},
@@ -210,16 +210,7 @@ pub(super) const MODEL: ModelSpec = ModelSpec {
         transfer("nk_central", None, Rate::Clearance("CLn"), None),
     ],
     routes: &[
-        RouteSpec {
-            route: Route::Iv,
-            inputs: &[InputSpec {
-                compartment: "central",
-                fraction: &[],
-                duration: None,
-            }],
-            device: None,
-            note: "Intravenous: into the S-ketamine central compartment.",
-        },
+        IV,
         RouteSpec {
             route: Route::Oral,
             inputs: &[

@@ -5,7 +5,7 @@
 //! Table 3 as transcribed (READ-2); time unit h. Nasal, swallowed and oral depots; a
 //! hepato-portal compartment where first-pass metabolism forms noresketamine.
 
-use super::{comp_of as c, transfer};
+use super::{comp_of as c, transfer, IV};
 use crate::model::{
     Analyte, Covariate, CovariateEffect, DeviceSpec, Factor, Flow, InputSpec, ModelSpec, Param,
     Provenance::Read2, Race, Rate, Role, Route, RouteSpec, Sampling, Scaling, Unit,
@@ -294,16 +294,7 @@ pub(super) const MODEL: ModelSpec = ModelSpec {
             note: "Nasal spray: FRn of each device is absorbed nasally (ka_n); the rest is \
                        swallowed, Fgut of it survives the gut wall and reaches the liver.",
         },
-        RouteSpec {
-            route: Route::Iv,
-            inputs: &[InputSpec {
-                compartment: "central",
-                fraction: &[],
-                duration: None,
-            }],
-            device: None,
-            note: "Intravenous: into the central compartment.",
-        },
+        IV,
         RouteSpec {
             route: Route::Oral,
             inputs: &[InputSpec {
