@@ -51,7 +51,11 @@ pub const TIME_EPS_MIN: f64 = 1e-9;
 impl InputPlan {
     /// Expands a validated scenario's regimen for the compiled system.
     pub fn from_scenario(scenario: &Scenario, sys: &LinearSystem) -> Self {
-        let w = scenario.patient.weight_kg;
+        Self::for_weight(scenario, sys, scenario.patient.weight_kg)
+    }
+
+    /// The same for a patient of `w` kg (doses per kg follow it): a virtual subject.
+    pub fn for_weight(scenario: &Scenario, sys: &LinearSystem, w: f64) -> Self {
         let mut plan = InputPlan::default();
         for item in &scenario.regimen {
             let Some(route) = sys.route(item.route) else {

@@ -11,15 +11,20 @@ use crate::scenario::Scenario;
 use nalgebra::{DMatrix, DVector};
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-use rand_distr::{Distribution, StandardNormal};
+use rand_distr::{Distribution as _, StandardNormal};
 use serde::{Deserialize, Serialize};
 
 /// Limits on population runs.
 pub mod limits {
     /// Subjects in one run.
     pub const MAX_SUBJECTS: u32 = 100_000;
-    /// Subjects × output points (memory guard: three f32 series per subject).
-    pub const MAX_VALUES: u64 = 20_000_000;
+    /// Subjects × output points natively (memory guard: a few f32 series per subject, about
+    /// 1 GB at the limit).
+    pub const MAX_VALUES: u64 = 50_000_000;
+    /// Subjects in one run in the browser (the page's limit; checked by [`super::check_browser`]).
+    pub const BROWSER_MAX_SUBJECTS: u32 = 20_000;
+    /// Subjects × output points in the browser (a few hundred MB at most across workers).
+    pub const BROWSER_MAX_VALUES: u64 = 8_000_000;
 }
 
 /// A covariate distribution.
@@ -81,6 +86,42 @@ fn default_threshold() -> f64 {
 /// The percentiles of every band.
 pub const PERCENTILES: [f64; 5] = [5.0, 25.0, 50.0, 75.0, 95.0];
 
+/// One banded quantity.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Quantity {
+    /// Key: `cp:<analyte id>`, `ce:<analyte id>` or `occupancy`.
+    pub key: String,
+    /// Display label.
+    pub label: String,
+    /// Unit: `ng/mL`, or `fraction` for occupancy (model-derived).
+    pub unit: String,
+}
+
+/// Percentile bands of one quantity.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Bands {
+    /// What is banded.
+    pub quantity: Quantity,
+    /// One series per percentile of [`PERCENTILES`], each over the output times.
+    pub series: Vec<Vec<f64>>,
+}
+
+/// Distribution of a per-subject value.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Distribution {
+    /// Subjects with a value (recovery: those who recovered within the horizon).
+    pub count: u32,
+    /// Values at [`PERCENTILES`] (empty when `count` is 0).
+    pub percentiles: Vec<f64>,
+    /// Histogram bin edges (`bins + 1` values, equal widths from the minimum to the maximum).
+    pub histogram_edges: Vec<f64>,
+    /// Subjects per bin.
+    pub histogram_counts: Vec<u32>,
+}
+
 /// Percentile bands over time and per-subject summaries.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -93,16 +134,18 @@ pub struct PopulationResult {
     pub t_min: Vec<f64>,
     /// Percentiles of the bands (5, 25, 50, 75, 95).
     pub percentiles: Vec<f64>,
-    /// Plasma concentration of the administered drug, ng/mL: one series per percentile.
-    pub cp_bands: Vec<Vec<f64>>,
-    /// Effect-site concentration, ng/mL: one series per percentile.
-    pub ce_bands: Vec<Vec<f64>>,
-    /// Occupancy (fraction, model-derived): one series per percentile.
-    pub occupancy_bands: Vec<Vec<f64>>,
-    /// Threshold of `fraction_above`, ng/mL (effect site).
+    /// Bands of every plotted quantity: plasma concentration of each analyte, effect-site
+    /// concentration of the administered drug, occupancy (model-derived).
+    pub bands: Vec<Bands>,
+    /// Threshold of `fraction_above`, ng/mL (effect site of the administered drug).
     pub threshold_ng_per_ml: f64,
     /// Fraction of subjects with effect-site concentration at or above the threshold.
     pub fraction_above: Vec<f64>,
+    /// Distribution of the peak plasma concentration of the administered drug, ng/mL.
+    pub cmax: Distribution,
+    /// Distribution of the recovery time (Ce below the scenario's recovery threshold for good),
+    /// min after the end of the last input.
+    pub recovery: Distribution,
     /// Per subject: peak plasma concentration, ng/mL.
     pub cmax_ng_per_ml: Vec<f64>,
     /// Per subject: minutes after the last input until Ce stays below the scenario's recovery
@@ -183,9 +226,9 @@ fn draw(d: CovariateDist, rng: &mut ChaCha8Rng) -> f64 {
             max,
         } => {
             let c = cv_percent / 100.0;
-            let sd = (1.0 + c * c).ln().sqrt();
+            let sd = libm::log1p(c * c).sqrt();
             let z: f64 = StandardNormal.sample(rng);
-            (median * (sd * z).exp()).clamp(min, max)
+            (median * libm::exp(sd * z)).clamp(min, max)
         }
     }
 }
@@ -257,94 +300,309 @@ impl Variability {
         for (r, &i) in self.params.iter().enumerate() {
             f[i] = if self.logit[r] {
                 let p = model.params[i].value.clamp(1e-9, 1.0 - 1e-9);
-                let x = (p / (1.0 - p)).ln() + eta[r];
-                (1.0 / (1.0 + (-x).exp())) / p
+                let x = libm::log(p / (1.0 - p)) + eta[r];
+                (1.0 / (1.0 + libm::exp(-x))) / p
             } else {
-                eta[r].exp()
+                libm::exp(eta[r])
             };
         }
         f
     }
 }
 
-struct SubjectOut {
-    weight: f64,
-    cp: Vec<f32>,
-    ce: Vec<f32>,
-    occ: Vec<f32>,
-    cmax: f64,
-    recovery: Option<f64>,
+/// Per-subject summary values.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SubjectSummary {
+    /// Body weight drawn, kg.
+    pub weight_kg: f64,
+    /// Peak plasma concentration of the administered drug on the grid, ng/mL.
+    pub cmax_ng_per_ml: f64,
+    /// Minutes after the last input until Ce stays below the recovery threshold.
+    pub recovery_min: Option<f64>,
 }
 
-fn simulate_subject(
-    scenario: &Scenario,
-    spec: &PopulationSpec,
-    model: &ModelSpec,
-    var: &Variability,
+/// A prepared population run: the scenario validated, the model's variability factored, the
+/// banded quantities fixed. Subjects can then be simulated in any order and split (threads,
+/// web workers): subject `i` always draws from stream `i` of the seed.
+///
+/// ```
+/// use ketasim::population::Population;
+/// let mut sc = ketasim::presets::get("antidepressant_40min")?.scenario;
+/// sc.model = "herd2007".into(); // a model with published ω²
+/// sc.population = Some(serde_json::from_str(r#"{"size": 200, "seed": 7}"#).unwrap());
+/// let pop = Population::new(&sc)?;
+/// let result = pop.run(false, &|_| {})?;
+/// let median_cp = &result.bands[0].series[2];
+/// assert!(median_cp[40] > 100.0); // ng/mL at the end of the 40-min infusion
+/// # Ok::<(), ketasim::Error>(())
+/// ```
+pub struct Population<'a> {
+    scenario: &'a Scenario,
+    spec: PopulationSpec,
+    model: &'static ModelSpec,
+    var: Variability,
     ke0: f64,
-    index: u64,
-) -> Result<SubjectOut> {
-    let mut rng = ChaCha8Rng::seed_from_u64(spec.seed);
-    rng.set_stream(index);
-    let p = &scenario.patient;
-    let w0 = p.weight_kg;
-    let weight = draw(
-        spec.weight_kg.unwrap_or(CovariateDist::LogNormal {
-            median: w0,
-            cv_percent: 20.0,
-            min: (w0 / 2.0).max(1.0),
-            max: (w0 * 2.0).min(250.0),
-        }),
-        &mut rng,
-    );
-    let age = draw(
-        spec.age_years.unwrap_or(CovariateDist::Fixed(p.age_years)),
-        &mut rng,
-    );
-    let mut subject = p.subject();
-    subject = Subject {
-        weight_kg: weight,
-        age_years: age,
-        ..subject
-    };
-    if let Some(f) = spec.female_fraction {
-        let u: f64 = rand_distr::StandardUniform.sample(&mut rng);
-        subject.female = Some(u < f);
-    }
-    let factors = var.factors(model, &mut rng);
-    let sys = model.compile_for(&subject, ke0, &factors)?;
-    // doses per kg follow this subject's weight
-    let mut sc = scenario.clone();
-    sc.patient.weight_kg = weight;
-    let r = crate::simulate::simulate_compiled(&sc, model, &sys)?;
-    let a = &r.analytes[0];
-    Ok(SubjectOut {
-        weight,
-        cp: a.cp_ng_per_ml.iter().map(|&x| x as f32).collect(),
-        ce: a.ce_ng_per_ml.iter().map(|&x| x as f32).collect(),
-        occ: r.occupancy.iter().map(|&x| x as f32).collect(),
-        cmax: r.metrics.analytes[0].cmax_ng_per_ml,
-        recovery: r.metrics.recovery.after_last_input_min,
-    })
+    t_min: Vec<f64>,
+    quantities: Vec<Quantity>,
+    /// Index of the effect-site concentration of the administered drug in `quantities`.
+    ce_parent: usize,
 }
 
-/// Percentile `q` (0–100) of `v` by linear interpolation between order statistics (`v` is
-/// reordered).
-fn percentile(v: &mut [f32], q: f64) -> f64 {
-    let n = v.len();
-    if n == 0 {
-        return f64::NAN;
+impl<'a> Population<'a> {
+    /// Validates `scenario` (which must have a `population`) and prepares the run.
+    pub fn new(scenario: &'a Scenario) -> Result<Self> {
+        scenario.validate()?;
+        let spec = scenario
+            .population
+            .clone()
+            .ok_or_else(|| Error::invalid("population", "missing: give at least {\"size\": N}"))?;
+        spec.validate(scenario.n_points())?;
+        let model = crate::models::get(&scenario.model)?;
+        let ke0 = scenario.pd.ke0_per_min(model)?;
+        let var = Variability::of(model)?;
+        let mut quantities: Vec<Quantity> = model
+            .analytes
+            .iter()
+            .map(|a| Quantity {
+                key: format!("cp:{}", a.id),
+                label: format!("{} plasma", a.name),
+                unit: "ng/mL".into(),
+            })
+            .collect();
+        let parent = &model.analytes[0];
+        quantities.push(Quantity {
+            key: format!("ce:{}", parent.id),
+            label: format!("{} effect site", parent.name),
+            unit: "ng/mL".into(),
+        });
+        quantities.push(Quantity {
+            key: "occupancy".into(),
+            label: "NMDA-receptor occupancy (model-derived)".into(),
+            unit: "fraction".into(),
+        });
+        Ok(Population {
+            scenario,
+            ce_parent: quantities.len() - 2,
+            quantities,
+            spec,
+            model,
+            var,
+            ke0,
+            t_min: crate::solver::grid(scenario.horizon_min, scenario.output_step_min),
+        })
     }
-    let pos = q / 100.0 * (n - 1) as f64;
-    let lo = pos.floor() as usize;
-    let frac = pos - lo as f64;
-    let (_, x_lo, rest) = v.select_nth_unstable_by(lo, f32::total_cmp);
-    let x_lo = f64::from(*x_lo);
-    if frac == 0.0 || rest.is_empty() {
-        return x_lo;
+
+    /// Number of subjects.
+    pub fn size(&self) -> u32 {
+        self.spec.size
     }
-    let x_hi = rest.iter().copied().fold(f32::INFINITY, f32::min);
-    x_lo + frac * (f64::from(x_hi) - x_lo)
+
+    /// Output times, min.
+    pub fn t_min(&self) -> &[f64] {
+        &self.t_min
+    }
+
+    /// The banded quantities, in the order of every per-subject row.
+    pub fn quantities(&self) -> &[Quantity] {
+        &self.quantities
+    }
+
+    /// Index of the administered drug's effect-site concentration in [`Self::quantities`].
+    pub fn ce_quantity(&self) -> usize {
+        self.ce_parent
+    }
+
+    /// Threshold of the "fraction above" series, ng/mL.
+    pub fn threshold_ng_per_ml(&self) -> f64 {
+        self.spec.threshold_ng_per_ml
+    }
+
+    /// Values per subject row: quantities × output points.
+    pub fn row_len(&self) -> usize {
+        self.quantities.len() * self.t_min.len()
+    }
+
+    /// Simulates subject `index`, writing its row (quantity-major: quantity `q` at point `k`
+    /// is `row[q * n_points + k]`) into `row`.
+    pub fn subject(&self, index: u64, row: &mut [f32]) -> Result<SubjectSummary> {
+        let sc = self.scenario;
+        let spec = &self.spec;
+        let mut rng = ChaCha8Rng::seed_from_u64(spec.seed);
+        rng.set_stream(index);
+        let w0 = sc.patient.weight_kg;
+        let weight = draw(
+            spec.weight_kg.unwrap_or(CovariateDist::LogNormal {
+                median: w0,
+                cv_percent: 20.0,
+                min: (w0 / 2.0).max(1.0),
+                max: (w0 * 2.0).min(250.0),
+            }),
+            &mut rng,
+        );
+        let age = draw(
+            spec.age_years
+                .unwrap_or(CovariateDist::Fixed(sc.patient.age_years)),
+            &mut rng,
+        );
+        let mut subject = Subject {
+            weight_kg: weight,
+            age_years: age,
+            ..sc.patient.subject()
+        };
+        if let Some(f) = spec.female_fraction {
+            let u: f64 = rand_distr::StandardUniform.sample(&mut rng);
+            subject.female = Some(u < f);
+        }
+        let factors = self.var.factors(self.model, &mut rng);
+        let sys = self.model.compile_for(&subject, self.ke0, &factors)?;
+        // doses per kg follow this subject's weight
+        let plan = crate::dosing::InputPlan::for_weight(sc, &sys, weight);
+        let observed: Vec<usize> = sys
+            .analytes
+            .iter()
+            .flat_map(|a| [a.central, a.effect])
+            .collect();
+        let traj = crate::simulate::trajectory_observing(sc, &sys, &plan, &observed)?;
+        let npts = self.t_min.len();
+        let to_um = sys.mg_eq_per_l_to_um();
+        let na = sys.analytes.len();
+        let kinetic = matches!(sc.pd.binding, crate::pd::Binding::Kinetic { .. });
+        // per analyte: (µM per mg in the central compartment, g/mol, fu, Ki µM), applied in the
+        // same order as the full simulation so both give the same bits
+        let mut conv = Vec::with_capacity(na);
+        for a in &sys.analytes {
+            let (fu, ki) = match crate::pd::ligand(a.ligand) {
+                Ok(l) => (l.fu, l.ki_um(sc.pd.ki_set)),
+                Err(_) => (0.0, f64::INFINITY),
+            };
+            conv.push((to_um / a.volume_l, a.mw_g_per_mol, fu, ki));
+        }
+        let (cp_row, rest) = row.split_at_mut(na * npts);
+        let (ce_row, occ_row) = rest.split_at_mut(npts);
+        // stored columns of the states read below (`None`: never reached, identically zero)
+        let col = |state: usize| traj.columns.get(state).copied().flatten();
+        let cols: Vec<(Option<usize>, Option<usize>)> = sys
+            .analytes
+            .iter()
+            .map(|a| (col(a.central), col(a.effect)))
+            .collect();
+        let bound: Vec<usize> = (0..na).filter_map(|b| col(sys.n + b)).collect();
+        let get = |x: &[f64], c: Option<usize>| c.map_or(0.0, |c| x[c]);
+        let mut cmax = f64::NEG_INFINITY;
+        let mut ce_parent = vec![0.0; npts];
+        let mut ratios = vec![0.0; na];
+        for (k, x) in traj.states.chunks_exact(traj.n).enumerate() {
+            for (ai, &(c_central, c_effect)) in cols.iter().enumerate() {
+                let (amount_to_um, mw, fu, ki) = conv[ai];
+                let cp = get(x, c_central) * amount_to_um * mw;
+                cp_row[ai * npts + k] = cp as f32;
+                let ce_um = get(x, c_effect) * to_um;
+                ratios[ai] = ce_um * fu / ki;
+                if ai == 0 {
+                    cmax = cmax.max(cp);
+                    ce_parent[k] = ce_um * mw;
+                    ce_row[k] = ce_parent[k] as f32;
+                }
+            }
+            let occ = if kinetic {
+                bound.iter().map(|&c| x[c]).sum::<f64>().clamp(0.0, 1.0)
+            } else {
+                crate::pd::occupancy_equilibrium(ratios.iter().copied())
+            };
+            occ_row[k] = occ as f32;
+        }
+        let last_end = plan.last_input_end_min.min(sc.horizon_min);
+        let below = crate::metrics::recovery_time(
+            &self.t_min,
+            &ce_parent,
+            sc.pd.recovery_threshold_ng_per_ml,
+            last_end,
+        );
+        Ok(SubjectSummary {
+            weight_kg: weight,
+            cmax_ng_per_ml: cmax,
+            recovery_min: below.map(|b| b - last_end),
+        })
+    }
+
+    /// Simulates subjects `start .. start + count` into rows (subject-major, each
+    /// [`Self::row_len`] long). `parallel` uses all cores natively; the result is the same.
+    pub fn simulate_range(
+        &self,
+        start: u64,
+        count: u32,
+        parallel: bool,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<(Vec<f32>, Vec<SubjectSummary>)> {
+        let end = start + u64::from(count);
+        if end > u64::from(self.spec.size) {
+            return Err(Error::out_of_range(
+                "population.range",
+                end as f64,
+                0.0,
+                f64::from(self.spec.size),
+                "subjects",
+            ));
+        }
+        let len = self.row_len();
+        let mut rows = vec![0f32; count as usize * len];
+        let summaries = for_each_row(&mut rows, len, start, parallel, progress, &|i, row| {
+            self.subject(i, row)
+        })?;
+        Ok((rows, summaries))
+    }
+
+    /// Runs every subject and computes bands, fractions and distributions.
+    pub fn run(&self, parallel: bool, progress: &(dyn Fn(u64) + Sync)) -> Result<PopulationResult> {
+        let (rows, summaries) = self.simulate_range(0, self.spec.size, parallel, progress)?;
+        let npts = self.t_min.len();
+        let part = Part {
+            rows: &rows,
+            n_quantities: self.quantities.len(),
+            n_points: npts,
+        };
+        let stats = block_stats(
+            &[part],
+            self.ce_parent,
+            self.spec.threshold_ng_per_ml,
+            parallel,
+        );
+        Ok(self.result(stats, &summaries))
+    }
+
+    /// Assembles the result from the statistics of all time points (`stats` covering every
+    /// output point) and the summaries of all subjects in index order.
+    pub fn result(&self, stats: BlockStats, summaries: &[SubjectSummary]) -> PopulationResult {
+        let npts = self.t_min.len();
+        let bands = self
+            .quantities
+            .iter()
+            .enumerate()
+            .map(|(q, quantity)| Bands {
+                quantity: quantity.clone(),
+                series: (0..PERCENTILES.len())
+                    .map(|j| stats.series(q, j, npts).to_vec())
+                    .collect(),
+            })
+            .collect();
+        let cmax: Vec<f64> = summaries.iter().map(|s| s.cmax_ng_per_ml).collect();
+        let recovery: Vec<Option<f64>> = summaries.iter().map(|s| s.recovery_min).collect();
+        let recovered: Vec<f64> = recovery.iter().flatten().copied().collect();
+        PopulationResult {
+            size: self.spec.size,
+            seed: self.spec.seed,
+            t_min: self.t_min.clone(),
+            percentiles: PERCENTILES.to_vec(),
+            bands,
+            threshold_ng_per_ml: self.spec.threshold_ng_per_ml,
+            fraction_above: stats.fraction_above,
+            cmax: distribution(&cmax, 20),
+            recovery: distribution(&recovered, 20),
+            cmax_ng_per_ml: cmax,
+            recovery_min: recovery,
+            weight_kg: summaries.iter().map(|s| s.weight_kg).collect(),
+        }
+    }
 }
 
 /// Simulates `scenario.population` subjects. `parallel` uses all cores natively (same results
@@ -354,67 +612,247 @@ pub fn simulate_population(
     parallel: bool,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<PopulationResult> {
-    scenario.validate()?;
-    let spec = scenario
-        .population
-        .as_ref()
-        .ok_or_else(|| Error::invalid("population", "missing: give at least {\"size\": N}"))?;
-    spec.validate(scenario.n_points())?;
-    let model = crate::models::get(&scenario.model)?;
-    let ke0 = scenario.pd.ke0_per_min(model)?;
-    let var = Variability::of(model)?;
-    let n = u64::from(spec.size);
-    let run = |i: u64| simulate_subject(scenario, spec, model, &var, ke0, i);
-    let subjects: Vec<SubjectOut> = run_all(n, parallel, &run, progress)?;
+    Population::new(scenario)?.run(parallel, progress)
+}
 
-    let t_min = crate::solver::grid(scenario.horizon_min, scenario.output_step_min);
-    let npts = t_min.len();
-    let bands = |get: &(dyn Fn(&SubjectOut) -> &Vec<f32> + Sync)| -> Vec<Vec<f64>> {
-        // each time point is independent: percentiles of one column of subjects
-        let at = |k: usize| -> [f64; 5] {
-            let mut column: Vec<f32> = subjects.iter().map(|s| get(s)[k]).collect();
-            PERCENTILES.map(|q| percentile(&mut column, q))
-        };
-        let rows: Vec<[f64; 5]> = map_points(npts, parallel, &at);
-        (0..PERCENTILES.len())
-            .map(|j| rows.iter().map(|r| r[j]).collect())
-            .collect()
+/// Checks the browser's limits (smaller than the native ones) with a message that says what to
+/// change.
+pub fn check_browser(scenario: &Scenario) -> Result<()> {
+    let Some(spec) = &scenario.population else {
+        return Ok(());
     };
-    let cp_bands = bands(&|s| &s.cp);
-    let ce_bands = bands(&|s| &s.ce);
-    let occupancy_bands = bands(&|s| &s.occ);
-    let thr = spec.threshold_ng_per_ml as f32;
-    let fraction_above = (0..npts)
-        .map(|k| subjects.iter().filter(|s| s.ce[k] >= thr).count() as f64 / n as f64)
-        .collect();
-    Ok(PopulationResult {
-        size: spec.size,
-        seed: spec.seed,
-        t_min,
-        percentiles: PERCENTILES.to_vec(),
-        cp_bands,
-        ce_bands,
-        occupancy_bands,
-        threshold_ng_per_ml: spec.threshold_ng_per_ml,
-        fraction_above,
-        cmax_ng_per_ml: subjects.iter().map(|s| s.cmax).collect(),
-        recovery_min: subjects.iter().map(|s| s.recovery).collect(),
-        weight_kg: subjects.iter().map(|s| s.weight).collect(),
+    if spec.size > limits::BROWSER_MAX_SUBJECTS {
+        return Err(Error::out_of_range(
+            "population.size",
+            f64::from(spec.size),
+            1.0,
+            f64::from(limits::BROWSER_MAX_SUBJECTS),
+            "subjects in the browser (the CLI runs up to 100 000)",
+        ));
+    }
+    let values = u64::from(spec.size) * scenario.n_points();
+    if values > limits::BROWSER_MAX_VALUES {
+        return Err(Error::TooLarge {
+            what: "population.size × output points in the browser (fewer subjects or a coarser output_step_min)".into(),
+            value: values,
+            limit: limits::BROWSER_MAX_VALUES,
+        });
+    }
+    Ok(())
+}
+
+/// Rows of some subjects for a block of output points: subject-major, each subject's row
+/// quantity-major (`rows[(s * n_quantities + q) * n_points + k]`).
+#[derive(Debug, Clone, Copy)]
+pub struct Part<'r> {
+    /// The values.
+    pub rows: &'r [f32],
+    /// Quantities per subject.
+    pub n_quantities: usize,
+    /// Output points in the block.
+    pub n_points: usize,
+}
+
+impl Part<'_> {
+    fn subjects(&self) -> usize {
+        self.rows.len() / (self.n_quantities * self.n_points).max(1)
+    }
+}
+
+/// Percentiles and fractions for a block of output points.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BlockStats {
+    /// `bands[(q * PERCENTILES.len() + j) * n_points + k]`.
+    pub bands: Vec<f64>,
+    /// Fraction of subjects at or above the threshold, per point.
+    pub fraction_above: Vec<f64>,
+}
+
+impl BlockStats {
+    fn series(&self, q: usize, j: usize, npts: usize) -> &[f64] {
+        let o = (q * PERCENTILES.len() + j) * npts;
+        &self.bands[o..o + npts]
+    }
+
+    /// Joins the statistics of consecutive blocks of points (in time order).
+    pub fn concat(blocks: &[BlockStats], n_quantities: usize) -> BlockStats {
+        let npts: usize = blocks.iter().map(|b| b.fraction_above.len()).sum();
+        let nj = PERCENTILES.len();
+        let mut bands = vec![0.0; n_quantities * nj * npts];
+        let mut off = 0;
+        for b in blocks {
+            let n = b.fraction_above.len();
+            for qj in 0..n_quantities * nj {
+                bands[qj * npts + off..qj * npts + off + n]
+                    .copy_from_slice(&b.bands[qj * n..qj * n + n]);
+            }
+            off += n;
+        }
+        BlockStats {
+            bands,
+            fraction_above: blocks
+                .iter()
+                .flat_map(|b| b.fraction_above.iter().copied())
+                .collect(),
+        }
+    }
+}
+
+/// Percentiles of every quantity and the fraction above `threshold` (for quantity `ce`) at
+/// every point of a block, over the subjects of all `parts` (which must agree on quantities and
+/// points). The result does not depend on how subjects are split into parts or ordered.
+pub fn block_stats(parts: &[Part], ce: usize, threshold: f64, parallel: bool) -> BlockStats {
+    let nq = parts.first().map_or(0, |p| p.n_quantities);
+    let npts = parts.first().map_or(0, |p| p.n_points);
+    let n: usize = parts.iter().map(Part::subjects).sum();
+    let nj = PERCENTILES.len();
+    let thr = threshold as f32;
+    let at = |k: usize| -> (Vec<[f64; 5]>, f64) {
+        let mut column = Vec::with_capacity(n);
+        let mut per_q = Vec::with_capacity(nq);
+        let mut above = 0usize;
+        for q in 0..nq {
+            column.clear();
+            for p in parts {
+                let stride = p.n_quantities * p.n_points;
+                column.extend(p.rows[q * p.n_points + k..].iter().step_by(stride).copied());
+            }
+            if q == ce {
+                above = column.iter().filter(|&&x| x >= thr).count();
+            }
+            per_q.push(percentiles5(&mut column));
+        }
+        (
+            per_q,
+            if n == 0 {
+                f64::NAN
+            } else {
+                above as f64 / n as f64
+            },
+        )
+    };
+    let points = map_points(npts, parallel, &at);
+    let mut bands = vec![0.0; nq * nj * npts];
+    for (k, (per_q, _)) in points.iter().enumerate() {
+        for (q, p5) in per_q.iter().enumerate() {
+            for (j, v) in p5.iter().enumerate() {
+                bands[(q * nj + j) * npts + k] = *v;
+            }
+        }
+    }
+    BlockStats {
+        bands,
+        fraction_above: points.into_iter().map(|(_, f)| f).collect(),
+    }
+}
+
+/// Order statistics `ks` (ascending, distinct, < v.len()) of `v` into `out` (same order);
+/// `v` is reordered. Quickselect on the middle one, then each side for the rest.
+fn order_stats(v: &mut [f32], ks: &[usize], base: usize, out: &mut [f32]) {
+    if ks.is_empty() {
+        return;
+    }
+    let m = ks.len() / 2;
+    let k = ks[m] - base;
+    let (left, x, right) = v.select_nth_unstable_by(k, f32::total_cmp);
+    out[m] = *x;
+    let (out_l, out_r) = out.split_at_mut(m);
+    order_stats(left, &ks[..m], base, out_l);
+    order_stats(right, &ks[m + 1..], base + k + 1, &mut out_r[1..]);
+}
+
+/// The [`PERCENTILES`] of `v` by linear interpolation between order statistics (`v` is
+/// reordered).
+fn percentiles5(v: &mut [f32]) -> [f64; 5] {
+    let n = v.len();
+    if n == 0 {
+        return [f64::NAN; 5];
+    }
+    let pos = PERCENTILES.map(|q| q / 100.0 * (n - 1) as f64);
+    let mut ks: Vec<usize> = Vec::with_capacity(10);
+    for p in pos {
+        let lo = p.floor() as usize;
+        ks.push(lo);
+        if lo + 1 < n {
+            ks.push(lo + 1);
+        }
+    }
+    ks.sort_unstable();
+    ks.dedup();
+    let mut vals = vec![0f32; ks.len()];
+    order_stats(v, &ks, 0, &mut vals);
+    let at = |i: usize| f64::from(vals[ks.binary_search(&i).unwrap_or(0)]);
+    pos.map(|p| {
+        let lo = p.floor() as usize;
+        let frac = p - lo as f64;
+        if frac == 0.0 || lo + 1 >= n {
+            at(lo)
+        } else {
+            let x = at(lo);
+            x + frac * (at(lo + 1) - x)
+        }
     })
 }
 
+/// Percentiles and a histogram of `values`.
+pub fn distribution(values: &[f64], bins: usize) -> Distribution {
+    if values.is_empty() {
+        return Distribution {
+            count: 0,
+            percentiles: Vec::new(),
+            histogram_edges: Vec::new(),
+            histogram_counts: Vec::new(),
+        };
+    }
+    let mut v: Vec<f64> = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    let percentiles = PERCENTILES
+        .iter()
+        .map(|q| {
+            let p = q / 100.0 * (n - 1) as f64;
+            let lo = p.floor() as usize;
+            let hi = (lo + 1).min(n - 1);
+            v[lo] + (p - lo as f64) * (v[hi] - v[lo])
+        })
+        .collect();
+    let (min, max) = (v[0], v[n - 1]);
+    let width = if max > min {
+        (max - min) / bins as f64
+    } else {
+        1.0
+    };
+    let histogram_edges = (0..=bins).map(|i| min + i as f64 * width).collect();
+    let mut histogram_counts = vec![0u32; bins];
+    for x in &v {
+        let b = (((x - min) / width) as usize).min(bins - 1);
+        histogram_counts[b] += 1;
+    }
+    Distribution {
+        count: n as u32,
+        percentiles,
+        histogram_edges,
+        histogram_counts,
+    }
+}
+
+type RowFn<'f> = dyn Fn(u64, &mut [f32]) -> Result<SubjectSummary> + Sync + 'f;
+
 #[cfg(not(target_arch = "wasm32"))]
-fn run_all(
-    n: u64,
+fn for_each_row(
+    rows: &mut [f32],
+    len: usize,
+    start: u64,
     parallel: bool,
-    run: &(dyn Fn(u64) -> Result<SubjectOut> + Sync),
     progress: &(dyn Fn(u64) + Sync),
-) -> Result<Vec<SubjectOut>> {
+    run: &RowFn,
+) -> Result<Vec<SubjectSummary>> {
     use rayon::prelude::*;
     use std::sync::atomic::{AtomicU64, Ordering};
+    let n = (rows.len() / len.max(1)) as u64;
     let done = AtomicU64::new(0);
-    let one = |i: u64| {
-        let r = run(i);
+    let one = |(i, row): (usize, &mut [f32])| {
+        let r = run(start + i as u64, row);
         let d = done.fetch_add(1, Ordering::Relaxed) + 1;
         if d % 256 == 0 || d == n {
             progress(d);
@@ -422,14 +860,34 @@ fn run_all(
         r
     };
     if parallel {
-        (0..n).into_par_iter().map(one).collect()
+        rows.par_chunks_mut(len).enumerate().map(one).collect()
     } else {
-        (0..n).map(one).collect()
+        rows.chunks_mut(len).enumerate().map(one).collect()
     }
 }
 
+#[cfg(target_arch = "wasm32")]
+fn for_each_row(
+    rows: &mut [f32],
+    len: usize,
+    start: u64,
+    _parallel: bool,
+    progress: &(dyn Fn(u64) + Sync),
+    run: &RowFn,
+) -> Result<Vec<SubjectSummary>> {
+    let out: Result<Vec<SubjectSummary>> = rows
+        .chunks_mut(len)
+        .enumerate()
+        .map(|(i, row)| run(start + i as u64, row))
+        .collect();
+    progress(out.as_ref().map_or(0, |v| v.len() as u64));
+    out
+}
+
+type PointFn<'f> = dyn Fn(usize) -> (Vec<[f64; 5]>, f64) + Sync + 'f;
+
 #[cfg(not(target_arch = "wasm32"))]
-fn map_points(n: usize, parallel: bool, f: &(dyn Fn(usize) -> [f64; 5] + Sync)) -> Vec<[f64; 5]> {
+fn map_points(n: usize, parallel: bool, f: &PointFn) -> Vec<(Vec<[f64; 5]>, f64)> {
     use rayon::prelude::*;
     if parallel {
         (0..n).into_par_iter().map(f).collect()
@@ -439,18 +897,6 @@ fn map_points(n: usize, parallel: bool, f: &(dyn Fn(usize) -> [f64; 5] + Sync)) 
 }
 
 #[cfg(target_arch = "wasm32")]
-fn map_points(n: usize, _parallel: bool, f: &(dyn Fn(usize) -> [f64; 5] + Sync)) -> Vec<[f64; 5]> {
+fn map_points(n: usize, _parallel: bool, f: &PointFn) -> Vec<(Vec<[f64; 5]>, f64)> {
     (0..n).map(f).collect()
-}
-
-#[cfg(target_arch = "wasm32")]
-fn run_all(
-    n: u64,
-    _parallel: bool,
-    run: &(dyn Fn(u64) -> Result<SubjectOut> + Sync),
-    progress: &(dyn Fn(u64) + Sync),
-) -> Result<Vec<SubjectOut>> {
-    let out = (0..n).map(run).collect();
-    progress(n);
-    out
 }

@@ -180,7 +180,36 @@ pub fn resolved_method(scenario: &Scenario) -> Method {
 /// touches the oral depot, for instance); the others are identically zero and are filled in
 /// as such, so the trajectory always has every state of `sys`.
 pub fn trajectory(scenario: &Scenario, sys: &LinearSystem, plan: &InputPlan) -> Result<Trajectory> {
-    let active = reachable_states(sys, plan);
+    trajectory_pruned(scenario, sys, plan, None)
+}
+
+/// Like [`trajectory`], but integrates only the states that can influence one of `observed`
+/// (states of `sys`): the bookkeeping states (sink, AUC, amount formed) drop out. Columns of
+/// states left out are `None` (read as zero), so only `observed` states are meaningful. This
+/// is the per-subject path of virtual populations.
+pub fn trajectory_observing(
+    scenario: &Scenario,
+    sys: &LinearSystem,
+    plan: &InputPlan,
+    observed: &[usize],
+) -> Result<Trajectory> {
+    trajectory_pruned(scenario, sys, plan, Some(observed))
+}
+
+fn trajectory_pruned(
+    scenario: &Scenario,
+    sys: &LinearSystem,
+    plan: &InputPlan,
+    observed: Option<&[usize]>,
+) -> Result<Trajectory> {
+    let mut active = reachable_states(sys, plan);
+    if let Some(obs) = observed {
+        let needed = ancestors(sys, obs);
+        active.retain(|&s| needed[s]);
+        if active.is_empty() {
+            active.push(sys.analytes[0].central); // nothing observable given: a trivial system
+        }
+    }
     let n_bind = match scenario.pd.binding {
         Binding::Kinetic { .. } => sys.analytes.len(),
         Binding::Equilibrium => 0,
@@ -201,7 +230,10 @@ pub fn trajectory(scenario: &Scenario, sys: &LinearSystem, plan: &InputPlan) -> 
         .filter(|(i, j, _)| map[*i] != usize::MAX && map[*j] != usize::MAX)
         .map(|&(i, j, v)| (map[i], map[j], v))
         .collect();
+    // inputs into states that were pruned (they cannot reach what is observed) are dropped
     let mut reduced = plan.clone();
+    reduced.boluses.retain(|b| map[b.state] != usize::MAX);
+    reduced.rates.retain(|r| map[r.state] != usize::MAX);
     for b in &mut reduced.boluses {
         b.state = map[b.state];
     }
@@ -246,6 +278,25 @@ fn reachable_states(sys: &LinearSystem, plan: &InputPlan) -> Vec<usize> {
         }
     }
     (0..sys.n).filter(|&s| on[s]).collect()
+}
+
+/// States from which one of `targets` can be reached through the flows of `sys` (the targets
+/// included).
+fn ancestors(sys: &LinearSystem, targets: &[usize]) -> Vec<bool> {
+    let mut on = vec![false; sys.n];
+    let mut stack = targets.to_vec();
+    while let Some(s) = stack.pop() {
+        if on[s] {
+            continue;
+        }
+        on[s] = true;
+        for &(i, j, _) in &sys.entries {
+            if i == s && !on[j] {
+                stack.push(j);
+            }
+        }
+    }
+    on
 }
 
 /// Integrates the linear states `active` of `sys` (with matrix `a` and sparse `entries` in

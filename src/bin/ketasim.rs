@@ -269,25 +269,28 @@ fn load(scenario: Option<String>, preset: Option<String>) -> Result<Scenario, Er
 
 fn population_csv(r: &population::PopulationResult) -> String {
     let mut s = String::from("t_min");
-    for q in [
-        "cp_ng_per_ml",
-        "ce_ng_per_ml",
-        "occupancy_percent_model_derived",
-    ] {
+    let scale = |b: &population::Bands| {
+        if b.quantity.unit == "fraction" {
+            100.0
+        } else {
+            1.0
+        }
+    };
+    for b in &r.bands {
+        let name = match b.quantity.unit.as_str() {
+            "fraction" => format!("{}_percent_model_derived", b.quantity.key),
+            _ => format!("{}_ng_per_ml", b.quantity.key.replace(':', "_")),
+        };
         for p in &r.percentiles {
-            s.push_str(&format!(",{q}_p{p}"));
+            s.push_str(&format!(",{name}_p{p}"));
         }
     }
     s.push_str(",fraction_ce_above_threshold\n");
     for k in 0..r.t_min.len() {
         s.push_str(&format!("{}", r.t_min[k]));
-        for (bands, scale) in [
-            (&r.cp_bands, 1.0),
-            (&r.ce_bands, 1.0),
-            (&r.occupancy_bands, 100.0),
-        ] {
-            for b in bands.iter() {
-                s.push_str(&format!(",{}", b[k] * scale));
+        for b in &r.bands {
+            for series in &b.series {
+                s.push_str(&format!(",{}", series[k] * scale(b)));
             }
         }
         s.push_str(&format!(",{}\n", r.fraction_above[k]));
@@ -296,29 +299,29 @@ fn population_csv(r: &population::PopulationResult) -> String {
 }
 
 fn population_summary(r: &population::PopulationResult) -> String {
-    let pct = |v: &mut Vec<f64>, q: f64| {
-        v.sort_by(f64::total_cmp);
-        v[((q / 100.0) * (v.len() - 1) as f64).round() as usize]
-    };
-    let mut cmax = r.cmax_ng_per_ml.clone();
-    let mut rec: Vec<f64> = r.recovery_min.iter().flatten().copied().collect();
     let mut s = format!("{} subjects, seed {}\n", r.size, r.seed);
-    s.push_str(&format!(
-        "Cmax ng/mL: 5th {:.1}, median {:.1}, 95th {:.1}\n",
-        pct(&mut cmax, 5.0),
-        pct(&mut cmax, 50.0),
-        pct(&mut cmax, 95.0)
-    ));
-    if !rec.is_empty() {
+    let line = |what: &str, d: &population::Distribution| {
+        let p = &d.percentiles;
+        format!(
+            "{what}: 5th {:.1}, 25th {:.1}, median {:.1}, 75th {:.1}, 95th {:.1}",
+            p[0], p[1], p[2], p[3], p[4]
+        )
+    };
+    s.push_str(&line("Cmax ng/mL", &r.cmax));
+    s.push('\n');
+    if r.recovery.count > 0 {
+        s.push_str(&line("recovery min after the last input", &r.recovery));
         s.push_str(&format!(
-            "recovery min after the last input: 5th {:.1}, median {:.1}, 95th {:.1} ({} of {} within the horizon)\n",
-            pct(&mut rec, 5.0),
-            pct(&mut rec, 50.0),
-            pct(&mut rec, 95.0),
-            rec.len(),
-            r.size
+            " ({} of {} within the horizon)\n",
+            r.recovery.count, r.size
         ));
     }
+    let peak = r.fraction_above.iter().copied().fold(0.0, f64::max);
+    s.push_str(&format!(
+        "at most {:.0} % of subjects at or above {} ng/mL at the effect site at one time\n",
+        100.0 * peak,
+        r.threshold_ng_per_ml
+    ));
     s.push_str("Educational model, not dosing advice.\n");
     s
 }

@@ -196,7 +196,10 @@ impl Param {
         let scale = match self.scaling {
             Scaling::None => 1.0,
             Scaling::PerKg => weight_kg,
-            Scaling::Allometric { exponent } => (weight_kg / REFERENCE_WEIGHT_KG).powf(exponent),
+            // libm: the same bits natively and in wasm (a population seed reproduces exactly)
+            Scaling::Allometric { exponent } => {
+                libm::pow(weight_kg / REFERENCE_WEIGHT_KG, exponent)
+            }
         };
         self.value * self.unit.to_canonical() * scale
     }

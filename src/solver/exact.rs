@@ -208,10 +208,7 @@ impl<const N: usize> Fixed<N> {
         let mut t = t0;
         for (&tg, row) in outs.iter().zip(rec.chunks_exact_mut(n)) {
             self.advance(st, tg - t, &mut xf, n, u, u_zero)?;
-            // element-wise: for a handful of values this beats a memcpy call
-            for (r, v) in row.iter_mut().zip(&xf) {
-                *r = *v;
-            }
+            copy_small(row, &xf);
             t = tg;
         }
         self.advance(st, t1 - t, &mut xf, n, u, u_zero)?;
@@ -235,6 +232,22 @@ impl<const N: usize> Fixed<N> {
             st.advance(h, &mut xf[..n], u, u_zero)
         }
     }
+}
+
+/// `dst.copy_from_slice(&src[..dst.len()])` for the short rows of the fixed kernels, with the
+/// length known at compile time in each arm: a plain `copy_from_slice` of a run-time length
+/// becomes a `memcpy` call per output point, which cost more than the propagation itself.
+#[inline(always)]
+fn copy_small<const N: usize>(dst: &mut [f64], src: &[f64; N]) {
+    macro_rules! arms {
+        ($($k:literal)*) => {
+            match dst.len() {
+                $($k if $k <= N => dst.copy_from_slice(&src[..$k]),)*
+                n => dst.copy_from_slice(&src[..n]),
+            }
+        };
+    }
+    arms!(1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16)
 }
 
 enum Kernel {

@@ -122,7 +122,9 @@ fn population_prints_percentile_bands() {
     let mut lines = out.lines();
     let header = lines.next().unwrap();
     assert!(
-        header.starts_with("t_min,cp_ng_per_ml_p5,cp_ng_per_ml_p25,cp_ng_per_ml_p50"),
+        header.starts_with(
+            "t_min,cp_ketamine_ng_per_ml_p5,cp_ketamine_ng_per_ml_p25,cp_ketamine_ng_per_ml_p50"
+        ),
         "{header}"
     );
     assert!(header.ends_with(",fraction_ce_above_threshold"));

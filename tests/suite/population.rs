@@ -1,7 +1,10 @@
 //! Virtual populations: seeding, serial = parallel, zero-variability oracle, sampled
 //! variances and correlations, limits.
 
-use ketasim::population::{simulate_population, CovariateDist, PopulationSpec, Variability};
+use ketasim::population::{
+    block_stats, check_browser, simulate_population, BlockStats, CovariateDist, Part, Population,
+    PopulationSpec, Variability, PERCENTILES,
+};
 use ketasim::{models, simulate, Error, Scenario};
 use rand_chacha::rand_core::SeedableRng;
 
@@ -20,7 +23,8 @@ fn same_seed_same_population_and_parallel_equals_serial() {
     let a = simulate_population(&sc, true, &none).unwrap();
     let b = simulate_population(&sc, false, &none).unwrap();
     let c = simulate_population(&sc, true, &none).unwrap();
-    assert_eq!(a.cp_bands, b.cp_bands);
+    assert_eq!(a.bands[0].series, b.bands[0].series);
+    assert_eq!(a.fraction_above, b.fraction_above);
     assert_eq!(a.cmax_ng_per_ml, b.cmax_ng_per_ml);
     assert_eq!(a.weight_kg, c.weight_kg);
     let d = simulate_population(&scenario("herd2007", 25.0, 300, 43, ""), true, &none).unwrap();
@@ -29,24 +33,155 @@ fn same_seed_same_population_and_parallel_equals_serial() {
 
 #[test]
 fn without_variability_every_band_is_the_typical_curve() {
-    // Kamp 2020 has no ω² in the reference data; with the weight fixed, nobody differs
-    let sc = scenario("kamp2020", 70.0, 50, 1, r#","weight_kg":{"fixed":70}"#);
-    let pop = simulate_population(&sc, true, &none).unwrap();
-    let typical = simulate(&sc).unwrap();
-    for band in &pop.cp_bands {
-        for (x, y) in band.iter().zip(&typical.analytes[0].cp_ng_per_ml) {
-            assert!((x - y).abs() <= 1e-6 * y.abs().max(1e-3), "{x} vs {y}"); // stored as f32
+    // the racemic-enantiomer model (Kamp-based) has no ω² in the reference data; with the weight
+    // fixed, nobody differs, so the slim per-subject path must reproduce the full simulation
+    // for every banded quantity (S- and R-ketamine plasma, effect site, occupancy from both),
+    // with either binding model
+    for kinetic in [false, true] {
+        let mut sc = scenario(
+            "racemic_enantiomers",
+            70.0,
+            50,
+            1,
+            r#","weight_kg":{"fixed":70}"#,
+        );
+        if kinetic {
+            sc.pd.binding = ketasim::pd::Binding::Kinetic {
+                half_time_min: 10.0,
+            };
+        }
+        let pop = simulate_population(&sc, true, &none).unwrap();
+        let typical = simulate(&sc).unwrap();
+        let n_analytes = typical.analytes.len();
+        assert!(n_analytes >= 2);
+        assert_eq!(pop.bands.len(), n_analytes + 2);
+        let mut expected: Vec<&Vec<f64>> =
+            typical.analytes.iter().map(|a| &a.cp_ng_per_ml).collect();
+        expected.push(&typical.analytes[0].ce_ng_per_ml);
+        expected.push(&typical.occupancy);
+        for (b, want) in pop.bands.iter().zip(expected) {
+            for series in &b.series {
+                for (x, y) in series.iter().zip(want) {
+                    // stored as f32
+                    assert!(
+                        (x - y).abs() <= 1e-6 * y.abs().max(1e-3),
+                        "{}: {x} vs {y}",
+                        b.quantity.key
+                    );
+                }
+            }
+        }
+        let m = &typical.metrics;
+        // exact propagator: the pruned system differs only in rounding; Dopri5: its error norm
+        // runs over fewer states, so its steps differ within the solver tolerance (rtol 1e-8)
+        let tol = if kinetic { 1e-6 } else { 1e-12 };
+        let close = |a: f64, b: f64| (a - b).abs() <= tol * b.abs();
+        let want_rec = m.recovery.after_last_input_min.unwrap();
+        for (c, r) in pop.cmax_ng_per_ml.iter().zip(&pop.recovery_min) {
+            assert!(close(*c, m.analytes[0].cmax_ng_per_ml), "{c}");
+            assert!(close(r.unwrap(), want_rec), "{r:?} vs {want_rec}");
         }
     }
+}
+
+#[test]
+fn split_subjects_and_time_blocks_merge_to_the_same_result() {
+    // what the browser's workers do: subjects in uneven ranges, statistics per block of time
+    // points over all ranges, blocks joined — must equal one serial run exactly
+    let sc = scenario("fanta2015", 70.0, 257, 11, r#","female_fraction":0.5"#);
+    let pop = Population::new(&sc).unwrap();
+    let whole = pop.run(false, &none).unwrap();
+    let nq = pop.quantities().len();
+    let npts = pop.t_min().len();
+    let ranges = [(0u64, 100u32), (100, 1), (101, 156)];
+    let runs: Vec<_> = ranges
+        .iter()
+        .map(|&(s, c)| pop.simulate_range(s, c, false, &none).unwrap())
+        .collect();
+    let cut = [0, 7, 60, npts];
+    let mut blocks = Vec::new();
+    for w in cut.windows(2) {
+        let (k0, k1) = (w[0], w[1]);
+        // each range's rows restricted to points k0..k1 (what a worker transfers)
+        let sliced: Vec<Vec<f32>> = runs
+            .iter()
+            .map(|(rows, _)| {
+                rows.chunks(npts)
+                    .flat_map(|r| r[k0..k1].iter().copied())
+                    .collect()
+            })
+            .collect();
+        let parts: Vec<Part> = sliced
+            .iter()
+            .rev() // order of parts must not matter
+            .map(|r| Part {
+                rows: r,
+                n_quantities: nq,
+                n_points: k1 - k0,
+            })
+            .collect();
+        blocks.push(block_stats(
+            &parts,
+            pop.ce_quantity(),
+            pop.threshold_ng_per_ml(),
+            false,
+        ));
+    }
+    let stats = BlockStats::concat(&blocks, nq);
+    let summaries: Vec<_> = runs.iter().flat_map(|(_, s)| s.iter().copied()).collect();
+    let merged = pop.result(stats, &summaries);
+    for (a, b) in whole.bands.iter().zip(&merged.bands) {
+        assert_eq!(a.series, b.series);
+    }
+    assert_eq!(whole.fraction_above, merged.fraction_above);
+    assert_eq!(whole.cmax, merged.cmax);
+    assert_eq!(whole.recovery_min, merged.recovery_min);
+}
+
+#[test]
+fn bands_match_sorted_order_statistics() {
+    // oracle: sort each column and interpolate (numpy's default "linear" percentile)
+    let sc = scenario("herd2007", 25.0, 101, 4, "");
+    let pop = Population::new(&sc).unwrap();
+    let (rows, _) = pop.simulate_range(0, 101, true, &none).unwrap();
+    let r = pop.run(true, &none).unwrap();
+    let npts = pop.t_min().len();
+    let row_len = pop.row_len();
+    for (q, b) in r.bands.iter().enumerate() {
+        for k in [0, 1, 20, 40, npts - 1] {
+            let mut col: Vec<f64> = rows
+                .chunks(row_len)
+                .map(|row| f64::from(row[q * npts + k]))
+                .collect();
+            col.sort_by(f64::total_cmp);
+            for (j, p) in PERCENTILES.iter().enumerate() {
+                let pos = p / 100.0 * 100.0; // n − 1 = 100: exact ranks
+                let want = col[pos as usize];
+                assert_eq!(b.series[j][k], want, "{} p{p} at {k}", b.quantity.key);
+            }
+        }
+    }
+    // an interpolated percentile: 4 subjects → p25 sits at rank 0.75
+    let sc = scenario("herd2007", 25.0, 4, 4, "");
+    let pop = Population::new(&sc).unwrap();
+    let (rows, _) = pop.simulate_range(0, 4, false, &none).unwrap();
+    let r = pop.run(false, &none).unwrap();
+    let mut col: Vec<f64> = rows
+        .chunks(pop.row_len())
+        .map(|row| f64::from(row[30]))
+        .collect();
+    col.sort_by(f64::total_cmp);
+    let want = col[0] + 0.75 * (col[1] - col[0]);
+    assert!((r.bands[0].series[1][30] - want).abs() <= 1e-12 * want);
 }
 
 #[test]
 fn percentile_bands_are_ordered_and_fractions_are_fractions() {
     let pop = simulate_population(&scenario("herd2007", 25.0, 400, 3, ""), true, &none).unwrap();
     for k in 0..pop.t_min.len() {
-        for bands in [&pop.cp_bands, &pop.ce_bands, &pop.occupancy_bands] {
-            for j in 1..bands.len() {
-                assert!(bands[j][k] >= bands[j - 1][k]);
+        for b in &pop.bands {
+            for j in 1..b.series.len() {
+                assert!(b.series[j][k] >= b.series[j - 1][k]);
             }
         }
         assert!((0.0..=1.0).contains(&pop.fraction_above[k]));
@@ -127,11 +262,24 @@ fn population_sizes_are_bounded_with_clear_errors() {
         }
     }
     let mut sc = scenario("kamp2020", 70.0, 100_000, 0, "");
-    sc.output_step_min = 0.5; // 481 points × 100 000 subjects
+    sc.output_step_min = 0.25; // 961 points × 100 000 subjects
     match simulate_population(&sc, true, &none) {
-        Err(Error::TooLarge { limit, .. }) => assert_eq!(limit, 20_000_000),
+        Err(Error::TooLarge { limit, .. }) => assert_eq!(limit, 50_000_000),
         other => panic!("{other:?}"),
     }
+    // the browser's limits are smaller, and say what to change
+    sc.output_step_min = 1.0;
+    let e = check_browser(&sc).unwrap_err();
+    assert_eq!(e.field().as_deref(), Some("population.size"));
+    assert!(e.to_string().contains("20000"), "{e}");
+    sc.population.as_mut().unwrap().size = 10_000;
+    check_browser(&sc).unwrap(); // 10 000 subjects on a 1-min grid over 4 h
+    sc.output_step_min = 0.25;
+    sc.horizon_min = 1440.0;
+    assert!(check_browser(&sc)
+        .unwrap_err()
+        .to_string()
+        .contains("coarser output_step_min"));
     let mut sc = scenario("kamp2020", 70.0, 10, 0, "");
     sc.population = None;
     assert!(simulate_population(&sc, true, &none).is_err());
