@@ -7,6 +7,12 @@
 //! - `population/{1000,10000}_{serial,parallel}`: the standard infusion in a virtual population
 //!   (weights log-normal, CV 20 %), bands over time; seed 1.
 //!
+//! - `single_subject/{population_row,propagator_floor}`: one virtual subject of the standard
+//!   infusion (draw, compile, integrate, concentrations, occupancy, Cmax, recovery) against the
+//!   floor of an exact linear propagator on the same system: `Φ(1 min)` and `Γ(1 min)·u` for
+//!   the subject's matrix (the states that reach plasma and effect site), then
+//!   `x ← Φ·x (+ Γ·u)` at each of the 360 steps, in fixed-size nalgebra matrices.
+//!
 //! Inputs are fixed scenarios (no randomness). `cargo bench -- --test` runs each once.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
@@ -71,6 +77,88 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
+/// The propagator floor for an `N`-state system (central first, effect site last): `Φ(1 min)`
+/// and `Γ(1 min)·u`, then `x ← Φx (+ Γu)` over 360 steps with the input on for the first `on`,
+/// writing what a subject row holds (plasma and effect-site ng/mL and equilibrium occupancy,
+/// as f32) at every point.
+fn floor<const N: usize>(
+    a: &nalgebra::DMatrix<f64>,
+    u: &[f64],
+    on: usize,
+    k: [f64; 3],
+    out: &mut [f32],
+) {
+    let (phi, gamma) = ketasim::solver::exact::propagator(a, 1.0).unwrap();
+    let phi = nalgebra::SMatrix::<f64, N, N>::from_iterator(phi.iter().copied());
+    let gamma = nalgebra::SMatrix::<f64, N, N>::from_iterator(gamma.iter().copied());
+    let g = gamma * nalgebra::SVector::<f64, N>::from_column_slice(u);
+    let mut x = nalgebra::SVector::<f64, N>::zeros();
+    let n = out.len() / 3;
+    let (cp, rest) = out.split_at_mut(n);
+    let (ce, occ) = rest.split_at_mut(n);
+    for i in 1..n {
+        x = if i <= on { phi * x + g } else { phi * x };
+        cp[i] = (x[0] * k[0]) as f32;
+        ce[i] = (x[N - 1] * k[1]) as f32;
+        let r = x[N - 1] * k[2];
+        occ[i] = (r / (1.0 + r)) as f32;
+    }
+}
+
+fn bench_single_subject(c: &mut Criterion) {
+    let mut g = c.benchmark_group("single_subject");
+    let mut sc = presets::get("antidepressant_40min").unwrap().scenario;
+    sc.population = Some(ketasim::population::PopulationSpec {
+        size: 1,
+        seed: 1,
+        weight_kg: None,
+        age_years: None,
+        female_fraction: None,
+        threshold_ng_per_ml: 100.0,
+    });
+    let pop = ketasim::population::Population::new(&sc).unwrap();
+    let mut row = vec![0f32; pop.row_len()];
+    g.bench_function("population_row", |b| {
+        b.iter(|| pop.subject(black_box(0), &mut row).unwrap())
+    });
+    // the same subject's system, pruned to what plasma and effect site depend on
+    let model = models::get(&sc.model).unwrap();
+    let sys = model
+        .compile(70.0, sc.pd.ke0_per_min(model).unwrap(), &[])
+        .unwrap();
+    let a0 = &sys.analytes[0];
+    // central, its peripherals and the effect site of the administered drug
+    let keep: Vec<usize> = (0..sys.n)
+        .filter(|&s| {
+            s == a0.central
+                || s == a0.effect
+                || model
+                    .compartments
+                    .get(s)
+                    .is_some_and(|c| c.analyte == 0 && c.role == ketasim::model::Role::Peripheral)
+        })
+        .collect();
+    let a = nalgebra::DMatrix::from_fn(keep.len(), keep.len(), |r, c| sys.a[(keep[r], keep[c])]);
+    let mut u = vec![0.0; keep.len()];
+    u[keep.iter().position(|&s| s == a0.central).unwrap()] = 35.0 / 40.0;
+    // conversion constants (ng/mL per mg; Ki units are irrelevant to the cost)
+    let conv = [
+        1000.0 / sys.analytes[0].volume_l,
+        1000.0 / sys.analytes[0].volume_l,
+        0.01,
+    ];
+    let mut out = vec![0f32; 3 * 361];
+    g.bench_function("propagator_floor", |b| {
+        b.iter(|| match keep.len() {
+            3 => floor::<3>(black_box(&a), &u, 40, conv, &mut out),
+            4 => floor::<4>(black_box(&a), &u, 40, conv, &mut out),
+            5 => floor::<5>(black_box(&a), &u, 40, conv, &mut out),
+            n => panic!("{n} states"),
+        })
+    });
+    g.finish();
+}
+
 fn bench_population(c: &mut Criterion) {
     let mut g = c.benchmark_group("population");
     g.sample_size(10);
@@ -100,5 +188,5 @@ fn bench_population(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench, bench_population);
+criterion_group!(benches, bench, bench_single_subject, bench_population);
 criterion_main!(benches);
