@@ -19,9 +19,10 @@ fi
 
 step "cargo fmt --check"
 cargo fmt --check
-step "clippy (host, all targets) and clippy (wasm32 library)"
+step "clippy (host, all targets) and clippy (wasm32 library: page module, population module)"
 cargo clippy --all-targets -- -D warnings
 cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
+cargo clippy --lib --target wasm32-unknown-unknown --features population-module -- -D warnings
 step "rustdoc with warnings as errors"
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
 step "cargo test (unit, integration, doctests, README)"

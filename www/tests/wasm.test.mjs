@@ -7,10 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import init, * as wasm from '../src/pkg/ketasim.js';
+import initPop, * as pop from '../src/pkg-pop/ketasim_pop.js';
 import { WWW, ROOT, fixture, readFixture, nativeJson, maxRelDiff } from './helpers.mjs';
 
 before(async () => {
   await init({ module_or_path: readFileSync(join(WWW, 'src', 'pkg', 'ketasim_bg.wasm')) });
+  await initPop({ module_or_path: readFileSync(join(WWW, 'src', 'pkg-pop', 'ketasim_pop_bg.wasm')) });
 });
 
 function compareWithNative(w, n) {
@@ -138,4 +140,101 @@ test('metadata: models cite sources with provenance, CSV has the CLI columns, cs
   const c = wasm.csht('kamp2020', 70, new Float64Array([10, 60, 240]));
   assert.ok(c[0] < c[1] && c[1] < c[2]);
   assert.throws(() => wasm.models(0), (e) => e.field === 'patient.weight_kg');
+});
+
+/** Native CLI `population … --format json` for a scenario object. */
+function nativePopulation(sc) {
+  const dir = mkdtempSync(join(tmpdir(), 'ketasim-pop-'));
+  const path = join(dir, 'scenario.json');
+  writeFileSync(path, JSON.stringify(sc));
+  const out = execFileSync(join(ROOT, 'target', 'release', 'ketasim'), ['population', path, '--format', 'json', '--serial'], { maxBuffer: 1 << 28 });
+  return JSON.parse(out.toString());
+}
+
+const POPULATIONS = [
+  // ω² (log-normal) and default weights
+  { model: 'herd2007', patient: { weight_kg: 25 }, population: { size: 300, seed: 42 } },
+  // covariances (Cholesky), metabolites, sex and age distributions, oral route (logit F)
+  {
+    model: 'fanta2015',
+    patient: { weight_kg: 70 },
+    regimen: [{ route: 'oral', kind: 'bolus', dose_mg: 100 }],
+    population: { size: 200, seed: 7, female_fraction: 0.5, age_years: { uniform: { min: 20, max: 70 } } },
+  },
+];
+
+function populationScenario(p) {
+  const base = readFixture('standard_infusion.json');
+  return { ...base, ...p, horizon_min: 300, output_step_min: 2 };
+}
+
+test('same seed gives the same population natively and in wasm, bit for bit', () => {
+  for (const p of POPULATIONS) {
+    const sc = populationScenario(p);
+    const w = pop.simulatePopulation(sc);
+    const n = nativePopulation(sc);
+    assert.equal(w.size, n.size);
+    assert.deepEqual(w.weightKg, n.weightKg, `${p.model}: weights`);
+    assert.deepEqual(w.cmaxNgPerMl, n.cmaxNgPerMl, `${p.model}: Cmax`);
+    assert.deepEqual(w.recoveryMin, n.recoveryMin, `${p.model}: recovery`);
+    assert.deepEqual(w.fractionAbove, n.fractionAbove, `${p.model}: fraction above`);
+    assert.equal(w.bands.length, n.bands.length);
+    for (const [i, b] of w.bands.entries()) {
+      assert.deepEqual(b.quantity, n.bands[i].quantity);
+      assert.deepEqual(b.series, n.bands[i].series, `${p.model}: ${b.quantity.key}`);
+    }
+    // the bands really vary (the comparison is not of constants)
+    const cp = w.bands[0].series;
+    assert.ok(cp[4][20] > 1.2 * cp[0][20], `${p.model}: 95th vs 5th percentile`);
+    // and a different seed gives different numbers
+    const other = pop.simulatePopulation({ ...sc, population: { ...sc.population, seed: sc.population.seed + 1 } });
+    assert.notDeepEqual(other.cmaxNgPerMl, w.cmaxNgPerMl);
+  }
+});
+
+test('subjects split across workers and merged by time block give the single-run result', () => {
+  const sc = populationScenario(POPULATIONS[1]);
+  const whole = pop.simulatePopulation(sc);
+  const layout = pop.populationLayout(sc);
+  const npts = layout.tMin.length;
+  const nq = layout.quantities.length;
+  const cuts = new Uint32Array([0, 50, 51, npts]);
+  const ranges = [[0, 64], [64, 1], [65, 135]];
+  const runs = ranges.map(([s, c]) => pop.populationSimulate(sc, s, c, cuts));
+  const stats = [];
+  for (let b = 0; b < cuts.length - 1; b++) {
+    const parts = runs.map((r) => r.blocks[b]).reverse();
+    stats.push(pop.populationBlockStats(parts, nq, cuts[b + 1] - cuts[b], layout.ceQuantity, layout.thresholdNgPerMl));
+  }
+  for (const [q, band] of whole.bands.entries()) {
+    for (let j = 0; j < 5; j++) {
+      const joined = [];
+      for (let b = 0; b < stats.length; b++) {
+        const n = cuts[b + 1] - cuts[b];
+        joined.push(...stats[b].bands.subarray((q * 5 + j) * n, (q * 5 + j + 1) * n));
+      }
+      assert.deepEqual(joined, band.series[j], `${band.quantity.key} p${layout.percentiles[j]}`);
+    }
+  }
+  assert.deepEqual(stats.flatMap((s) => [...s.fractionAbove]), whole.fractionAbove);
+  const cmax = runs.flatMap((r) => [...r.cmaxNgPerMl]);
+  assert.deepEqual(cmax, whole.cmaxNgPerMl);
+  assert.deepEqual(pop.populationDistribution(new Float64Array(cmax), 20), whole.cmax);
+});
+
+test('population limits in the browser are errors that name the field', () => {
+  const sc = populationScenario(POPULATIONS[0]);
+  const big = { ...sc, population: { size: 20001 } };
+  assert.throws(() => pop.populationLayout(big), (e) => e.field === 'population.size' && /20000/.test(e.message));
+  assert.throws(() => pop.simulatePopulation({ ...sc, population: { size: 0 } }), (e) => e.field === 'population.size');
+  assert.throws(
+    () => pop.populationLayout({ ...sc, horizon_min: 1440, output_step_min: 0.25, population: { size: 10000 } }),
+    (e) => /coarser output_step_min/.test(e.message),
+  );
+  assert.throws(() => pop.populationSimulate(sc, 299, 2, new Uint32Array([0, 151])), (e) => e.field === 'population.range');
+  assert.throws(() => pop.populationSimulate(sc, 0, 2, new Uint32Array([0, 7])), (e) => e.field === 'cuts');
+  assert.throws(() => pop.populationBlockStats([new Float32Array(5)], 2, 2, 0, 100), (e) => e.field === 'parts');
+  // 10 000 subjects on the standard 6-h grid are allowed
+  const ok = pop.populationLayout({ ...readFixture('standard_infusion.json'), population: { size: 10000 } });
+  assert.equal(ok.size, 10000);
 });

@@ -1,48 +1,19 @@
 // The only module the page uses to reach the engine: a promise API over the worker, and a
 // latest-request-wins simulate() so that dragging a slider never queues stale work.
-import type { Request, Response, Op } from './worker';
+import type { Op } from './protocol';
+import { EngineFailure, EngineWorker } from './rpc';
 import type { EngineError, ModelInfo, PdTables, Preset, Scenario, SimResult } from './types';
 
 export type { EngineError };
-
-export class EngineFailure extends Error implements EngineError {
-  field?: string;
-  constructor(e: EngineError) {
-    super(e.message);
-    this.field = e.field;
-  }
-}
-
-interface Pending {
-  resolve: (v: { value: unknown; engineMs: number }) => void;
-  reject: (e: EngineFailure) => void;
-}
+export { EngineFailure };
 
 export class Engine {
-  private worker: Worker;
-  private nextId = 1;
-  private pending = new Map<number, Pending>();
+  private worker = new EngineWorker(new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' }));
   private inFlight = false;
   private queued: { scenario: Scenario; resolve: (r: Latest) => void; reject: (e: unknown) => void } | null = null;
 
-  constructor() {
-    this.worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
-    this.worker.onmessage = (ev: MessageEvent<Response>) => {
-      const msg = ev.data;
-      const p = this.pending.get(msg.id);
-      if (!p) return;
-      this.pending.delete(msg.id);
-      if (msg.ok) p.resolve({ value: msg.value, engineMs: msg.engineMs });
-      else p.reject(new EngineFailure(msg.error));
-    };
-  }
-
   private call(op: Op, ...args: unknown[]): Promise<{ value: unknown; engineMs: number }> {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, op, args } satisfies Request);
-    });
+    return this.worker.call(op, args);
   }
 
   async models(weightKg: number): Promise<ModelInfo[]> {

@@ -1,0 +1,204 @@
+// Virtual populations across several Web Workers. Subjects are split into contiguous ranges,
+// one per worker; every worker cuts its subjects' rows into blocks of output points; block b
+// of every worker goes to worker b, which computes the percentiles of those points over all
+// subjects. Subject i always draws from random stream i of the seed, and a percentile does not
+// depend on the order of the values, so the result is the same for any number of workers —
+// and the same as the single-call `simulatePopulation` (the e2e test checks it bit for bit).
+import { EngineWorker } from './rpc';
+import type { Op } from './protocol';
+import type { Scenario } from './types';
+
+export const PERCENTILES = [5, 25, 50, 75, 95] as const;
+
+export interface Quantity {
+  /** `cp:<analyte>`, `ce:<analyte>` or `occupancy`. */
+  key: string;
+  label: string;
+  /** `ng/mL`, or `fraction` (occupancy, model-derived). */
+  unit: string;
+}
+
+export interface Distribution {
+  count: number;
+  percentiles: number[];
+  histogramEdges: number[];
+  histogramCounts: number[];
+}
+
+export interface PopulationLayout {
+  size: number;
+  tMin: Float64Array;
+  quantities: Quantity[];
+  ceQuantity: number;
+  thresholdNgPerMl: number;
+  percentiles: Float64Array;
+}
+
+export interface PopulationBands {
+  layout: PopulationLayout;
+  /** Per quantity: one series per percentile of PERCENTILES. */
+  bands: { quantity: Quantity; series: Float64Array[] }[];
+  /** Fraction of subjects with Ce ≥ threshold, per point. */
+  fractionAbove: Float64Array;
+  cmax: Distribution;
+  recovery: Distribution;
+  workers: number;
+  /** Whether this was the pool's first run (its time includes starting the workers and their wasm). */
+  coldStart: boolean;
+  /** ms from the request to the bands: total, and its simulate / percentile phases. */
+  timing: { totalMs: number; simulateMs: number; statsMs: number };
+}
+
+interface SimPart {
+  blocks: Float32Array[];
+  weightKg: Float64Array;
+  cmaxNgPerMl: Float64Array;
+  recoveryMin: Float64Array;
+}
+
+interface BlockStats {
+  bands: Float64Array;
+  fractionAbove: Float64Array;
+}
+
+/** `n` items in `parts` contiguous ranges as even as possible: `[start, count][]`. */
+export function split(n: number, parts: number): [number, number][] {
+  const out: [number, number][] = [];
+  let start = 0;
+  for (let i = 0; i < parts; i++) {
+    const count = Math.floor((n * (i + 1)) / parts) - Math.floor((n * i) / parts);
+    out.push([start, count]);
+    start += count;
+  }
+  return out.filter(([, c]) => c > 0);
+}
+
+function concat(parts: Float64Array[]): Float64Array {
+  const out = new Float64Array(parts.reduce((s, p) => s + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+/** Fewest subjects worth a worker of their own (below this, messaging costs more). */
+const SUBJECTS_PER_WORKER = 150;
+
+export type LatestBands = PopulationBands | null;
+
+export class PopulationPool {
+  private workers: EngineWorker[] = [];
+  private runs = 0;
+  private inFlight = false;
+  private queued: { scenario: Scenario; resolve: (r: LatestBands) => void; reject: (e: unknown) => void } | null = null;
+
+  /** `maxWorkers`: by default one per logical core (at least 2, at most 8). */
+  constructor(readonly maxWorkers = Math.max(2, Math.min(8, navigator.hardwareConcurrency || 2))) {}
+
+  private worker(i: number): EngineWorker {
+    while (this.workers.length <= i) {
+      this.workers.push(new EngineWorker(new Worker(new URL('./popworker.ts', import.meta.url), { type: 'module' })));
+    }
+    return this.workers[i];
+  }
+
+  private async call<T>(w: number, op: Op, args: unknown[], transfer: ArrayBuffer[] = []): Promise<T> {
+    return (await this.worker(w).call(op, args, transfer)).value as T;
+  }
+
+  /** Starts the workers (and their wasm) ahead of the first run. */
+  warm(): void {
+    for (let i = 0; i < this.maxWorkers; i++) this.worker(i);
+  }
+
+  /** Runs the scenario's population on up to `workers` workers. */
+  async run(scenario: Scenario, workers = this.maxWorkers): Promise<PopulationBands> {
+    const t0 = performance.now();
+    const coldStart = this.runs++ === 0;
+    const layout = await this.call<PopulationLayout>(0, 'populationLayout', [scenario]);
+    const npts = layout.tMin.length;
+    const nq = layout.quantities.length;
+    const ranges = split(layout.size, Math.max(1, Math.min(workers, Math.ceil(layout.size / SUBJECTS_PER_WORKER))));
+    const w = ranges.length;
+    // one block of points per worker (each at least one point)
+    const cutList = split(npts, Math.min(w, npts)).map(([s]) => s);
+    cutList.push(npts);
+    const cuts = new Uint32Array(cutList);
+    const sims = await Promise.all(
+      ranges.map(([start, count], i) => this.call<SimPart>(i, 'populationSimulate', [scenario, start, count, cuts])),
+    );
+    const t1 = performance.now();
+    const nBlocks = cuts.length - 1;
+    const statsP = Array.from({ length: nBlocks }, (_, b) => {
+      const parts = sims.map((s) => s.blocks[b]);
+      return this.call<BlockStats>(
+        b % w,
+        'populationBlockStats',
+        [parts, nq, cuts[b + 1] - cuts[b], layout.ceQuantity, layout.thresholdNgPerMl],
+        parts.map((p) => p.buffer as ArrayBuffer),
+      );
+    });
+    const cmax = concat(sims.map((s) => s.cmaxNgPerMl));
+    const rec = concat(sims.map((s) => s.recoveryMin));
+    const distP = Promise.all([
+      this.call<Distribution>(0, 'populationDistribution', [cmax, 20], [cmax.buffer as ArrayBuffer]),
+      this.call<Distribution>(w - 1, 'populationDistribution', [rec, 20], [rec.buffer as ArrayBuffer]),
+    ]);
+    const [stats, [dCmax, dRec]] = await Promise.all([Promise.all(statsP), distP]);
+    // join the blocks: bands[q][j] over all points
+    const bands = layout.quantities.map((quantity, q) => ({
+      quantity,
+      series: PERCENTILES.map((_, j) => {
+        const out = new Float64Array(npts);
+        stats.forEach((st, b) => {
+          const n = cuts[b + 1] - cuts[b];
+          const o = (q * PERCENTILES.length + j) * n;
+          out.set(st.bands.subarray(o, o + n), cuts[b]);
+        });
+        return out;
+      }),
+    }));
+    const fractionAbove = new Float64Array(npts);
+    stats.forEach((st, b) => fractionAbove.set(st.fractionAbove, cuts[b]));
+    const t2 = performance.now();
+    return {
+      layout,
+      bands,
+      fractionAbove,
+      cmax: dCmax,
+      recovery: dRec,
+      workers: w,
+      coldStart,
+      timing: { totalMs: t2 - t0, simulateMs: t1 - t0, statsMs: t2 - t1 },
+    };
+  }
+
+  /** Latest request wins: while a run is in flight only the newest waiting one is kept. */
+  runLatest(scenario: Scenario): Promise<LatestBands> {
+    return new Promise((resolve, reject) => {
+      if (this.queued) this.queued.resolve(null);
+      this.queued = { scenario, resolve, reject };
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    if (this.inFlight || !this.queued) return;
+    const job = this.queued;
+    this.queued = null;
+    this.inFlight = true;
+    this.run(job.scenario)
+      .then(job.resolve, job.reject)
+      .finally(() => {
+        this.inFlight = false;
+        this.pump();
+      });
+  }
+
+  /** The whole population in one worker, one call (reference for tests and the bench page). */
+  async single(scenario: Scenario): Promise<unknown> {
+    return this.call<unknown>(0, 'simulatePopulation', [scenario]);
+  }
+}

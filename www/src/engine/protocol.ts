@@ -1,0 +1,57 @@
+// The message protocol shared by the engine workers (the page's and the population's): requests
+// carry an id; results go back with their typed-array buffers transferred (no copy).
+
+export type Op =
+  | 'simulate'
+  | 'simulateCsv'
+  | 'validate'
+  | 'models'
+  | 'presets'
+  | 'pdTables'
+  | 'csht'
+  | 'version'
+  | 'populationLayout'
+  | 'populationSimulate'
+  | 'populationBlockStats'
+  | 'populationDistribution'
+  | 'simulatePopulation';
+
+export interface Request {
+  id: number;
+  op: Op;
+  args: unknown[];
+}
+
+export type Response =
+  | { id: number; ok: true; value: unknown; engineMs: number }
+  | { id: number; ok: false; error: { message: string; field?: string } };
+
+function buffers(value: unknown, out: ArrayBuffer[]): void {
+  if (value instanceof Float64Array || value instanceof Float32Array) {
+    out.push(value.buffer as ArrayBuffer);
+  } else if (Array.isArray(value)) {
+    for (const v of value) buffers(v, out);
+  } else if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) buffers(v, out);
+  }
+}
+
+/** Answers requests in a worker once `ready` (the wasm module) has resolved. */
+export function serve(ready: Promise<unknown>, run: (op: Op, args: unknown[]) => unknown): void {
+  self.onmessage = async (ev: MessageEvent<Request>) => {
+    const { id, op, args } = ev.data;
+    try {
+      await ready;
+      const t0 = performance.now();
+      const value = run(op, args);
+      const engineMs = performance.now() - t0;
+      const transfer: ArrayBuffer[] = [];
+      buffers(value, transfer);
+      (self as unknown as Worker).postMessage({ id, ok: true, value, engineMs } satisfies Response, transfer);
+    } catch (e) {
+      const err = e as { message?: string; field?: string };
+      const error = { message: err?.message ?? String(e), field: err?.field };
+      (self as unknown as Worker).postMessage({ id, ok: false, error } satisfies Response);
+    }
+  };
+}
