@@ -3,6 +3,8 @@ import './style.css';
 import { Engine, EngineFailure } from './engine/client';
 import type { ModelInfo, PdTables, Preset, Scenario, SimResult } from './engine/types';
 import { COLORS, Charts, formatTime, type Run } from './ui/charts';
+import { PopulationPool, type PopulationBands } from './engine/population';
+import { renderPopulation } from './ui/population';
 import { renderPanel, badge } from './ui/panel';
 import {
   type AppState,
@@ -14,6 +16,7 @@ import {
   sessionStarts,
   routeInfo,
   stateFromPreset,
+  withPopulation,
 } from './ui/state';
 import { renderTimeline, sessionView } from './ui/timeline';
 
@@ -27,6 +30,11 @@ interface PerfLog {
    * are redrawn (worker round trip + readouts + uPlot), and until the next animation frame.
    */
   updates: { engineMs: number; resultMs: number; drawnMs: number; frameMs: number }[];
+  /**
+   * Per population update: subjects, workers, time in the pool (simulate + percentile phases),
+   * and from the input event until the bands are drawn.
+   */
+  population: { size: number; workers: number; totalMs: number; simulateMs: number; statsMs: number; drawnMs: number }[];
 }
 declare global {
   interface Window {
@@ -36,12 +44,19 @@ declare global {
       renders: number;
       state: () => AppState;
       simulate: (s: Scenario) => Promise<SimResult>;
+      /** Bands drawn last (null when none), and the scenario they came from. */
+      population: () => { bands: PopulationBands; scenario: Scenario } | null;
+      /** Runs a population on up to `workers` workers without drawing it. */
+      runPopulation: (s: Scenario, workers?: number) => Promise<PopulationBands>;
+      populationRenders: number;
     };
   }
 }
-const perf: PerfLog = { firstRenderMs: null, updates: [] };
+const perf: PerfLog = { firstRenderMs: null, updates: [], population: [] };
 
 const engine = new Engine();
+const pool = new PopulationPool();
+let lastPop: { bands: PopulationBands; scenario: Scenario } | null = null;
 let presets: Preset[] = [];
 let models: ModelInfo[] = [];
 let pd: PdTables;
@@ -62,6 +77,8 @@ const FIELD_ERR: Record<string, string> = {
   'pd.binding.half_time_min': 'err-binding',
   model: 'err-model',
   'pd.ke0_endpoint': 'err-ke0',
+  'population.size': 'err-pop',
+  'population.seed': 'err-pop',
 };
 
 function preset(): Preset {
@@ -93,7 +110,7 @@ function toast(msg: string): void {
 }
 
 function clearErrors(): void {
-  for (const id of [...Object.values(FIELD_ERR), 'err-general']) $(id).textContent = '';
+  for (const id of [...new Set(Object.values(FIELD_ERR)), 'err-general']) if (id !== 'err-pop') $(id).textContent = '';
   document.querySelectorAll('.ctl.invalid').forEach((c) => c.classList.remove('invalid'));
 }
 
@@ -176,6 +193,10 @@ function syncControls(): void {
   $<HTMLSelectElement>('ke0').value = state.ke0;
   $<HTMLSelectElement>('kiset').value = state.kiSet;
   $<HTMLInputElement>('recovery').value = String(state.recoveryNgPerMl);
+  $<HTMLInputElement>('pop-on').checked = state.popOn;
+  $<HTMLInputElement>('pop-size').value = String(state.popSize);
+  $<HTMLInputElement>('pop-seed').value = String(state.popSeed);
+  $('pop-help').textContent = `${variabilityNote()} Shaded: 5–95 % and 25–75 % of the virtual patients; dotted: their median.`;
   $<HTMLSelectElement>('binding-kind').value = state.kinetic ? 'kin' : 'eq';
   $<HTMLInputElement>('binding').disabled = !state.kinetic;
   $<HTMLInputElement>('binding').value = String(state.bindingHalfTimeMin);
@@ -239,6 +260,7 @@ async function update(): Promise<void> {
   render(out.result);
   const drawnMs = performance.now() - t0;
   const engineMs = out.engineMs;
+  void updatePopulation(scenario, t0);
   requestAnimationFrame(() => {
     const frameMs = performance.now() - t0;
     if (perf.firstRenderMs === null) perf.firstRenderMs = performance.now();
@@ -247,6 +269,64 @@ async function update(): Promise<void> {
     window.__ketasim.renders++;
     $('perf').textContent = `Last update: engine ${engineMs.toFixed(2)} ms; input → charts redrawn ${drawnMs.toFixed(1)} ms (wasm in a Web Worker).`;
   });
+}
+
+/** What varies between the virtual patients of the current model. */
+function variabilityNote(): string {
+  const m = model();
+  const varied = (m?.params ?? []).filter((p) => (p.omega2 ?? 0) > 0);
+  const weight = 'body weight log-normal around the patient’s, CV 20 % [ASSUMPTION]';
+  if (varied.length) {
+    return `Varies: ${varied.map((p) => p.symbol).join(', ')} with the published between-subject variance (${m?.name ?? ''}), and ${weight}.`;
+  }
+  const others = models.filter((x) => x.params.some((p) => (p.omega2 ?? 0) > 0)).map((x) => x.name);
+  return `${m?.name ?? 'This model'} publishes no between-subject variances: only ${weight} varies, so the bands are narrow. Models with published variances: ${others.join('; ')}.`;
+}
+
+/** Bands follow the typical curve: the population runs after it, latest request wins. */
+async function updatePopulation(scenario: Scenario, t0: number): Promise<void> {
+  const panel = $('pop-panel');
+  if (!state.popOn) {
+    lastPop = null;
+    charts.setPopulation(null);
+    panel.hidden = true;
+    $('err-pop').textContent = '';
+    return;
+  }
+  // whole numbers are a format matter, checked here; ranges are the engine's to check
+  const whole = (v: number, min: number) => Number.isInteger(v) && v >= min;
+  if (!whole(state.popSize, 1) || !whole(state.popSeed, 0)) {
+    $('err-pop').textContent = !whole(state.popSize, 1)
+      ? 'population.size: give a whole number of virtual patients, 1 to 20 000.'
+      : 'population.seed: give a whole number, 0 or more.';
+    return;
+  }
+  const sc = withPopulation(scenario, state);
+  let bands;
+  try {
+    bands = await pool.runLatest(sc);
+  } catch (e) {
+    lastPop = null;
+    charts.setPopulation(null);
+    panel.hidden = true;
+    const err = e instanceof EngineFailure ? e : new EngineFailure({ message: String(e) });
+    $('err-pop').textContent = err.message;
+    return;
+  }
+  if (!bands || !state.popOn) return; // superseded, or switched off meanwhile
+  $('err-pop').textContent = '';
+  lastPop = { bands, scenario: sc };
+  charts.setPopulation({
+    t: bands.layout.tMin,
+    size: bands.layout.size,
+    series: new Map(bands.bands.map((b) => [b.quantity.key, b.series])),
+  });
+  panel.hidden = false;
+  renderPopulation(panel, bands, variabilityNote(), sc.population.seed);
+  const drawnMs = performance.now() - t0;
+  perf.population.push({ size: bands.layout.size, workers: bands.workers, ...bands.timing, drawnMs });
+  if (perf.population.length > 500) perf.population.shift();
+  window.__ketasim.populationRenders++;
 }
 
 function mainRun(r: SimResult, label: string): Run {
@@ -478,6 +558,20 @@ async function start(): Promise<void> {
     const v = (e.target as HTMLInputElement).value;
     setState({ bindingHalfTimeMin: v.trim() === '' ? NaN : Number(v) });
   });
+  $('pop-on').addEventListener('change', (e) => {
+    const on = (e.target as HTMLInputElement).checked;
+    if (on) pool.warm();
+    setState({ popOn: on });
+  });
+  for (const [id, key] of [
+    ['pop-size', 'popSize'],
+    ['pop-seed', 'popSeed'],
+  ] as const) {
+    $(id).addEventListener('input', (e) => {
+      const v = (e.target as HTMLInputElement).value;
+      setState({ [key]: v.trim() === '' ? NaN : Number(v) });
+    });
+  }
   $('recovery').addEventListener('input', (e) => {
     const v = (e.target as HTMLInputElement).value;
     setState({ recoveryNgPerMl: v.trim() === '' ? NaN : Number(v) });
@@ -534,6 +628,9 @@ window.__ketasim = {
   renders: 0,
   state: () => state,
   simulate: async (s) => (await engine.simulateOnce(s)).result,
+  population: () => lastPop,
+  runPopulation: (s, workers) => pool.run(s, workers),
+  populationRenders: 0,
 };
 start().catch((e) => {
   $('err-general').textContent = `The simulator could not start: ${e instanceof Error ? e.message : String(e)}`;

@@ -6,12 +6,14 @@ import { mkdirSync, readFileSync, writeFileSync, statSync, readdirSync } from 'n
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { serve, launch, ARTIFACTS, WWW, fixture, readFixture, nativeJson, maxRelDiff } from './helpers.mjs';
+import initPop, * as popWasm from '../src/pkg-pop/ketasim_pop.js';
 
 let server;
 let browser;
 
 before(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
+  await initPop({ module_or_path: readFileSync(join(WWW, 'src', 'pkg-pop', 'ketasim_pop_bg.wasm')) });
   server = await serve();
   browser = await launch();
 });
@@ -279,9 +281,14 @@ test('re-simulation and redraw time per slider change (measured, not asserted)',
   const dist = join(WWW, 'dist', 'assets');
   const files = readdirSync(dist).map((f) => ({ f, raw: statSync(join(dist, f)).size, gz: gzipSync(readFileSync(join(dist, f)), { level: 9 }).length }));
   const html = readFileSync(join(WWW, 'dist', 'index.html'));
+  // what the page loads before its first render; the population worker and its module load
+  // when a population is first shown, the benchmark page only when opened
+  const firstLoad = files.filter((x) => /^(main|worker|ketasim_bg)-/.test(x.f));
+  const onDemand = files.filter((x) => /^(popworker|population|ketasim_pop_bg)-/.test(x.f));
   const sizes = {
-    wasmGzipBytes: files.filter((x) => x.f.endsWith('.wasm')).reduce((s, x) => s + x.gz, 0),
-    pageGzipBytes: files.reduce((s, x) => s + x.gz, 0) + gzipSync(html, { level: 9 }).length,
+    wasmGzipBytes: firstLoad.filter((x) => x.f.endsWith('.wasm')).reduce((s, x) => s + x.gz, 0),
+    pageGzipBytes: firstLoad.reduce((s, x) => s + x.gz, 0) + gzipSync(html, { level: 9 }).length,
+    populationOnDemandGzipBytes: onDemand.reduce((s, x) => s + x.gz, 0),
     files,
   };
   const report = {
@@ -294,7 +301,129 @@ test('re-simulation and redraw time per slider change (measured, not asserted)',
     sizes,
   };
   writeFileSync(join(ARTIFACTS, 'browser-perf.json'), JSON.stringify(report, null, 2));
-  console.log(JSON.stringify({ ...report, sizes: { wasmGzipBytes: sizes.wasmGzipBytes, pageGzipBytes: sizes.pageGzipBytes } }));
+  console.log(JSON.stringify({ ...report, sizes: { wasmGzipBytes: sizes.wasmGzipBytes, pageGzipBytes: sizes.pageGzipBytes, populationOnDemandGzipBytes: sizes.populationOnDemandGzipBytes } }));
   assert.ok(ups.length >= 60);
+  await context.close();
+});
+
+/** Waits until the page has drawn more population bands than `n`. */
+async function bandsAfter(page, n, action) {
+  await action();
+  await page.waitForFunction((k) => window.__ketasim.populationRenders > k, n, { timeout: 30000 });
+}
+
+/** The bands drawn last, as plain arrays, and their scenario. */
+const drawnBands = (page) =>
+  page.evaluate(() => {
+    const p = window.__ketasim.population();
+    return p && { scenario: p.scenario, workers: p.bands.workers, bands: p.bands.bands.map((b) => ({ key: b.quantity.key, series: b.series.map((x) => [...x]) })), fractionAbove: [...p.bands.fractionAbove], cmax: p.bands.cmax };
+  });
+
+test('population bands: drawn from the workers, equal to one wasm run bit for bit, and follow the dose slider', async () => {
+  const { page, context, errors } = await open('#pp=true&pn=1000&ps=3');
+  await page.waitForFunction(() => window.__ketasim.populationRenders > 0, null, { timeout: 30000 });
+  assert.equal(await page.locator('#pop-panel').isVisible(), true);
+  assert.match(await page.locator('#pop-panel').innerText(), /1,000 virtual patients \(seed 3\)/);
+  assert.match(await page.locator('#pop-panel').innerText(), /Patients with effect site ≥ 100 ng\/mL/);
+  const a = await drawnBands(page);
+  assert.ok(a.workers >= 2, `workers: ${a.workers}`);
+  // the same scenario in one call of the population module in Node: identical numbers
+  const ref = popWasm.simulatePopulation(a.scenario);
+  assert.deepEqual(a.bands.map((b) => b.key), ref.bands.map((b) => b.quantity.key));
+  for (const [i, b] of a.bands.entries()) assert.deepEqual(b.series, ref.bands[i].series, b.key);
+  assert.deepEqual(a.fractionAbove, ref.fractionAbove);
+  assert.deepEqual(a.cmax, ref.cmax);
+  // p5 < median < p95 at the end of the infusion: the band is a band
+  const cp = a.bands[0].series;
+  assert.ok(cp[0][40] < cp[2][40] && cp[2][40] < cp[4][40]);
+  await page.screenshot({ path: join(ARTIFACTS, 'population-1280x720.png'), fullPage: true });
+  // the dose slider moves the bands
+  const n = await page.evaluate(() => window.__ketasim.populationRenders);
+  await bandsAfter(page, n, () => page.fill('#dose', '1'));
+  await page.waitForFunction(() => window.__ketasim.population()?.scenario.regimen[0].dose_mg_per_kg === 1, null, { timeout: 30000 });
+  const b = await drawnBands(page);
+  assert.ok(Math.abs(b.bands[0].series[2][40] / cp[2][40] - 2) < 1e-3, `median Cp doubles with the dose: ${b.bands[0].series[2][40]} vs ${cp[2][40]}`);
+  // switching off removes the bands
+  await page.uncheck('#pop-on');
+  await page.waitForFunction(() => window.__ketasim.population() === null);
+  assert.equal(await page.locator('#pop-panel').isVisible(), false);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('population limits: clear messages in the page, which keeps working', async () => {
+  const { page, context, errors } = await open('#pp=true&pn=100');
+  await page.waitForFunction(() => window.__ketasim.populationRenders > 0, null, { timeout: 30000 });
+  await page.fill('#pop-size', '20001');
+  await page.locator('#err-pop').filter({ hasText: 'population.size = 20001 is out of range' }).waitFor();
+  assert.match(await page.locator('#err-pop').innerText(), /CLI runs up to 100 000/);
+  assert.equal(await page.locator('#pop-panel').isVisible(), false);
+  await page.fill('#pop-size', '2.5');
+  await page.locator('#err-pop').filter({ hasText: 'whole number of virtual patients' }).waitFor();
+  // a 14-day course on a fine grid is too many values for the browser: the message says what to do
+  const n = await page.evaluate(() => window.__ketasim.populationRenders);
+  await bandsAfter(page, n, () => page.fill('#pop-size', '10000'));
+  await page.click('#presets button[data-id="course_6_infusions"]');
+  await page.locator('#err-pop').filter({ hasText: /fewer subjects or a coarser output_step_min|out of range/ }).waitFor({ timeout: 30000 });
+  assert.match(await readout(page, 0), /ng\/mL/); // the typical curve still renders
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('population timings in Chromium: 1 000 and 10 000 subjects, 1 worker vs all (measured, not asserted)', async () => {
+  const { page, context } = await open();
+  const report = await page.evaluate(async () => {
+    const k = window.__ketasim;
+    const sc = { patient: { weight_kg: 70 }, model: 'kamp2020', regimen: [{ kind: 'infusion', dose_mg_per_kg: 0.5, duration_min: 40 }], horizon_min: 360, output_step_min: 1 };
+    const out = [];
+    for (const size of [1000, 10000]) {
+      for (const workers of [1, navigator.hardwareConcurrency || 2]) {
+        const s = { ...sc, population: { size, seed: 1 } };
+        const first = await k.runPopulation(s, workers);
+        const ts = [];
+        for (let i = 0; i < (size > 5000 ? 5 : 15); i++) ts.push((await k.runPopulation(s, workers)).timing);
+        const med = (f) => ts.map(f).sort((a, b) => a - b)[Math.floor(ts.length / 2)];
+        out.push({ size, workers: first.workers, totalMs: med((t) => t.totalMs), simulateMs: med((t) => t.simulateMs), statsMs: med((t) => t.statsMs) });
+      }
+    }
+    return out;
+  });
+  // slider-driven: 1 000 subjects follow the dose slider
+  const { page: p2, context: c2 } = await open('#pp=true&pn=1000');
+  await p2.waitForFunction(() => window.__ketasim.populationRenders > 0, null, { timeout: 30000 });
+  const start = await p2.evaluate(() => window.__ketasim.perf.population.length);
+  const slider = p2.locator('#dose-range');
+  await slider.focus();
+  for (let i = 0; i < 20; i++) {
+    const n = await p2.evaluate(() => window.__ketasim.populationRenders);
+    await bandsAfter(p2, n, () => p2.keyboard.press(i % 2 ? 'ArrowLeft' : 'ArrowRight'));
+  }
+  const ups = await p2.evaluate((s) => window.__ketasim.perf.population.slice(s), start);
+  const q = (xs, p) => xs.slice().sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))];
+  const slider1000 = { changes: ups.length, poolMs: { median: q(ups.map((u) => u.totalMs), 0.5), p95: q(ups.map((u) => u.totalMs), 0.95) }, inputToBandsDrawnMs: { median: q(ups.map((u) => u.drawnMs), 0.5), p95: q(ups.map((u) => u.drawnMs), 0.95) } };
+  const out = { note: 'totalMs = layout + simulate (workers in parallel) + percentiles by time block (workers in parallel); median of repeated runs; the 1 000-subject slider run also includes the typical curve and drawing', runs: report, slider1000 };
+  writeFileSync(join(ARTIFACTS, 'population-perf.json'), JSON.stringify(out, null, 2));
+  console.log(JSON.stringify(out));
+  assert.ok(report.length === 4);
+  await c2.close();
+  await context.close();
+});
+
+test('the benchmark page runs wasm and the JavaScript solver side by side', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(server.url + 'bench.html');
+  await page.waitForFunction(() => window.__bench?.done === true, null, { timeout: 300000 });
+  const bench = await page.evaluate(() => window.__bench);
+  writeFileSync(join(ARTIFACTS, 'bench.json'), JSON.stringify(bench, null, 2));
+  await page.screenshot({ path: join(ARTIFACTS, 'bench.png'), fullPage: true });
+  console.log(JSON.stringify(bench));
+  // the JavaScript solver computes the same curves (ng/mL; tolerance 1e-6 relative)
+  const js = bench.single.find((r) => r.engine.startsWith('JavaScript'));
+  assert.ok(js.maxAbsDiffNgPerMl < 0.01, `JS vs wasm: ${js.maxAbsDiffNgPerMl} ng/mL`);
+  assert.equal(bench.population.length, 4);
+  assert.deepEqual(errors, []);
   await context.close();
 });

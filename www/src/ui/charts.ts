@@ -28,6 +28,14 @@ export interface Run {
   mwGPerMol: number;
 }
 
+/** Percentile bands of a virtual population, on the main run's time grid. */
+export interface PopBands {
+  t: Float64Array;
+  /** Keyed by quantity (`cp:<analyte>`, `ce:<analyte>`, `occupancy`): series p5, p25, p50, p75, p95. */
+  series: Map<string, Float64Array[]>;
+  size: number;
+}
+
 export const COLORS = {
   cp: '#1d4ed8',
   ce: '#be185d',
@@ -99,6 +107,7 @@ export class Charts {
   private pins: Run[] = [];
   private hidden = new Set<string>();
   private bands: Landmark[];
+  private pop: PopBands | null = null;
 
   constructor(
     private concEl: HTMLElement,
@@ -136,6 +145,57 @@ export class Charts {
     if (this.occ) this.occ.setSize(this.size(this.occEl));
   }
 
+  /** Shows (or, with `null`, removes) population bands; redraws without rebuilding. */
+  setPopulation(pop: PopBands | null): void {
+    this.pop = pop;
+    // setting x again re-ranges y (the 95th percentile may be above every curve) and redraws
+    const c = this.conc;
+    if (c && c.scales.x.min != null && c.scales.x.max != null) c.setScale('x', { min: c.scales.x.min, max: c.scales.x.max });
+    this.occ?.redraw(false);
+  }
+
+  /** Fills the 5–95 % and 25–75 % ranges of a banded quantity and strokes its median. */
+  private drawPopulation(u: uPlot, key: string, color: string, scale: number): void {
+    const s = this.pop?.series.get(key);
+    if (!this.pop || !s) return;
+    const t = this.pop.t;
+    const ctx = u.ctx;
+    const { left, top, width, height } = u.bbox;
+    const x0 = u.scales.x.min ?? t[0];
+    const x1 = u.scales.x.max ?? t[t.length - 1];
+    let i0 = 0;
+    while (i0 < t.length - 1 && t[i0 + 1] < x0) i0++;
+    let i1 = t.length - 1;
+    while (i1 > 0 && t[i1 - 1] > x1) i1--;
+    const X = (i: number) => u.valToPos(t[i], 'x', true);
+    const Y = (v: number) => u.valToPos(v * scale, 'y', true);
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(left, top, width, height);
+    ctx.clip();
+    const area = (lo: Float64Array, hi: Float64Array, alpha: number) => {
+      ctx.beginPath();
+      ctx.moveTo(X(i0), Y(hi[i0]));
+      for (let i = i0 + 1; i <= i1; i++) ctx.lineTo(X(i), Y(hi[i]));
+      for (let i = i1; i >= i0; i--) ctx.lineTo(X(i), Y(lo[i]));
+      ctx.closePath();
+      ctx.globalAlpha = alpha;
+      ctx.fillStyle = color;
+      ctx.fill();
+    };
+    area(s[0], s[4], 0.12);
+    area(s[1], s[3], 0.2);
+    ctx.globalAlpha = 0.9;
+    ctx.strokeStyle = color;
+    ctx.lineWidth = 1.25 * devicePixelRatio;
+    ctx.setLineDash([2 * devicePixelRatio, 3 * devicePixelRatio]);
+    ctx.beginPath();
+    ctx.moveTo(X(i0), Y(s[2][i0]));
+    for (let i = i0 + 1; i <= i1; i++) ctx.lineTo(X(i), Y(s[2][i]));
+    ctx.stroke();
+    ctx.restore();
+  }
+
   /** Canvas of each chart, for the PNG export. */
   canvases(): HTMLCanvasElement[] {
     return [this.conc, this.occ].filter((u): u is uPlot => !!u).map((u) => u.ctx.canvas);
@@ -143,6 +203,13 @@ export class Charts {
 
   private factor(): number {
     return this.unit === 'ng' ? 1 : 1 / this.mw;
+  }
+
+  /** Display factor for a banded quantity (metabolites have their own molecular weight). */
+  private unitFactor(key: string): number {
+    if (this.unit === 'ng') return 1;
+    const e = this.main?.extra.find((x) => `cp:${x.id}` === key);
+    return 1 / (e?.mwGPerMol ?? this.mw);
   }
 
   private unitLabel(): string {
@@ -219,6 +286,15 @@ export class Charts {
         for (let i = 0; i < t.length; i++) if (t[i] >= lo && t[i] <= up) hi = Math.max(hi, e.cp[i] * fe);
       }
       for (const p of this.pins) consider(scaled(p.ce, f));
+      if (this.pop) {
+        for (const [key, series] of this.pop.series) {
+          if (key === 'occupancy' || this.hidden.has(key.slice(3))) continue;
+          const fe = this.unitFactor(key);
+          const p95 = series[4];
+          const tp = this.pop.t;
+          for (let i = 0; i < tp.length; i++) if (tp[i] >= lo && tp[i] <= up) hi = Math.max(hi, p95[i] * fe);
+        }
+      }
     }
     // keep the dissociative band in view so its meaning is always visible
     return [0, Math.max(hi * 1.08, 280 * f)];
@@ -293,7 +369,18 @@ export class Charts {
           ...pinSeries('Ce'),
         ],
         hooks: {
-          drawClear: [drawBands],
+          drawClear: [
+            drawBands,
+            (u) => {
+              const m = this.main;
+              if (!m) return;
+              this.drawPopulation(u, `ce:${this.popParent()}`, COLORS.ce, this.unitFactor(''));
+              m.extra.forEach((e, i) => {
+                if (!this.hidden.has(e.id)) this.drawPopulation(u, `cp:${e.id}`, COLORS.extra[i % COLORS.extra.length], this.unitFactor(`cp:${e.id}`));
+              });
+              this.drawPopulation(u, `cp:${this.popParent()}`, COLORS.cp, this.unitFactor(''));
+            },
+          ],
           setCursor: [(u) => this.tooltip(u)],
         },
         legend: { live: false },
@@ -313,12 +400,33 @@ export class Charts {
           { label: 'Occupancy', stroke: COLORS.occ, width: 2.5, fill: 'rgba(109, 40, 217, 0.08)', value: (_u, v) => (v == null ? '–' : v.toFixed(1) + ' %') },
           ...pinSeries('occupancy'),
         ],
-        hooks: { setCursor: [(u) => this.tooltip(u)] },
+        hooks: {
+          drawClear: [(u) => this.drawPopulation(u, 'occupancy', COLORS.occ, 100)],
+          setCursor: [(u) => this.tooltip(u)],
+        },
         legend: { show: false },
       },
       [[], [], ...this.pins.map(() => [])] as unknown as uPlot.AlignedData,
       this.occEl,
     );
+  }
+
+  /** "Population (n): Cp 5–95 % a–b" at time `t`, if bands are shown on the same grid. */
+  private popTip(t: number, f: number, unit: string): string {
+    const pop = this.pop;
+    if (!pop) return '';
+    const k = pop.t.indexOf(t);
+    if (k < 0) return '';
+    const cp = pop.series.get(`cp:${this.popParent()}`);
+    const ce = pop.series.get(`ce:${this.popParent()}`);
+    const r = (s: Float64Array[] | undefined) => (s ? `${(s[0][k] * f).toPrecision(3)}–${(s[4][k] * f).toPrecision(3)}` : '–');
+    return `<br>Population of ${pop.size}, 5–95 %: Cp ${r(cp)}, Ce ${r(ce)} ${unit}`;
+  }
+
+  /** Analyte id of the administered drug in the population keys. */
+  private popParent(): string {
+    for (const k of this.pop?.series.keys() ?? []) if (k.startsWith('ce:')) return k.slice(3);
+    return '';
   }
 
   /** Crosshair tooltip: values at the cursor, and the band under it with its source. */
@@ -343,6 +451,7 @@ export class Charts {
         .map((e) => `${e.name}: Cp ${(e.cp[idx] * (this.unit === 'ng' ? 1 : 1 / e.mwGPerMol)).toPrecision(3)} ${unit}<br>`)
         .join('') +
       `Occupancy ${(main.occ[idx] * 100).toFixed(1)} % <i>(model-derived)</i>` +
+      this.popTip(main.t[idx], f, unit) +
       (band
         ? `<hr><b>${band.name}</b>: ${band.lowNgPerMl}${band.highNgPerMl ? '–' + band.highNgPerMl : '+'} ng/mL, ${band.matrix}<br><span class="src">${band.source} [${band.provenance}]</span>`
         : '');

@@ -30,6 +30,12 @@ export interface AppState {
   session: number;
   /** Analyte ids whose curves are hidden. */
   hidden: string[];
+  /** Virtual population shown as percentile bands. */
+  popOn: boolean;
+  /** Virtual patients (1 – 20 000 in the browser). */
+  popSize: number;
+  /** Seed of the population's random streams. */
+  popSeed: number;
 }
 
 /** The model's route entry, if it has `route`. */
@@ -62,6 +68,9 @@ export function stateFromPreset(p: Preset, prev?: AppState): AppState {
     unit: prev?.unit ?? 'ng',
     session: 0,
     hidden: prev?.hidden ?? [],
+    popOn: prev?.popOn ?? false,
+    popSize: prev?.popSize ?? 1000,
+    popSeed: prev?.popSeed ?? 1,
   };
 }
 
@@ -123,6 +132,11 @@ export function buildScenario(p: Preset, st: AppState, m: ModelInfo | undefined)
   return sc;
 }
 
+/** The scenario with the state's virtual population. */
+export function withPopulation(sc: Scenario, st: AppState): Scenario & { population: { size: number; seed: number } } {
+  return { ...sc, population: { size: st.popSize, seed: st.popSeed } };
+}
+
 const KEYS: Record<keyof AppState, string> = {
   preset: 'p',
   weightKg: 'w',
@@ -142,6 +156,9 @@ const KEYS: Record<keyof AppState, string> = {
   unit: 'u',
   session: 's',
   hidden: 'hi',
+  popOn: 'pp',
+  popSize: 'pn',
+  popSeed: 'ps',
 };
 
 /** `#p=…&w=…` — every field, so a link restores the full state. */
@@ -184,6 +201,9 @@ export function decodeState(hash: string, base: AppState): AppState {
   st.bindingHalfTimeMin = num('b', st.bindingHalfTimeMin);
   st.unit = str('u', st.unit) === 'um' ? 'um' : 'ng';
   st.session = Math.max(0, Math.round(num('s', st.session)));
+  st.popOn = str('pp', String(st.popOn)) === 'true';
+  st.popSize = num('pn', st.popSize);
+  st.popSeed = num('ps', st.popSeed);
   const hidden = q.get('hi');
   if (hidden !== null) st.hidden = hidden.split(',').filter((x) => /^[a-z0-9_]+$/.test(x));
   return st;

@@ -1,0 +1,158 @@
+// Browser benchmark: the standard infusion in wasm (exact propagator and Dopri5) and in a
+// plain-JavaScript ODE solver (odex, Gragg–Bulirsch–Stoer extrapolation, at the same tolerances),
+// side by side in one run; then virtual populations in the app's worker pool.
+import { Solver } from 'odex';
+import init, * as wasm from './pkg/ketasim.js';
+import wasmUrl from './pkg/ketasim_bg.wasm?url';
+import initPop, * as popWasm from './pkg-pop/ketasim_pop.js';
+import popUrl from './pkg-pop/ketasim_pop_bg.wasm?url';
+import { PopulationPool } from './engine/population';
+import type { ModelInfo, Preset, Scenario, SimResult } from './engine/types';
+
+interface Row {
+  engine: string;
+  usPerRun: number;
+  maxAbsDiffNgPerMl: number | null;
+}
+interface PopRow {
+  subjects: number;
+  workers: number;
+  msToBands: number;
+  usPerSubject: number;
+}
+declare global {
+  interface Window {
+    __bench: { done: boolean; single: Row[]; population: PopRow[]; ratioWasmDopri5OverJs: number | null; ratioWasmExactOverJs: number | null; userAgent: string; cores: number };
+  }
+}
+
+const $ = (id: string) => document.getElementById(id)!;
+const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Median over `batches` of the mean µs per call of `f` over `reps` calls. */
+function time(f: () => unknown, reps: number, batches = 7): number {
+  for (let i = 0; i < Math.min(reps, 50); i++) f(); // warm-up (JIT, caches)
+  const per: number[] = [];
+  for (let b = 0; b < batches; b++) {
+    const t0 = performance.now();
+    for (let i = 0; i < reps; i++) f();
+    per.push(((performance.now() - t0) * 1000) / reps);
+  }
+  return median(per);
+}
+
+/**
+ * The same model in plain JavaScript: three mammillary compartments (amounts, mg) and the
+ * effect site (concentration, mg/L), integrated by odex segment by segment (the end of the
+ * infusion is a boundary), dense output on the 1-min grid. Returns Cp and Ce in ng/mL.
+ */
+function jsRun(p: { cl: number; q2: number; q3: number; v1: number; v2: number; v3: number; ke0: number }, rate: number, tInf: number, horizon: number, rtol: number, atol: number) {
+  const n = Math.round(horizon) + 1;
+  const cp = new Float64Array(n);
+  const ce = new Float64Array(n);
+  const k10 = p.cl / p.v1;
+  const k12 = p.q2 / p.v1;
+  const k21 = p.q2 / p.v2;
+  const k13 = p.q3 / p.v1;
+  const k31 = p.q3 / p.v3;
+  let y = [0, 0, 0, 0];
+  for (const [t0, t1, r] of [
+    [0, tInf, rate],
+    [tInf, horizon, 0],
+  ]) {
+    const s = new Solver(4);
+    s.denseOutput = true;
+    s.relativeTolerance = rtol;
+    s.absoluteTolerance = atol;
+    const f = (_t: number, x: number[]) => [
+      r - (k10 + k12 + k13) * x[0] + k21 * x[1] + k31 * x[2],
+      k12 * x[0] - k21 * x[1],
+      k13 * x[0] - k31 * x[2],
+      p.ke0 * (x[0] / p.v1 - x[3]),
+    ];
+    const out = s.solve(f, t0, y, t1, s.grid(1, (t: number, x: number[]) => {
+      const k = Math.round(t);
+      if (k < n && Math.abs(t - k) < 1e-9) {
+        cp[k] = (x[0] / p.v1) * 1000;
+        ce[k] = x[3] * 1000;
+      }
+    }));
+    y = out.y; // restart from the solver's own final state
+  }
+  return { cp, ce };
+}
+
+async function run(): Promise<void> {
+  $('status').textContent = 'running…';
+  await new Promise((r) => setTimeout(r, 30));
+  await Promise.all([init({ module_or_path: wasmUrl }), initPop({ module_or_path: popUrl })]);
+  const preset = (wasm.presets() as Preset[]).find((p) => p.id === 'antidepressant_40min')!;
+  const sc: Scenario = preset.scenario;
+  const exact: Scenario = { ...sc, solver: { method: 'exact' } };
+  const dopri: Scenario = { ...sc, solver: { method: 'dopri5' } };
+  const ref = wasm.simulate(exact) as SimResult;
+  const kamp = (wasm.models(70) as ModelInfo[]).find((m) => m.id === sc.model)!;
+  const val = (sym: string) => kamp.params.find((q) => q.symbol === sym)!.value;
+  // 70 kg is the reference weight of the allometric scaling: values as published; L/h → L/min
+  const p = { cl: val('CL') / 60, q2: val('Q2') / 60, q3: val('Q3') / 60, v1: val('V1'), v2: val('V2'), v3: val('V3'), ke0: ref.ke0PerMin };
+  const item = sc.regimen[0];
+  const doseMg = (item.dose_mg_per_kg ?? 0) * sc.patient.weight_kg;
+  const tInf = item.duration_min ?? 40;
+  const rtol = 1e-6;
+  const atol = 1e-9; // the scenario defaults (src/scenario.rs)
+  const js = jsRun(p, doseMg / tInf, tInf, sc.horizon_min, rtol, atol);
+  const dop = wasm.simulate(dopri) as SimResult;
+  const diff = (a: Float64Array, b: Float64Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
+  const refCp = ref.analytes[0].cpNgPerMl;
+  const refCe = ref.analytes[0].ceNgPerMl;
+  // the per-subject path of populations (what the bands cost per patient), 100 identical
+  // patients per call (weight fixed, a model without ω²), so the call overhead is amortised
+  const perSubject = (method: 'exact' | 'dopri5') => {
+    const s = { ...sc, solver: { method }, population: { size: 100, seed: 1, weight_kg: { fixed: sc.patient.weight_kg } } } as Scenario;
+    const cuts = new Uint32Array([0, ref.tMin.length]);
+    const r = popWasm.populationSimulate(s, 0, 100, cuts) as { blocks: Float32Array[] };
+    const n = ref.tMin.length;
+    const nq = r.blocks[0].length / 100 / n; // quantities: Cp per analyte, Ce, occupancy
+    const row = r.blocks[0];
+    const d = Math.max(diff(Float64Array.from(row.subarray(0, n)), refCp), diff(Float64Array.from(row.subarray((nq - 2) * n, (nq - 1) * n)), refCe));
+    return { us: time(() => popWasm.populationSimulate(s, 0, 100, cuts), 3) / 100, d };
+  };
+  const pe = perSubject('exact');
+  const pd = perSubject('dopri5');
+  const single: Row[] = [
+    { engine: 'wasm, population path, exact propagator', usPerRun: pe.us, maxAbsDiffNgPerMl: pe.d },
+    { engine: 'wasm, population path, Dopri5 (ode_solvers)', usPerRun: pd.us, maxAbsDiffNgPerMl: pd.d },
+    { engine: 'JavaScript, odex (GBS)', usPerRun: time(() => jsRun(p, doseMg / tInf, tInf, sc.horizon_min, rtol, atol), 50), maxAbsDiffNgPerMl: Math.max(diff(js.cp, refCp), diff(js.ce, refCe)) },
+    { engine: 'wasm simulate(), exact, full result object to JS', usPerRun: time(() => wasm.simulate(exact), 200), maxAbsDiffNgPerMl: 0 },
+    { engine: 'wasm simulate(), Dopri5, full result object to JS', usPerRun: time(() => wasm.simulate(dopri), 100), maxAbsDiffNgPerMl: Math.max(diff(dop.analytes[0].cpNgPerMl, refCp), diff(dop.analytes[0].ceNgPerMl, refCe)) },
+  ];
+  $('single').querySelector('tbody')!.innerHTML = single
+    .map((r) => `<tr><td>${r.engine}</td><td>${r.usPerRun.toFixed(1)}</td><td>${(r.usPerRun / single[0].usPerRun).toFixed(2)}</td><td>${r.maxAbsDiffNgPerMl === 0 ? '(reference)' : r.maxAbsDiffNgPerMl?.toExponential(2) + ' ng/mL'}</td></tr>`)
+    .join('');
+
+  const pool = new PopulationPool();
+  const population: PopRow[] = [];
+  for (const size of [1000, 10000]) {
+    for (const workers of [1, pool.maxWorkers]) {
+      const s = { ...sc, population: { size, seed: 1 } } as Scenario;
+      await pool.run(s, workers); // warm-up (worker start, wasm compile)
+      const ts: number[] = [];
+      for (let i = 0; i < (size > 5000 ? 5 : 15); i++) ts.push((await pool.run(s, workers)).timing.totalMs);
+      const ms = median(ts);
+      population.push({ subjects: size, workers, msToBands: ms, usPerSubject: (ms * 1000) / size });
+      $('pop').querySelector('tbody')!.innerHTML = population
+        .map((r) => `<tr><td>${r.subjects}</td><td>${r.workers}</td><td>${r.msToBands.toFixed(1)}</td><td>${r.usPerSubject.toFixed(1)}</td></tr>`)
+        .join('');
+    }
+  }
+  const rDop = single[1].usPerRun / single[2].usPerRun;
+  const rExact = single[0].usPerRun / single[2].usPerRun;
+  // the reference row is the exact full simulate(); the population path is compared to it too
+  $('note').textContent = `wasm/JS time ratio: Dopri5 ${rDop.toFixed(3)}, exact propagator ${rExact.toFixed(3)}. ${navigator.userAgent}; ${navigator.hardwareConcurrency} logical cores.`;
+  window.__bench = { done: true, single, population, ratioWasmDopri5OverJs: rDop, ratioWasmExactOverJs: rExact, userAgent: navigator.userAgent, cores: navigator.hardwareConcurrency };
+  $('status').textContent = 'done';
+}
+
+window.__bench = { done: false, single: [], population: [], ratioWasmDopri5OverJs: null, ratioWasmExactOverJs: null, userAgent: '', cores: 0 };
+$('run').addEventListener('click', () => void run());
+void run();

@@ -1,0 +1,67 @@
+// The virtual-population panel: what was simulated, how long it took, the fraction of patients
+// in the dissociative range over time, and the distributions of Cmax and recovery time.
+import type { Distribution, PopulationBands } from '../engine/population';
+import { formatTime } from './charts';
+
+const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** A histogram as inline SVG, with the 5th, 50th and 95th percentiles marked. */
+function histogram(d: Distribution, title: string, unit: string, color: string): string {
+  if (d.count === 0) return `<figure class="pop-fig"><figcaption>${esc(title)}</figcaption><p class="help">No patient within the simulated time.</p></figure>`;
+  const W = 240;
+  const H = 84;
+  const max = Math.max(...d.histogramCounts, 1);
+  const n = d.histogramCounts.length;
+  const lo = d.histogramEdges[0];
+  const hi = d.histogramEdges[n];
+  const x = (v: number) => (hi > lo ? ((v - lo) / (hi - lo)) * W : W / 2);
+  const bars = d.histogramCounts
+    .map((c, i) => {
+      const h = (c / max) * (H - 14);
+      return `<rect x="${((i / n) * W).toFixed(1)}" y="${(H - h).toFixed(1)}" width="${(W / n - 1).toFixed(1)}" height="${h.toFixed(1)}" fill="${color}" opacity="0.55"><title>${d.histogramEdges[i].toPrecision(3)}–${d.histogramEdges[i + 1].toPrecision(3)} ${unit}: ${c}</title></rect>`;
+    })
+    .join('');
+  const [p5, , p50, , p95] = d.percentiles;
+  const mark = (v: number, label: string) =>
+    `<line x1="${x(v).toFixed(1)}" x2="${x(v).toFixed(1)}" y1="10" y2="${H}" stroke="#111827" stroke-width="${label === 'median' ? 1.5 : 1}" stroke-dasharray="${label === 'median' ? '' : '3 2'}"/>`;
+  return `<figure class="pop-fig"><figcaption>${esc(title)}</figcaption>
+    <svg viewBox="0 0 ${W} ${H + 12}" role="img" aria-label="${esc(title)}: median ${p50.toPrecision(3)} ${unit}, 5–95 % ${p5.toPrecision(3)}–${p95.toPrecision(3)}">${bars}${mark(p5, '5th')}${mark(p50, 'median')}${mark(p95, '95th')}
+    <text x="0" y="${H + 11}" font-size="10">${lo.toPrecision(3)}</text><text x="${W}" y="${H + 11}" font-size="10" text-anchor="end">${hi.toPrecision(3)} ${unit}</text></svg>
+    <p class="help">median <b>${p50.toPrecision(3)}</b>; 5–95 %: ${p5.toPrecision(3)}–${p95.toPrecision(3)} ${unit}${d.count < 0 ? '' : ''}</p></figure>`;
+}
+
+/** The fraction of patients at or above the threshold over time, as an SVG area. */
+function fractionChart(t: Float64Array, f: Float64Array, threshold: number, span: number): string {
+  const W = 240;
+  const H = 84;
+  const t0 = t[0];
+  const t1 = t[t.length - 1];
+  const step = Math.max(1, Math.floor(t.length / 400));
+  let d = `M0,${H}`;
+  let peak = 0;
+  let peakT = t0;
+  for (let i = 0; i < t.length; i += step) {
+    d += ` L${(((t[i] - t0) / (t1 - t0 || 1)) * W).toFixed(1)},${(H - f[i] * (H - 10)).toFixed(1)}`;
+  }
+  for (let i = 0; i < t.length; i++) if (f[i] > peak) [peak, peakT] = [f[i], t[i]];
+  d += ` L${W},${H} Z`;
+  const title = `Patients with effect site ≥ ${threshold} ng/mL`;
+  return `<figure class="pop-fig"><figcaption>${esc(title)}</figcaption>
+    <svg viewBox="0 0 ${W} ${H + 12}" role="img" aria-label="${esc(title)}: at most ${(peak * 100).toFixed(0)} %"><path d="${d}" fill="#be185d" opacity="0.35" stroke="#be185d"/>
+    <text x="0" y="${H + 11}" font-size="10">${formatTime(t0, span)}</text><text x="${W}" y="${H + 11}" font-size="10" text-anchor="end">${formatTime(t1, span)}${span > 12 * 60 ? '' : ' min'}</text></svg>
+    <p class="help">at most <b>${(peak * 100).toFixed(0)} %</b>, at ${formatTime(peakT, span)}${span > 12 * 60 ? '' : ' min'}</p></figure>`;
+}
+
+export function renderPopulation(el: HTMLElement, pop: PopulationBands, modelNote: string, seed: number): void {
+  const t = pop.layout.tMin;
+  const span = t[t.length - 1] - t[0];
+  const perSubjectUs = (pop.timing.totalMs * 1000) / pop.layout.size;
+  el.innerHTML = `
+    <p class="pop-head"><b>${pop.layout.size.toLocaleString('en')} virtual patients</b> (seed ${seed}). ${esc(modelNote)}
+      <span class="perf">Bands in ${pop.timing.totalMs.toFixed(0)} ms on ${pop.workers} worker${pop.workers > 1 ? 's' : ''} (${perSubjectUs.toFixed(1)} µs per patient${pop.coldStart ? '; this first run includes starting the workers' : ''}).</span></p>
+    <div class="pop-figs">
+      ${fractionChart(t, pop.fractionAbove, pop.layout.thresholdNgPerMl, span)}
+      ${histogram(pop.cmax, 'Peak plasma concentration (Cmax)', 'ng/mL', '#1d4ed8')}
+      ${histogram(pop.recovery, `Recovery: Ce below the threshold, min after the dose ended (${pop.recovery.count} of ${pop.layout.size})`, 'min', '#6d28d9')}
+    </div>`;
+}
