@@ -161,18 +161,36 @@ fn bands_match_sorted_order_statistics() {
             }
         }
     }
-    // an interpolated percentile: 4 subjects → p25 sits at rank 0.75
-    let sc = scenario("herd2007", 25.0, 4, 4, "");
-    let pop = Population::new(&sc).unwrap();
-    let (rows, _) = pop.simulate_range(0, 4, false, &none).unwrap();
-    let r = pop.run(false, &none).unwrap();
-    let mut col: Vec<f64> = rows
-        .chunks(pop.row_len())
-        .map(|row| f64::from(row[30]))
-        .collect();
-    col.sort_by(f64::total_cmp);
-    let want = col[0] + 0.75 * (col[1] - col[0]);
-    assert!((r.bands[0].series[1][30] - want).abs() <= 1e-12 * want);
+    // interpolated percentiles (numpy's "linear"): 37 and 4 subjects put every percentile
+    // between ranks, with gaps of several ranks and of none between the selected ones
+    for size in [37u32, 4] {
+        let sc = scenario("herd2007", 25.0, size, 4, "");
+        let pop = Population::new(&sc).unwrap();
+        let (rows, _) = pop.simulate_range(0, size, false, &none).unwrap();
+        let r = pop.run(false, &none).unwrap();
+        let npts = pop.t_min().len();
+        for (q, b) in r.bands.iter().enumerate() {
+            for k in [1, 30, npts - 1] {
+                let mut col: Vec<f64> = rows
+                    .chunks(pop.row_len())
+                    .map(|row| f64::from(row[q * npts + k]))
+                    .collect();
+                col.sort_by(f64::total_cmp);
+                for (j, p) in PERCENTILES.iter().enumerate() {
+                    let pos = p / 100.0 * f64::from(size - 1);
+                    let lo = pos.floor() as usize;
+                    let hi = (lo + 1).min(col.len() - 1);
+                    let want = col[lo] + (pos - lo as f64) * (col[hi] - col[lo]);
+                    let got = b.series[j][k];
+                    assert!(
+                        (got - want).abs() <= 1e-12 * want.abs(),
+                        "{size}: {} p{p} at {k}: {got} vs {want}",
+                        b.quantity.key
+                    );
+                }
+            }
+        }
+    }
 }
 
 #[test]
