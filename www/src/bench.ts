@@ -115,14 +115,14 @@ async function run(): Promise<void> {
     const nq = r.blocks[0].length / 100 / n; // quantities: Cp per analyte, Ce, occupancy
     const row = r.blocks[0];
     const d = Math.max(diff(Float64Array.from(row.subarray(0, n)), refCp), diff(Float64Array.from(row.subarray((nq - 2) * n, (nq - 1) * n)), refCe));
-    return { us: time(() => popWasm.populationSimulate(s, 0, 100, cuts), 3) / 100, d };
+    return { us: time(() => popWasm.populationSimulate(s, 0, 100, cuts), 10, 9) / 100, d };
   };
   const pe = perSubject('exact');
   const pd = perSubject('dopri5');
   const single: Row[] = [
     { engine: 'wasm, population path, exact propagator', usPerRun: pe.us, maxAbsDiffNgPerMl: pe.d },
     { engine: 'wasm, population path, Dopri5 (ode_solvers)', usPerRun: pd.us, maxAbsDiffNgPerMl: pd.d },
-    { engine: 'JavaScript, odex (GBS)', usPerRun: time(() => jsRun(p, doseMg / tInf, tInf, sc.horizon_min, rtol, atol), 50), maxAbsDiffNgPerMl: Math.max(diff(js.cp, refCp), diff(js.ce, refCe)) },
+    { engine: 'JavaScript, odex (GBS)', usPerRun: time(() => jsRun(p, doseMg / tInf, tInf, sc.horizon_min, rtol, atol), 100, 9), maxAbsDiffNgPerMl: Math.max(diff(js.cp, refCp), diff(js.ce, refCe)) },
     { engine: 'wasm simulate(), exact, full result object to JS', usPerRun: time(() => wasm.simulate(exact), 200), maxAbsDiffNgPerMl: 0 },
     { engine: 'wasm simulate(), Dopri5, full result object to JS', usPerRun: time(() => wasm.simulate(dopri), 100), maxAbsDiffNgPerMl: Math.max(diff(dop.analytes[0].cpNgPerMl, refCp), diff(dop.analytes[0].ceNgPerMl, refCe)) },
   ];
