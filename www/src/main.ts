@@ -196,7 +196,7 @@ function syncControls(): void {
   $<HTMLInputElement>('pop-on').checked = state.popOn;
   $<HTMLInputElement>('pop-size').value = String(state.popSize);
   $<HTMLInputElement>('pop-seed').value = String(state.popSeed);
-  $('pop-help').textContent = `${variabilityNote()} Shaded: 5–95 % and 25–75 % of the virtual patients; dotted: their median.`;
+  $('pop-help').textContent = 'Shaded: 5–95 % and 25–75 % of the virtual patients; dotted: their median. What varies is listed under the charts.';
   $<HTMLSelectElement>('binding-kind').value = state.kinetic ? 'kin' : 'eq';
   $<HTMLInputElement>('binding').disabled = !state.kinetic;
   $<HTMLInputElement>('binding').value = String(state.bindingHalfTimeMin);

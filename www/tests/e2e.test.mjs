@@ -321,9 +321,11 @@ const drawnBands = (page) =>
   });
 
 test('population bands: drawn from the workers, equal to one wasm run bit for bit, and follow the dose slider', async () => {
-  const { page, context, errors } = await open('#pp=true&pn=1000&ps=3');
+  // Fanta/Otto: published ω² with V–CL covariances, a metabolite (S-norketamine)
+  const { page, context, errors } = await open('#pp=true&pn=1000&ps=3&m=fanta2015');
   await page.waitForFunction(() => window.__ketasim.populationRenders > 0, null, { timeout: 30000 });
   assert.equal(await page.locator('#pop-panel').isVisible(), true);
+  assert.match(await page.locator('#pop-panel').innerText(), /Varies: V1, CL/);
   assert.match(await page.locator('#pop-panel').innerText(), /1,000 virtual patients \(seed 3\)/);
   assert.match(await page.locator('#pop-panel').innerText(), /Patients with effect site ≥ 100 ng\/mL/);
   const a = await drawnBands(page);
@@ -337,7 +339,9 @@ test('population bands: drawn from the workers, equal to one wasm run bit for bi
   // p5 < median < p95 at the end of the infusion: the band is a band
   const cp = a.bands[0].series;
   assert.ok(cp[0][40] < cp[2][40] && cp[2][40] < cp[4][40]);
-  await page.screenshot({ path: join(ARTIFACTS, 'population-1280x720.png'), fullPage: true });
+  assert.equal(a.bands.length, 4); // S-ketamine and S-norketamine plasma, effect site, occupancy
+  await page.screenshot({ path: join(ARTIFACTS, 'population-1280x720.png') });
+  await page.screenshot({ path: join(ARTIFACTS, 'population-1280x720-full.png'), fullPage: true });
   // the dose slider moves the bands
   const n = await page.evaluate(() => window.__ketasim.populationRenders);
   await bandsAfter(page, n, () => page.fill('#dose', '1'));
