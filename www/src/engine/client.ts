@@ -1,7 +1,7 @@
 // The only module the page uses to reach the engine: a promise API over the worker, and a
 // latest-request-wins simulate() so that dragging a slider never queues stale work.
 import type { Op } from './protocol';
-import { EngineFailure, EngineWorker } from './rpc';
+import { EngineFailure, EngineWorker, LatestOnly } from './rpc';
 import type { EngineError, ModelInfo, PdTables, Preset, Scenario, SimResult } from './types';
 
 export type { EngineError };
@@ -9,8 +9,6 @@ export { EngineFailure };
 
 export class Engine {
   private worker = new EngineWorker(new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' }));
-  private inFlight = false;
-  private queued: { scenario: Scenario; resolve: (r: Latest) => void; reject: (e: unknown) => void } | null = null;
 
   private call(op: Op, ...args: unknown[]): Promise<{ value: unknown; engineMs: number }> {
     return this.worker.call(op, args);
@@ -36,29 +34,11 @@ export class Engine {
     return { result: r.value as SimResult, engineMs: r.engineMs };
   }
 
-  /**
-   * Simulates `s` unless a newer request arrives first: while one run is in flight, only the
-   * latest waiting scenario is kept; superseded callers get `null`.
-   */
-  simulateLatest(s: Scenario): Promise<Latest> {
-    return new Promise((resolve, reject) => {
-      if (this.queued) this.queued.resolve(null);
-      this.queued = { scenario: s, resolve, reject };
-      this.pump();
-    });
-  }
+  private latest = new LatestOnly((s: Scenario) => this.simulateOnce(s));
 
-  private pump(): void {
-    if (this.inFlight || !this.queued) return;
-    const job = this.queued;
-    this.queued = null;
-    this.inFlight = true;
-    this.simulateOnce(job.scenario)
-      .then(job.resolve, job.reject)
-      .finally(() => {
-        this.inFlight = false;
-        this.pump();
-      });
+  /** Simulates `s` unless a newer request arrives first (superseded callers get `null`). */
+  simulateLatest(s: Scenario): Promise<Latest> {
+    return this.latest.request(s);
   }
 }
 

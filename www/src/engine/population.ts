@@ -4,7 +4,7 @@
 // subjects. Subject i always draws from random stream i of the seed, and a percentile does not
 // depend on the order of the values, so the result is the same for any number of workers —
 // and the same as the single-call `simulatePopulation` (the e2e test checks it bit for bit).
-import { EngineWorker } from './rpc';
+import { EngineWorker, LatestOnly } from './rpc';
 import type { Op } from './protocol';
 import type { Scenario } from './types';
 
@@ -91,8 +91,6 @@ export type LatestBands = PopulationBands | null;
 export class PopulationPool {
   private workers: EngineWorker[] = [];
   private runs = 0;
-  private inFlight = false;
-  private queued: { scenario: Scenario; resolve: (r: LatestBands) => void; reject: (e: unknown) => void } | null = null;
 
   /** `maxWorkers`: by default one per logical core (at least 2, at most 8). */
   constructor(readonly maxWorkers = Math.max(2, Math.min(8, navigator.hardwareConcurrency || 2))) {}
@@ -175,26 +173,11 @@ export class PopulationPool {
     };
   }
 
-  /** Latest request wins: while a run is in flight only the newest waiting one is kept. */
-  runLatest(scenario: Scenario): Promise<LatestBands> {
-    return new Promise((resolve, reject) => {
-      if (this.queued) this.queued.resolve(null);
-      this.queued = { scenario, resolve, reject };
-      this.pump();
-    });
-  }
+  private latest = new LatestOnly((s: Scenario) => this.run(s));
 
-  private pump(): void {
-    if (this.inFlight || !this.queued) return;
-    const job = this.queued;
-    this.queued = null;
-    this.inFlight = true;
-    this.run(job.scenario)
-      .then(job.resolve, job.reject)
-      .finally(() => {
-        this.inFlight = false;
-        this.pump();
-      });
+  /** Runs `scenario` unless a newer request arrives first (superseded callers get `null`). */
+  runLatest(scenario: Scenario): Promise<LatestBands> {
+    return this.latest.request(scenario);
   }
 
   /** The whole population in one worker, one call (reference for tests and the bench page). */

@@ -43,3 +43,35 @@ export class EngineWorker {
     });
   }
 }
+
+/**
+ * Latest request wins: while one run is in flight, only the newest waiting request is kept;
+ * callers whose request was superseded get `null`. Dragging a slider never queues stale work.
+ */
+export class LatestOnly<A, R> {
+  private inFlight = false;
+  private queued: { arg: A; resolve: (r: R | null) => void; reject: (e: unknown) => void } | null = null;
+
+  constructor(private readonly run: (arg: A) => Promise<R>) {}
+
+  request(arg: A): Promise<R | null> {
+    return new Promise((resolve, reject) => {
+      if (this.queued) this.queued.resolve(null);
+      this.queued = { arg, resolve, reject };
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    if (this.inFlight || !this.queued) return;
+    const job = this.queued;
+    this.queued = null;
+    this.inFlight = true;
+    this.run(job.arg)
+      .then(job.resolve, job.reject)
+      .finally(() => {
+        this.inFlight = false;
+        this.pump();
+      });
+  }
+}
