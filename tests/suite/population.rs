@@ -301,5 +301,15 @@ fn population_sizes_are_bounded_with_clear_errors() {
     let mut sc = scenario("kamp2020", 70.0, 10, 0, "");
     sc.population = None;
     assert!(simulate_population(&sc, true, &none).is_err());
-    let _ = PopulationSpec::validate;
+    // 100 000 subjects on the standard 6-h, 1-min grid are within the native limits
+    let spec = scenario("kamp2020", 70.0, 100_000, 0, "")
+        .population
+        .unwrap();
+    spec.validate(361).unwrap();
+    assert!(PopulationSpec {
+        size: 100_001,
+        ..spec
+    }
+    .validate(361)
+    .is_err());
 }
