@@ -534,7 +534,7 @@ impl<'a> Population<'a> {
         parallel: bool,
         progress: &(dyn Fn(u64) + Sync),
     ) -> Result<(Vec<f32>, Vec<SubjectSummary>)> {
-        let end = start + u64::from(count);
+        let end = start.saturating_add(u64::from(count));
         if end > u64::from(self.spec.size) {
             return Err(Error::out_of_range(
                 "population.range",
@@ -699,11 +699,18 @@ impl BlockStats {
 }
 
 /// Percentiles of every quantity and the fraction above `threshold` (for quantity `ce`) at
-/// every point of a block, over the subjects of all `parts` (which must agree on quantities and
-/// points). The result does not depend on how subjects are split into parts or ordered.
+/// every point of a block, over the subjects of all `parts`. Parts that disagree with the first
+/// on quantities or points are left out (the wasm boundary rejects them first). The result does
+/// not depend on how subjects are split into parts or ordered.
 pub fn block_stats(parts: &[Part], ce: usize, threshold: f64, parallel: bool) -> BlockStats {
     let nq = parts.first().map_or(0, |p| p.n_quantities);
     let npts = parts.first().map_or(0, |p| p.n_points);
+    let parts: Vec<Part> = parts
+        .iter()
+        .copied()
+        .filter(|p| p.n_quantities == nq && p.n_points == npts && p.subjects() > 0)
+        .collect();
+    let parts = &parts[..];
     let n: usize = parts.iter().map(Part::subjects).sum();
     let nj = PERCENTILES.len();
     let thr = threshold as f32;
@@ -716,10 +723,9 @@ pub fn block_stats(parts: &[Part], ce: usize, threshold: f64, parallel: bool) ->
             for p in parts {
                 let stride = p.n_quantities * p.n_points;
                 column.extend(
-                    p.rows[q * p.n_points + k..]
-                        .iter()
-                        .step_by(stride)
-                        .map(|&x| key(x)),
+                    p.rows
+                        .chunks_exact(stride.max(1))
+                        .map(|row| key(row[q * p.n_points + k])),
                 );
             }
             if q == ce {

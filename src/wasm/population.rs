@@ -95,20 +95,31 @@ pub fn population_block_stats(
     threshold_ng_per_ml: f64,
 ) -> Result<JsValue, JsValue> {
     let (nq, np) = (n_quantities as usize, n_points as usize);
-    if nq == 0 || np == 0 || ce_quantity >= n_quantities {
+    // sizes a caller controls are bounded before anything is allocated from them
+    let max_points = crate::scenario::limits::MAX_POINTS as usize;
+    if !(1..=64).contains(&nq) || ce_quantity >= n_quantities {
         return Err(js_error(Error::invalid(
             "n_quantities",
-            "must be positive, and above ce_quantity",
+            "must be 1 to 64, and above ce_quantity",
+        )));
+    }
+    if !(1..=max_points).contains(&np) {
+        return Err(js_error(Error::invalid(
+            "n_points",
+            format!("must be 1 to {max_points}"),
         )));
     }
     let data: Vec<Vec<f32>> = parts
         .iter()
         .map(|p| Float32Array::from(p).to_vec())
         .collect();
-    if data.iter().any(|d| d.len() % (nq * np) != 0) {
+    if data
+        .iter()
+        .any(|d| d.is_empty() || d.len() % (nq * np) != 0)
+    {
         return Err(js_error(Error::invalid(
             "parts",
-            "each part must hold whole subject rows",
+            "each part must hold one or more whole subject rows",
         )));
     }
     let parts: Vec<Part> = data

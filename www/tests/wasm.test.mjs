@@ -238,3 +238,39 @@ test('population limits in the browser are errors that name the field', () => {
   const ok = pop.populationLayout({ ...readFixture('standard_infusion.json'), population: { size: 10000 } });
   assert.equal(ok.size, 10000);
 });
+
+test('malformed population inputs never panic the population module', () => {
+  const base = populationScenario(POPULATIONS[0]);
+  let seed = 777;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const pick = (xs) => xs[Math.floor(rnd() * xs.length)];
+  const num = () => pick([0, 1, 3, 50, 300, -1, 1e9, NaN, Infinity, 2.5, 2 ** 33]);
+  const dist = () => pick([{ fixed: num() }, { uniform: { min: num(), max: num() } }, { log_normal: { median: num(), cv_percent: num(), min: num(), max: num() } }, 'x', null]);
+  let ok = 0;
+  for (let i = 0; i < 300; i++) {
+    const population = { size: num(), seed: pick([0, 1, -1, 2 ** 60, NaN]) };
+    if (rnd() < 0.4) population.weight_kg = dist();
+    if (rnd() < 0.3) population.age_years = dist();
+    if (rnd() < 0.3) population.female_fraction = num();
+    if (rnd() < 0.3) population.threshold_ng_per_ml = num();
+    const sc = { ...base, population, horizon_min: pick([60, 300, 1e7]), output_step_min: pick([1, 5, 0.001]) };
+    const calls = [
+      () => pop.populationLayout(sc),
+      () => pop.simulatePopulation(sc),
+      () => pop.populationSimulate(sc, Math.floor(num()) >>> 0, Math.floor(num()) >>> 0, new Uint32Array([0, Math.floor(num()) >>> 0])),
+      () => pop.populationBlockStats([new Float32Array(Math.floor(rnd() * 20))], Math.floor(num()) >>> 0, Math.floor(num()) >>> 0, Math.floor(num()) >>> 0, num()),
+      () => pop.populationDistribution(new Float64Array([num(), num(), num()]), Math.floor(num()) >>> 0),
+    ];
+    for (const call of calls) {
+      try {
+        call();
+        ok++;
+      } catch (e) {
+        assert.ok(!(e instanceof WebAssembly.RuntimeError), `panic in ${call} for ${JSON.stringify(sc.population)}: ${e}`);
+        assert.ok(e instanceof Error && e.message.length > 0);
+      }
+    }
+  }
+  assert.ok(ok > 0, 'some calls should succeed');
+  assert.equal(pop.simulatePopulation(base).size, 300); // the module still works
+});
