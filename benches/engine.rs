@@ -108,14 +108,7 @@ fn floor<const N: usize>(
 fn bench_single_subject(c: &mut Criterion) {
     let mut g = c.benchmark_group("single_subject");
     let mut sc = presets::get("antidepressant_40min").unwrap().scenario;
-    sc.population = Some(ketasim::population::PopulationSpec {
-        size: 1,
-        seed: 1,
-        weight_kg: None,
-        age_years: None,
-        female_fraction: None,
-        threshold_ng_per_ml: 100.0,
-    });
+    sc.population = Some(ketasim::population::PopulationSpec::new(1, 1));
     let pop = ketasim::population::Population::new(&sc).unwrap();
     let mut row = vec![0f32; pop.row_len()];
     g.bench_function("population_row", |b| {
@@ -164,14 +157,7 @@ fn bench_population(c: &mut Criterion) {
     g.sample_size(10);
     for size in [1000u32, 10_000] {
         let mut sc = presets::get("antidepressant_40min").unwrap().scenario;
-        sc.population = Some(ketasim::population::PopulationSpec {
-            size,
-            seed: 1,
-            weight_kg: None,
-            age_years: None,
-            female_fraction: None,
-            threshold_ng_per_ml: 100.0,
-        });
+        sc.population = Some(ketasim::population::PopulationSpec::new(size, 1));
         for (name, parallel) in [("serial", false), ("parallel", true)] {
             g.bench_with_input(
                 BenchmarkId::from_parameter(format!("{size}_{name}")),

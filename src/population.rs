@@ -63,10 +63,14 @@ pub struct PopulationSpec {
     /// Seed of the random streams.
     #[serde(default)]
     pub seed: u64,
-    /// Body weight, kg (default: log-normal around the scenario's weight, CV 20 %, clamped to
-    /// half and twice it).
+    /// Body weight, kg (default: log-normal around the scenario's weight with CV
+    /// `weight_cv_percent`, clamped to half and twice it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight_kg: Option<CovariateDist>,
+    /// CV of the default weight distribution, % (default 20 — a teaching assumption; 0 fixes
+    /// the weight). Ignored when `weight_kg` is given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight_cv_percent: Option<f64>,
     /// Age, years (default: the scenario's age for everyone).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub age_years: Option<CovariateDist>,
@@ -81,6 +85,30 @@ pub struct PopulationSpec {
 
 fn default_threshold() -> f64 {
     100.0
+}
+
+/// CV of the default weight distribution, % ([ASSUMPTION], for teaching).
+pub const DEFAULT_WEIGHT_CV_PERCENT: f64 = 20.0;
+
+impl PopulationSpec {
+    /// `size` subjects from `seed`, every other field at its default.
+    ///
+    /// ```
+    /// let spec = ketasim::population::PopulationSpec::new(1000, 7);
+    /// assert_eq!(spec.threshold_ng_per_ml, 100.0);
+    /// assert!(spec.validate(361).is_ok());
+    /// ```
+    pub fn new(size: u32, seed: u64) -> Self {
+        PopulationSpec {
+            size,
+            seed,
+            weight_kg: None,
+            weight_cv_percent: None,
+            age_years: None,
+            female_fraction: None,
+            threshold_ng_per_ml: default_threshold(),
+        }
+    }
 }
 
 /// The percentiles of every band.
@@ -198,6 +226,15 @@ impl PopulationSpec {
                     check_range(|| format!("{name}.max"), max, min, hi, "")?;
                 }
             }
+        }
+        if let Some(cv) = self.weight_cv_percent {
+            check_range(
+                || "population.weight_cv_percent".into(),
+                cv,
+                0.0,
+                100.0,
+                "%",
+            )?;
         }
         if let Some(f) = self.female_fraction {
             check_range(|| "population.female_fraction".into(), f, 0.0, 1.0, "")?;
@@ -433,7 +470,7 @@ impl<'a> Population<'a> {
         let weight = draw(
             spec.weight_kg.unwrap_or(CovariateDist::LogNormal {
                 median: w0,
-                cv_percent: 20.0,
+                cv_percent: spec.weight_cv_percent.unwrap_or(DEFAULT_WEIGHT_CV_PERCENT),
                 min: (w0 / 2.0).max(1.0),
                 max: (w0 * 2.0).min(250.0),
             }),

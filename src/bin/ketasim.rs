@@ -143,14 +143,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             output,
         } => {
             let mut sc = load(scenario, preset)?;
-            let mut spec = sc.population.take().unwrap_or(PopulationSpec {
-                size: 1000,
-                seed: 0,
-                weight_kg: None,
-                age_years: None,
-                female_fraction: None,
-                threshold_ng_per_ml: 100.0,
-            });
+            let mut spec = sc.population.take().unwrap_or(PopulationSpec::new(1000, 0));
             if let Some(n) = size {
                 spec.size = n;
             }

@@ -268,6 +268,30 @@ fn covariate_distributions_are_respected() {
     let pop = simulate_population(&sc, true, &none).unwrap();
     assert!(pop.weight_kg.iter().all(|&w| (12.5..=50.0).contains(&w)));
     let _ = CovariateDist::Fixed(1.0);
+    // the default weight distribution's spread: 0 fixes it, more widens it
+    let weights = |cv: &str| {
+        let sc = scenario(
+            "herd2007",
+            25.0,
+            2000,
+            5,
+            &format!(r#","weight_cv_percent":{cv}"#),
+        );
+        simulate_population(&sc, true, &none).unwrap().weight_kg
+    };
+    assert!(weights("0").iter().all(|&w| w == 25.0));
+    let sd = |w: &[f64]| {
+        let logs: Vec<f64> = w.iter().map(|x| x.ln()).collect();
+        let m = logs.iter().sum::<f64>() / logs.len() as f64;
+        (logs.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (logs.len() - 1) as f64).sqrt()
+    };
+    let (narrow, wide) = (sd(&weights("10")), sd(&weights("30")));
+    // log-normal: sd of ln(w) = √ln(1 + CV²) (0.0998 and 0.294), clamping trims the tails a little
+    assert!((narrow - 0.0998).abs() < 0.01, "{narrow}");
+    assert!((wide - 0.294).abs() < 0.03, "{wide}");
+    let sc = scenario("herd2007", 25.0, 10, 5, r#","weight_cv_percent":150"#);
+    let e = simulate_population(&sc, true, &none).unwrap_err();
+    assert_eq!(e.field().as_deref(), Some("population.weight_cv_percent"));
 }
 
 #[test]
