@@ -79,6 +79,8 @@ const FIELD_ERR: Record<string, string> = {
   'pd.ke0_endpoint': 'err-ke0',
   'population.size': 'err-pop',
   'population.seed': 'err-pop',
+  'population.weight_cv_percent': 'err-pop',
+  'population.female_fraction': 'err-pop',
 };
 
 function preset(): Preset {
@@ -196,6 +198,8 @@ function syncControls(): void {
   $<HTMLInputElement>('pop-on').checked = state.popOn;
   $<HTMLInputElement>('pop-size').value = String(state.popSize);
   $<HTMLInputElement>('pop-seed').value = String(state.popSeed);
+  $<HTMLInputElement>('pop-wcv').value = String(state.popWeightCv);
+  $<HTMLInputElement>('pop-women').value = Number.isNaN(state.popWomenPct) ? '' : String(state.popWomenPct);
   $('pop-help').textContent = 'Shaded: 5–95 % and 25–75 % of the virtual patients; dotted: their median. What varies is listed under the charts.';
   $<HTMLSelectElement>('binding-kind').value = state.kinetic ? 'kin' : 'eq';
   $<HTMLInputElement>('binding').disabled = !state.kinetic;
@@ -275,7 +279,10 @@ async function update(): Promise<void> {
 function variabilityNote(): string {
   const m = model();
   const varied = (m?.params ?? []).filter((p) => (p.omega2 ?? 0) > 0);
-  const weight = 'body weight log-normal around the patient’s, CV 20 % [ASSUMPTION]';
+  const cv = Number.isFinite(state.popWeightCv) ? state.popWeightCv : 20;
+  const weight =
+    (cv === 0 ? 'no body weight spread' : `body weight log-normal around the patient’s, CV ${cv} % [ASSUMPTION]`) +
+    (Number.isNaN(state.popWomenPct) ? '' : `, ${state.popWomenPct} % women (matters where the model has a sex covariate)`);
   if (varied.length) {
     return `Varies: ${varied.map((p) => p.symbol).join(', ')} with the published between-subject variance (${m?.name ?? ''}), and ${weight}.`;
   }
@@ -566,6 +573,8 @@ async function start(): Promise<void> {
   for (const [id, key] of [
     ['pop-size', 'popSize'],
     ['pop-seed', 'popSeed'],
+    ['pop-wcv', 'popWeightCv'],
+    ['pop-women', 'popWomenPct'],
   ] as const) {
     $(id).addEventListener('input', (e) => {
       const v = (e.target as HTMLInputElement).value;

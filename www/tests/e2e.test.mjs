@@ -365,6 +365,22 @@ test('population limits: clear messages in the page, which keeps working', async
   assert.equal(await page.locator('#pop-panel').isVisible(), false);
   await page.fill('#pop-size', '2.5');
   await page.locator('#err-pop').filter({ hasText: 'whole number of virtual patients' }).waitFor();
+  await page.fill('#pop-size', '100');
+  // women above 100 %: the engine's message, next to the population controls
+  await page.fill('#pop-women', '150');
+  await page.locator('#err-pop').filter({ hasText: 'population.female_fraction = 1.5 is out of range' }).waitFor();
+  let m = await page.evaluate(() => window.__ketasim.populationRenders);
+  await bandsAfter(page, m, () => page.fill('#pop-women', ''));
+  // Kamp 2020 has no ω²: without a weight spread every virtual patient is the typical one
+  m = await page.evaluate(() => window.__ketasim.populationRenders);
+  await bandsAfter(page, m, () => page.fill('#pop-wcv', '0'));
+  await page.waitForFunction(() => window.__ketasim.population()?.scenario.population.weight_cv_percent === 0);
+  const flat = await drawnBands(page);
+  const cp = flat.bands[0].series;
+  assert.ok(cp[0].every((v, k) => v === cp[4][k]), 'p5 = p95 without variability');
+  assert.match(await page.locator('#pop-panel').innerText(), /no body weight spread/);
+  m = await page.evaluate(() => window.__ketasim.populationRenders);
+  await bandsAfter(page, m, () => page.fill('#pop-wcv', '20'));
   // a 14-day course on a fine grid is too many values for the browser: the message says what to do
   const n = await page.evaluate(() => window.__ketasim.populationRenders);
   await bandsAfter(page, n, () => page.fill('#pop-size', '10000'));

@@ -86,6 +86,28 @@ test('invalid inputs throw Error with the field, and the module keeps working', 
   assert.ok(wasm.simulate(base).analytes[0].cpNgPerMl.length > 0);
 });
 
+test('unknown fields are errors, as in the CLI, at any depth and in both modules', () => {
+  const base = readFixture('standard_infusion.json');
+  const cases = [
+    [{ ...base, horizon: 60 }, 'horizon'],
+    [{ ...base, patient: { ...base.patient, wieght_kg: 70 } }, 'patient.wieght_kg'],
+    [{ ...base, regimen: [{ ...base.regimen[0], dose_mg_kg: 1 }] }, 'regimen[0].dose_mg_kg'],
+    [{ ...base, pd: { binding: { kind: 'kinetic', half_time_min: 5, k_on: 1 } } }, 'pd.binding.k_on'],
+    [{ ...base, population: { size: 10, sede: 1 } }, 'population.sede'],
+  ];
+  for (const [sc, path] of cases) {
+    for (const call of [() => wasm.simulate(sc), () => wasm.validateScenario(sc), () => pop.simulatePopulation(sc)]) {
+      assert.throws(call, (e) => e instanceof Error && !(e instanceof WebAssembly.RuntimeError) && e.message.includes(`unknown field \`${path}\``), path);
+    }
+  }
+  // what is written back may leave out null and empty fields: they are not unknown
+  const ok = { ...base, name: null, pd: { thresholds_ng_per_ml: [] }, population: { size: 3, weight_kg: null } };
+  assert.ok(wasm.simulate(ok).tMin.length > 0);
+  assert.equal(pop.simulatePopulation(ok).size, 3);
+  // and every preset passes as it is
+  for (const p of wasm.presets()) wasm.validateScenario(p.scenario);
+});
+
 test('malformed and random inputs never panic the module', () => {
   const junk = [null, undefined, 42, 'x', [], {}, { patient: null }, { patient: { weight_kg: 'a' }, regimen: [], horizon_min: 1 }];
   let seed = 12345;

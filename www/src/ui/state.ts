@@ -36,6 +36,10 @@ export interface AppState {
   popSize: number;
   /** Seed of the population's random streams. */
   popSeed: number;
+  /** CV of the virtual patients' weights, %. */
+  popWeightCv: number;
+  /** Share of women among the virtual patients, %; NaN: everyone has the patient's sex. */
+  popWomenPct: number;
 }
 
 /** The model's route entry, if it has `route`. */
@@ -71,6 +75,8 @@ export function stateFromPreset(p: Preset, prev?: AppState): AppState {
     popOn: prev?.popOn ?? false,
     popSize: prev?.popSize ?? 1000,
     popSeed: prev?.popSeed ?? 1,
+    popWeightCv: prev?.popWeightCv ?? 20,
+    popWomenPct: prev?.popWomenPct ?? NaN,
   };
 }
 
@@ -133,8 +139,17 @@ export function buildScenario(p: Preset, st: AppState, m: ModelInfo | undefined)
 }
 
 /** The scenario with the state's virtual population. */
-export function withPopulation(sc: Scenario, st: AppState): Scenario & { population: { size: number; seed: number } } {
-  return { ...sc, population: { size: st.popSize, seed: st.popSeed } };
+export function withPopulation(
+  sc: Scenario,
+  st: AppState,
+): Scenario & { population: { size: number; seed: number; weight_cv_percent: number; female_fraction?: number } } {
+  const population = {
+    size: st.popSize,
+    seed: st.popSeed,
+    weight_cv_percent: st.popWeightCv,
+    ...(Number.isNaN(st.popWomenPct) ? {} : { female_fraction: st.popWomenPct / 100 }),
+  };
+  return { ...sc, population };
 }
 
 const KEYS: Record<keyof AppState, string> = {
@@ -159,6 +174,8 @@ const KEYS: Record<keyof AppState, string> = {
   popOn: 'pp',
   popSize: 'pn',
   popSeed: 'ps',
+  popWeightCv: 'pw',
+  popWomenPct: 'pf',
 };
 
 /** `#p=…&w=…` — every field, so a link restores the full state. */
@@ -204,6 +221,10 @@ export function decodeState(hash: string, base: AppState): AppState {
   st.popOn = str('pp', String(st.popOn)) === 'true';
   st.popSize = num('pn', st.popSize);
   st.popSeed = num('ps', st.popSeed);
+  st.popWeightCv = num('pw', st.popWeightCv);
+  // blank or NaN: everyone has the patient's sex
+  const pf = q.get('pf');
+  if (pf !== null) st.popWomenPct = pf.trim() === '' || pf === 'NaN' ? NaN : num('pf', st.popWomenPct);
   const hidden = q.get('hi');
   if (hidden !== null) st.hidden = hidden.split(',').filter((x) => /^[a-z0-9_]+$/.test(x));
   return st;
