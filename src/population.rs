@@ -87,7 +87,7 @@ fn default_threshold() -> f64 {
     100.0
 }
 
-/// CV of the default weight distribution, % ([ASSUMPTION], for teaching).
+/// CV of the default weight distribution, % (\[ASSUMPTION\], for teaching).
 pub const DEFAULT_WEIGHT_CV_PERCENT: f64 = 20.0;
 
 impl PopulationSpec {
