@@ -435,6 +435,9 @@ test('the benchmark page runs wasm and the JavaScript solver side by side', asyn
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
   await page.goto(server.url + 'bench.html');
   await page.waitForFunction(() => window.__bench?.done === true, null, { timeout: 300000 });
   const bench = await page.evaluate(() => window.__bench);
