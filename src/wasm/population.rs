@@ -109,9 +109,15 @@ pub fn population_block_stats(
             format!("must be 1 to {max_points}"),
         )));
     }
+    if !parts.iter().all(|p| p.is_instance_of::<Float32Array>()) {
+        return Err(js_error(Error::invalid(
+            "parts",
+            "must be Float32Arrays from populationSimulate",
+        )));
+    }
     let data: Vec<Vec<f32>> = parts
         .iter()
-        .map(|p| Float32Array::from(p).to_vec())
+        .map(|p| p.unchecked_into::<Float32Array>().to_vec())
         .collect();
     if data
         .iter()

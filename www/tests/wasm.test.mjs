@@ -256,6 +256,7 @@ test('population limits in the browser are errors that name the field', () => {
   assert.throws(() => pop.populationSimulate(sc, 299, 2, new Uint32Array([0, 151])), (e) => e.field === 'population.range');
   assert.throws(() => pop.populationSimulate(sc, 0, 2, new Uint32Array([0, 7])), (e) => e.field === 'cuts');
   assert.throws(() => pop.populationBlockStats([new Float32Array(5)], 2, 2, 0, 100), (e) => e.field === 'parts');
+  assert.throws(() => pop.populationBlockStats([[1, 2, 3, 4]], 2, 2, 0, 100), (e) => e.field === 'parts' && /Float32Array/.test(e.message));
   // 10 000 subjects on the standard 6-h grid are allowed
   const ok = pop.populationLayout({ ...readFixture('standard_infusion.json'), population: { size: 10000 } });
   assert.equal(ok.size, 10000);
