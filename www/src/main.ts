@@ -290,39 +290,32 @@ function variabilityNote(): string {
   return `${m?.name ?? 'This model'} publishes no between-subject variances: only ${weight} varies, so the bands are narrow. Models with published variances: ${others.join('; ')}.`;
 }
 
+/** Removes the bands and the population panel, showing `message` (if any) by the controls. */
+function clearPopulation(message = ''): void {
+  lastPop = null;
+  charts.setPopulation(null);
+  $('pop-panel').hidden = true;
+  $('err-pop').textContent = message;
+}
+
 /** Bands follow the typical curve: the population runs after it, latest request wins. */
 async function updatePopulation(scenario: Scenario, t0: number): Promise<void> {
-  const panel = $('pop-panel');
-  if (!state.popOn) {
-    lastPop = null;
-    charts.setPopulation(null);
-    panel.hidden = true;
-    $('err-pop').textContent = '';
-    return;
-  }
+  if (!state.popOn) return clearPopulation();
   // whole numbers are a format matter, checked here; ranges are the engine's to check
   const whole = (v: number, min: number) => Number.isInteger(v) && v >= min;
-  if (!whole(state.popSize, 1) || !whole(state.popSeed, 0)) {
-    $('err-pop').textContent = !whole(state.popSize, 1)
-      ? 'population.size: give a whole number of virtual patients, 1 to 20 000.'
-      : 'population.seed: give a whole number, 0 or more.';
-    return;
-  }
+  if (!whole(state.popSize, 1)) return clearPopulation('population.size: give a whole number of virtual patients.');
+  if (!whole(state.popSeed, 0)) return clearPopulation('population.seed: give a whole number, 0 or more.');
   const sc = withPopulation(scenario, state);
   let bands;
   try {
     bands = await pool.runLatest(sc);
   } catch (e) {
-    lastPop = null;
-    charts.setPopulation(null);
-    panel.hidden = true;
-    const err = e instanceof EngineFailure ? e : new EngineFailure({ message: String(e) });
-    $('err-pop').textContent = err.message;
-    return;
+    return clearPopulation((e instanceof EngineFailure ? e : new EngineFailure({ message: String(e) })).message);
   }
   if (!bands || !state.popOn) return; // superseded, or switched off meanwhile
   $('err-pop').textContent = '';
   lastPop = { bands, scenario: sc };
+  const panel = $('pop-panel');
   charts.setPopulation({
     t: bands.layout.tMin,
     size: bands.layout.size,
