@@ -256,7 +256,6 @@ fn trajectory_pruned(
 
 /// States reachable from the plan's inputs through the flows of `sys` (sorted).
 fn reachable_states(sys: &LinearSystem, plan: &InputPlan) -> Vec<usize> {
-    let mut on = vec![false; sys.n];
     let mut stack: Vec<usize> = plan
         .boluses
         .iter()
@@ -266,33 +265,29 @@ fn reachable_states(sys: &LinearSystem, plan: &InputPlan) -> Vec<usize> {
     if stack.is_empty() {
         stack.push(sys.analytes[0].central); // nothing given: integrate a trivial system
     }
-    while let Some(s) = stack.pop() {
-        if on[s] {
-            continue;
-        }
-        on[s] = true;
-        for &(i, j, _) in &sys.entries {
-            if j == s && !on[i] {
-                stack.push(i);
-            }
-        }
-    }
+    let on = closure(sys, stack, true);
     (0..sys.n).filter(|&s| on[s]).collect()
 }
 
 /// States from which one of `targets` can be reached through the flows of `sys` (the targets
 /// included).
 fn ancestors(sys: &LinearSystem, targets: &[usize]) -> Vec<bool> {
+    closure(sys, targets.to_vec(), false)
+}
+
+/// The states reachable from `start` along the flows of `sys` (`downstream`), or against them,
+/// `start` included. An entry `(i, j, _)` of `A` is a flow from state `j` into state `i`.
+fn closure(sys: &LinearSystem, mut stack: Vec<usize>, downstream: bool) -> Vec<bool> {
     let mut on = vec![false; sys.n];
-    let mut stack = targets.to_vec();
     while let Some(s) = stack.pop() {
         if on[s] {
             continue;
         }
         on[s] = true;
         for &(i, j, _) in &sys.entries {
-            if i == s && !on[j] {
-                stack.push(j);
+            let (from, to) = if downstream { (j, i) } else { (i, j) };
+            if from == s && !on[to] {
+                stack.push(to);
             }
         }
     }
