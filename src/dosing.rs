@@ -30,6 +30,19 @@ pub struct RateInput {
     pub rate_mg_per_min: f64,
 }
 
+/// One administration as the clinic sees it: from its start to the end of dosing (the end of
+/// an infusion, or the last spray device of a session). Modelled absorption afterwards (a
+/// swallowed fraction, a depot) is not dosing.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Administration {
+    /// Start, min.
+    pub start_min: f64,
+    /// End of dosing, min.
+    pub end_min: f64,
+    /// Amount administered, mg base.
+    pub amount_mg: f64,
+}
+
 /// Everything that enters the system.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct InputPlan {
@@ -39,8 +52,13 @@ pub struct InputPlan {
     pub rates: Vec<RateInput>,
     /// Administration start times, sorted, min.
     pub administration_times_min: Vec<f64>,
-    /// When the last input of any kind ends, min (0 with no doses).
+    /// Every administration, sorted by start.
+    pub administrations: Vec<Administration>,
+    /// When the last input of any kind ends (modelled absorption included), min (0 with no
+    /// doses).
     pub last_input_end_min: f64,
+    /// When the last administration's dosing ends, min (0 with no doses).
+    pub last_dosing_end_min: f64,
     /// Amount administered (before bioavailability), mg base.
     pub administered_mg: f64,
 }
@@ -61,7 +79,7 @@ impl InputPlan {
             let Some(route) = sys.route(item.route) else {
                 continue; // validate() rejects this; nothing enters
             };
-            let amount = item.amount_mg(w);
+            let amount = item.amount_mg(w, route.device.map(|d| d.0));
             // device routes: whole devices one after another (validate() checks the count)
             let parts: Vec<(f64, f64, &[InputTarget])> = match route.device {
                 Some((mg, interval, _)) => {
@@ -78,8 +96,18 @@ impl InputPlan {
                 }
                 None => vec![(0.0, amount, route.inputs.as_slice())],
             };
+            let dosing_min = match (item.kind, item.duration_min) {
+                (DoseKind::Infusion, Some(d)) => d,
+                _ => parts.last().map_or(0.0, |p| p.0),
+            };
             for t_session in item.schedule.times_min() {
                 plan.administration_times_min.push(t_session);
+                plan.administrations.push(Administration {
+                    start_min: t_session,
+                    end_min: t_session + dosing_min,
+                    amount_mg: amount,
+                });
+                plan.last_dosing_end_min = plan.last_dosing_end_min.max(t_session + dosing_min);
                 plan.administered_mg += amount;
                 for &(offset, part_mg, targets) in &parts {
                     let t0 = t_session + offset;
@@ -118,7 +146,26 @@ impl InputPlan {
             .sort_unstable_by(|a, b| a.t_start_min.total_cmp(&b.t_start_min));
         plan.administration_times_min
             .sort_unstable_by(f64::total_cmp);
+        plan.administrations
+            .sort_by(|a, b| a.start_min.total_cmp(&b.start_min));
         plan
+    }
+
+    /// Sessions: administrations grouped while each starts before the previous one's dosing
+    /// has ended (a bolus followed by an infusion is one session). Each is
+    /// `(start, end of dosing, administrations)`.
+    pub fn sessions(&self) -> Vec<(f64, f64, Vec<Administration>)> {
+        let mut out: Vec<(f64, f64, Vec<Administration>)> = Vec::new();
+        for a in &self.administrations {
+            match out.last_mut() {
+                Some(s) if a.start_min <= s.1 + TIME_EPS_MIN => {
+                    s.1 = s.1.max(a.end_min);
+                    s.2.push(*a);
+                }
+                _ => out.push((a.start_min, a.end_min, vec![*a])),
+            }
+        }
+        out
     }
 
     /// All event times within `[0, horizon]` plus both ends, sorted and merged within

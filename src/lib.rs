@@ -44,6 +44,7 @@
 #![warn(missing_docs)]
 
 pub mod dosing;
+pub mod edit;
 pub mod error;
 pub mod export;
 pub mod metrics;
@@ -55,6 +56,7 @@ pub mod presets;
 pub mod scenario;
 pub mod simulate;
 pub mod solver;
+pub mod timeline;
 pub mod units;
 
 #[cfg(target_arch = "wasm32")]

@@ -5,6 +5,7 @@ use crate::model::{LinearSystem, ModelSpec};
 use crate::solver::exact::propagator;
 use nalgebra::{DMatrix, DVector};
 use serde::Serialize;
+use ts_rs::TS;
 
 /// Maximum of `c` on the grid and its time: `(cmax, tmax)`. `(0, 0)` for empty input.
 ///
@@ -105,8 +106,8 @@ pub fn terminal_rate(sys: &LinearSystem, central: usize) -> Option<f64> {
 }
 
 /// Time-above figures for one threshold.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
 pub struct ThresholdTimes {
     /// Threshold, ng/mL.
     pub threshold_ng_per_ml: f64,

@@ -7,10 +7,11 @@
 use crate::error::{Error, Result};
 use crate::model::{ModelSpec, Provenance};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 /// A receptor ligand: the drug, an enantiomer or a metabolite.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
 pub struct Ligand {
     /// Id referenced by analytes.
     pub id: &'static str,
@@ -134,7 +135,8 @@ pub fn ligand(id: &str) -> Result<&'static Ligand> {
 }
 
 /// Which affinity constants drive occupancy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, TS, Deserialize)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum KiSet {
     /// Binding-assay Ki (\[³H\]MK-801, rat brain; Ebert 1997, READ-2).
@@ -171,7 +173,8 @@ pub fn occupancy_equilibrium(ratios: impl IntoIterator<Item = f64>) -> f64 {
 }
 
 /// How occupancy follows concentration.
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, TS, Deserialize)]
+#[ts(export)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Binding {
     /// Instant equilibrium with the unbound effect-site concentration.
@@ -187,8 +190,8 @@ pub enum Binding {
 }
 
 /// An effect-site equilibration choice: which endpoint the ke0 was fitted for.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
 pub struct Ke0Endpoint {
     /// Id used in scenarios.
     pub id: &'static str,
@@ -269,8 +272,8 @@ pub(crate) fn unknown_endpoint(endpoint: &str) -> Error {
 }
 
 /// A concentration landmark for teaching, as a band or a threshold.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
 pub struct Landmark {
     /// Id.
     pub id: &'static str,
@@ -288,6 +291,40 @@ pub struct Landmark {
     pub provenance: Provenance,
     /// Whether the UI draws it as a shaded band on the concentration chart.
     pub band: bool,
+}
+
+/// The PD reference data in one table, for a user interface.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct PdTables {
+    /// Ligands (Ki, fu).
+    pub ligands: &'static [Ligand],
+    /// ke0 endpoints.
+    pub ke0_endpoints: &'static [Ke0Endpoint],
+    /// Concentration landmarks.
+    pub landmarks: &'static [Landmark],
+    /// The dissociative onset, ng/mL ([`dissociative_onset_ng_per_ml`]).
+    pub dissociative_onset_ng_per_ml: f64,
+}
+
+/// Every PD table.
+pub fn tables() -> PdTables {
+    PdTables {
+        ligands: ligands(),
+        ke0_endpoints: ke0_endpoints(),
+        landmarks: landmarks(),
+        dissociative_onset_ng_per_ml: dissociative_onset_ng_per_ml(),
+    }
+}
+
+/// The effect-site concentration from which a patient counts as dissociated, ng/mL: the lower
+/// edge of the cited dissociative range (100 ng/mL, Krystal 1994 via Zanos 2018). The one
+/// definition used by the metrics, the session timeline and the population.
+pub fn dissociative_onset_ng_per_ml() -> f64 {
+    landmarks()
+        .iter()
+        .find(|l| l.id == "dissociative")
+        .map_or(100.0, |l| l.low_ng_per_ml)
 }
 
 /// Concentration landmarks (reference data file, section 3.4).

@@ -13,6 +13,7 @@ use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution as _, StandardNormal};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 /// Limits on population runs.
 pub mod limits {
@@ -25,10 +26,17 @@ pub mod limits {
     pub const BROWSER_MAX_SUBJECTS: u32 = 20_000;
     /// Subjects × output points in the browser (a few hundred MB at most across workers).
     pub const BROWSER_MAX_VALUES: u64 = 8_000_000;
+    /// Largest seed a browser can pass exactly (2^53 − 1: JavaScript numbers).
+    pub const MAX_SEED_IN_BROWSER: f64 = 9_007_199_254_740_991.0;
+    /// CV of the default weight distribution, %.
+    pub const WEIGHT_CV_PERCENT: (f64, f64) = (0.0, 100.0);
+    /// Share of women, %.
+    pub const FEMALE_PERCENT: (f64, f64) = (0.0, 100.0);
 }
 
 /// A covariate distribution.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, TS, Deserialize)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum CovariateDist {
     /// Everyone the same.
@@ -55,7 +63,8 @@ pub enum CovariateDist {
 }
 
 /// How to draw a virtual population (part of a [`Scenario`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS, Deserialize)]
+#[ts(export)]
 #[serde(deny_unknown_fields)]
 pub struct PopulationSpec {
     /// Number of subjects (1 – 100 000).
@@ -74,17 +83,18 @@ pub struct PopulationSpec {
     /// Age, years (default: the scenario's age for everyone).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub age_years: Option<CovariateDist>,
-    /// Fraction of women (default: the scenario's sex for everyone).
+    /// Share of women, % (default: the scenario's sex for everyone).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub female_fraction: Option<f64>,
+    pub female_percent: Option<f64>,
     /// Effect-site threshold for the "fraction of the population above" series, ng/mL
     /// (default 100: the lower edge of the dissociative range).
     #[serde(default = "default_threshold")]
     pub threshold_ng_per_ml: f64,
 }
 
+/// The dissociative onset: the same definition as the single run's metrics and timeline.
 fn default_threshold() -> f64 {
-    100.0
+    crate::pd::dissociative_onset_ng_per_ml()
 }
 
 /// CV of the default weight distribution, % (\[ASSUMPTION\], for teaching).
@@ -105,7 +115,7 @@ impl PopulationSpec {
             weight_kg: None,
             weight_cv_percent: None,
             age_years: None,
-            female_fraction: None,
+            female_percent: None,
             threshold_ng_per_ml: default_threshold(),
         }
     }
@@ -115,8 +125,8 @@ impl PopulationSpec {
 pub const PERCENTILES: [f64; 5] = [5.0, 25.0, 50.0, 75.0, 95.0];
 
 /// One banded quantity.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
 pub struct Quantity {
     /// Key: `cp:<analyte id>`, `ce:<analyte id>` or `occupancy`.
     pub key: String,
@@ -124,11 +134,14 @@ pub struct Quantity {
     pub label: String,
     /// Unit: `ng/mL`, or `fraction` for occupancy (model-derived).
     pub unit: String,
+    /// µM per ng/mL of this analyte (1 / molecular weight) for a display in µM; `None` for
+    /// occupancy. Percentiles scale with it exactly.
+    pub um_per_ng_per_ml: Option<f64>,
 }
 
 /// Percentile bands of one quantity.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
 pub struct Bands {
     /// What is banded.
     pub quantity: Quantity,
@@ -137,8 +150,8 @@ pub struct Bands {
 }
 
 /// Distribution of a per-subject value.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
 pub struct Distribution {
     /// Subjects with a value (recovery: those who recovered within the horizon).
     pub count: u32,
@@ -151,8 +164,8 @@ pub struct Distribution {
 }
 
 /// Percentile bands over time and per-subject summaries.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
 pub struct PopulationResult {
     /// Subjects simulated.
     pub size: u32,
@@ -231,13 +244,14 @@ impl PopulationSpec {
             check_range(
                 || "population.weight_cv_percent".into(),
                 cv,
-                0.0,
-                100.0,
+                limits::WEIGHT_CV_PERCENT.0,
+                limits::WEIGHT_CV_PERCENT.1,
                 "%",
             )?;
         }
-        if let Some(f) = self.female_fraction {
-            check_range(|| "population.female_fraction".into(), f, 0.0, 1.0, "")?;
+        if let Some(f) = self.female_percent {
+            let (lo, hi) = limits::FEMALE_PERCENT;
+            check_range(|| "population.female_percent".into(), f, lo, hi, "%")?;
         }
         check_range(
             || "population.threshold_ng_per_ml".into(),
@@ -404,6 +418,7 @@ impl<'a> Population<'a> {
                 key: format!("cp:{}", a.id),
                 label: format!("{} plasma", a.name),
                 unit: "ng/mL".into(),
+                um_per_ng_per_ml: Some(1.0 / a.mw_g_per_mol),
             })
             .collect();
         let parent = &model.analytes[0];
@@ -411,11 +426,13 @@ impl<'a> Population<'a> {
             key: format!("ce:{}", parent.id),
             label: format!("{} effect site", parent.name),
             unit: "ng/mL".into(),
+            um_per_ng_per_ml: Some(1.0 / parent.mw_g_per_mol),
         });
         quantities.push(Quantity {
             key: "occupancy".into(),
             label: "NMDA-receptor occupancy (model-derived)".into(),
             unit: "fraction".into(),
+            um_per_ng_per_ml: None,
         });
         Ok(Population {
             scenario,
@@ -486,7 +503,7 @@ impl<'a> Population<'a> {
             age_years: age,
             ..sc.patient.subject()
         };
-        if let Some(f) = spec.female_fraction {
+        if let Some(f) = spec.female_percent.map(|p| p / 100.0) {
             let u: f64 = rand_distr::StandardUniform.sample(&mut rng);
             subject.female = Some(u < f);
         }
@@ -548,7 +565,7 @@ impl<'a> Population<'a> {
             };
             occ_row[k] = occ as f32;
         }
-        let last_end = plan.last_input_end_min.min(sc.horizon_min);
+        let last_end = plan.last_dosing_end_min.min(sc.horizon_min);
         let below = crate::metrics::recovery_time(
             &self.t_min,
             &ce_parent,

@@ -7,9 +7,11 @@ use crate::scenario::{
     DoseItem, DoseKind, Patient, PdOptions, Salt, Scenario, Schedule, Sex, SolverOptions,
 };
 use serde::Serialize;
+use ts_rs::TS;
 
 /// A named scenario with a one-line explanation for the class.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
 pub struct Preset {
     /// Id.
     pub id: &'static str,
@@ -29,6 +31,7 @@ fn iv(kind: DoseKind, mg_per_kg: f64, duration_min: Option<f64>, schedule: Sched
         kind,
         dose_mg: None,
         dose_mg_per_kg: Some(mg_per_kg),
+        devices: None,
         rate_mg_per_h: None,
         rate_mg_per_kg_per_h: None,
         duration_min,
@@ -39,15 +42,16 @@ fn iv(kind: DoseKind, mg_per_kg: f64, duration_min: Option<f64>, schedule: Sched
 
 fn item(
     route: Route,
-    dose_mg: Option<f64>,
     mg_per_kg: Option<f64>,
+    devices: Option<u32>,
     schedule: Schedule,
 ) -> DoseItem {
     DoseItem {
         route,
         kind: DoseKind::Bolus,
-        dose_mg,
+        dose_mg: None,
         dose_mg_per_kg: mg_per_kg,
+        devices,
         rate_mg_per_h: None,
         rate_mg_per_kg_per_h: None,
         duration_min: None,
@@ -83,6 +87,9 @@ fn scenario(name: &str, regimen: Vec<DoseItem>, horizon_min: f64, step: f64) -> 
         population: None,
     }
 }
+
+/// The preset a new page starts from.
+pub const DEFAULT: &str = "antidepressant_40min";
 
 /// All presets.
 pub fn all() -> Vec<Preset> {
@@ -171,7 +178,7 @@ pub fn all() -> Vec<Preset> {
             scenario: with_model(
                 scenario(
                     "Spravato 56 mg",
-                    vec![item(Route::Intranasal, Some(56.0), None, once())],
+                    vec![item(Route::Intranasal, None, Some(2), once())],
                     480.0,
                     1.0,
                 ),
@@ -187,7 +194,7 @@ pub fn all() -> Vec<Preset> {
             scenario: with_model(
                 scenario(
                     "Spravato 84 mg",
-                    vec![item(Route::Intranasal, Some(84.0), None, once())],
+                    vec![item(Route::Intranasal, None, Some(3), once())],
                     480.0,
                     1.0,
                 ),
@@ -206,8 +213,8 @@ pub fn all() -> Vec<Preset> {
                     vec![
                         item(
                             Route::Intranasal,
-                            Some(56.0),
                             None,
+                            Some(2),
                             Schedule::AtDays {
                                 days: vec![0.0],
                                 offset_min: 600.0,
@@ -215,8 +222,8 @@ pub fn all() -> Vec<Preset> {
                         ),
                         item(
                             Route::Intranasal,
-                            Some(84.0),
                             None,
+                            Some(3),
                             Schedule::AtDays {
                                 days: vec![
                                     3.0, 7.0, 10.0, 14.0, 17.0, 21.0, 24.0, 28.0, 35.0, 42.0, 49.0,
@@ -239,7 +246,7 @@ pub fn all() -> Vec<Preset> {
                           (Andrade 2019). Only ~20% reaches the circulation (Yanagihara 2003).",
             scenario: scenario(
                 "Oral 2.5 mg/kg",
-                vec![item(Route::Oral, None, Some(2.5), once())],
+                vec![item(Route::Oral, Some(2.5), None, once())],
                 600.0,
                 1.0,
             ),

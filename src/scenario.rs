@@ -22,6 +22,7 @@ use crate::error::{check_range, Error, Result};
 use crate::model::Route;
 use crate::pd::{Binding, KiSet};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 /// Limits on every size a user controls, so that no input can exhaust memory or time.
 pub mod limits {
@@ -65,10 +66,120 @@ pub mod limits {
     pub const RTOL: (f64, f64) = (1e-13, 1e-3);
     /// Absolute tolerance, mg.
     pub const ATOL: (f64, f64) = (1e-15, 1e-3);
+
+    /// One limit, for a user interface (which then never writes a limit of its own).
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
+    #[ts(export)]
+    pub struct Limit {
+        /// Dotted field path, e.g. `patient.weight_kg` (`regimen[].x` for every dose item).
+        pub field: &'static str,
+        /// Smallest allowed value.
+        pub min: f64,
+        /// Largest allowed value.
+        pub max: f64,
+        /// Unit.
+        pub unit: &'static str,
+    }
+
+    /// Every numeric limit a scenario is validated against, with the browser's population
+    /// limits (smaller than the native ones).
+    pub fn table() -> Vec<Limit> {
+        use crate::population::limits as pl;
+        let l = |field, (min, max): (f64, f64), unit| Limit {
+            field,
+            min,
+            max,
+            unit,
+        };
+        vec![
+            l("patient.weight_kg", WEIGHT_KG, "kg"),
+            l("patient.age_years", AGE_YEARS, "years"),
+            l("horizon_min", HORIZON_MIN, "min"),
+            l("output_step_min", OUTPUT_STEP_MIN, "min"),
+            l("regimen[].dose_mg", DOSE_MG, "mg"),
+            l("regimen[].dose_mg_per_kg", DOSE_MG_PER_KG, "mg/kg"),
+            l("regimen[].rate_mg_per_h", RATE_MG_PER_H, "mg/h"),
+            l(
+                "regimen[].rate_mg_per_kg_per_h",
+                RATE_MG_PER_KG_PER_H,
+                "mg/kg/h",
+            ),
+            l("regimen[].duration_min", DURATION_MIN, "min"),
+            l("regimen[].schedule.every.interval_h", INTERVAL_H, "h"),
+            l("pd.ke0_per_min", KE0_PER_MIN, "1/min"),
+            l("pd.binding.half_time_min", BINDING_HALF_TIME_MIN, "min"),
+            l(
+                "pd.recovery_threshold_ng_per_ml",
+                THRESHOLD_NG_PER_ML,
+                "ng/mL",
+            ),
+            l(
+                "population.size",
+                (1.0, f64::from(pl::BROWSER_MAX_SUBJECTS)),
+                "subjects",
+            ),
+            l("population.seed", (0.0, pl::MAX_SEED_IN_BROWSER), ""),
+            l("population.weight_cv_percent", pl::WEIGHT_CV_PERCENT, "%"),
+            l("population.female_percent", pl::FEMALE_PERCENT, "%"),
+        ]
+    }
+}
+
+/// A route and its name, for a user interface.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct RouteName {
+    /// The route.
+    pub route: Route,
+    /// Its name for people.
+    pub label: &'static str,
+}
+
+/// Defaults for a user interface, so that it writes none of its own.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct Defaults {
+    /// The preset a new page starts from.
+    pub preset: &'static str,
+    /// Its scenario.
+    pub scenario: Scenario,
+    /// The population shown when variability is switched on.
+    pub population: crate::population::PopulationSpec,
+    /// Duration of an infusion when an IV bolus becomes one, min.
+    pub infusion_duration_min: f64,
+    /// Dissociation half-time when kinetic binding is switched on, min.
+    pub binding_half_time_min: f64,
+    /// Every route with its name.
+    pub routes: Vec<RouteName>,
+}
+
+impl Defaults {
+    /// The defaults.
+    pub fn get() -> Result<Self> {
+        let preset = crate::presets::DEFAULT;
+        Ok(Defaults {
+            preset,
+            scenario: crate::presets::get(preset)?.scenario,
+            population: crate::population::PopulationSpec {
+                weight_cv_percent: Some(crate::population::DEFAULT_WEIGHT_CV_PERCENT),
+                ..crate::population::PopulationSpec::new(1000, 1)
+            },
+            infusion_duration_min: 40.0,
+            binding_half_time_min: 10.0,
+            routes: Route::ALL
+                .into_iter()
+                .map(|route| RouteName {
+                    route,
+                    label: route.label(),
+                })
+                .collect(),
+        })
+    }
 }
 
 /// Patient sex (a covariate in some models).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, TS, Deserialize)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum Sex {
     /// Female.
@@ -81,7 +192,8 @@ pub enum Sex {
 }
 
 /// The patient.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS, Deserialize)]
+#[ts(export)]
 #[serde(deny_unknown_fields)]
 pub struct Patient {
     /// Body weight, kg (1–250).
@@ -118,7 +230,8 @@ fn default_age() -> f64 {
 }
 
 /// Bolus (instantaneous, or the route's own absorption) or constant-rate infusion (IV only).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, TS, Deserialize)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum DoseKind {
     /// A single administration (IV push, tablet, spray).
@@ -129,7 +242,8 @@ pub enum DoseKind {
 }
 
 /// Whether the stated amount is of the base or of the hydrochloride salt.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, TS, Deserialize)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum Salt {
     /// Amount of base (as in the papers).
@@ -140,7 +254,8 @@ pub enum Salt {
 }
 
 /// When a dose item is given.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS, Deserialize)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum Schedule {
     /// Explicit start times, min.
@@ -175,9 +290,11 @@ impl Default for Schedule {
 
 /// One line of a regimen: an amount, a route, a kind and a schedule.
 ///
-/// Give exactly one of `dose_mg`, `dose_mg_per_kg`, `rate_mg_per_h`, `rate_mg_per_kg_per_h`
-/// (rates only for infusions, which also need `duration_min`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Give exactly one of `dose_mg`, `dose_mg_per_kg`, `devices`, `rate_mg_per_h`,
+/// `rate_mg_per_kg_per_h` (rates only for infusions, which also need `duration_min`; devices
+/// only for routes that dose in whole devices, such as the nasal spray).
+#[derive(Debug, Clone, PartialEq, Serialize, TS, Deserialize)]
+#[ts(export)]
 #[serde(deny_unknown_fields)]
 pub struct DoseItem {
     /// Route (default `iv`).
@@ -192,6 +309,10 @@ pub struct DoseItem {
     /// Total amount per administration, mg per kg body weight.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dose_mg_per_kg: Option<f64>,
+    /// Whole devices per administration, for routes that dose in devices (nasal spray): the
+    /// amount is `devices × mg_per_device` of the route's device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub devices: Option<u32>,
     /// Infusion rate, mg/h.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate_mg_per_h: Option<f64>,
@@ -214,7 +335,8 @@ fn default_route() -> Route {
 }
 
 /// Pharmacodynamic choices.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS, Deserialize)]
+#[ts(export)]
 #[serde(deny_unknown_fields)]
 pub struct PdOptions {
     /// Effect-site endpoint: `subjective` (default), `eeg`, `analgesia`, `tci_tpeak_1min`, or
@@ -260,7 +382,8 @@ impl Default for PdOptions {
 }
 
 /// Which integrator to use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, TS, Deserialize)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum Method {
     /// Exact propagator when the system is linear, Dopri5 otherwise (kinetic binding).
@@ -273,7 +396,8 @@ pub enum Method {
 }
 
 /// Solver options.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS, Deserialize)]
+#[ts(export)]
 #[serde(deny_unknown_fields)]
 pub struct SolverOptions {
     /// Integrator.
@@ -307,7 +431,8 @@ impl Default for SolverOptions {
 }
 
 /// A complete simulation request.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS, Deserialize)]
+#[ts(export)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
     /// Optional title.
@@ -415,27 +540,7 @@ impl Scenario {
                     available: model.route_list(),
                 });
             };
-            if let Some(dev) = &route.device {
-                let mg = item.amount_mg(p.weight_kg);
-                let n = (mg / dev.mg_per_device).round();
-                if (mg - n * dev.mg_per_device).abs() > 1e-6 * dev.mg_per_device
-                    || n < 1.0
-                    || n > f64::from(dev.max_devices)
-                {
-                    return Err(Error::invalid(
-                        format!("regimen[{i}].dose_mg"),
-                        format!(
-                            "{} doses are whole {}-mg devices, 1 to {} per session ({} to {} mg \
-                             base); got {mg} mg",
-                            item.route.id(),
-                            dev.mg_per_device,
-                            dev.max_devices,
-                            dev.mg_per_device,
-                            dev.mg_per_device * f64::from(dev.max_devices)
-                        ),
-                    ));
-                }
-            }
+            item.check_device(i, route.device.as_ref(), p.weight_kg)?;
             n_doses += item.schedule.len() as u64;
             if n_doses > MAX_DOSES {
                 return Err(Error::TooLarge {
@@ -560,6 +665,7 @@ impl DoseItem {
         let given: Vec<&str> = [
             ("dose_mg", self.dose_mg),
             ("dose_mg_per_kg", self.dose_mg_per_kg),
+            ("devices", self.devices.map(f64::from)),
             ("rate_mg_per_h", self.rate_mg_per_h),
             ("rate_mg_per_kg_per_h", self.rate_mg_per_kg_per_h),
         ]
@@ -571,7 +677,7 @@ impl DoseItem {
             return Err(Error::invalid(
                 f("dose"),
                 format!(
-                    "give exactly one of dose_mg, dose_mg_per_kg, rate_mg_per_h, \
+                    "give exactly one of dose_mg, dose_mg_per_kg, devices, rate_mg_per_h, \
                      rate_mg_per_kg_per_h (got {})",
                     if given.is_empty() {
                         "none".to_string()
@@ -650,12 +756,17 @@ impl DoseItem {
         self.schedule.validate(i)
     }
 
-    /// Amount of base per administration, mg, for a patient of `weight_kg`.
-    pub fn amount_mg(&self, weight_kg: f64) -> f64 {
+    /// Amount of base per administration, mg, for a patient of `weight_kg`; `mg_per_device` is
+    /// the route's device (for `devices`).
+    pub fn amount_mg(&self, weight_kg: f64, mg_per_device: Option<f64>) -> f64 {
         let salt = match self.salt {
             Salt::Base => 1.0,
             Salt::Hcl => crate::units::HCL_TO_BASE,
         };
+        if let Some(n) = self.devices {
+            // a device holds a stated amount of base whatever the salt field says
+            return f64::from(n) * mg_per_device.unwrap_or(0.0);
+        }
         let d = self.duration_min.unwrap_or(0.0) / 60.0;
         let mg = self
             .dose_mg
@@ -665,7 +776,89 @@ impl DoseItem {
             .unwrap_or(0.0);
         mg * salt
     }
+
+    /// Whole devices per administration on a device route (`None` elsewhere): `devices`, or
+    /// the amount given in mg rounded to whole devices.
+    pub fn device_count(
+        &self,
+        weight_kg: f64,
+        dev: Option<&crate::model::DeviceSpec>,
+    ) -> Option<u32> {
+        let dev = dev?;
+        match self.devices {
+            Some(n) => Some(n),
+            None => {
+                let n = (self.amount_mg(weight_kg, None) / dev.mg_per_device).round();
+                Some(n.clamp(0.0, f64::from(u32::MAX)) as u32)
+            }
+        }
+    }
+
+    /// Device routes take whole devices, 1 to the device's maximum per session; `devices` is
+    /// only for device routes. An amount in mg may be given instead when it is whole devices
+    /// within [`DEVICE_ROUNDING`] (labels round the salt amount: 32.3 mg hydrochloride is one
+    /// 28-mg device).
+    fn check_device(
+        &self,
+        i: usize,
+        dev: Option<&crate::model::DeviceSpec>,
+        weight_kg: f64,
+    ) -> Result<()> {
+        let Some(dev) = dev else {
+            if self.devices.is_some() {
+                return Err(Error::invalid(
+                    format!("regimen[{i}].devices"),
+                    format!(
+                        "route '{}' is not dosed in devices; give dose_mg or dose_mg_per_kg",
+                        self.route.id()
+                    ),
+                ));
+            }
+            return Ok(());
+        };
+        let max = dev.max_devices;
+        if let Some(n) = self.devices {
+            if n < 1 || n > max {
+                return Err(Error::invalid(
+                    format!("regimen[{i}].devices"),
+                    format!(
+                        "{n} devices: give 1 to {max} devices of {} mg per session",
+                        dev.mg_per_device
+                    ),
+                ));
+            }
+            return Ok(());
+        }
+        let mg = self.amount_mg(weight_kg, None);
+        let n = (mg / dev.mg_per_device).round();
+        if (mg - n * dev.mg_per_device).abs() > DEVICE_ROUNDING * dev.mg_per_device
+            || n < 1.0
+            || n > f64::from(max)
+        {
+            let field = if self.dose_mg_per_kg.is_some() {
+                "dose_mg_per_kg"
+            } else {
+                "dose_mg"
+            };
+            return Err(Error::invalid(
+                format!("regimen[{i}].{field}"),
+                format!(
+                    "{} doses are whole {}-mg devices, 1 to {max} per session ({} to {} mg \
+                     base); got {mg} mg: give devices (1 to {max}) instead",
+                    self.route.id(),
+                    dev.mg_per_device,
+                    dev.mg_per_device,
+                    dev.mg_per_device * f64::from(max)
+                ),
+            ));
+        }
+        Ok(())
+    }
 }
+
+/// How far (relative to one device) an amount in mg may be from whole devices: labels round
+/// the salt amount (32.3 mg esketamine hydrochloride × 0.867 = 28.004 mg base per device).
+pub const DEVICE_ROUNDING: f64 = 5e-3;
 
 impl PdOptions {
     fn validate(&self) -> Result<()> {

@@ -12,10 +12,11 @@ use crate::solver::ode::{BindingRhs, OdeStepper};
 use crate::solver::{self, Trajectory};
 use nalgebra::DMatrix;
 use serde::Serialize;
+use ts_rs::TS;
 
 /// Concentration series of one analyte.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
 pub struct AnalyteSeries {
     /// Analyte id.
     pub id: String,
@@ -24,42 +25,55 @@ pub struct AnalyteSeries {
     /// Molecular weight, g/mol.
     pub mw_g_per_mol: f64,
     /// Plasma (central) concentration, ng/mL.
+    #[ts(type = "Float64Array")]
     pub cp_ng_per_ml: Vec<f64>,
     /// Plasma (central) concentration, µM.
+    #[ts(type = "Float64Array")]
     pub cp_um: Vec<f64>,
     /// Effect-site concentration, ng/mL.
+    #[ts(type = "Float64Array")]
     pub ce_ng_per_ml: Vec<f64>,
+    /// Effect-site concentration, µM.
+    #[ts(type = "Float64Array")]
+    pub ce_um: Vec<f64>,
     /// Unbound effect-site concentration (fu · Ce), µM: what drives occupancy.
+    #[ts(type = "Float64Array")]
     pub ce_unbound_um: Vec<f64>,
     /// Cumulative amount formed from other analytes, mg parent-drug equivalents (metabolites;
     /// empty for the administered drug).
+    #[ts(type = "Float64Array")]
     pub formed_mg: Vec<f64>,
 }
 
 /// Amount in one compartment over time.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
 pub struct CompartmentSeries {
     /// Compartment name.
     pub name: String,
     /// Analyte id.
     pub analyte: String,
     /// Amount, mg parent-drug equivalents.
+    #[ts(type = "Float64Array")]
     pub amount_mg: Vec<f64>,
 }
 
 /// Per-analyte metrics.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
 pub struct AnalyteMetrics {
     /// Analyte id.
     pub id: String,
     /// Peak plasma concentration on the grid, ng/mL.
     pub cmax_ng_per_ml: f64,
+    /// The same peak, µM.
+    pub cmax_um: f64,
     /// Time of the peak, min.
     pub tmax_min: f64,
     /// Peak effect-site concentration on the grid, ng/mL.
     pub ce_max_ng_per_ml: f64,
+    /// The same peak, µM.
+    pub ce_max_um: f64,
     /// Time of the effect-site peak, min.
     pub ce_tmax_min: f64,
     /// AUC from 0 to the horizon (exact integral of the model), ng·h/mL.
@@ -71,24 +85,24 @@ pub struct AnalyteMetrics {
     pub lambda_z_per_min: Option<f64>,
 }
 
-/// Recovery after the last input.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
+/// Recovery after the last session's dosing ended.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
 pub struct Recovery {
     /// Effect-site threshold, ng/mL.
     pub threshold_ng_per_ml: f64,
-    /// When the last input ended, min.
-    pub last_input_end_min: f64,
+    /// When the last dosing ended (infusion end, last spray), min.
+    pub dosing_end_min: f64,
     /// When the effect-site concentration fell (for good) below the threshold, min; `None`
     /// if not within the horizon.
     pub below_at_min: Option<f64>,
-    /// `below_at_min − last_input_end_min`, min.
-    pub after_last_input_min: Option<f64>,
+    /// `below_at_min − dosing_end_min`, min.
+    pub after_dosing_min: Option<f64>,
 }
 
 /// Metrics of a run.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
 pub struct Metrics {
     /// Per analyte.
     pub analytes: Vec<AnalyteMetrics>,
@@ -96,21 +110,26 @@ pub struct Metrics {
     pub occupancy_max: f64,
     /// Time of peak occupancy, min.
     pub occupancy_tmax_min: f64,
-    /// Time the administered drug's effect-site concentration spends in the dissociative band
-    /// (100–250 ng/mL, Krystal 1994 via Zanos 2018), min.
-    pub dissociative_band_min: f64,
+    /// Effect-site concentration from which the patient counts as dissociated, ng/mL (the
+    /// lower edge of the dissociative range, [`pd::dissociative_onset_ng_per_ml`]).
+    pub dissociative_onset_ng_per_ml: f64,
+    /// Time with the administered drug's effect-site concentration at or above the
+    /// dissociative onset, min.
+    pub dissociated_min: f64,
     /// Time above/below each requested threshold (administered drug).
     pub thresholds: Vec<ThresholdTimes>,
-    /// Recovery after the last input.
+    /// Recovery after the last session's dosing ended.
     pub recovery: Recovery,
     /// Amount administered (before bioavailability), mg base.
     pub administered_mg: f64,
 }
 
 /// The result of a simulation.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
 pub struct SimulationResult {
+    /// The validated scenario that produced this result.
+    pub scenario: Scenario,
     /// Model id.
     pub model_id: String,
     /// Integrator that was used.
@@ -118,20 +137,26 @@ pub struct SimulationResult {
     /// Effect-site rate constant used, 1/min.
     pub ke0_per_min: f64,
     /// Output times, min.
+    #[ts(type = "Float64Array")]
     pub t_min: Vec<f64>,
     /// Concentrations per analyte (index 0 is the administered drug).
     pub analytes: Vec<AnalyteSeries>,
     /// NMDA-receptor occupancy, fraction 0–1 (model-derived).
+    #[ts(type = "Float64Array")]
     pub occupancy: Vec<f64>,
     /// Amount in every compartment.
     pub compartments: Vec<CompartmentSeries>,
     /// Cumulative amount eliminated, mg parent-equivalents.
+    #[ts(type = "Float64Array")]
     pub eliminated_mg: Vec<f64>,
     /// Cumulative amount that entered the system (after bioavailability), mg
     /// parent-equivalents.
+    #[ts(type = "Float64Array")]
     pub input_mg: Vec<f64>,
     /// Summary metrics.
     pub metrics: Metrics,
+    /// The clinic timeline of every session within the horizon.
+    pub sessions: Vec<crate::timeline::SessionTimeline>,
     /// Things the user should know (e.g. doses after the horizon were ignored).
     pub warnings: Vec<String>,
 }
@@ -382,6 +407,7 @@ fn assemble(
             cp_ng_per_ml: cp_um.iter().map(|c| c * mw).collect(),
             ce_ng_per_ml: ce_um.iter().map(|c| c * mw).collect(),
             ce_unbound_um: ce_um.iter().map(|c| c * fu).collect(),
+            ce_um,
             formed_mg: a.formed.map(|f| traj.column(f)).unwrap_or_default(),
             cp_um,
         });
@@ -434,8 +460,10 @@ fn assemble(
         am.push(AnalyteMetrics {
             id: s.id.clone(),
             cmax_ng_per_ml: cmax,
+            cmax_um: cmax / s.mw_g_per_mol,
             tmax_min: tmax,
             ce_max_ng_per_ml: cemax,
+            ce_max_um: cemax / s.mw_g_per_mol,
             ce_tmax_min: cetmax,
             auc_0_t_ng_h_per_ml: auc_t,
             auc_0_inf_ng_h_per_ml: lz.map(|l| auc_t + clast / l / 60.0),
@@ -444,21 +472,12 @@ fn assemble(
     }
     let (occ_max, occ_t) = metrics::cmax_tmax(t, &occupancy);
     let parent = &analytes[0];
-    let last_end = plan.last_input_end_min.min(scenario.horizon_min);
+    let last_end = plan.last_dosing_end_min.min(scenario.horizon_min);
     let thr = scenario.pd.recovery_threshold_ng_per_ml;
     let below_at = metrics::recovery_time(t, &parent.ce_ng_per_ml, thr, last_end);
-    let diss = pd::landmarks()
-        .iter()
-        .find(|l| l.id == "dissociative")
-        .map(|l| {
-            metrics::time_in_band(
-                t,
-                &parent.ce_ng_per_ml,
-                l.low_ng_per_ml,
-                l.high_ng_per_ml.unwrap_or(f64::INFINITY),
-            )
-        })
-        .unwrap_or(0.0);
+    let onset = pd::dissociative_onset_ng_per_ml();
+    let diss = metrics::time_above(t, &parent.ce_ng_per_ml, onset);
+    let sessions = crate::timeline::sessions(plan, t, &parent.ce_ng_per_ml, onset, thr);
     let total = t.last().copied().unwrap_or(0.0) - t.first().copied().unwrap_or(0.0);
     let thresholds = scenario
         .pd
@@ -490,6 +509,8 @@ fn assemble(
         warnings.push("an input is still running at the horizon".into());
     }
     SimulationResult {
+        scenario: scenario.clone(),
+        sessions,
         model_id: model.id.into(),
         method: resolved_method(scenario),
         ke0_per_min: sys.ke0_per_min,
@@ -497,13 +518,14 @@ fn assemble(
             analytes: am,
             occupancy_max: occ_max,
             occupancy_tmax_min: occ_t,
-            dissociative_band_min: diss,
+            dissociative_onset_ng_per_ml: onset,
+            dissociated_min: diss,
             thresholds,
             recovery: Recovery {
                 threshold_ng_per_ml: thr,
-                last_input_end_min: last_end,
+                dosing_end_min: last_end,
                 below_at_min: below_at,
-                after_last_input_min: below_at.map(|b| b - last_end),
+                after_dosing_min: below_at.map(|b| b - last_end),
             },
             administered_mg: plan.administered_mg,
         },

@@ -342,17 +342,18 @@ fn summary(sc: &Scenario, r: &ketasim::SimulationResult) -> String {
     let m = &r.metrics;
     s.push_str(&format!(
         "NMDA occupancy (model-derived) max {:.1}% at {:.1} min\n\
-         Effect site in dissociative band (100–250 ng/mL): {:.1} min\n",
+         Effect site at or above the dissociative onset ({} ng/mL): {:.1} min\n",
         100.0 * m.occupancy_max,
         m.occupancy_tmax_min,
-        m.dissociative_band_min
+        m.dissociative_onset_ng_per_ml,
+        m.dissociated_min
     ));
-    match m.recovery.after_last_input_min {
+    match m.recovery.after_dosing_min {
         Some(t) => s.push_str(&format!(
-            "Ce below {} ng/mL {:.1} min after the last input ended (t = {:.1} min)\n",
+            "Ce below {} ng/mL {:.1} min after dosing ended (t = {:.1} min)\n",
             m.recovery.threshold_ng_per_ml,
             t,
-            m.recovery.last_input_end_min + t
+            m.recovery.dosing_end_min + t
         )),
         None => s.push_str(&format!(
             "Ce still above {} ng/mL at the horizon\n",

@@ -5,10 +5,11 @@ use super::{ModelSpec, Role};
 use crate::error::{Error, Result};
 use nalgebra::DMatrix;
 use serde::Serialize;
+use ts_rs::TS;
 
 /// Derived disposition quantities of the administered drug for one body weight.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
 pub struct Derived {
     /// Body weight they apply to, kg.
     pub weight_kg: f64,

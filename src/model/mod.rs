@@ -18,12 +18,14 @@ pub use derived::Derived;
 
 use crate::error::{Error, Result};
 use serde::Serialize;
+use ts_rs::TS;
 
 /// Reference body weight for allometric scaling, kg.
 pub const REFERENCE_WEIGHT_KG: f64 = 70.0;
 
 /// How solid a number is (see the reference data file).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
 pub enum Provenance {
     /// Read in the primary source (abstract, paper or label).
     #[serde(rename = "READ")]
@@ -60,7 +62,8 @@ impl Provenance {
 }
 
 /// Unit of a parameter as published.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
 pub enum Unit {
     /// Litres.
     #[serde(rename = "L")]
@@ -118,7 +121,8 @@ impl Unit {
 }
 
 /// How a parameter scales with body weight.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, TS)]
+#[ts(export)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Scaling {
     /// Not scaled.
@@ -133,7 +137,8 @@ pub enum Scaling {
 }
 
 /// One published model parameter, as printed in its source.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
 pub struct Param {
     /// Symbol used in the source and referenced by the structure (e.g. `CL`, `k12`).
     pub symbol: &'static str,
@@ -227,7 +232,8 @@ const fn ln_1p(x: f64) -> f64 {
 
 /// Where blood was sampled in the source study (arterial models predict higher early
 /// concentrations than venous ones).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum Sampling {
     /// Arterial sampling.
@@ -250,7 +256,8 @@ impl Sampling {
 }
 
 /// Role of a compartment (for display and for derived quantities).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Central (sampled) compartment of an analyte.
@@ -266,7 +273,8 @@ pub enum Role {
 }
 
 /// A compartment: a named amount of one analyte.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
 pub struct Compartment {
     /// Unique name within the model, e.g. `central`.
     pub name: &'static str,
@@ -279,7 +287,8 @@ pub struct Compartment {
 }
 
 /// How fast a first-order flow is.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, TS)]
+#[ts(export)]
 #[serde(tag = "kind", content = "param", rename_all = "snake_case")]
 pub enum Rate {
     /// A clearance (volume/time), divided by the volume of the source compartment.
@@ -297,7 +306,8 @@ pub enum Rate {
 }
 
 /// One factor of an input fraction: a parameter `p`, or `1 − p`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, TS)]
+#[ts(export)]
 #[serde(tag = "kind", content = "param", rename_all = "snake_case")]
 pub enum Factor {
     /// The parameter's value.
@@ -307,7 +317,8 @@ pub enum Factor {
 }
 
 /// Dosing in whole devices (e.g. a nasal spray device), given one after another.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
 pub struct DeviceSpec {
     /// Amount per device, mg base.
     pub mg_per_device: f64,
@@ -323,7 +334,8 @@ pub struct DeviceSpec {
 }
 
 /// Patient's race as a covariate (only where a model has race effects).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, TS, serde::Deserialize)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum Race {
     /// Not specified: the model's reference population.
@@ -338,7 +350,8 @@ pub enum Race {
 }
 
 /// What a covariate does to one parameter.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, TS)]
+#[ts(export)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum CovariateEffect {
     /// Multiply by `factor` for patients of `race` (Japanese patients also get Asian effects).
@@ -364,7 +377,8 @@ pub enum CovariateEffect {
 }
 
 /// A covariate effect on one parameter.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
 pub struct Covariate {
     /// Parameter symbol.
     pub param: &'static str,
@@ -400,7 +414,8 @@ impl Subject {
 }
 
 /// A first-order flow of drug between compartments.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Flow {
     /// One-way transfer out of `from`. A fraction (`fraction` parameter, or 1) arrives in `to`;
@@ -428,7 +443,8 @@ pub enum Flow {
 }
 
 /// Administration route.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, TS, serde::Deserialize)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum Route {
     /// Intravenous (bolus or infusion).
@@ -453,6 +469,17 @@ impl Route {
         Route::Intranasal,
     ];
 
+    /// Name for people, e.g. "Intravenous (IV)".
+    pub fn label(self) -> &'static str {
+        match self {
+            Route::Iv => "Intravenous (IV)",
+            Route::Im => "Intramuscular (IM)",
+            Route::Oral => "Oral",
+            Route::Sublingual => "Sublingual",
+            Route::Intranasal => "Intranasal (nasal spray)",
+        }
+    }
+
     /// Lower-case id as used in scenario JSON.
     pub fn id(self) -> &'static str {
         match self {
@@ -467,7 +494,8 @@ impl Route {
 
 /// Where a dose given by one route goes. A route may split one dose into several inputs
 /// (parallel absorption routes).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
 pub struct InputSpec {
     /// Compartment that receives this part of the dose.
     pub compartment: &'static str,
@@ -479,7 +507,8 @@ pub struct InputSpec {
 }
 
 /// A dosing route of a model.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
 pub struct RouteSpec {
     /// The route.
     pub route: Route,
@@ -492,7 +521,8 @@ pub struct RouteSpec {
 }
 
 /// A measured substance: the parent drug or a metabolite.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
 pub struct Analyte {
     /// Short id, e.g. `ketamine`.
     pub id: &'static str,
@@ -507,7 +537,8 @@ pub struct Analyte {
 }
 
 /// A complete, cited model: plain constant data (see `src/models`).
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, TS)]
+#[ts(export)]
 pub struct ModelSpec {
     /// Stable id used in scenarios (e.g. `kamp2020`).
     pub id: &'static str,

@@ -1,7 +1,9 @@
-//! Exports of the page's main module: single runs and metadata.
+//! Exports of the page's main module: single runs, the scenario edits that need a rule, and
+//! metadata (models, presets, PD tables, limits, defaults).
 
 use super::{f64s, js_error, parse, set, to_js};
-use crate::{export, metrics, models, pd, presets, simulate::SimulationResult, Error};
+use crate::model::Route;
+use crate::{edit, export, metrics, models, pd, presets, simulate::SimulationResult, Error};
 use js_sys::{Array, Float64Array, Object};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -12,23 +14,27 @@ fn check_weight(weight_kg: f64) -> Result<(), JsValue> {
         .map_err(js_error)
 }
 
+/// The result with the keys of its serde form (snake_case, as in the CLI's JSON); series as
+/// `Float64Array`s.
 fn result_to_js(r: &SimulationResult) -> Result<JsValue, JsValue> {
     let o = Object::new();
-    set(&o, "modelId", &r.model_id.as_str().into());
+    set(&o, "scenario", &to_js(&r.scenario)?);
+    set(&o, "model_id", &r.model_id.as_str().into());
     set(&o, "method", &to_js(&r.method)?);
-    set(&o, "ke0PerMin", &r.ke0_per_min.into());
-    set(&o, "tMin", &f64s(&r.t_min));
+    set(&o, "ke0_per_min", &r.ke0_per_min.into());
+    set(&o, "t_min", &f64s(&r.t_min));
     let analytes = Array::new();
     for a in &r.analytes {
         let ao = Object::new();
         set(&ao, "id", &a.id.as_str().into());
         set(&ao, "name", &a.name.as_str().into());
-        set(&ao, "mwGPerMol", &a.mw_g_per_mol.into());
-        set(&ao, "cpNgPerMl", &f64s(&a.cp_ng_per_ml));
-        set(&ao, "cpUm", &f64s(&a.cp_um));
-        set(&ao, "ceNgPerMl", &f64s(&a.ce_ng_per_ml));
-        set(&ao, "ceUnboundUm", &f64s(&a.ce_unbound_um));
-        set(&ao, "formedMg", &f64s(&a.formed_mg));
+        set(&ao, "mw_g_per_mol", &a.mw_g_per_mol.into());
+        set(&ao, "cp_ng_per_ml", &f64s(&a.cp_ng_per_ml));
+        set(&ao, "cp_um", &f64s(&a.cp_um));
+        set(&ao, "ce_ng_per_ml", &f64s(&a.ce_ng_per_ml));
+        set(&ao, "ce_um", &f64s(&a.ce_um));
+        set(&ao, "ce_unbound_um", &f64s(&a.ce_unbound_um));
+        set(&ao, "formed_mg", &f64s(&a.formed_mg));
         analytes.push(&ao);
     }
     set(&o, "analytes", &analytes);
@@ -38,18 +44,20 @@ fn result_to_js(r: &SimulationResult) -> Result<JsValue, JsValue> {
         let co = Object::new();
         set(&co, "name", &c.name.as_str().into());
         set(&co, "analyte", &c.analyte.as_str().into());
-        set(&co, "amountMg", &f64s(&c.amount_mg));
+        set(&co, "amount_mg", &f64s(&c.amount_mg));
         comps.push(&co);
     }
     set(&o, "compartments", &comps);
-    set(&o, "eliminatedMg", &f64s(&r.eliminated_mg));
-    set(&o, "inputMg", &f64s(&r.input_mg));
+    set(&o, "eliminated_mg", &f64s(&r.eliminated_mg));
+    set(&o, "input_mg", &f64s(&r.input_mg));
     set(&o, "metrics", &to_js(&r.metrics)?);
+    set(&o, "sessions", &to_js(&r.sessions)?);
     set(&o, "warnings", &to_js(&r.warnings)?);
     Ok(o.into())
 }
 
-/// Validates and simulates a scenario (same JSON shape as the CLI's).
+/// Validates and simulates a scenario (same JSON shape as the CLI's). The result carries the
+/// validated scenario that produced it.
 #[wasm_bindgen]
 pub fn simulate(scenario: JsValue) -> Result<JsValue, JsValue> {
     let sc = parse(scenario)?;
@@ -71,8 +79,32 @@ pub fn simulate_csv(scenario: JsValue) -> Result<String, JsValue> {
     export::to_csv(&r).map_err(js_error)
 }
 
+/// The scenario's model and regimen given by `route` (see `ketasim::edit::with_route`):
+/// `{model, regimen, note}`.
+#[wasm_bindgen(js_name = withRoute)]
+pub fn with_route(scenario: JsValue, route: &str) -> Result<JsValue, JsValue> {
+    let sc = parse(scenario)?;
+    let r = Route::ALL
+        .into_iter()
+        .find(|r| r.id() == route)
+        .ok_or_else(|| {
+            js_error(Error::invalid(
+                "regimen[0].route",
+                format!("unknown route '{route}'; one of iv, im, oral, sublingual, intranasal"),
+            ))
+        })?;
+    to_js(&edit::with_route(&sc, r).map_err(js_error)?)
+}
+
+/// The scenario's regimen on `model_id` (see `ketasim::edit::with_model`): `{model, regimen,
+/// note}`.
+#[wasm_bindgen(js_name = withModel)]
+pub fn with_model(scenario: JsValue, model_id: &str) -> Result<JsValue, JsValue> {
+    let sc = parse(scenario)?;
+    to_js(&edit::with_model(&sc, model_id).map_err(js_error)?)
+}
+
 #[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
 struct ModelInfo<'a> {
     #[serde(flatten)]
     spec: &'a crate::model::ModelSpec,
@@ -103,23 +135,24 @@ pub fn presets() -> Result<JsValue, JsValue> {
     to_js(&presets::all())
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct PdTables {
-    ligands: &'static [pd::Ligand],
-    ke0_endpoints: &'static [pd::Ke0Endpoint],
-    landmarks: &'static [pd::Landmark],
-}
-
 /// PD reference data: ligands (Ki, fu), ke0 endpoints and concentration landmarks, each with
-/// source and provenance.
+/// source and provenance, and the dissociative onset.
 #[wasm_bindgen(js_name = pdTables)]
 pub fn pd_tables() -> Result<JsValue, JsValue> {
-    to_js(&PdTables {
-        ligands: pd::ligands(),
-        ke0_endpoints: pd::ke0_endpoints(),
-        landmarks: pd::landmarks(),
-    })
+    to_js(&pd::tables())
+}
+
+/// Every numeric limit of a scenario (`[{field, min, max, unit}]`), the browser's population
+/// limits included.
+#[wasm_bindgen]
+pub fn limits() -> Result<JsValue, JsValue> {
+    to_js(&crate::scenario::limits::table())
+}
+
+/// Defaults: the scenario the page starts from, the population, the routes with their names.
+#[wasm_bindgen]
+pub fn defaults() -> Result<JsValue, JsValue> {
+    to_js(&crate::scenario::Defaults::get().map_err(js_error)?)
 }
 
 /// Context-sensitive half-times (min) of `model_id` at `weight_kg` for each infusion duration.

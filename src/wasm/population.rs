@@ -12,18 +12,18 @@ fn population_of(sc: &Scenario) -> Result<Population<'_>, JsValue> {
 }
 
 /// What a population run of `scenario` will produce, after validating it against the browser's
-/// limits: `{size, tMin, quantities: [{key, label, unit}], ceQuantity, thresholdNgPerMl,
-/// percentiles}`.
+/// limits: `{size, t_min, quantities: [{key, label, unit, um_per_ng_per_ml}], ce_quantity,
+/// threshold_ng_per_ml, percentiles}`.
 #[wasm_bindgen(js_name = populationLayout)]
 pub fn population_layout(scenario: JsValue) -> Result<JsValue, JsValue> {
     let sc = parse(scenario)?;
     let pop = population_of(&sc)?;
     let o = Object::new();
     set(&o, "size", &pop.size().into());
-    set(&o, "tMin", &f64s(pop.t_min()));
+    set(&o, "t_min", &f64s(pop.t_min()));
     set(&o, "quantities", &to_js(pop.quantities())?);
-    set(&o, "ceQuantity", &(pop.ce_quantity() as u32).into());
-    set(&o, "thresholdNgPerMl", &pop.threshold_ng_per_ml().into());
+    set(&o, "ce_quantity", &(pop.ce_quantity() as u32).into());
+    set(&o, "threshold_ng_per_ml", &pop.threshold_ng_per_ml().into());
     set(&o, "percentiles", &f64s(&population::PERCENTILES));
     Ok(o.into())
 }
@@ -32,7 +32,7 @@ pub fn population_layout(scenario: JsValue) -> Result<JsValue, JsValue> {
 /// returned cut into blocks of output points at `cuts` (ascending point indices, first 0, last
 /// the number of points): `blocks[b]` holds, subject after subject, each quantity's values at
 /// points `cuts[b] .. cuts[b+1]` (Float32Array), ready for [`population_block_stats`] in
-/// whichever worker owns block `b`. Also `weightKg`, `cmaxNgPerMl`, `recoveryMin` (NaN: not
+/// whichever worker owns block `b`. Also `weight_kg`, `cmax_ng_per_ml`, `recovery_min` (NaN: not
 /// within the horizon), one per subject.
 #[wasm_bindgen(js_name = populationSimulate)]
 pub fn population_simulate(
@@ -72,11 +72,11 @@ pub fn population_simulate(
     let each = |f: &dyn Fn(&SubjectSummary) -> f64| -> JsValue {
         f64s(&summaries.iter().map(f).collect::<Vec<_>>())
     };
-    set(&o, "weightKg", &each(&|s| s.weight_kg));
-    set(&o, "cmaxNgPerMl", &each(&|s| s.cmax_ng_per_ml));
+    set(&o, "weight_kg", &each(&|s| s.weight_kg));
+    set(&o, "cmax_ng_per_ml", &each(&|s| s.cmax_ng_per_ml));
     set(
         &o,
-        "recoveryMin",
+        "recovery_min",
         &each(&|s| s.recovery_min.unwrap_or(f64::NAN)),
     );
     Ok(o.into())
@@ -140,7 +140,7 @@ pub fn population_block_stats(
         population::block_stats(&parts, ce_quantity as usize, threshold_ng_per_ml, false);
     let o = Object::new();
     set(&o, "bands", &f64s(&st.bands));
-    set(&o, "fractionAbove", &f64s(&st.fraction_above));
+    set(&o, "fraction_above", &f64s(&st.fraction_above));
     Ok(o.into())
 }
 

@@ -76,7 +76,7 @@ fn without_variability_every_band_is_the_typical_curve() {
         // runs over fewer states, so its steps differ within the solver tolerance (rtol 1e-8)
         let tol = if kinetic { 1e-6 } else { 1e-12 };
         let close = |a: f64, b: f64| (a - b).abs() <= tol * b.abs();
-        let want_rec = m.recovery.after_last_input_min.unwrap();
+        let want_rec = m.recovery.after_dosing_min.unwrap();
         for (c, r) in pop.cmax_ng_per_ml.iter().zip(&pop.recovery_min) {
             assert!(close(*c, m.analytes[0].cmax_ng_per_ml), "{c}");
             assert!(close(r.unwrap(), want_rec), "{r:?} vs {want_rec}");
@@ -88,7 +88,7 @@ fn without_variability_every_band_is_the_typical_curve() {
 fn split_subjects_and_time_blocks_merge_to_the_same_result() {
     // what the browser's workers do: subjects in uneven ranges, statistics per block of time
     // points over all ranges, blocks joined — must equal one serial run exactly
-    let sc = scenario("fanta2015", 70.0, 257, 11, r#","female_fraction":0.5"#);
+    let sc = scenario("fanta2015", 70.0, 257, 11, r#","female_percent":50"#);
     let pop = Population::new(&sc).unwrap();
     let whole = pop.run(false, &none).unwrap();
     let nq = pop.quantities().len();

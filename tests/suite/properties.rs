@@ -115,5 +115,5 @@ fn zero_dose_gives_zero_everywhere() {
 fn empty_regimen_is_allowed_and_gives_zero() {
     let r = simulate(&scen("kamp2020", 70.0, "[]", 60.0)).unwrap();
     assert!(r.analytes[0].cp_ng_per_ml.iter().all(|&c| c == 0.0));
-    assert_eq!(r.metrics.recovery.after_last_input_min, Some(0.0));
+    assert_eq!(r.metrics.recovery.after_dosing_min, Some(0.0));
 }
