@@ -41,6 +41,8 @@ pub struct Administration {
     pub end_min: f64,
     /// Amount administered, mg base.
     pub amount_mg: f64,
+    /// Index of the regimen item it comes from.
+    pub item: usize,
 }
 
 /// Everything that enters the system.
@@ -75,7 +77,7 @@ impl InputPlan {
     /// The same for a patient of `w` kg (doses per kg follow it): a virtual subject.
     pub fn for_weight(scenario: &Scenario, sys: &LinearSystem, w: f64) -> Self {
         let mut plan = InputPlan::default();
-        for item in &scenario.regimen {
+        for (item_index, item) in scenario.regimen.iter().enumerate() {
             let Some(route) = sys.route(item.route) else {
                 continue; // validate() rejects this; nothing enters
             };
@@ -106,6 +108,7 @@ impl InputPlan {
                     start_min: t_session,
                     end_min: t_session + dosing_min,
                     amount_mg: amount,
+                    item: item_index,
                 });
                 plan.last_dosing_end_min = plan.last_dosing_end_min.max(t_session + dosing_min);
                 plan.administered_mg += amount;

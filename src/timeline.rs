@@ -27,6 +27,8 @@ pub struct SessionTimeline {
     pub dosing_end_min: f64,
     /// Amount given in the session, mg base.
     pub administered_mg: f64,
+    /// The regimen items given in the session (indices into the scenario's regimen).
+    pub items: Vec<usize>,
     /// End of this session's window: the next session's start, or the horizon, min.
     pub until_min: f64,
     /// First time in the window with the effect site at or above the dissociative onset, min
@@ -85,6 +87,12 @@ pub fn sessions(
             administration_times_min: admins.iter().map(|a| a.start_min).collect(),
             dosing_end_min: *end,
             administered_mg: admins.iter().map(|a| a.amount_mg).sum(),
+            items: {
+                let mut v: Vec<usize> = admins.iter().map(|a| a.item).collect();
+                v.sort_unstable();
+                v.dedup();
+                v
+            },
             until_min: until,
             dissociated_from_min: from,
             dissociated_to_min: to,
