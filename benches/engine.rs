@@ -49,8 +49,9 @@ fn bench(c: &mut Criterion) {
     let plan = InputPlan::from_scenario(&standard, &sys);
     for (name, m) in methods() {
         let sc = with_method(standard.clone(), m);
-        g.bench_with_input(BenchmarkId::from_parameter(name), &sc, |b, sc| {
-            b.iter(|| ketasim::simulate::trajectory(black_box(sc), &sys, &plan).unwrap())
+        let run = sc.prepare().unwrap();
+        g.bench_with_input(BenchmarkId::from_parameter(name), &run, |b, run| {
+            b.iter(|| ketasim::simulate::trajectory(black_box(run), &sys, &plan).unwrap())
         });
     }
     g.finish();
@@ -109,7 +110,7 @@ fn bench_single_subject(c: &mut Criterion) {
     let mut g = c.benchmark_group("single_subject");
     let mut sc = presets::get("antidepressant_40min").unwrap().scenario;
     sc.population = Some(ketasim::population::PopulationSpec::new(1, 1));
-    let pop = ketasim::population::Population::new(&sc).unwrap();
+    let pop = ketasim::population::Population::of(&sc).unwrap();
     let mut row = vec![0f32; pop.row_len()];
     g.bench_function("population_row", |b| {
         b.iter(|| pop.subject(black_box(0), &mut row).unwrap())

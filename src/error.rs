@@ -73,9 +73,77 @@ pub enum Error {
     /// A scenario could not be parsed (JSON syntax or type error).
     #[error("scenario JSON: {0}")]
     Parse(String),
-    /// A numerical step failed (singular matrix, non-finite result).
-    #[error("numerical failure: {0}")]
-    Numerical(String),
+    /// A shipped model's definition is inconsistent (a missing parameter, compartment or
+    /// volume, a singular disposition matrix, a covariance matrix that is not positive
+    /// definite): a bug in the model data, not in the input.
+    #[error(
+        "model '{model}' is not well defined: {problem}; choose another model (and report the \
+         definition in src/models)"
+    )]
+    ModelDefinition {
+        /// The model id (empty when not known where the problem was found).
+        model: String,
+        /// What is inconsistent.
+        problem: String,
+    },
+    /// A ligand id is not in the PD table.
+    #[error("no ligand '{id}' in the PD table; available: {available}")]
+    UnknownLigand {
+        /// The id given.
+        id: String,
+        /// Comma-separated list of valid ids.
+        available: String,
+    },
+    /// A computation produced a non-finite number (or an unbounded one).
+    #[error("numerical failure: {quantity} is not finite ({context}); {remedy}")]
+    Numerical {
+        /// What was computed, e.g. `rate constants of model 'kamp2020'`.
+        quantity: String,
+        /// Where: the weight, the step or the time.
+        context: String,
+        /// What to change.
+        remedy: String,
+    },
+    /// A result could not be written in the requested format.
+    #[error("could not write {format} output: {message}")]
+    Output {
+        /// The format: `CSV`, `JSON`, `JS value`.
+        format: &'static str,
+        /// The serializer's message.
+        message: String,
+    },
+    /// A file or stream could not be read or written (the CLI).
+    #[error("{what}: {path}: {message} (check the path and its permissions)")]
+    Io {
+        /// What the file is: `scenario`, `output`.
+        what: &'static str,
+        /// The path (`-` for stdin, stdout).
+        path: String,
+        /// The operating system's message.
+        message: String,
+    },
+    /// One subject of a virtual population failed: its index and the parameters it drew.
+    #[error(
+        "population subject {index} (weight_kg = {weight_kg}{}): {source}",
+        factor_list(.factors)
+    )]
+    Subject {
+        /// Index of the subject (its random stream).
+        index: u64,
+        /// Body weight drawn, kg.
+        weight_kg: f64,
+        /// Multipliers drawn for the parameters with variability: (symbol, factor).
+        factors: Vec<(String, f64)>,
+        /// What failed.
+        source: Box<Error>,
+    },
+}
+
+fn factor_list(factors: &[(String, f64)]) -> String {
+    factors
+        .iter()
+        .map(|(s, f)| format!(", {s} × {f}"))
+        .collect()
 }
 
 impl Error {
@@ -111,6 +179,7 @@ impl Error {
             Error::OutOfRange { field, .. } | Error::Invalid { field, .. } => Some(field.clone()),
             Error::UnknownModel { .. } => Some("model".into()),
             Error::RouteNotInModel { index, .. } => Some(format!("regimen[{index}].route")),
+            Error::Subject { source, .. } => source.field(),
             _ => None,
         }
     }

@@ -63,7 +63,10 @@ pub fn to_csv(r: &SimulationResult) -> Result<String> {
         row.push(fmt(r.input_mg[k]));
         w.record(&mut out, row.iter().map(String::as_str))?;
     }
-    String::from_utf8(out).map_err(|e| Error::Numerical(format!("CSV: {e}")))
+    String::from_utf8(out).map_err(|e| Error::Output {
+        format: "CSV",
+        message: e.to_string(),
+    })
 }
 
 /// A record writer over `csv_core::Writer` into a growing buffer.
@@ -91,7 +94,10 @@ impl CsvWriter {
                 let (res, n) = self.core.delimiter(&mut self.buf);
                 out.extend_from_slice(&self.buf[..n]);
                 if res != WriteResult::InputEmpty {
-                    return Err(Error::Numerical("CSV: delimiter".into()));
+                    return Err(Error::Output {
+                        format: "CSV",
+                        message: "no room for a delimiter".into(),
+                    });
                 }
             }
             let mut input = field.as_bytes();
@@ -107,7 +113,10 @@ impl CsvWriter {
         let (res, n) = self.core.terminator(&mut self.buf);
         out.extend_from_slice(&self.buf[..n]);
         if res != WriteResult::InputEmpty {
-            return Err(Error::Numerical("CSV: terminator".into()));
+            return Err(Error::Output {
+                format: "CSV",
+                message: "no room for a line terminator".into(),
+            });
         }
         Ok(())
     }
@@ -120,5 +129,8 @@ fn fmt(x: f64) -> String {
 
 /// The full result as JSON.
 pub fn to_json(r: &SimulationResult) -> Result<String> {
-    serde_json::to_string(r).map_err(|e| Error::Numerical(format!("JSON: {e}")))
+    serde_json::to_string(r).map_err(|e| Error::Output {
+        format: "JSON",
+        message: e.to_string(),
+    })
 }

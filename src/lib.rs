@@ -35,7 +35,9 @@
 //! - [`solver`]: exact propagator and Dopri5, segment by segment;
 //! - [`pd`]: effect site, unbound fraction, occupancy, landmarks;
 //! - [`scenario`]: the serde type shared by the CLI, the wasm API and tests;
-//! - [`simulate()`]: runs a scenario; [`metrics`]: summary numbers.
+//! - [`simulate()`]: runs a scenario; [`metrics`]: summary numbers; [`csht`]: the
+//!   context-sensitive half-time;
+//! - [`population`]: virtual populations (variability, runner, statistics).
 
 #![cfg_attr(
     not(test),
@@ -43,6 +45,7 @@
 )]
 #![warn(missing_docs)]
 
+pub mod csht;
 pub mod dosing;
 pub mod edit;
 pub mod error;

@@ -9,6 +9,10 @@ use crate::model::{ModelSpec, Provenance};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+pub mod kinetic;
+
+pub use kinetic::BindingRhs;
+
 /// A receptor ligand: the drug, an enantiomer or a metabolite.
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
@@ -131,7 +135,14 @@ pub fn ligand(id: &str) -> Result<&'static Ligand> {
     ligands()
         .iter()
         .find(|l| l.id == id)
-        .ok_or_else(|| Error::Numerical(format!("no ligand '{id}'")))
+        .ok_or_else(|| Error::UnknownLigand {
+            id: id.into(),
+            available: ligands()
+                .iter()
+                .map(|l| l.id)
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
 }
 
 /// Which affinity constants drive occupancy.
@@ -403,4 +414,57 @@ pub fn landmarks() -> &'static [Landmark] {
         },
     ];
     &L
+}
+
+/// The PD of a run, resolved once from the scenario's choices and the model: ke0, the Ki set,
+/// the binding model and the ligand of every analyte.
+#[derive(Debug, Clone)]
+pub struct ResolvedPd {
+    /// Effect-site rate constant, 1/min.
+    pub ke0_per_min: f64,
+    /// Which affinity constants drive occupancy.
+    pub ki_set: KiSet,
+    /// Equilibrium or kinetic binding.
+    pub binding: Binding,
+    /// Per analyte of the model: its ligand, or the lookup's error (a model definition bug,
+    /// which only kinetic binding turns into an error; at equilibrium the analyte does not
+    /// bind).
+    ligands: Vec<Result<&'static Ligand>>,
+}
+
+impl ResolvedPd {
+    /// Resolves the ligands of `model`'s analytes.
+    pub fn new(model: &ModelSpec, ke0_per_min: f64, ki_set: KiSet, binding: Binding) -> Self {
+        ResolvedPd {
+            ke0_per_min,
+            ki_set,
+            binding,
+            ligands: model.analytes.iter().map(|a| ligand(a.ligand)).collect(),
+        }
+    }
+
+    /// The ligand of analyte `analyte`.
+    pub fn ligand(&self, analyte: usize) -> Result<&'static Ligand> {
+        match self.ligands.get(analyte) {
+            Some(l) => l.clone(),
+            None => Err(Error::ModelDefinition {
+                model: String::new(),
+                problem: format!("no analyte {analyte}"),
+            }),
+        }
+    }
+
+    /// Unbound fraction and Ki (µM, under the chosen set) of analyte `analyte`; `(0, ∞)` for
+    /// an analyte without a ligand (it does not bind).
+    pub fn fu_ki(&self, analyte: usize) -> (f64, f64) {
+        match self.ligands.get(analyte) {
+            Some(Ok(l)) => (l.fu, l.ki_um(self.ki_set)),
+            _ => (0.0, f64::INFINITY),
+        }
+    }
+
+    /// `true` with kinetic binding (bound fractions are ODE states).
+    pub fn is_kinetic(&self) -> bool {
+        matches!(self.binding, Binding::Kinetic { .. })
+    }
 }

@@ -1,18 +1,23 @@
-//! Runs a [`Scenario`]: compile the model, expand the regimen, integrate boundary to boundary,
-//! and convert states to concentrations, occupancy and metrics.
+//! Runs a [`Scenario`]: prepare it ([`Scenario::prepare`]), compile the model, expand the
+//! regimen, integrate boundary to boundary, and convert states to concentrations, occupancy
+//! ([`readout`]) and metrics.
 
 use crate::dosing::InputPlan;
 use crate::error::Result;
 use crate::metrics::{self, ThresholdTimes};
-use crate::model::{LinearSystem, ModelSpec};
-use crate::pd::{self, Binding};
-use crate::scenario::{Method, Scenario};
+use crate::model::LinearSystem;
+use crate::pd::{self, BindingRhs};
+use crate::scenario::{Method, PreparedRun, Scenario};
 use crate::solver::exact::ExactStepper;
-use crate::solver::ode::{BindingRhs, OdeStepper};
+use crate::solver::ode::OdeStepper;
 use crate::solver::{self, Trajectory};
 use nalgebra::DMatrix;
 use serde::Serialize;
 use ts_rs::TS;
+
+pub mod readout;
+
+pub use readout::{AnalytePoint, Readout};
 
 /// Concentration series of one analyte.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -171,32 +176,22 @@ pub struct SimulationResult {
 /// # Ok::<(), ketasim::Error>(())
 /// ```
 pub fn simulate(scenario: &Scenario) -> Result<SimulationResult> {
-    scenario.validate()?;
-    let model = crate::models::get(&scenario.model)?;
-    let ke0 = scenario.pd.ke0_per_min(model)?;
-    let sys = model.compile_for(&scenario.patient.subject(), ke0, &[])?;
-    simulate_compiled(scenario, model, &sys)
+    let run = scenario.prepare()?;
+    let sys = run.compile(&run.subject, &[])?;
+    simulate_prepared(&run, &sys)
 }
 
-/// Runs an already validated scenario on a compiled system (used for virtual populations,
-/// where each subject has its own system).
-pub fn simulate_compiled(
-    scenario: &Scenario,
-    model: &ModelSpec,
-    sys: &LinearSystem,
-) -> Result<SimulationResult> {
-    let plan = InputPlan::from_scenario(scenario, sys);
-    let traj = trajectory(scenario, sys, &plan)?;
-    Ok(assemble(scenario, model, sys, &plan, traj))
+/// Runs a prepared scenario on a compiled system (`run.compile`, or a system of its own, such
+/// as a virtual subject's).
+pub fn simulate_prepared(run: &PreparedRun, sys: &LinearSystem) -> Result<SimulationResult> {
+    let plan = InputPlan::for_weight(run.scenario, sys, run.subject.weight_kg);
+    let traj = trajectory(run, sys, &plan)?;
+    Ok(assemble(run, sys, &plan, traj))
 }
 
-/// The method `auto` resolves to for this scenario.
+/// The method `auto` resolves to for this scenario (also [`PreparedRun::method`]).
 pub fn resolved_method(scenario: &Scenario) -> Method {
-    match (scenario.solver.method, scenario.pd.binding) {
-        (Method::Auto, Binding::Kinetic { .. }) => Method::Dopri5,
-        (Method::Auto, Binding::Equilibrium) => Method::Exact,
-        (m, _) => m,
-    }
+    crate::scenario::resolve_method(scenario.solver.method, scenario.pd.binding)
 }
 
 /// Integrates the states on the output grid (no post-processing).
@@ -204,8 +199,8 @@ pub fn resolved_method(scenario: &Scenario) -> Method {
 /// Only the states that the scenario's inputs can reach are integrated (an IV scenario never
 /// touches the oral depot, for instance); the others are identically zero and are filled in
 /// as such, so the trajectory always has every state of `sys`.
-pub fn trajectory(scenario: &Scenario, sys: &LinearSystem, plan: &InputPlan) -> Result<Trajectory> {
-    trajectory_pruned(scenario, sys, plan, None)
+pub fn trajectory(run: &PreparedRun, sys: &LinearSystem, plan: &InputPlan) -> Result<Trajectory> {
+    trajectory_pruned(run, sys, plan, None)
 }
 
 /// Like [`trajectory`], but integrates only the states that can influence one of `observed`
@@ -213,16 +208,16 @@ pub fn trajectory(scenario: &Scenario, sys: &LinearSystem, plan: &InputPlan) -> 
 /// states left out are `None` (read as zero), so only `observed` states are meaningful. This
 /// is the per-subject path of virtual populations.
 pub fn trajectory_observing(
-    scenario: &Scenario,
+    run: &PreparedRun,
     sys: &LinearSystem,
     plan: &InputPlan,
     observed: &[usize],
 ) -> Result<Trajectory> {
-    trajectory_pruned(scenario, sys, plan, Some(observed))
+    trajectory_pruned(run, sys, plan, Some(observed))
 }
 
 fn trajectory_pruned(
-    scenario: &Scenario,
+    run: &PreparedRun,
     sys: &LinearSystem,
     plan: &InputPlan,
     observed: Option<&[usize]>,
@@ -235,13 +230,14 @@ fn trajectory_pruned(
             active.push(sys.analytes[0].central); // nothing observable given: a trivial system
         }
     }
-    let n_bind = match scenario.pd.binding {
-        Binding::Kinetic { .. } => sys.analytes.len(),
-        Binding::Equilibrium => 0,
+    let n_bind = if run.pd.is_kinetic() {
+        sys.analytes.len()
+    } else {
+        0
     };
     if active.len() == sys.n {
         let all: Vec<usize> = (0..sys.n).collect();
-        return integrate(scenario, sys, &all, &sys.a, sys.entries.clone(), plan);
+        return integrate(run, sys, &all, &sys.a, sys.entries.clone(), plan);
     }
     let mut map = vec![usize::MAX; sys.n];
     for (r, &s) in active.iter().enumerate() {
@@ -265,7 +261,7 @@ fn trajectory_pruned(
     for r in &mut reduced.rates {
         r.state = map[r.state];
     }
-    let mut t = integrate(scenario, sys, &active, &a, entries, &reduced)?;
+    let mut t = integrate(run, sys, &active, &a, entries, &reduced)?;
     // pruned states are identically zero and stay unstored; binding states follow the linear
     // ones in both numberings
     let mut columns = vec![None; sys.n + n_bind];
@@ -322,116 +318,78 @@ fn closure(sys: &LinearSystem, mut stack: Vec<usize>, downstream: bool) -> Vec<b
 /// Integrates the linear states `active` of `sys` (with matrix `a` and sparse `entries` in
 /// their numbering) plus, for kinetic binding, one bound fraction per analyte after them.
 fn integrate(
-    scenario: &Scenario,
+    run: &PreparedRun,
     sys: &LinearSystem,
     active: &[usize],
     a: &DMatrix<f64>,
     entries: Vec<(usize, usize, f64)>,
     plan: &InputPlan,
 ) -> Result<Trajectory> {
-    let grid = solver::grid(scenario.horizon_min, scenario.output_step_min);
+    let sc = run.scenario;
+    let grid = run.t_min.clone();
     let m = active.len();
-    match resolved_method(scenario) {
+    match run.method {
         Method::Exact | Method::Auto => {
-            let mut st = ExactStepper::new(a, scenario.output_step_min)?;
-            solver::run(&mut st, m, plan, grid, scenario.horizon_min)
+            let mut st = ExactStepper::new(a, sc.output_step_min)?;
+            solver::run(&mut st, m, plan, grid, sc.horizon_min)
         }
         Method::Dopri5 => {
-            let (binding, n) = match scenario.pd.binding {
-                Binding::Equilibrium => (None, m),
-                Binding::Kinetic { half_time_min } => {
-                    let koff = std::f64::consts::LN_2 / half_time_min;
-                    let to_um = sys.mg_eq_per_l_to_um();
-                    let mut ligands = Vec::with_capacity(sys.analytes.len());
-                    for an in &sys.analytes {
-                        let l = pd::ligand(an.ligand)?;
-                        // an analyte the inputs never reach has no effect-site state: Cu = 0
-                        let (effect, to_cu) = match active.iter().position(|&s| s == an.effect) {
-                            Some(r) => (r, l.fu * to_um),
-                            None => (0, 0.0),
-                        };
-                        ligands.push((effect, to_cu, koff / l.ki_um(scenario.pd.ki_set)));
-                    }
-                    let n = m + ligands.len();
-                    (
-                        Some(BindingRhs {
-                            first_state: m,
-                            ligands,
-                            koff_per_min: koff,
-                        }),
-                        n,
-                    )
-                }
-            };
-            let mut st = OdeStepper::new(
-                entries,
-                binding,
-                n,
-                scenario.solver.rtol,
-                scenario.solver.atol,
-            )?;
-            solver::run(&mut st, n, plan, grid, scenario.horizon_min)
+            let binding = BindingRhs::new(&run.pd, sys, active)?;
+            let n = m + binding.as_ref().map_or(0, BindingRhs::n_states);
+            let mut st = OdeStepper::new(entries, binding, n, sc.solver.rtol, sc.solver.atol)?;
+            solver::run(&mut st, n, plan, grid, sc.horizon_min)
         }
     }
 }
 
 fn assemble(
-    scenario: &Scenario,
-    model: &ModelSpec,
+    run: &PreparedRun,
     sys: &LinearSystem,
     plan: &InputPlan,
     traj: Trajectory,
 ) -> SimulationResult {
+    let (scenario, model) = (run.scenario, run.model);
     let npts = traj.t_min.len();
     let to_um = sys.mg_eq_per_l_to_um();
-    let ki_set = scenario.pd.ki_set;
-    let mut analytes = Vec::with_capacity(sys.analytes.len());
-    let mut ki_fu = Vec::with_capacity(sys.analytes.len());
-    for (ai, a) in sys.analytes.iter().enumerate() {
-        let spec = &model.analytes[ai];
-        let (fu, ki) = match pd::ligand(a.ligand) {
-            Ok(l) => (l.fu, l.ki_um(ki_set)),
-            Err(_) => (0.0, f64::INFINITY),
-        };
-        ki_fu.push((fu, ki));
-        let amount_to_um = to_um / a.volume_l;
-        let mw = a.mw_g_per_mol;
-        let mut cp_um = traj.column(a.central);
-        cp_um.iter_mut().for_each(|x| *x *= amount_to_um);
-        let mut ce_um = traj.column(a.effect);
-        ce_um.iter_mut().for_each(|x| *x *= to_um);
-        analytes.push(AnalyteSeries {
-            id: spec.id.into(),
-            name: spec.name.into(),
-            mw_g_per_mol: mw,
-            cp_ng_per_ml: cp_um.iter().map(|c| c * mw).collect(),
-            ce_ng_per_ml: ce_um.iter().map(|c| c * mw).collect(),
-            ce_unbound_um: ce_um.iter().map(|c| c * fu).collect(),
-            ce_um,
-            formed_mg: a.formed.map(|f| traj.column(f)).unwrap_or_default(),
-            cp_um,
-        });
+    let na = sys.analytes.len();
+    let readout = Readout::new(&run.pd, sys, &traj.columns);
+    let mut series: Vec<[Vec<f64>; 5]> = (0..na)
+        .map(|_| std::array::from_fn(|_| Vec::with_capacity(npts)))
+        .collect();
+    let mut occupancy = Vec::with_capacity(npts);
+    let mut point = vec![AnalytePoint::default(); na];
+    for k in 0..npts {
+        occupancy.push(readout.point(traj.at(k), &mut point));
+        for (s, p) in series.iter_mut().zip(&point) {
+            s[0].push(p.cp_um);
+            s[1].push(p.cp_ng_per_ml);
+            s[2].push(p.ce_um);
+            s[3].push(p.ce_ng_per_ml);
+            s[4].push(p.ce_unbound_um);
+        }
     }
-    let occupancy: Vec<f64> = match scenario.pd.binding {
-        Binding::Equilibrium => (0..npts)
-            .map(|k| {
-                pd::occupancy_equilibrium(
-                    analytes
-                        .iter()
-                        .zip(&ki_fu)
-                        .map(|(s, &(_, ki))| s.ce_unbound_um[k] / ki),
-                )
-            })
-            .collect(),
-        Binding::Kinetic { .. } => (0..npts)
-            .map(|k| {
-                (0..sys.analytes.len())
-                    .map(|b| traj.value(k, sys.n + b))
-                    .sum::<f64>()
-                    .clamp(0.0, 1.0)
-            })
-            .collect(),
-    };
+    let analytes: Vec<AnalyteSeries> = sys
+        .analytes
+        .iter()
+        .zip(series)
+        .enumerate()
+        .map(
+            |(ai, (a, [cp_um, cp_ng_per_ml, ce_um, ce_ng_per_ml, ce_unbound_um]))| {
+                let spec = &model.analytes[ai];
+                AnalyteSeries {
+                    id: spec.id.into(),
+                    name: spec.name.into(),
+                    mw_g_per_mol: a.mw_g_per_mol,
+                    cp_ng_per_ml,
+                    cp_um,
+                    ce_ng_per_ml,
+                    ce_um,
+                    ce_unbound_um,
+                    formed_mg: a.formed.map(|f| traj.column(f)).unwrap_or_default(),
+                }
+            },
+        )
+        .collect();
     let column = |i: usize| traj.column(i);
     let compartments = model
         .compartments
@@ -512,7 +470,7 @@ fn assemble(
         scenario: scenario.clone(),
         sessions,
         model_id: model.id.into(),
-        method: resolved_method(scenario),
+        method: run.method,
         ke0_per_min: sys.ke0_per_min,
         metrics: Metrics {
             analytes: am,

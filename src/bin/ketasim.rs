@@ -2,7 +2,7 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 use ketasim::population::{self, PopulationSpec};
-use ketasim::{export, metrics, models, presets, simulate, Error, Scenario};
+use ketasim::{csht, export, models, presets, simulate, Error, Scenario};
 use std::io::{Read, Write};
 use std::process::ExitCode;
 
@@ -106,12 +106,24 @@ fn main() -> ExitCode {
     }
 }
 
-fn io_err(e: std::io::Error) -> Error {
-    Error::invalid("io", e.to_string())
+/// A file error: `what` the file is (`scenario`, `output`) and its `path` (`-`: stdin).
+fn io_err<'p>(what: &'static str, path: &'p str) -> impl FnOnce(std::io::Error) -> Error + 'p {
+    move |e| Error::Io {
+        what,
+        path: path.into(),
+        message: e.to_string(),
+    }
+}
+
+fn json_err(e: serde_json::Error) -> Error {
+    Error::Output {
+        format: "JSON",
+        message: e.to_string(),
+    }
 }
 
 fn json<T: serde::Serialize>(v: &T) -> Result<String, Error> {
-    serde_json::to_string_pretty(v).map_err(|e| Error::Numerical(e.to_string()))
+    serde_json::to_string_pretty(v).map_err(json_err)
 }
 
 fn run(cli: Cli) -> Result<(), Error> {
@@ -157,16 +169,17 @@ fn run(cli: Cli) -> Result<(), Error> {
                 indicatif::ProgressStyle::with_template(
                     "{spinner} {pos}/{len} subjects [{elapsed_precise}] {wide_bar} {eta}",
                 )
-                .map_err(|e| Error::Numerical(e.to_string()))?,
+                .map_err(|e| Error::Output {
+                    format: "progress bar",
+                    message: e.to_string(),
+                })?,
             );
             let r = population::simulate_population(&sc, !serial, &|d| bar.set_position(d));
             bar.finish_and_clear();
             let r = r?;
             out = match format {
                 Format::Csv => population_csv(&r),
-                Format::Json => {
-                    serde_json::to_string(&r).map_err(|e| Error::Numerical(e.to_string()))?
-                }
+                Format::Json => serde_json::to_string(&r).map_err(json_err)?,
                 Format::Summary => population_summary(&r),
             };
             target = output;
@@ -222,15 +235,14 @@ fn run(cli: Cli) -> Result<(), Error> {
             };
             out.push_str("model,infusion_duration_min,csht_min\n");
             for m in list {
-                for (d, h) in metrics::csht_curve(m, weight_kg, &durations_min)? {
+                for (d, h) in csht::csht_curve(m, weight_kg, &durations_min)? {
                     out.push_str(&format!("{},{d},{h:.4}\n", m.id));
                 }
             }
         }
     }
     match target {
-        Some(path) => std::fs::write(&path, out)
-            .map_err(|e| Error::invalid("output", format!("{path}: {e}")))?,
+        Some(path) => std::fs::write(&path, out).map_err(io_err("output", &path))?,
         None => {
             let mut so = std::io::stdout().lock();
             // a closed pipe (e.g. `| head`) is not an error worth a backtrace
@@ -246,10 +258,11 @@ fn load(scenario: Option<String>, preset: Option<String>) -> Result<Scenario, Er
         (Some(path), None) => {
             let mut text = String::new();
             if path == "-" {
-                std::io::stdin().read_to_string(&mut text).map_err(io_err)?;
+                std::io::stdin()
+                    .read_to_string(&mut text)
+                    .map_err(io_err("scenario", "-"))?;
             } else {
-                text = std::fs::read_to_string(&path)
-                    .map_err(|e| Error::invalid("scenario", format!("{path}: {e}")))?;
+                text = std::fs::read_to_string(&path).map_err(io_err("scenario", &path))?;
             }
             Scenario::from_json(&text)
         }

@@ -138,12 +138,14 @@ impl ModelSpec {
     ) -> Result<LinearSystem> {
         let weight_kg = subject.weight_kg;
         if !factors.is_empty() && factors.len() != self.params.len() {
-            return Err(Error::Numerical(format!(
-                "model {}: {} parameter factors given for {} parameters",
-                self.id,
-                factors.len(),
-                self.params.len()
-            )));
+            return Err(Error::ModelDefinition {
+                model: self.id.into(),
+                problem: format!(
+                    "{} parameter factors given for {} parameters",
+                    factors.len(),
+                    self.params.len()
+                ),
+            });
         }
         // value of a parameter for this subject, optionally multiplied by another parameter
         // (the reduced nasal fraction of later spray devices)
@@ -152,8 +154,9 @@ impl ModelSpec {
                 .params
                 .iter()
                 .position(|p| p.symbol == symbol)
-                .ok_or_else(|| {
-                    Error::Numerical(format!("model {}: no parameter '{symbol}'", self.id))
+                .ok_or_else(|| Error::ModelDefinition {
+                    model: self.id.into(),
+                    problem: format!("no parameter '{symbol}'"),
                 })?;
             let p = &self.params[idx];
             let mut published = p.value;
@@ -221,11 +224,9 @@ impl ModelSpec {
             .map(|c| c.volume.map(&value).transpose())
             .collect::<Result<_>>()?;
         let volume_of = |i: usize| -> Result<f64> {
-            volumes[i].ok_or_else(|| {
-                Error::Numerical(format!(
-                    "model {}: compartment '{}' needs a volume",
-                    self.id, self.compartments[i].name
-                ))
+            volumes[i].ok_or_else(|| Error::ModelDefinition {
+                model: self.id.into(),
+                problem: format!("compartment '{}' needs a volume", self.compartments[i].name),
             })
         };
 
@@ -363,10 +364,11 @@ impl ModelSpec {
         }
 
         if a.iter().any(|x| !x.is_finite()) {
-            return Err(Error::Numerical(format!(
-                "model {}: non-finite rate at weight {weight_kg} kg",
-                self.id
-            )));
+            return Err(Error::Numerical {
+                quantity: format!("a rate constant of model '{}'", self.id),
+                context: format!("weight {weight_kg} kg"),
+                remedy: "use a weight within the model's population, or another model".into(),
+            });
         }
         let mut entries = Vec::new();
         for j in 0..n {

@@ -53,14 +53,20 @@ impl ModelSpec {
         let ci = sub
             .iter()
             .position(|&s| s == central)
-            .ok_or_else(|| Error::Numerical("central compartment not in disposition".into()))?;
+            .ok_or_else(|| Error::ModelDefinition {
+                model: self.id.into(),
+                problem: "the central compartment is not part of the disposition".into(),
+            })?;
         let mut rhs = nalgebra::DVector::zeros(m);
         rhs[ci] = -1.0;
         let x = ad
             .clone()
             .lu()
             .solve(&rhs)
-            .ok_or_else(|| Error::Numerical(format!("model {}: singular system", self.id)))?;
+            .ok_or_else(|| Error::ModelDefinition {
+                model: self.id.into(),
+                problem: "singular disposition matrix (no steady state)".into(),
+            })?;
         let v1 = sys.analytes[0].volume_l;
         let css = x[ci] / v1;
         let distributed: f64 = sub

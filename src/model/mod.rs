@@ -580,7 +580,10 @@ impl ModelSpec {
         self.params
             .iter()
             .find(|p| p.symbol == symbol)
-            .ok_or_else(|| Error::Numerical(format!("model {}: no parameter '{symbol}'", self.id)))
+            .ok_or_else(|| Error::ModelDefinition {
+                model: self.id.into(),
+                problem: format!("no parameter '{symbol}'"),
+            })
     }
 
     /// Index of a compartment by name.
@@ -588,7 +591,10 @@ impl ModelSpec {
         self.compartments
             .iter()
             .position(|c| c.name == name)
-            .ok_or_else(|| Error::Numerical(format!("model {}: no compartment '{name}'", self.id)))
+            .ok_or_else(|| Error::ModelDefinition {
+                model: self.id.into(),
+                problem: format!("no compartment '{name}'"),
+            })
     }
 
     /// The route description, if the model supports `route`.

@@ -10,7 +10,7 @@
 //! Propagators are cached by step length, so a uniform output grid costs one propagator plus
 //! one matrix–vector product per point; `Γ·u` is formed once per interval.
 
-use super::Stepper;
+use super::{Segment, Stepper};
 use crate::error::{Error, Result};
 use nalgebra::{DMatrix, DVector};
 
@@ -95,9 +95,11 @@ fn propagator_flat(n: usize, a: &[f64], h: f64) -> Result<(Vec<f64>, Vec<f64>)> 
         std::mem::swap(&mut phi, &mut tmp);
     }
     if phi.iter().chain(gamma.iter()).any(|v| !v.is_finite()) {
-        return Err(Error::Numerical(format!(
-            "propagator not finite for step {h} min"
-        )));
+        return Err(Error::Numerical {
+            quantity: "the matrix exponential of the model".into(),
+            context: format!("step {h} min"),
+            remedy: "use a smaller output_step_min, or another model".into(),
+        });
     }
     Ok((phi, gamma))
 }
@@ -186,18 +188,21 @@ impl<const N: usize> Fixed<N> {
     }
 
     /// Steps of exactly `dt` between `outs`, odd steps through `odd`.
-    #[allow(clippy::too_many_arguments)]
     fn segment(
         &mut self,
         st: &mut ExactStepper,
-        t0: f64,
-        t1: f64,
+        seg: &Segment,
         x: &mut [f64],
-        u: &[f64],
-        u_zero: bool,
-        outs: &[f64],
         rec: &mut [f64],
     ) -> Result<()> {
+        let Segment {
+            t0,
+            t1,
+            u_zero,
+            outs,
+            ..
+        } = *seg;
+        let u = seg.u.as_slice();
         let n = x.len();
         st.g_dt_valid = false;
         if !u_zero {
@@ -344,29 +349,18 @@ impl ExactStepper {
 }
 
 impl Stepper for ExactStepper {
-    fn segment(
-        &mut self,
-        t0: f64,
-        t1: f64,
-        x: &mut DVector<f64>,
-        u: &DVector<f64>,
-        u_zero: bool,
-        outs: &[f64],
-        rec: &mut [f64],
-    ) -> Result<()> {
+    fn segment(&mut self, seg: &Segment, x: &mut DVector<f64>, rec: &mut [f64]) -> Result<()> {
+        let Segment {
+            t0,
+            t1,
+            u,
+            u_zero,
+            outs,
+        } = *seg;
         // the fixed-size kernel borrows the stepper for odd steps, so take it out meanwhile
         macro_rules! fixed {
             ($variant:ident, $k:ident) => {{
-                let r = $k.segment(
-                    self,
-                    t0,
-                    t1,
-                    x.as_mut_slice(),
-                    u.as_slice(),
-                    u_zero,
-                    outs,
-                    rec,
-                );
+                let r = $k.segment(self, seg, x.as_mut_slice(), rec);
                 self.kernel = Some(Kernel::$variant($k));
                 return r;
             }};

@@ -13,22 +13,27 @@ use crate::dosing::{InputPlan, TIME_EPS_MIN};
 use crate::error::Result;
 use nalgebra::DVector;
 
+/// One interval between boundaries: constant input, and the output times inside it.
+#[derive(Debug, Clone, Copy)]
+pub struct Segment<'a> {
+    /// Start, min.
+    pub t0: f64,
+    /// End, min.
+    pub t1: f64,
+    /// Constant input over the interval, mg/min per state.
+    pub u: &'a DVector<f64>,
+    /// `true` when every entry of `u` is zero (a stepper may skip the input term).
+    pub u_zero: bool,
+    /// Output times, all strictly inside `(t0, t1)`, ascending.
+    pub outs: &'a [f64],
+}
+
 /// Advances the state across one interval with constant input.
 pub trait Stepper {
-    /// Integrates `x` from `t0` to `t1` under constant input `u` (mg/min per state), writing
-    /// the state at each time in `outs` (all strictly inside `(t0, t1)`, ascending) into `rec`
-    /// (`outs.len()` rows of `x.len()` values). On return `x` holds the state at `t1`.
-    #[allow(clippy::too_many_arguments)]
-    fn segment(
-        &mut self,
-        t0: f64,
-        t1: f64,
-        x: &mut DVector<f64>,
-        u: &DVector<f64>,
-        u_zero: bool,
-        outs: &[f64],
-        rec: &mut [f64],
-    ) -> Result<()>;
+    /// Integrates `x` from `seg.t0` to `seg.t1` under the constant input `seg.u`, writing the
+    /// state at each time of `seg.outs` into `rec` (`outs.len()` rows of `x.len()` values). On
+    /// return `x` holds the state at `t1`.
+    fn segment(&mut self, seg: &Segment, x: &mut DVector<f64>, rec: &mut [f64]) -> Result<()>;
 }
 
 /// States on the output grid.
@@ -140,15 +145,14 @@ pub fn run(
         while k < grid.len() && grid[k] < t1 - TIME_EPS_MIN {
             k += 1;
         }
-        stepper.segment(
-            tb,
+        let seg = Segment {
+            t0: tb,
             t1,
-            &mut x,
-            &u,
-            active.is_empty(),
-            &grid[k0..k],
-            &mut states[k0 * n..k * n],
-        )?;
+            u: &u,
+            u_zero: active.is_empty(),
+            outs: &grid[k0..k],
+        };
+        stepper.segment(&seg, &mut x, &mut states[k0 * n..k * n])?;
         input_mg.extend(grid[k0..k].iter().map(|&t| cum + (t - tb) * usum));
         cum += (t1 - tb) * usum;
     }

@@ -6,22 +6,12 @@
 //! The state lives in a fixed-size `SVector` (8, 16 or 32 entries, zero-padded) so the
 //! right-hand side allocates nothing.
 
-use super::Stepper;
+use super::{Segment, Stepper};
 use crate::error::{Error, Result};
+use crate::pd::BindingRhs;
 use nalgebra::{DVector, SVector};
 use ode_solvers::continuous_output_model::ContinuousOutputModel;
 use ode_solvers::{Dopri5, System};
-
-/// Kinetic receptor binding: one bound-fraction state per ligand.
-#[derive(Debug, Clone)]
-pub struct BindingRhs {
-    /// Index of the first bound-fraction state.
-    pub first_state: usize,
-    /// Per ligand: (effect-site state, factor from state units to unbound µM, kon per µM per min).
-    pub ligands: Vec<(usize, f64, f64)>,
-    /// Dissociation rate constant, 1/min.
-    pub koff_per_min: f64,
-}
 
 struct Rhs<'a, const N: usize> {
     entries: &'a [(usize, usize, f64)],
@@ -36,13 +26,7 @@ impl<const N: usize> System<f64, SVector<f64, N>> for Rhs<'_, N> {
             dy[i] += v * y[j];
         }
         if let Some(b) = self.binding {
-            let nb = b.ligands.len();
-            let bound: f64 = (0..nb).map(|l| y[b.first_state + l]).sum();
-            let free = 1.0 - bound;
-            for (l, &(eff, to_um, kon)) in b.ligands.iter().enumerate() {
-                let s = b.first_state + l;
-                dy[s] = kon * to_um * y[eff] * free - b.koff_per_min * y[s];
-            }
+            b.derivatives(y.as_slice(), dy.as_mut_slice());
         }
     }
 }
@@ -73,10 +57,13 @@ impl OdeStepper {
         atol: f64,
     ) -> Result<Self> {
         if n > Self::MAX_STATES {
-            return Err(Error::Numerical(format!(
-                "{n} states exceed the ODE path's limit of {}",
-                Self::MAX_STATES
-            )));
+            return Err(Error::TooLarge {
+                what: "states of the Dopri5 path (model states reached by the inputs + binding \
+                       states; use equilibrium binding and method 'exact')"
+                    .into(),
+                value: n as u64,
+                limit: Self::MAX_STATES as u64,
+            });
         }
         Ok(OdeStepper {
             entries,
@@ -88,16 +75,15 @@ impl OdeStepper {
         })
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn seg<const N: usize>(
         &mut self,
-        t0: f64,
-        t1: f64,
+        seg: &Segment,
         x: &mut DVector<f64>,
-        u: &DVector<f64>,
-        outs: &[f64],
         rec: &mut [f64],
     ) -> Result<()> {
+        let Segment {
+            t0, t1, u, outs, ..
+        } = *seg;
         let n = self.n;
         let mut y0 = SVector::<f64, N>::zeros();
         y0.as_mut_slice()[..n].copy_from_slice(x.as_slice());
@@ -137,20 +123,11 @@ impl OdeStepper {
 }
 
 impl Stepper for OdeStepper {
-    fn segment(
-        &mut self,
-        t0: f64,
-        t1: f64,
-        x: &mut DVector<f64>,
-        u: &DVector<f64>,
-        _u_zero: bool,
-        outs: &[f64],
-        rec: &mut [f64],
-    ) -> Result<()> {
+    fn segment(&mut self, seg: &Segment, x: &mut DVector<f64>, rec: &mut [f64]) -> Result<()> {
         match self.n {
-            0..=8 => self.seg::<8>(t0, t1, x, u, outs, rec),
-            9..=16 => self.seg::<16>(t0, t1, x, u, outs, rec),
-            _ => self.seg::<32>(t0, t1, x, u, outs, rec),
+            0..=8 => self.seg::<8>(seg, x, rec),
+            9..=16 => self.seg::<16>(seg, x, rec),
+            _ => self.seg::<32>(seg, x, rec),
         }
     }
 }

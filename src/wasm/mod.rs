@@ -33,7 +33,12 @@ pub(crate) fn js_error(e: Error) -> JsValue {
 
 pub(crate) fn to_js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, JsValue> {
     v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| js_error(Error::Numerical(e.to_string())))
+        .map_err(|e| {
+            js_error(Error::Output {
+                format: "JS value",
+                message: e.to_string(),
+            })
+        })
 }
 
 pub(crate) fn set(o: &Object, key: &str, v: &JsValue) {

@@ -3,7 +3,7 @@
 
 use super::{f64s, js_error, parse, set, to_js};
 use crate::model::Route;
-use crate::{edit, export, metrics, models, pd, presets, simulate::SimulationResult, Error};
+use crate::{edit, export, models, pd, presets, simulate::SimulationResult, Error};
 use js_sys::{Array, Float64Array, Object};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -171,7 +171,7 @@ pub fn csht(
     }
     check_weight(weight_kg)?;
     let m = models::get(model_id).map_err(js_error)?;
-    let c = metrics::csht_curve(m, weight_kg, durations_min).map_err(js_error)?;
+    let c = crate::csht::csht_curve(m, weight_kg, durations_min).map_err(js_error)?;
     let v: Vec<f64> = c.into_iter().map(|(_, h)| h).collect();
     Ok(Float64Array::from(&v[..]))
 }

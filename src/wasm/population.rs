@@ -8,7 +8,7 @@ use wasm_bindgen::prelude::*;
 
 fn population_of(sc: &Scenario) -> Result<Population<'_>, JsValue> {
     population::check_browser(sc).map_err(js_error)?;
-    Population::new(sc).map_err(js_error)
+    Population::of(sc).map_err(js_error)
 }
 
 /// What a population run of `scenario` will produce, after validating it against the browser's

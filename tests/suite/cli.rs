@@ -55,7 +55,12 @@ fn simulate_reads_a_file_or_stdin_and_writes_json() {
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(v["model_id"], "kamp2020");
-    assert!(v["metrics"]["analytes"][0]["cmax_ng_per_ml"].as_f64().unwrap() > 185.0);
+    assert!(
+        v["metrics"]["analytes"][0]["cmax_ng_per_ml"]
+            .as_f64()
+            .unwrap()
+            > 185.0
+    );
 }
 
 #[test]

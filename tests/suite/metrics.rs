@@ -1,7 +1,8 @@
 //! Metric helpers against hand-computed values, and the context-sensitive half-time against a
 //! fine-grid simulation.
 
-use ketasim::metrics::{context_sensitive_half_time, recovery_time, time_above, time_in_band};
+use ketasim::csht::context_sensitive_half_time;
+use ketasim::metrics::{recovery_time, time_above, time_in_band};
 use ketasim::{models, simulate, Scenario};
 
 #[test]
@@ -57,7 +58,7 @@ fn context_sensitive_half_time_agrees_with_a_fine_grid_simulation() {
 #[test]
 fn context_sensitive_half_time_grows_with_duration_for_multi_compartment_models() {
     for m in models::all() {
-        let c = ketasim::metrics::csht_curve(m, 70.0, &[5.0, 30.0, 120.0, 480.0]).unwrap();
+        let c = ketasim::csht::csht_curve(m, 70.0, &[5.0, 30.0, 120.0, 480.0]).unwrap();
         assert!(c.windows(2).all(|w| w[1].1 >= w[0].1), "{}: {c:?}", m.id);
     }
 }

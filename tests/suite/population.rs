@@ -89,7 +89,7 @@ fn split_subjects_and_time_blocks_merge_to_the_same_result() {
     // what the browser's workers do: subjects in uneven ranges, statistics per block of time
     // points over all ranges, blocks joined — must equal one serial run exactly
     let sc = scenario("fanta2015", 70.0, 257, 11, r#","female_percent":50"#);
-    let pop = Population::new(&sc).unwrap();
+    let pop = Population::of(&sc).unwrap();
     let whole = pop.run(false, &none).unwrap();
     let nq = pop.quantities().len();
     let npts = pop.t_min().len();
@@ -142,7 +142,7 @@ fn split_subjects_and_time_blocks_merge_to_the_same_result() {
 fn bands_match_sorted_order_statistics() {
     // oracle: sort each column and interpolate (numpy's default "linear" percentile)
     let sc = scenario("herd2007", 25.0, 101, 4, "");
-    let pop = Population::new(&sc).unwrap();
+    let pop = Population::of(&sc).unwrap();
     let (rows, _) = pop.simulate_range(0, 101, true, &none).unwrap();
     let r = pop.run(true, &none).unwrap();
     let npts = pop.t_min().len();
@@ -165,7 +165,7 @@ fn bands_match_sorted_order_statistics() {
     // between ranks, with gaps of several ranks and of none between the selected ones
     for size in [37u32, 4] {
         let sc = scenario("herd2007", 25.0, size, 4, "");
-        let pop = Population::new(&sc).unwrap();
+        let pop = Population::of(&sc).unwrap();
         let (rows, _) = pop.simulate_range(0, size, false, &none).unwrap();
         let r = pop.run(false, &none).unwrap();
         let npts = pop.t_min().len();

@@ -1,0 +1,64 @@
+//! Virtual populations: inter-individual variability from the published ω² (log-normal, with
+//! Cholesky-correlated etas where the source gives covariances; logit-normal for fractions),
+//! covariate distributions, and percentile bands over time.
+//!
+//! Every subject draws from its own ChaCha8 stream (`seed`, stream = subject index), so results
+//! do not depend on how subjects are split across threads: parallel equals serial, bit for bit.
+//!
+//! - [`variability`]: sampling a subject (covariates, parameter multipliers);
+//! - [`runner`]: the prepared population run and each subject's path;
+//! - [`statistics`]: percentile bands, fractions above a threshold, distributions.
+//!
+//! The population's part of a scenario ([`PopulationSpec`], [`CovariateDist`]) and its limits
+//! are defined with the scenario and re-exported here.
+
+pub mod runner;
+pub mod statistics;
+pub mod variability;
+
+pub use crate::scenario::limits::population as limits;
+pub use crate::scenario::{CovariateDist, PopulationSpec, DEFAULT_WEIGHT_CV_PERCENT};
+pub use runner::{Population, PopulationResult, Quantity, SubjectSummary};
+pub use statistics::{
+    block_stats, distribution, Bands, BlockStats, Distribution, Part, PERCENTILES,
+};
+pub use variability::Variability;
+
+use crate::error::{Error, Result};
+use crate::scenario::Scenario;
+
+/// Simulates `scenario.population` subjects. `parallel` uses all cores natively (same results
+/// as serial); `progress` is called with the number of subjects finished so far.
+pub fn simulate_population(
+    scenario: &Scenario,
+    parallel: bool,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<PopulationResult> {
+    Population::of(scenario)?.run(parallel, progress)
+}
+
+/// Checks the browser's limits (smaller than the native ones) with a message that says what to
+/// change.
+pub fn check_browser(scenario: &Scenario) -> Result<()> {
+    let Some(spec) = &scenario.population else {
+        return Ok(());
+    };
+    if spec.size > limits::BROWSER_MAX_SUBJECTS {
+        return Err(Error::out_of_range(
+            "population.size",
+            f64::from(spec.size),
+            1.0,
+            f64::from(limits::BROWSER_MAX_SUBJECTS),
+            "subjects in the browser (the CLI runs up to 100 000)",
+        ));
+    }
+    let values = u64::from(spec.size) * scenario.n_points();
+    if values > limits::BROWSER_MAX_VALUES {
+        return Err(Error::TooLarge {
+            what: "population.size × output points in the browser (fewer subjects or a coarser output_step_min)".into(),
+            value: values,
+            limit: limits::BROWSER_MAX_VALUES,
+        });
+    }
+    Ok(())
+}

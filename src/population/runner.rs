@@ -1,0 +1,371 @@
+//! The population runner: a prepared run, its banded quantities, and each subject's path
+//! (draw, compile, integrate what plasma and effect site depend on, convert through the same
+//! [`Readout`] as the full simulation, summarize). Subjects run in any order and split
+//! (threads, web workers) with the same result.
+
+use super::statistics::{
+    block_stats, distribution, Bands, BlockStats, Distribution, Part, PERCENTILES,
+};
+use super::variability::Variability;
+use crate::error::{Error, Result};
+use crate::scenario::{PopulationSpec, PreparedRun, Scenario};
+use crate::simulate::{AnalytePoint, Readout};
+use serde::Serialize;
+use ts_rs::TS;
+
+/// One banded quantity.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct Quantity {
+    /// Key: `cp:<analyte id>`, `ce:<analyte id>` or `occupancy`.
+    pub key: String,
+    /// Display label.
+    pub label: String,
+    /// Unit: `ng/mL`, or `fraction` for occupancy (model-derived).
+    pub unit: String,
+    /// µM per ng/mL of this analyte (1 / molecular weight) for a display in µM; `None` for
+    /// occupancy. Percentiles scale with it exactly.
+    pub um_per_ng_per_ml: Option<f64>,
+}
+
+/// Percentile bands over time and per-subject summaries.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct PopulationResult {
+    /// Subjects simulated.
+    pub size: u32,
+    /// Seed used.
+    pub seed: u64,
+    /// Output times, min.
+    pub t_min: Vec<f64>,
+    /// Percentiles of the bands (5, 25, 50, 75, 95).
+    pub percentiles: Vec<f64>,
+    /// Bands of every plotted quantity: plasma concentration of each analyte, effect-site
+    /// concentration of the administered drug, occupancy (model-derived).
+    pub bands: Vec<Bands>,
+    /// Threshold of `fraction_above`, ng/mL (effect site of the administered drug).
+    pub threshold_ng_per_ml: f64,
+    /// Fraction of subjects with effect-site concentration at or above the threshold.
+    pub fraction_above: Vec<f64>,
+    /// Distribution of the peak plasma concentration of the administered drug, ng/mL.
+    pub cmax: Distribution,
+    /// Distribution of the recovery time (Ce below the scenario's recovery threshold for good),
+    /// min after the end of the last input.
+    pub recovery: Distribution,
+    /// Per subject: peak plasma concentration, ng/mL.
+    pub cmax_ng_per_ml: Vec<f64>,
+    /// Per subject: minutes after the last input until Ce stays below the scenario's recovery
+    /// threshold (`None`: not within the horizon).
+    pub recovery_min: Vec<Option<f64>>,
+    /// Per subject: body weight drawn, kg.
+    pub weight_kg: Vec<f64>,
+}
+
+/// Per-subject summary values.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SubjectSummary {
+    /// Body weight drawn, kg.
+    pub weight_kg: f64,
+    /// Peak plasma concentration of the administered drug on the grid, ng/mL.
+    pub cmax_ng_per_ml: f64,
+    /// Minutes after the last input until Ce stays below the recovery threshold.
+    pub recovery_min: Option<f64>,
+}
+
+/// A prepared population run: the scenario validated, the model's variability factored, the
+/// banded quantities fixed. Subjects can then be simulated in any order and split (threads,
+/// web workers): subject `i` always draws from stream `i` of the seed.
+///
+/// ```
+/// use ketasim::population::Population;
+/// let mut sc = ketasim::presets::get("antidepressant_40min")?.scenario;
+/// sc.model = "herd2007".into(); // a model with published ω²
+/// sc.population = Some(serde_json::from_str(r#"{"size": 200, "seed": 7}"#).unwrap());
+/// let pop = Population::new(sc.prepare()?)?;
+/// let result = pop.run(false, &|_| {})?;
+/// let median_cp = &result.bands[0].series[2];
+/// assert!(median_cp[40] > 100.0); // ng/mL at the end of the 40-min infusion
+/// # Ok::<(), ketasim::Error>(())
+/// ```
+pub struct Population<'a> {
+    run: PreparedRun<'a>,
+    spec: PopulationSpec,
+    var: Variability,
+    quantities: Vec<Quantity>,
+    /// Index of the effect-site concentration of the administered drug in `quantities`.
+    ce_parent: usize,
+}
+
+impl<'a> Population<'a> {
+    /// Prepares the population run of `run` (whose scenario must have a `population`).
+    pub fn new(run: PreparedRun<'a>) -> Result<Self> {
+        let scenario = run.scenario;
+        let spec = scenario
+            .population
+            .clone()
+            .ok_or_else(|| Error::invalid("population", "missing: give at least {\"size\": N}"))?;
+        spec.validate(scenario.n_points())?;
+        let model = run.model;
+        let var = Variability::of(model)?;
+        let mut quantities: Vec<Quantity> = model
+            .analytes
+            .iter()
+            .map(|a| Quantity {
+                key: format!("cp:{}", a.id),
+                label: format!("{} plasma", a.name),
+                unit: "ng/mL".into(),
+                um_per_ng_per_ml: Some(1.0 / a.mw_g_per_mol),
+            })
+            .collect();
+        let parent = &model.analytes[0];
+        quantities.push(Quantity {
+            key: format!("ce:{}", parent.id),
+            label: format!("{} effect site", parent.name),
+            unit: "ng/mL".into(),
+            um_per_ng_per_ml: Some(1.0 / parent.mw_g_per_mol),
+        });
+        quantities.push(Quantity {
+            key: "occupancy".into(),
+            label: "NMDA-receptor occupancy (model-derived)".into(),
+            unit: "fraction".into(),
+            um_per_ng_per_ml: None,
+        });
+        Ok(Population {
+            run,
+            ce_parent: quantities.len() - 2,
+            quantities,
+            spec,
+            var,
+        })
+    }
+
+    /// Validates `scenario` (which must have a `population`) and prepares the run.
+    pub fn of(scenario: &'a Scenario) -> Result<Self> {
+        Self::new(scenario.prepare()?)
+    }
+
+    /// Number of subjects.
+    pub fn size(&self) -> u32 {
+        self.spec.size
+    }
+
+    /// Output times, min.
+    pub fn t_min(&self) -> &[f64] {
+        &self.run.t_min
+    }
+
+    /// The banded quantities, in the order of every per-subject row.
+    pub fn quantities(&self) -> &[Quantity] {
+        &self.quantities
+    }
+
+    /// Index of the administered drug's effect-site concentration in [`Self::quantities`].
+    pub fn ce_quantity(&self) -> usize {
+        self.ce_parent
+    }
+
+    /// Threshold of the "fraction above" series, ng/mL.
+    pub fn threshold_ng_per_ml(&self) -> f64 {
+        self.spec.threshold_ng_per_ml
+    }
+
+    /// Values per subject row: quantities × output points.
+    pub fn row_len(&self) -> usize {
+        self.quantities.len() * self.run.t_min.len()
+    }
+
+    /// Simulates subject `index`, writing its row (quantity-major: quantity `q` at point `k`
+    /// is `row[q * n_points + k]`) into `row`. An error names the subject, its weight and the
+    /// parameter multipliers it drew.
+    pub fn subject(&self, index: u64, row: &mut [f32]) -> Result<SubjectSummary> {
+        let model = self.run.model;
+        let (subject, factors) = self
+            .var
+            .subject(&self.spec, &self.run.subject, model, index);
+        self.subject_path(&subject, &factors, row)
+            .map_err(|e| Error::Subject {
+                index,
+                weight_kg: subject.weight_kg,
+                factors: self.var.named_factors(model, &factors),
+                source: Box::new(e),
+            })
+    }
+
+    fn subject_path(
+        &self,
+        subject: &crate::model::Subject,
+        factors: &[f64],
+        row: &mut [f32],
+    ) -> Result<SubjectSummary> {
+        let run = &self.run;
+        let weight = subject.weight_kg;
+        let sys = run.compile(subject, factors)?;
+        // doses per kg follow this subject's weight
+        let plan = crate::dosing::InputPlan::for_weight(run.scenario, &sys, weight);
+        let observed: Vec<usize> = sys
+            .analytes
+            .iter()
+            .flat_map(|a| [a.central, a.effect])
+            .collect();
+        let traj = crate::simulate::trajectory_observing(run, &sys, &plan, &observed)?;
+        let npts = run.t_min.len();
+        let na = sys.analytes.len();
+        let readout = Readout::new(&run.pd, &sys, &traj.columns);
+        let (cp_row, rest) = row.split_at_mut(na * npts);
+        let (ce_row, occ_row) = rest.split_at_mut(npts);
+        let mut cmax = f64::NEG_INFINITY;
+        let mut ce_parent = vec![0.0; npts];
+        let mut point = vec![AnalytePoint::default(); na];
+        for k in 0..npts {
+            occ_row[k] = readout.point(traj.at(k), &mut point) as f32;
+            for (ai, p) in point.iter().enumerate() {
+                cp_row[ai * npts + k] = p.cp_ng_per_ml as f32;
+            }
+            if let Some(p) = point.first() {
+                cmax = cmax.max(p.cp_ng_per_ml);
+                ce_parent[k] = p.ce_ng_per_ml;
+                ce_row[k] = ce_parent[k] as f32;
+            }
+        }
+        let sc = run.scenario;
+        let last_end = plan.last_dosing_end_min.min(sc.horizon_min);
+        let below = crate::metrics::recovery_time(
+            &run.t_min,
+            &ce_parent,
+            sc.pd.recovery_threshold_ng_per_ml,
+            last_end,
+        );
+        Ok(SubjectSummary {
+            weight_kg: weight,
+            cmax_ng_per_ml: cmax,
+            recovery_min: below.map(|b| b - last_end),
+        })
+    }
+
+    /// Simulates subjects `start .. start + count` into rows (subject-major, each
+    /// [`Self::row_len`] long). `parallel` uses all cores natively; the result is the same.
+    pub fn simulate_range(
+        &self,
+        start: u64,
+        count: u32,
+        parallel: bool,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<(Vec<f32>, Vec<SubjectSummary>)> {
+        let end = start.saturating_add(u64::from(count));
+        if end > u64::from(self.spec.size) {
+            return Err(Error::out_of_range(
+                "population.range",
+                end as f64,
+                0.0,
+                f64::from(self.spec.size),
+                "subjects",
+            ));
+        }
+        let len = self.row_len();
+        let mut rows = vec![0f32; count as usize * len];
+        let summaries = for_each_row(&mut rows, len, start, parallel, progress, &|i, row| {
+            self.subject(i, row)
+        })?;
+        Ok((rows, summaries))
+    }
+
+    /// Runs every subject and computes bands, fractions and distributions.
+    pub fn run(&self, parallel: bool, progress: &(dyn Fn(u64) + Sync)) -> Result<PopulationResult> {
+        let (rows, summaries) = self.simulate_range(0, self.spec.size, parallel, progress)?;
+        let npts = self.run.t_min.len();
+        let part = Part {
+            rows: &rows,
+            n_quantities: self.quantities.len(),
+            n_points: npts,
+        };
+        let stats = block_stats(
+            &[part],
+            self.ce_parent,
+            self.spec.threshold_ng_per_ml,
+            parallel,
+        );
+        Ok(self.result(stats, &summaries))
+    }
+
+    /// Assembles the result from the statistics of all time points (`stats` covering every
+    /// output point) and the summaries of all subjects in index order.
+    pub fn result(&self, stats: BlockStats, summaries: &[SubjectSummary]) -> PopulationResult {
+        let npts = self.run.t_min.len();
+        let bands = self
+            .quantities
+            .iter()
+            .enumerate()
+            .map(|(q, quantity)| Bands {
+                quantity: quantity.clone(),
+                series: (0..PERCENTILES.len())
+                    .map(|j| stats.series(q, j, npts).to_vec())
+                    .collect(),
+            })
+            .collect();
+        let cmax: Vec<f64> = summaries.iter().map(|s| s.cmax_ng_per_ml).collect();
+        let recovery: Vec<Option<f64>> = summaries.iter().map(|s| s.recovery_min).collect();
+        let recovered: Vec<f64> = recovery.iter().flatten().copied().collect();
+        PopulationResult {
+            size: self.spec.size,
+            seed: self.spec.seed,
+            t_min: self.run.t_min.clone(),
+            percentiles: PERCENTILES.to_vec(),
+            bands,
+            threshold_ng_per_ml: self.spec.threshold_ng_per_ml,
+            fraction_above: stats.fraction_above,
+            cmax: distribution(&cmax, 20),
+            recovery: distribution(&recovered, 20),
+            cmax_ng_per_ml: cmax,
+            recovery_min: recovery,
+            weight_kg: summaries.iter().map(|s| s.weight_kg).collect(),
+        }
+    }
+}
+
+type RowFn<'f> = dyn Fn(u64, &mut [f32]) -> Result<SubjectSummary> + Sync + 'f;
+
+#[cfg(not(target_arch = "wasm32"))]
+fn for_each_row(
+    rows: &mut [f32],
+    len: usize,
+    start: u64,
+    parallel: bool,
+    progress: &(dyn Fn(u64) + Sync),
+    run: &RowFn,
+) -> Result<Vec<SubjectSummary>> {
+    use rayon::prelude::*;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let n = (rows.len() / len.max(1)) as u64;
+    let done = AtomicU64::new(0);
+    let one = |(i, row): (usize, &mut [f32])| {
+        let r = run(start + i as u64, row);
+        let d = done.fetch_add(1, Ordering::Relaxed) + 1;
+        if d % 256 == 0 || d == n {
+            progress(d);
+        }
+        r
+    };
+    if parallel {
+        rows.par_chunks_mut(len).enumerate().map(one).collect()
+    } else {
+        rows.chunks_mut(len).enumerate().map(one).collect()
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+fn for_each_row(
+    rows: &mut [f32],
+    len: usize,
+    start: u64,
+    _parallel: bool,
+    progress: &(dyn Fn(u64) + Sync),
+    run: &RowFn,
+) -> Result<Vec<SubjectSummary>> {
+    let out: Result<Vec<SubjectSummary>> = rows
+        .chunks_mut(len)
+        .enumerate()
+        .map(|(i, row)| run(start + i as u64, row))
+        .collect();
+    progress(out.as_ref().map_or(0, |v| v.len() as u64));
+    out
+}

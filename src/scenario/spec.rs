@@ -1,0 +1,538 @@
+//! The scenario's types: what a simulation request says (patient, regimen, PD and solver
+//! choices, virtual population), with serde and TypeScript derivations.
+
+use crate::error::{Error, Result};
+use crate::model::Route;
+use crate::pd::{Binding, KiSet};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// A route and its name, for a user interface.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct RouteName {
+    /// The route.
+    pub route: Route,
+    /// Its name for people.
+    pub label: &'static str,
+}
+
+/// Defaults for a user interface, so that it writes none of its own.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct Defaults {
+    /// The preset a new page starts from.
+    pub preset: &'static str,
+    /// Its scenario.
+    pub scenario: Scenario,
+    /// The population shown when variability is switched on.
+    pub population: PopulationSpec,
+    /// Duration of an infusion when an IV bolus becomes one, min.
+    pub infusion_duration_min: f64,
+    /// Dissociation half-time when kinetic binding is switched on, min.
+    pub binding_half_time_min: f64,
+    /// Every route with its name.
+    pub routes: Vec<RouteName>,
+}
+
+impl Defaults {
+    /// The defaults.
+    pub fn get() -> Result<Self> {
+        let preset = crate::presets::DEFAULT;
+        Ok(Defaults {
+            preset,
+            scenario: crate::presets::get(preset)?.scenario,
+            population: PopulationSpec {
+                weight_cv_percent: Some(DEFAULT_WEIGHT_CV_PERCENT),
+                ..PopulationSpec::new(1000, 1)
+            },
+            infusion_duration_min: 40.0,
+            binding_half_time_min: 10.0,
+            routes: Route::ALL
+                .into_iter()
+                .map(|route| RouteName {
+                    route,
+                    label: route.label(),
+                })
+                .collect(),
+        })
+    }
+}
+
+/// Patient sex (a covariate in some models).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, TS, Deserialize)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum Sex {
+    /// Female.
+    Female,
+    /// Male.
+    Male,
+    /// Not specified (covariate effects off).
+    #[default]
+    Unspecified,
+}
+
+/// The patient.
+#[derive(Debug, Clone, PartialEq, Serialize, TS, Deserialize)]
+#[ts(export)]
+#[serde(deny_unknown_fields)]
+pub struct Patient {
+    /// Body weight, kg (1–250).
+    pub weight_kg: f64,
+    /// Age, years (0–120).
+    #[serde(default = "default_age")]
+    pub age_years: f64,
+    /// Sex.
+    #[serde(default)]
+    pub sex: Sex,
+    /// Race (a covariate in some models; default unspecified = the reference population).
+    #[serde(default)]
+    pub race: crate::model::Race,
+}
+
+impl Patient {
+    /// The covariates a model sees.
+    pub fn subject(&self) -> crate::model::Subject {
+        crate::model::Subject {
+            weight_kg: self.weight_kg,
+            age_years: self.age_years,
+            female: match self.sex {
+                Sex::Female => Some(true),
+                Sex::Male => Some(false),
+                Sex::Unspecified => None,
+            },
+            race: self.race,
+        }
+    }
+}
+
+fn default_age() -> f64 {
+    40.0
+}
+
+/// Bolus (instantaneous, or the route's own absorption) or constant-rate infusion (IV only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, TS, Deserialize)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum DoseKind {
+    /// A single administration (IV push, tablet, spray).
+    #[default]
+    Bolus,
+    /// Constant-rate IV infusion over `duration_min`.
+    Infusion,
+}
+
+/// Whether the stated amount is of the base or of the hydrochloride salt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, TS, Deserialize)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum Salt {
+    /// Amount of base (as in the papers).
+    #[default]
+    Base,
+    /// Amount of hydrochloride; converted with the factor 237.73/274.2 ≈ 0.867.
+    Hcl,
+}
+
+/// When a dose item is given.
+#[derive(Debug, Clone, PartialEq, Serialize, TS, Deserialize)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum Schedule {
+    /// Explicit start times, min.
+    AtMin(Vec<f64>),
+    /// Explicit start times, h.
+    AtH(Vec<f64>),
+    /// Explicit start days (day 0 = first session), each at `offset_min` into the day.
+    AtDays {
+        /// Days.
+        days: Vec<f64>,
+        /// Time of day of each session, min after midnight of day 0's start (default 0).
+        #[serde(default)]
+        offset_min: f64,
+    },
+    /// `count` doses every `interval_h` hours from `start_min`.
+    Every {
+        /// First start, min.
+        #[serde(default)]
+        start_min: f64,
+        /// Interval, h.
+        interval_h: f64,
+        /// Number of doses.
+        count: u32,
+    },
+}
+
+impl Default for Schedule {
+    fn default() -> Self {
+        Schedule::AtMin(vec![0.0])
+    }
+}
+
+/// One line of a regimen: an amount, a route, a kind and a schedule.
+///
+/// Give exactly one of `dose_mg`, `dose_mg_per_kg`, `devices`, `rate_mg_per_h`,
+/// `rate_mg_per_kg_per_h` (rates only for infusions, which also need `duration_min`; devices
+/// only for routes that dose in whole devices, such as the nasal spray).
+#[derive(Debug, Clone, PartialEq, Serialize, TS, Deserialize)]
+#[ts(export)]
+#[serde(deny_unknown_fields)]
+pub struct DoseItem {
+    /// Route (default `iv`).
+    #[serde(default = "default_route")]
+    pub route: Route,
+    /// Bolus or infusion (default bolus).
+    #[serde(default)]
+    pub kind: DoseKind,
+    /// Total amount per administration, mg.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dose_mg: Option<f64>,
+    /// Total amount per administration, mg per kg body weight.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dose_mg_per_kg: Option<f64>,
+    /// Whole devices per administration, for routes that dose in devices (nasal spray): the
+    /// amount is `devices × mg_per_device` of the route's device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub devices: Option<u32>,
+    /// Infusion rate, mg/h.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_mg_per_h: Option<f64>,
+    /// Infusion rate, mg/kg/h.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_mg_per_kg_per_h: Option<f64>,
+    /// Infusion duration, min.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_min: Option<f64>,
+    /// Base or hydrochloride (default base).
+    #[serde(default)]
+    pub salt: Salt,
+    /// When (default: once at t = 0).
+    #[serde(default)]
+    pub schedule: Schedule,
+}
+
+fn default_route() -> Route {
+    Route::Iv
+}
+
+/// Pharmacodynamic choices.
+#[derive(Debug, Clone, PartialEq, Serialize, TS, Deserialize)]
+#[ts(export)]
+#[serde(deny_unknown_fields)]
+pub struct PdOptions {
+    /// Effect-site endpoint: `subjective` (default), `eeg`, `analgesia`, `tci_tpeak_1min`, or
+    /// `custom` with `ke0_per_min`.
+    #[serde(default = "default_endpoint")]
+    pub ke0_endpoint: String,
+    /// ke0 for the `custom` endpoint, 1/min.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ke0_per_min: Option<f64>,
+    /// Affinity constants for occupancy.
+    #[serde(default)]
+    pub ki_set: KiSet,
+    /// Equilibrium or kinetic binding.
+    #[serde(default)]
+    pub binding: Binding,
+    /// Effect-site concentration of the administered drug below which the patient counts as
+    /// recovered, ng/mL (default 70: psychotomimetic effects above 70 ng/mL, Hartvig 1995).
+    #[serde(default = "default_recovery")]
+    pub recovery_threshold_ng_per_ml: f64,
+    /// Extra thresholds for time-above/below metrics, ng/mL.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub thresholds_ng_per_ml: Vec<f64>,
+}
+
+fn default_endpoint() -> String {
+    "subjective".into()
+}
+fn default_recovery() -> f64 {
+    70.0
+}
+
+impl Default for PdOptions {
+    fn default() -> Self {
+        PdOptions {
+            ke0_endpoint: default_endpoint(),
+            ke0_per_min: None,
+            ki_set: KiSet::default(),
+            binding: Binding::default(),
+            recovery_threshold_ng_per_ml: default_recovery(),
+            thresholds_ng_per_ml: Vec::new(),
+        }
+    }
+}
+
+/// Which integrator to use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, TS, Deserialize)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    /// Exact propagator when the system is linear, Dopri5 otherwise (kinetic binding).
+    #[default]
+    Auto,
+    /// Matrix-exponential propagator with piecewise-constant input (linear systems only).
+    Exact,
+    /// Dormand–Prince 5(4) from `ode_solvers`, restarted at every dose event.
+    Dopri5,
+}
+
+/// Solver options.
+#[derive(Debug, Clone, PartialEq, Serialize, TS, Deserialize)]
+#[ts(export)]
+#[serde(deny_unknown_fields)]
+pub struct SolverOptions {
+    /// Integrator.
+    #[serde(default)]
+    pub method: Method,
+    /// Relative tolerance (Dopri5).
+    #[serde(default = "default_rtol")]
+    pub rtol: f64,
+    /// Absolute tolerance, mg (Dopri5).
+    #[serde(default = "default_atol")]
+    pub atol: f64,
+}
+
+/// 1e-6: six significant digits, far below anything a chart shows; the exact propagator (the
+/// default path) is unaffected. Tests that compare integrators set 1e-11.
+fn default_rtol() -> f64 {
+    1e-6
+}
+fn default_atol() -> f64 {
+    1e-9
+}
+
+impl Default for SolverOptions {
+    fn default() -> Self {
+        SolverOptions {
+            method: Method::Auto,
+            rtol: default_rtol(),
+            atol: default_atol(),
+        }
+    }
+}
+
+/// A complete simulation request.
+#[derive(Debug, Clone, PartialEq, Serialize, TS, Deserialize)]
+#[ts(export)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Optional title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The patient.
+    pub patient: Patient,
+    /// Model id (default `kamp2020`).
+    #[serde(default = "default_model")]
+    pub model: String,
+    /// Dose items.
+    pub regimen: Vec<DoseItem>,
+    /// Simulated time, min.
+    pub horizon_min: f64,
+    /// Output grid step, min (default 1).
+    #[serde(default = "default_step")]
+    pub output_step_min: f64,
+    /// PD choices.
+    #[serde(default)]
+    pub pd: PdOptions,
+    /// Solver choices.
+    #[serde(default)]
+    pub solver: SolverOptions,
+    /// Virtual population (for `simulate_population`; ignored by `simulate`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub population: Option<PopulationSpec>,
+}
+
+fn default_model() -> String {
+    crate::models::DEFAULT_MODEL.into()
+}
+fn default_step() -> f64 {
+    1.0
+}
+
+impl Scenario {
+    /// Parses JSON (errors name the line, column and field).
+    pub fn from_json(json: &str) -> Result<Self> {
+        serde_json::from_str(json).map_err(|e| Error::Parse(e.to_string()))
+    }
+
+    /// Number of output points the scenario asks for.
+    pub fn n_points(&self) -> u64 {
+        let n = (self.horizon_min / self.output_step_min + 1e-9).floor();
+        let exact = (n * self.output_step_min - self.horizon_min).abs() <= 1e-9 * self.horizon_min;
+        n as u64 + 1 + u64::from(!exact)
+    }
+}
+
+impl Schedule {
+    /// Number of administrations (without allocating).
+    pub fn len(&self) -> usize {
+        match self {
+            Schedule::AtMin(v) | Schedule::AtH(v) => v.len(),
+            Schedule::AtDays { days, .. } => days.len(),
+            Schedule::Every { count, .. } => *count as usize,
+        }
+    }
+
+    /// `true` when the schedule has no administrations.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Start times in min. Call [`Scenario::validate`] first (it bounds the count).
+    pub fn times_min(&self) -> Vec<f64> {
+        match self {
+            Schedule::AtMin(v) => v.clone(),
+            Schedule::AtH(v) => v.iter().map(|h| h * 60.0).collect(),
+            Schedule::AtDays { days, offset_min } => {
+                days.iter().map(|d| d * 1440.0 + offset_min).collect()
+            }
+            Schedule::Every {
+                start_min,
+                interval_h,
+                count,
+            } => (0..*count)
+                .map(|k| start_min + f64::from(k) * interval_h * 60.0)
+                .collect(),
+        }
+    }
+}
+
+impl DoseItem {
+    /// Amount of base per administration, mg, for a patient of `weight_kg`; `mg_per_device` is
+    /// the route's device (for `devices`).
+    pub fn amount_mg(&self, weight_kg: f64, mg_per_device: Option<f64>) -> f64 {
+        let salt = match self.salt {
+            Salt::Base => 1.0,
+            Salt::Hcl => crate::units::HCL_TO_BASE,
+        };
+        if let Some(n) = self.devices {
+            // a device holds a stated amount of base whatever the salt field says
+            return f64::from(n) * mg_per_device.unwrap_or(0.0);
+        }
+        let d = self.duration_min.unwrap_or(0.0) / 60.0;
+        let mg = self
+            .dose_mg
+            .or(self.dose_mg_per_kg.map(|x| x * weight_kg))
+            .or(self.rate_mg_per_h.map(|r| r * d))
+            .or(self.rate_mg_per_kg_per_h.map(|r| r * weight_kg * d))
+            .unwrap_or(0.0);
+        mg * salt
+    }
+
+    /// Whole devices per administration on a device route (`None` elsewhere): `devices`, or
+    /// the amount given in mg rounded to whole devices.
+    pub fn device_count(
+        &self,
+        weight_kg: f64,
+        dev: Option<&crate::model::DeviceSpec>,
+    ) -> Option<u32> {
+        let dev = dev?;
+        match self.devices {
+            Some(n) => Some(n),
+            None => {
+                let n = (self.amount_mg(weight_kg, None) / dev.mg_per_device).round();
+                Some(n.clamp(0.0, f64::from(u32::MAX)) as u32)
+            }
+        }
+    }
+}
+
+impl PdOptions {
+    /// The ke0 (1/min) these options select for `model`.
+    pub fn ke0_per_min(&self, model: &crate::model::ModelSpec) -> Result<f64> {
+        if self.ke0_endpoint == "custom" {
+            self.ke0_per_min
+                .ok_or_else(|| Error::invalid("pd.ke0_per_min", "required for 'custom'"))
+        } else {
+            crate::pd::ke0_for(model, &self.ke0_endpoint)
+        }
+    }
+}
+
+/// A covariate distribution.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, TS, Deserialize)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum CovariateDist {
+    /// Everyone the same.
+    Fixed(f64),
+    /// Log-normal around `median` with coefficient of variation `cv_percent`, clamped to
+    /// `[min, max]`.
+    LogNormal {
+        /// Median.
+        median: f64,
+        /// Coefficient of variation, %.
+        cv_percent: f64,
+        /// Lower clamp.
+        min: f64,
+        /// Upper clamp.
+        max: f64,
+    },
+    /// Uniform on `[min, max]`.
+    Uniform {
+        /// Lower bound.
+        min: f64,
+        /// Upper bound.
+        max: f64,
+    },
+}
+
+/// How to draw a virtual population (part of a [`Scenario`]).
+#[derive(Debug, Clone, PartialEq, Serialize, TS, Deserialize)]
+#[ts(export)]
+#[serde(deny_unknown_fields)]
+pub struct PopulationSpec {
+    /// Number of subjects (1 – 100 000).
+    pub size: u32,
+    /// Seed of the random streams.
+    #[serde(default)]
+    pub seed: u64,
+    /// Body weight, kg (default: log-normal around the scenario's weight with CV
+    /// `weight_cv_percent`, clamped to half and twice it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight_kg: Option<CovariateDist>,
+    /// CV of the default weight distribution, % (default 20 — a teaching assumption; 0 fixes
+    /// the weight). Ignored when `weight_kg` is given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight_cv_percent: Option<f64>,
+    /// Age, years (default: the scenario's age for everyone).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub age_years: Option<CovariateDist>,
+    /// Share of women, % (default: the scenario's sex for everyone).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub female_percent: Option<f64>,
+    /// Effect-site threshold for the "fraction of the population above" series, ng/mL
+    /// (default 100: the lower edge of the dissociative range).
+    #[serde(default = "default_threshold")]
+    pub threshold_ng_per_ml: f64,
+}
+
+/// The dissociative onset: the same definition as the single run's metrics and timeline.
+fn default_threshold() -> f64 {
+    crate::pd::dissociative_onset_ng_per_ml()
+}
+
+/// CV of the default weight distribution, % (\[ASSUMPTION\], for teaching).
+pub const DEFAULT_WEIGHT_CV_PERCENT: f64 = 20.0;
+
+impl PopulationSpec {
+    /// `size` subjects from `seed`, every other field at its default.
+    ///
+    /// ```
+    /// let spec = ketasim::population::PopulationSpec::new(1000, 7);
+    /// assert_eq!(spec.threshold_ng_per_ml, 100.0);
+    /// assert!(spec.validate(361).is_ok());
+    /// ```
+    pub fn new(size: u32, seed: u64) -> Self {
+        PopulationSpec {
+            size,
+            seed,
+            weight_kg: None,
+            weight_cv_percent: None,
+            age_years: None,
+            female_percent: None,
+            threshold_ng_per_ml: default_threshold(),
+        }
+    }
+}

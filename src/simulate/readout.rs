@@ -1,0 +1,108 @@
+//! The one conversion from integrated amounts to what is shown: plasma and effect-site
+//! concentrations (µM and ng/mL), the unbound effect-site concentration and the receptor
+//! occupancy. The full simulation and the population's per-subject path both read their
+//! output through [`Readout::point`], so they give the same bits.
+
+use crate::model::LinearSystem;
+use crate::pd::{self, ResolvedPd};
+
+/// One analyte at one output point.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct AnalytePoint {
+    /// Plasma (central) concentration, µM.
+    pub cp_um: f64,
+    /// Plasma (central) concentration, ng/mL.
+    pub cp_ng_per_ml: f64,
+    /// Effect-site concentration, µM.
+    pub ce_um: f64,
+    /// Effect-site concentration, ng/mL.
+    pub ce_ng_per_ml: f64,
+    /// Unbound effect-site concentration (fu · Ce), µM.
+    pub ce_unbound_um: f64,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct AnalyteReadout {
+    /// Stored column of the central amount (`None`: never reached, identically zero).
+    central: Option<usize>,
+    /// Stored column of the effect-site state.
+    effect: Option<usize>,
+    /// µM per mg in the central compartment.
+    amount_to_um: f64,
+    /// Molecular weight, g/mol (ng/mL per µM).
+    mw_g_per_mol: f64,
+    /// Unbound fraction.
+    fu: f64,
+    /// Ki, µM.
+    ki_um: f64,
+}
+
+/// Conversion constants and stored columns for one compiled system and trajectory layout.
+#[derive(Debug, Clone)]
+pub struct Readout {
+    /// µM per (mg parent-equivalents per L) of the effect site.
+    to_um: f64,
+    analytes: Vec<AnalyteReadout>,
+    /// Kinetic binding: the stored columns of the bound fractions; `None` at equilibrium.
+    bound: Option<Vec<Option<usize>>>,
+}
+
+impl Readout {
+    /// The readout of `sys` for a trajectory whose state `s` is stored in column
+    /// `columns[s]` (see [`crate::solver::Trajectory::columns`]).
+    pub fn new(pd: &ResolvedPd, sys: &LinearSystem, columns: &[Option<usize>]) -> Self {
+        let to_um = sys.mg_eq_per_l_to_um();
+        let col = |state: usize| columns.get(state).copied().flatten();
+        let analytes = sys
+            .analytes
+            .iter()
+            .enumerate()
+            .map(|(ai, a)| {
+                let (fu, ki_um) = pd.fu_ki(ai);
+                AnalyteReadout {
+                    central: col(a.central),
+                    effect: col(a.effect),
+                    amount_to_um: to_um / a.volume_l,
+                    mw_g_per_mol: a.mw_g_per_mol,
+                    fu,
+                    ki_um,
+                }
+            })
+            .collect();
+        let bound = pd
+            .is_kinetic()
+            .then(|| (0..sys.analytes.len()).map(|b| col(sys.n + b)).collect());
+        Readout {
+            to_um,
+            analytes,
+            bound,
+        }
+    }
+
+    /// Converts the stored state `x` of one output point: each analyte into `out` (one entry
+    /// per analyte); returns the occupancy (fraction, model-derived).
+    #[inline]
+    pub fn point(&self, x: &[f64], out: &mut [AnalytePoint]) -> f64 {
+        let get = |c: Option<usize>| c.map_or(0.0, |c| x[c]);
+        for (a, o) in self.analytes.iter().zip(out.iter_mut()) {
+            let cp_um = get(a.central) * a.amount_to_um;
+            let ce_um = get(a.effect) * self.to_um;
+            *o = AnalytePoint {
+                cp_um,
+                cp_ng_per_ml: cp_um * a.mw_g_per_mol,
+                ce_um,
+                ce_ng_per_ml: ce_um * a.mw_g_per_mol,
+                ce_unbound_um: ce_um * a.fu,
+            };
+        }
+        match &self.bound {
+            Some(cols) => cols.iter().map(|&c| get(c)).sum::<f64>().clamp(0.0, 1.0),
+            None => pd::occupancy_equilibrium(
+                self.analytes
+                    .iter()
+                    .zip(out.iter())
+                    .map(|(a, o)| o.ce_unbound_um / a.ki_um),
+            ),
+        }
+    }
+}
