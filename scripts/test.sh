@@ -25,8 +25,14 @@ cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
 cargo clippy --lib --target wasm32-unknown-unknown --features population-module -- -D warnings
 step "rustdoc with warnings as errors"
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
-step "cargo test (unit, integration, doctests, README)"
+step "cargo test (unit, integration, doctests, README; writes the TypeScript types of the boundary)"
 cargo test
+step "the committed TypeScript types (www/src/engine/gen) are the ones the Rust types generate"
+if [ -n "$(git status --porcelain -- www/src/engine/gen)" ]; then
+  git status --short -- www/src/engine/gen
+  echo "www/src/engine/gen differs from the Rust types: commit what cargo test wrote there" >&2
+  exit 1
+fi
 step "criterion benches, each run once"
 cargo bench --bench engine -- --test
 step "native CLI (release) for the wasm-vs-native comparisons"
@@ -39,4 +45,4 @@ step "TypeScript (strict) and page build"
 step "wasm package in Node"
 (cd www && node --test tests/wasm.test.mjs)
 step "end-to-end in headless Chromium (screenshots in artifacts/)"
-(cd www && node --test --test-concurrency=1 tests/e2e.test.mjs)
+(cd www && node --test --test-concurrency=1 tests/e2e.test.mjs tests/view.test.mjs)

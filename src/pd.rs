@@ -312,10 +312,24 @@ pub struct PdTables {
     pub ligands: &'static [Ligand],
     /// ke0 endpoints.
     pub ke0_endpoints: &'static [Ke0Endpoint],
-    /// Concentration landmarks.
-    pub landmarks: &'static [Landmark],
+    /// Concentration landmarks, with their edges in µM too.
+    pub landmarks: Vec<LandmarkUm>,
     /// The dissociative onset, ng/mL ([`dissociative_onset_ng_per_ml`]).
     pub dissociative_onset_ng_per_ml: f64,
+}
+
+/// A landmark with its edges converted to µM (every landmark is of ketamine, racemic or
+/// S: one molecular weight, [`crate::units::MW_KETAMINE`]).
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct LandmarkUm {
+    /// The landmark.
+    #[serde(flatten)]
+    pub landmark: Landmark,
+    /// Lower edge, µM.
+    pub low_um: f64,
+    /// Upper edge, µM.
+    pub high_um: Option<f64>,
 }
 
 /// Every PD table.
@@ -323,7 +337,14 @@ pub fn tables() -> PdTables {
     PdTables {
         ligands: ligands(),
         ke0_endpoints: ke0_endpoints(),
-        landmarks: landmarks(),
+        landmarks: landmarks()
+            .iter()
+            .map(|l| LandmarkUm {
+                low_um: l.low_ng_per_ml / crate::units::MW_KETAMINE,
+                high_um: l.high_ng_per_ml.map(|h| h / crate::units::MW_KETAMINE),
+                landmark: l.clone(),
+            })
+            .collect(),
         dissociative_onset_ng_per_ml: dissociative_onset_ng_per_ml(),
     }
 }

@@ -485,8 +485,9 @@ pub enum CovariateDist {
 pub struct PopulationSpec {
     /// Number of subjects (1 – 100 000).
     pub size: u32,
-    /// Seed of the random streams.
+    /// Seed of the random streams (JavaScript passes it as a number: up to 2^53 − 1 exactly).
     #[serde(default)]
+    #[ts(type = "number")]
     pub seed: u64,
     /// Body weight, kg (default: log-normal around the scenario's weight with CV
     /// `weight_cv_percent`, clamped to half and twice it).

@@ -2,12 +2,9 @@
 // plain-JavaScript ODE solver (odex, Gragg–Bulirsch–Stoer extrapolation, at the same tolerances),
 // side by side in one run; then virtual populations in the app's worker pool.
 import { Solver } from 'odex';
-import init, * as wasm from './pkg/ketasim.js';
-import wasmUrl from './pkg/ketasim_bg.wasm?url';
-import initPop, * as popWasm from './pkg-pop/ketasim_pop.js';
-import popUrl from './pkg-pop/ketasim_pop_bg.wasm?url';
+import { loadDirect } from './engine/direct';
 import { PopulationPool } from './engine/population';
-import type { ModelInfo, Preset, Scenario, SimResult } from './engine/types';
+import type { Defaults, ModelInfo, Preset, Scenario, SimResult } from './engine/types';
 
 interface Row {
   engine: string;
@@ -85,16 +82,17 @@ function jsRun(p: { cl: number; q2: number; q3: number; v1: number; v2: number; 
 async function run(): Promise<void> {
   $('status').textContent = 'running…';
   await new Promise((r) => setTimeout(r, 30));
-  await Promise.all([init({ module_or_path: wasmUrl }), initPop({ module_or_path: popUrl })]);
+  const { page: wasm, population: popWasm } = await loadDirect();
   const preset = (wasm.presets() as Preset[]).find((p) => p.id === 'antidepressant_40min')!;
   const sc: Scenario = preset.scenario;
-  const exact: Scenario = { ...sc, solver: { method: 'exact' } };
-  const dopri: Scenario = { ...sc, solver: { method: 'dopri5' } };
+  const defaults = wasm.defaults() as Defaults;
+  const exact: Scenario = { ...sc, solver: { ...sc.solver, method: 'exact' } };
+  const dopri: Scenario = { ...sc, solver: { ...sc.solver, method: 'dopri5' } };
   const ref = wasm.simulate(exact) as SimResult;
   const kamp = (wasm.models(70) as ModelInfo[]).find((m) => m.id === sc.model)!;
   const val = (sym: string) => kamp.params.find((q) => q.symbol === sym)!.value;
   // 70 kg is the reference weight of the allometric scaling: values as published; L/h → L/min
-  const p = { cl: val('CL') / 60, q2: val('Q2') / 60, q3: val('Q3') / 60, v1: val('V1'), v2: val('V2'), v3: val('V3'), ke0: ref.ke0PerMin };
+  const p = { cl: val('CL') / 60, q2: val('Q2') / 60, q3: val('Q3') / 60, v1: val('V1'), v2: val('V2'), v3: val('V3'), ke0: ref.ke0_per_min };
   const item = sc.regimen[0];
   const doseMg = (item.dose_mg_per_kg ?? 0) * sc.patient.weight_kg;
   const tInf = item.duration_min ?? 40;
@@ -103,15 +101,15 @@ async function run(): Promise<void> {
   const js = jsRun(p, doseMg / tInf, tInf, sc.horizon_min, rtol, atol);
   const dop = wasm.simulate(dopri) as SimResult;
   const diff = (a: Float64Array, b: Float64Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
-  const refCp = ref.analytes[0].cpNgPerMl;
-  const refCe = ref.analytes[0].ceNgPerMl;
+  const refCp = ref.analytes[0].cp_ng_per_ml;
+  const refCe = ref.analytes[0].ce_ng_per_ml;
   // the per-subject path of populations (what the bands cost per patient), 100 identical
   // patients per call (weight fixed, a model without ω²), so the call overhead is amortised
   const perSubject = (method: 'exact' | 'dopri5') => {
-    const s = { ...sc, solver: { method }, population: { size: 100, seed: 1, weight_kg: { fixed: sc.patient.weight_kg } } } as Scenario;
-    const cuts = new Uint32Array([0, ref.tMin.length]);
+    const s: Scenario = { ...sc, solver: { ...sc.solver, method }, population: { ...defaults.population, size: 100, seed: 1, weight_kg: { fixed: sc.patient.weight_kg } } };
+    const cuts = new Uint32Array([0, ref.t_min.length]);
     const r = popWasm.populationSimulate(s, 0, 100, cuts) as { blocks: Float32Array[] };
-    const n = ref.tMin.length;
+    const n = ref.t_min.length;
     const nq = r.blocks[0].length / 100 / n; // quantities: Cp per analyte, Ce, occupancy
     const row = r.blocks[0];
     const d = Math.max(diff(Float64Array.from(row.subarray(0, n)), refCp), diff(Float64Array.from(row.subarray((nq - 2) * n, (nq - 1) * n)), refCe));
@@ -124,7 +122,7 @@ async function run(): Promise<void> {
     { engine: 'wasm, population path, Dopri5 (ode_solvers)', usPerRun: pd.us, maxAbsDiffNgPerMl: pd.d },
     { engine: 'JavaScript, odex (GBS)', usPerRun: time(() => jsRun(p, doseMg / tInf, tInf, sc.horizon_min, rtol, atol), 100, 9), maxAbsDiffNgPerMl: Math.max(diff(js.cp, refCp), diff(js.ce, refCe)) },
     { engine: 'wasm simulate(), exact, full result object to JS', usPerRun: time(() => wasm.simulate(exact), 200), maxAbsDiffNgPerMl: 0 },
-    { engine: 'wasm simulate(), Dopri5, full result object to JS', usPerRun: time(() => wasm.simulate(dopri), 100), maxAbsDiffNgPerMl: Math.max(diff(dop.analytes[0].cpNgPerMl, refCp), diff(dop.analytes[0].ceNgPerMl, refCe)) },
+    { engine: 'wasm simulate(), Dopri5, full result object to JS', usPerRun: time(() => wasm.simulate(dopri), 100), maxAbsDiffNgPerMl: Math.max(diff(dop.analytes[0].cp_ng_per_ml, refCp), diff(dop.analytes[0].ce_ng_per_ml, refCe)) },
   ];
   $('single').querySelector('tbody')!.innerHTML = single
     .map((r) => `<tr><td>${r.engine}</td><td>${r.usPerRun.toFixed(1)}</td><td>${(r.usPerRun / single[0].usPerRun).toFixed(2)}</td><td>${r.maxAbsDiffNgPerMl === 0 ? '(reference)' : r.maxAbsDiffNgPerMl?.toExponential(2) + ' ng/mL'}</td></tr>`)
@@ -134,7 +132,7 @@ async function run(): Promise<void> {
   const population: PopRow[] = [];
   for (const size of [1000, 10000]) {
     for (const workers of [1, pool.maxWorkers]) {
-      const s = { ...sc, population: { size, seed: 1 } } as Scenario;
+      const s: Scenario = { ...sc, population: { ...defaults.population, size, seed: 1 } };
       await pool.run(s, workers); // warm-up (worker start, wasm compile)
       const ts: number[] = [];
       for (let i = 0; i < (size > 5000 ? 5 : 15); i++) ts.push((await pool.run(s, workers)).timing.totalMs);

@@ -1,39 +1,27 @@
-// Page wiring: controls → scenario → engine (worker) → charts, readouts, timeline.
+// Page wiring: one scenario (plus view options and pins) → engine (worker) → charts, readouts,
+// timeline. Every displayed result carries the scenario that produced it; while a newer request
+// is pending or an input is invalid, the results are visibly stale.
 import './style.css';
 import { Engine, EngineFailure } from './engine/client';
-import type { ModelInfo, PdTables, Preset, Scenario, SimResult } from './engine/types';
-import { COLORS, Charts, formatTime, type Run } from './ui/charts';
+import type { Scenario, SimResult } from './engine/types';
 import { PopulationPool, type PopulationBands } from './engine/population';
+import { COLORS, Charts, type Run } from './ui/charts';
+import { bindControls, modelOf, renderStatic, syncControls, type Meta } from './ui/controls';
+import { clearMessages, showMessage } from './ui/errors';
+import { downloadCsv, exportPng, runLabel } from './ui/export';
+import { renderPanel } from './ui/panel';
 import { renderPopulation } from './ui/population';
-import { renderPanel, badge } from './ui/panel';
-import {
-  type AppState,
-  DEFAULT_PRESET,
-  buildScenario,
-  decodeState,
-  encodeState,
-  isInfusion,
-  sessionStarts,
-  routeInfo,
-  stateFromPreset,
-  withPopulation,
-} from './ui/state';
-import { renderTimeline, sessionView } from './ui/timeline';
+import { renderReadouts, shownSession } from './ui/readouts';
+import { MAX_PINS, decodeLink, defaultView, encodeLink, withField, type PageState, type View } from './ui/state';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
 /** Measurements the e2e test reads (and anyone can, from the console). */
 interface PerfLog {
   firstRenderMs: number | null;
-  /**
-   * Per update: time in the engine (inside the worker), from the input event until the charts
-   * are redrawn (worker round trip + readouts + uPlot), and until the next animation frame.
-   */
+  /** Per update: time in the engine, until the charts are redrawn, and until the next frame. */
   updates: { engineMs: number; resultMs: number; drawnMs: number; frameMs: number }[];
-  /**
-   * Per population update: subjects, workers, time in the pool (simulate + percentile phases),
-   * and from the input event until the bands are drawn.
-   */
+  /** Per population update: subjects, workers, time in the pool, and until the bands are drawn. */
   population: { size: number; workers: number; totalMs: number; simulateMs: number; statsMs: number; drawnMs: number }[];
 }
 declare global {
@@ -42,7 +30,9 @@ declare global {
       perf: PerfLog;
       ready: boolean;
       renders: number;
-      state: () => AppState;
+      state: () => PageState;
+      /** The result on screen, the scenario that produced it, and whether it is current. */
+      shown: () => { result: SimResult; current: boolean } | null;
       simulate: (s: Scenario) => Promise<SimResult>;
       /** Bands drawn last (null when none), and the scenario they came from. */
       population: () => { bands: PopulationBands; scenario: Scenario } | null;
@@ -54,217 +44,107 @@ declare global {
 }
 const perf: PerfLog = { firstRenderMs: null, updates: [], population: [] };
 
-const engine = new Engine();
-const pool = new PopulationPool();
-let lastPop: { bands: PopulationBands; scenario: Scenario } | null = null;
-let presets: Preset[] = [];
-let models: ModelInfo[] = [];
-let pd: PdTables;
-let state: AppState;
-let last: { result: SimResult; state: AppState } | null = null;
-const pins: (Run & { state: AppState })[] = [];
-let charts: Charts;
-
-const FIELD_ERR: Record<string, string> = {
-  'patient.weight_kg': 'err-weight',
-  'patient.age_years': 'err-age',
-  'regimen[0].dose_mg_per_kg': 'err-dose',
-  'regimen[0].dose_mg': 'err-dose',
-  'regimen[1].dose_mg': 'err-dose',
-  'regimen[0].route': 'err-route',
-  'regimen[0].duration_min': 'err-duration',
-  'pd.recovery_threshold_ng_per_ml': 'err-recovery',
-  'pd.binding.half_time_min': 'err-binding',
-  model: 'err-model',
-  'pd.ke0_endpoint': 'err-ke0',
-  'population.size': 'err-pop',
-  'population.seed': 'err-pop',
-  'population.weight_cv_percent': 'err-pop',
-  'population.female_fraction': 'err-pop',
-};
-
-function preset(): Preset {
-  return presets.find((p) => p.id === state.preset) ?? presets[0];
-}
-
-function model(): ModelInfo | undefined {
-  return models.find((m) => m.id === state.model);
-}
-
-const ROUTE_NAMES: Record<string, string> = {
-  iv: 'Intravenous (IV)',
-  im: 'Intramuscular (IM)',
-  oral: 'Oral',
-  sublingual: 'Sublingual',
-  intranasal: 'Intranasal (nasal spray)',
-};
-
-/** The device of the current route (nasal spray), if dosing is in whole devices. */
-function device() {
-  return routeInfo(model(), state.route)?.device ?? null;
-}
-
 function toast(msg: string): void {
   const t = $('toast');
   t.textContent = msg;
   t.classList.add('show');
-  setTimeout(() => t.classList.remove('show'), 2200);
+  setTimeout(() => t.classList.remove('show'), 4000);
 }
 
-function clearErrors(): void {
-  for (const id of [...new Set(Object.values(FIELD_ERR)), 'err-general']) if (id !== 'err-pop') $(id).textContent = '';
-  document.querySelectorAll('.ctl.invalid').forEach((c) => c.classList.remove('invalid'));
+const engine = new Engine((m) => {
+  engineError = new EngineFailure({ message: m });
+  showState();
+});
+const pool = new PopulationPool(undefined, (m) => {
+  popError = m;
+  clearPopulation();
+  showState();
+});
+
+let meta: Meta;
+let st: PageState;
+/** Bumped on every change of the scenario; a result is current when it has the same number. */
+let seq = 0;
+let shown: { seq: number; result: SimResult } | null = null;
+/** Controls whose text is not a number (path → message): the scenario keeps its last value. */
+const formatErrors = new Map<string, string>();
+let engineError: EngineFailure | null = null;
+let popError = '';
+let notice = '';
+let lastPop: { bands: PopulationBands; scenario: Scenario } | null = null;
+let pinRuns: Run[] = [];
+let charts: Charts;
+
+const current = () => !!shown && shown.seq === seq && formatErrors.size === 0 && !engineError;
+
+/** Messages beside the controls, the stale marking and the status line. */
+function showState(): void {
+  clearMessages();
+  for (const [path, msg] of formatErrors) showMessage(path, msg);
+  if (engineError) showMessage(engineError.field, engineError.message);
+  if (popError) $('err-pop').textContent = popError;
+  if (current() && shown!.result.warnings.length) showMessage(undefined, shown!.result.warnings.join('; '));
+  if (notice) showMessage(undefined, notice);
+  const stale = !current();
+  $('results').classList.toggle('stale', stale);
+  $('results').setAttribute('aria-busy', String(stale && !engineError && formatErrors.size === 0));
+  $('status').textContent = !stale
+    ? ''
+    : formatErrors.size || engineError
+      ? 'Not current: the charts and numbers show the last valid run. Correct the highlighted input.'
+      : 'Updating…';
 }
 
-function showError(e: unknown): void {
-  const err = e instanceof EngineFailure ? e : new EngineFailure({ message: String(e) });
-  const target = err.field ? FIELD_ERR[err.field] : undefined;
-  const el = $(target ?? 'err-general');
-  el.textContent = err.message;
-  el.closest('.ctl')?.classList.add('invalid');
+function link(): void {
+  history.replaceState(null, '', encodeLink(st));
 }
 
-// ---------- controls ----------
-
-function bindPair(rangeId: string, numberId: string, key: () => 'weightKg' | 'doseMgPerKg' | 'durationMin' | 'devices'): void {
-  const range = $<HTMLInputElement>(rangeId);
-  const num = $<HTMLInputElement>(numberId);
-  range.addEventListener('input', () => {
-    num.value = range.value;
-    setState({ [key()]: Number(range.value) });
-  });
-  num.addEventListener('input', () => {
-    const v = num.value.trim() === '' ? NaN : Number(num.value);
-    if (Number.isFinite(v)) range.value = String(v);
-    setState({ [key()]: v });
-  });
-}
-
-function syncControls(): void {
-  const p = preset();
-  $<HTMLInputElement>('weight').value = String(state.weightKg);
-  $<HTMLInputElement>('weight-range').value = String(state.weightKg);
-  const m = model();
-  if (m && !routeInfo(m, state.route)) state.route = 'iv';
-  $<HTMLInputElement>('age').value = String(state.ageYears);
-  $<HTMLSelectElement>('sex').value = state.sex;
-  $<HTMLSelectElement>('race').value = state.race;
-  const covs = [...new Set((m?.covariates ?? []).map((c) => `${c.param} (${c.effect.kind.replace('_', ' ')})`))];
-  $('cov-help').textContent = covs.length
-    ? `This model's covariates: ${covs.join(', ')}.`
-    : 'This model has no age, sex or race covariates.';
-  $('route').innerHTML = (m?.routes ?? [])
-    .map((r) => `<option value="${r.route}">${ROUTE_NAMES[r.route] ?? r.route}</option>`)
-    .join('');
-  $<HTMLSelectElement>('route').value = state.route;
-  $('route-help').textContent = routeInfo(m, state.route)?.note ?? '';
-  const dev = device();
-  const dose = $<HTMLInputElement>('dose');
-  const doseRange = $<HTMLInputElement>('dose-range');
-  if (dev) {
-    $('dose-unit').textContent = `devices of ${dev.mg_per_device} mg (base)`;
-    doseRange.min = '1';
-    doseRange.max = String(dev.max_devices);
-    doseRange.step = '1';
-    dose.value = String(state.devices);
-    doseRange.value = String(state.devices);
-    $('dose-help').textContent = `${dev.max_devices * dev.mg_per_device} mg = ${dev.max_devices} devices; each device holds two sprays.`;
-  } else {
-    $('dose-unit').textContent = 'mg/kg (base)';
-    doseRange.min = '0.05';
-    doseRange.max = '3';
-    doseRange.step = '0.05';
-    dose.value = String(state.doseMgPerKg);
-    doseRange.value = String(state.doseMgPerKg);
-    $('dose-help').textContent = state.route === 'iv' ? 'Typical antidepressant dose 0.5 mg/kg.' : 'Oral: about 2–2.5 mg/kg is quoted as “≈ IV equivalent” (Andrade 2019).';
-  }
-  $<HTMLInputElement>('duration').value = String(state.durationMin);
-  $<HTMLInputElement>('duration-range').value = String(state.durationMin);
-  const inf = isInfusion(p, state);
-  $('duration-ctl').classList.toggle('disabled', !inf);
-  $<HTMLInputElement>('duration').disabled = !inf;
-  $<HTMLInputElement>('duration-range').disabled = !inf;
-  $<HTMLSelectElement>('model').value = state.model;
-  $('analytes').innerHTML = (m?.analytes ?? [])
-    .slice(1)
-    .map(
-      (a, i) =>
-        `<label><input type="checkbox" data-analyte="${a.id}" ${state.hidden.includes(a.id) ? '' : 'checked'} /><span class="sw" style="background:${COLORS.extra[i % COLORS.extra.length]}"></span>${a.name}</label>`,
-    )
-    .join('');
-  $<HTMLSelectElement>('ke0').value = state.ke0;
-  $<HTMLSelectElement>('kiset').value = state.kiSet;
-  $<HTMLInputElement>('recovery').value = String(state.recoveryNgPerMl);
-  $<HTMLInputElement>('pop-on').checked = state.popOn;
-  $<HTMLInputElement>('pop-size').value = String(state.popSize);
-  $<HTMLInputElement>('pop-seed').value = String(state.popSeed);
-  $<HTMLInputElement>('pop-wcv').value = String(state.popWeightCv);
-  $<HTMLInputElement>('pop-women').value = Number.isNaN(state.popWomenPct) ? '' : String(state.popWomenPct);
-  $('pop-help').textContent = 'Shaded: 5–95 % and 25–75 % of the virtual patients; dotted: their median. What varies is listed under the charts.';
-  $<HTMLSelectElement>('binding-kind').value = state.kinetic ? 'kin' : 'eq';
-  $<HTMLInputElement>('binding').disabled = !state.kinetic;
-  $<HTMLInputElement>('binding').value = String(state.bindingHalfTimeMin);
-  document.querySelectorAll<HTMLInputElement>('input[name=unit]').forEach((r) => (r.checked = r.value === state.unit));
-  document.querySelectorAll<HTMLButtonElement>('#presets button').forEach((b) => {
-    b.setAttribute('aria-checked', String(b.dataset.id === p.id));
-    b.tabIndex = b.dataset.id === p.id ? 0 : -1;
-  });
-  $('preset-title').textContent = p.title + '.';
-  $('preset-text').textContent = p.description;
-  $('model-cite').innerHTML = m ? `${m.citation} ${[...new Set(m.params.map((q) => q.provenance))].map(badge).join(' ')}` : '';
-  const e = pd.ke0Endpoints.find((x) => x.id === state.ke0);
-  const override = m?.ke0_overrides.find(([id]) => id === state.ke0)?.[1];
-  $('ke0-help').innerHTML = e
-    ? `ke0 ${(override?.value ?? e.ke0PerMin).toFixed(3)} /min — ${override ? override.description : e.source} ${badge(override?.provenance ?? e.provenance)}`
-    : '';
-  const starts = sessionStarts(p);
-  const sessions = $('sessions');
-  sessions.hidden = starts.length < 2;
-  if (starts.length >= 2) {
-    sessions.innerHTML =
-      `<span>Zoom:</span><button type="button" data-s="0" aria-pressed="${state.session === 0}">Whole course</button>` +
-      starts.map((s, i) => `<button type="button" data-s="${i + 1}" aria-pressed="${state.session === i + 1}" title="Session ${i + 1} starts on day ${(s / 1440).toFixed(2)}">Session ${i + 1}</button>`).join('');
-  }
-}
-
-function setState(patch: Partial<AppState>, opts: { sync?: boolean } = {}): void {
-  state = { ...state, ...patch };
-  if (opts.sync) syncControls();
-  history.replaceState(null, '', encodeState(state));
+/** The scenario changed: show it in the controls, put it in the link, run it. */
+function commit(next: PageState, opts: { sync?: boolean } = { sync: true }): void {
+  st = next;
+  seq++;
+  notice = '';
+  if (opts.sync !== false) syncControls(meta, st);
+  link();
   void update();
 }
 
-function choosePreset(id: string): void {
-  const p = presets.find((x) => x.id === id);
-  if (!p) return;
-  state = stateFromPreset(p, state);
-  syncControls();
-  history.replaceState(null, '', encodeState(state));
-  void update();
+/** Only the view changed: redraw the shown result. */
+function setView(patch: Partial<View>): void {
+  st = { ...st, view: { ...st.view, ...patch } };
+  syncControls(meta, st);
+  link();
+  if (shown) render(shown.result);
+  if ('popOn' in patch) {
+    if (st.view.popOn) pool.warm();
+    void updatePopulation(seq);
+  }
 }
-
-// ---------- simulation → view ----------
 
 async function update(): Promise<void> {
+  const my = seq;
   const t0 = performance.now();
-  const p = preset();
-  const scenario = buildScenario(p, state, model());
+  showState();
+  if (formatErrors.size) return clearPopulation();
   let out;
   try {
-    out = await engine.simulateLatest(scenario);
+    out = await engine.simulateLatest(st.scenario);
   } catch (e) {
-    clearErrors();
-    showError(e);
+    if (my !== seq) return;
+    engineError = e instanceof EngineFailure ? e : new EngineFailure({ message: String(e) });
+    clearPopulation();
+    showState();
     return;
   }
-  if (!out) return; // superseded by a newer request
+  if (!out || my !== seq) return; // a newer request follows
+  engineError = null;
   const resultMs = performance.now() - t0;
-  clearErrors();
-  last = { result: out.result, state: { ...state } };
+  shown = { seq: my, result: out.result };
   render(out.result);
+  showState();
   const drawnMs = performance.now() - t0;
   const engineMs = out.engineMs;
-  void updatePopulation(scenario, t0);
+  void updatePopulation(my, t0);
   requestAnimationFrame(() => {
     const frameMs = performance.now() - t0;
     if (perf.firstRenderMs === null) perf.firstRenderMs = performance.now();
@@ -275,220 +155,156 @@ async function update(): Promise<void> {
   });
 }
 
-/** What varies between the virtual patients of the current model. */
-function variabilityNote(): string {
-  const m = model();
-  const varied = (m?.params ?? []).filter((p) => (p.omega2 ?? 0) > 0);
-  const cv = Number.isFinite(state.popWeightCv) ? state.popWeightCv : 20;
-  const weight =
-    (cv === 0 ? 'no body weight spread' : `body weight log-normal around the patient’s, CV ${cv} % [ASSUMPTION]`) +
-    (Number.isNaN(state.popWomenPct) ? '' : `, ${state.popWomenPct} % women (matters where the model has a sex covariate)`);
-  if (varied.length) {
-    return `Varies: ${varied.map((p) => p.symbol).join(', ')} with the published between-subject variance (${m?.name ?? ''}), and ${weight}.`;
-  }
-  const others = models.filter((x) => x.params.some((p) => (p.omega2 ?? 0) > 0)).map((x) => x.name);
-  return `${m?.name ?? 'This model'} publishes no between-subject variances: only ${weight} varies, so the bands are narrow. Models with published variances: ${others.join('; ')}.`;
-}
-
-/** Removes the bands and the population panel, showing `message` (if any) by the controls. */
-function clearPopulation(message = ''): void {
-  lastPop = null;
-  charts.setPopulation(null);
-  $('pop-panel').hidden = true;
-  $('err-pop').textContent = message;
-}
-
-/** Bands follow the typical curve: the population runs after it, latest request wins. */
-async function updatePopulation(scenario: Scenario, t0: number): Promise<void> {
-  if (!state.popOn) return clearPopulation();
-  // whole numbers are a format matter, checked here; ranges are the engine's to check
-  const whole = (v: number, min: number) => Number.isInteger(v) && v >= min;
-  if (!whole(state.popSize, 1)) return clearPopulation('population.size: give a whole number of virtual patients.');
-  if (!whole(state.popSeed, 0)) return clearPopulation('population.seed: give a whole number, 0 or more.');
-  const sc = withPopulation(scenario, state);
-  let bands;
-  try {
-    bands = await pool.runLatest(sc);
-  } catch (e) {
-    return clearPopulation((e instanceof EngineFailure ? e : new EngineFailure({ message: String(e) })).message);
-  }
-  if (!bands || !state.popOn) return; // superseded, or switched off meanwhile
-  $('err-pop').textContent = '';
-  lastPop = { bands, scenario: sc };
-  const panel = $('pop-panel');
-  charts.setPopulation({
-    t: bands.layout.tMin,
-    size: bands.layout.size,
-    series: new Map(bands.bands.map((b) => [b.quantity.key, b.series])),
-  });
-  panel.hidden = false;
-  renderPopulation(panel, bands, variabilityNote(), sc.population.seed);
-  const drawnMs = performance.now() - t0;
-  perf.population.push({ size: bands.layout.size, workers: bands.workers, ...bands.timing, drawnMs });
-  if (perf.population.length > 500) perf.population.shift();
-  window.__ketasim.populationRenders++;
-}
-
-function mainRun(r: SimResult, label: string): Run {
+function runOf(r: SimResult, label: string): Run {
   const a = r.analytes[0];
   return {
     label,
     name: a.name,
-    extra: r.analytes.slice(1).map((x) => ({ id: x.id, name: x.name, cp: x.cpNgPerMl, mwGPerMol: x.mwGPerMol })),
-    t: r.tMin,
-    cp: a.cpNgPerMl,
-    ce: a.ceNgPerMl,
+    extra: r.analytes.slice(1).map((x) => ({ id: x.id, name: x.name, cp: x.cp_ng_per_ml, cpUm: x.cp_um })),
+    t: r.t_min,
+    cp: a.cp_ng_per_ml,
+    cpUm: a.cp_um,
+    ce: a.ce_ng_per_ml,
+    ceUm: a.ce_um,
     occ: r.occupancy,
-    mwGPerMol: a.mwGPerMol,
   };
 }
 
-/** "0.5 mg/kg", "2 devices (56 mg)" */
-function doseLabel(s: AppState): string {
-  const dev = routeInfo(models.find((m) => m.id === s.model), s.route)?.device;
-  return dev
-    ? `${s.devices} device${s.devices === 1 ? '' : 's'} (${s.devices * dev.mg_per_device} mg)`
-    : `${s.doseMgPerKg} mg/kg`;
-}
-
-function runLabel(s: AppState): string {
-  const p = presets.find((x) => x.id === s.preset);
-  const inf = p && isInfusion(p, s);
-  return `${s.model} · ${s.route} ${doseLabel(s)}${inf ? ` / ${s.durationMin} min` : ''} · ${s.weightKg} kg`;
-}
-
 function render(r: SimResult): void {
-  const p = preset();
-  const m = r.metrics;
-  const a = m.analytes[0];
-  const unitNg = state.unit === 'ng';
-  const mw = r.analytes[0].mwGPerMol;
-  const conc = (ng: number) => (unitNg ? `${ng.toPrecision(3)} ng/mL` : `${(ng / mw).toPrecision(3)} µM`);
-  const conc2 = (ng: number, w: number) => (unitNg ? `${ng.toPrecision(3)} ng/mL` : `${(ng / w).toPrecision(3)} µM`);
-  const starts = sessionStarts(p);
-  const span = r.tMin[r.tMin.length - 1];
-  const t = (min: number) => (span > 4 * 1440 ? `day ${(min / 1440).toFixed(2)}` : `${formatTime(min, 0)} min`);
-  const rec = m.recovery;
-  $('readouts').innerHTML = `
-    <div><dt>Peak plasma Cmax</dt><dd>${conc(a.cmaxNgPerMl)}</dd><small>at ${t(a.tmaxMin)}</small></div>
-    <div><dt>Peak effect site</dt><dd>${conc(a.ceMaxNgPerMl)}</dd><small>at ${t(a.ceTmaxMin)}</small></div>
-    <div><dt>Time in dissociative band</dt><dd>${Math.round(m.dissociativeBandMin)} min</dd><small>Ce 100–250 ng/mL</small></div>
-    <div><dt>Ce below ${rec.thresholdNgPerMl} ng/mL</dt><dd>${rec.afterLastInputMin === null ? 'not yet' : Math.round(rec.afterLastInputMin) + ' min'}</dd><small>after the dose ended</small></div>
-    <div><dt>Peak NMDA occupancy</dt><dd>${(m.occupancyMax * 100).toFixed(0)} %</dd><small>model-derived</small></div>
-    <div><dt>Dose</dt><dd>${(m.administeredMg / Math.max(1, starts.length)).toFixed(1)} mg</dd><small>${starts.length > 1 ? `per session × ${starts.length}` : doseLabel(state)}</small></div>`;
-  $('metab').innerHTML = m.analytes
-    .slice(1)
-    .map((x, i) => `${r.analytes[i + 1].name}: peak ${conc2(x.cmaxNgPerMl, r.analytes[i + 1].mwGPerMol)} at ${t(x.tmaxMin)}`)
-    .join(' · ');
-
-  // timeline of one session (the zoomed one, or the first)
-  const k = state.session > 0 ? state.session - 1 : 0;
-  const start = starts[Math.min(k, starts.length - 1)];
-  const inf = isInfusion(p, state);
-  const dev = device();
-  const nDev = dev ? Math.max(1, Math.round(state.devices)) : 0;
-  const end = start + (inf ? state.durationMin : dev ? (nDev - 1) * dev.interval_min : 0);
-  const until = k + 1 < starts.length ? starts[k + 1] : span;
-  const diss = pd.landmarks.find((l) => l.id === 'dissociative');
-  const sv = sessionView(r.tMin, r.analytes[0].ceNgPerMl, start, end, until, state.recoveryNgPerMl, [diss?.lowNgPerMl ?? 100, diss?.highNgPerMl ?? 250]);
-  renderTimeline($('timeline'), {
-    start,
-    end,
-    readyAt: sv.readyAt,
-    dissociation: sv.dissociation,
-    kindLabel: inf ? 'Infusion' : { iv: 'IV injection', im: 'IM injection', oral: 'Oral dose', sublingual: 'Sublingual', intranasal: 'Nasal spray' }[state.route],
-    kindDetail: inf
-      ? `${Math.round(state.durationMin)} min · vitals monitored`
-      : dev
-        ? `${nDev} device${nDev > 1 ? 's' : ''}, ${dev.interval_min} min apart`
-        : state.route === 'iv'
-          ? 'bolus'
-          : 'absorbed over the following hour(s)',
-    doseText: dev
-      ? `${nDev} × ${dev.mg_per_device} mg = ${nDev * dev.mg_per_device} mg`
-      : `${state.doseMgPerKg} mg/kg × ${state.weightKg} kg = ${(state.doseMgPerKg * state.weightKg).toFixed(1)} mg`,
-    thresholdNgPerMl: state.recoveryNgPerMl,
-  });
-
-  const xRange: [number, number] | null =
-    starts.length > 1 && state.session > 0 ? [Math.max(0, start - 30), Math.min(span, end + 300)] : null;
-  charts.update(mainRun(r, 'current'), pins, state.unit, xRange, state.hidden);
-  if (r.warnings.length) $('err-general').textContent = r.warnings.join('; ');
+  renderReadouts(meta, r, st);
+  const span = r.t_min[r.t_min.length - 1];
+  const s = r.sessions.length > 1 && st.view.session > 0 ? shownSession(r, st) : null;
+  const xRange: [number, number] | null = s ? [Math.max(0, s.start_min - 30), Math.min(span, s.dosing_end_min + 300)] : null;
+  charts.update(runOf(r, 'current'), pinRuns, st.view.unit, xRange, st.view.hidden);
 }
+
+// ---------- population ----------
+
+/** What varies between the virtual patients of the current model. */
+function variabilityNote(): string {
+  const m = modelOf(meta, st.scenario.model);
+  const varied = (m?.params ?? []).filter((p) => (p.omega2 ?? 0) > 0);
+  const spec = st.scenario.population ?? meta.defaults.population;
+  const cv = spec.weight_cv_percent;
+  const weight =
+    (cv === 0 ? 'no body weight spread' : `body weight log-normal around the patient’s, CV ${cv} % [ASSUMPTION]`) +
+    (spec.female_percent == null ? '' : `, ${spec.female_percent} % women (matters where the model has a sex covariate)`);
+  if (varied.length) {
+    return `Varies: ${varied.map((p) => p.symbol).join(', ')} with the published between-subject variance (${m?.name ?? ''}), and ${weight}.`;
+  }
+  const others = meta.models.filter((x) => x.params.some((p) => (p.omega2 ?? 0) > 0)).map((x) => x.name);
+  return `${m?.name ?? 'This model'} publishes no between-subject variances: only ${weight} varies. Models with published variances: ${others.join('; ')}.`;
+}
+
+function clearPopulation(): void {
+  lastPop = null;
+  charts?.setPopulation(null);
+  $('pop-panel').hidden = true;
+}
+
+/** Bands follow the typical curve: the population runs after it, latest request wins. */
+async function updatePopulation(my: number, t0 = performance.now()): Promise<void> {
+  if (!st.view.popOn || !current()) return clearPopulation();
+  const sc: Scenario = { ...st.scenario, population: st.scenario.population ?? meta.defaults.population };
+  let bands;
+  try {
+    bands = await pool.runLatest(sc);
+  } catch (e) {
+    if (my !== seq) return;
+    popError = (e instanceof EngineFailure ? e : new EngineFailure({ message: String(e) })).message;
+    clearPopulation();
+    showState();
+    return;
+  }
+  if (!bands || my !== seq || !st.view.popOn) return; // superseded, or switched off meanwhile
+  popError = '';
+  $('err-pop').textContent = '';
+  lastPop = { bands, scenario: sc };
+  charts.setPopulation({
+    t: bands.layout.t_min,
+    size: bands.layout.size,
+    series: new Map(bands.bands.map((b) => [b.quantity.key, b.series])),
+    umPerNg: new Map(bands.bands.filter((b) => b.quantity.um_per_ng_per_ml != null).map((b) => [b.quantity.key, b.quantity.um_per_ng_per_ml!])),
+  });
+  const panel = $('pop-panel');
+  panel.hidden = false;
+  renderPopulation(panel, bands, variabilityNote(), sc.population!.seed);
+  perf.population.push({ size: bands.layout.size, workers: bands.workers, ...bands.timing, drawnMs: performance.now() - t0 });
+  if (perf.population.length > 500) perf.population.shift();
+  window.__ketasim.populationRenders++;
+}
+
+// ---------- pins ----------
 
 function renderPins(): void {
-  $('pins').innerHTML = pins
+  $('pins').innerHTML = st.pins
     .map(
       (p, i) =>
-        `<li><span class="swatch" style="border-color:var(--pin${i})"></span>${p.label} <button type="button" data-unpin="${i}" aria-label="Remove pinned run ${i + 1}">remove</button></li>`,
+        `<li><span class="swatch" style="border-color:${COLORS.pins[i % COLORS.pins.length]}"></span>${runLabel(meta, p)} <button type="button" data-unpin="${i}" aria-label="Remove pinned run ${i + 1}">remove</button></li>`,
     )
     .join('');
 }
 
+async function loadPins(): Promise<void> {
+  const runs: Run[] = [];
+  for (const p of st.pins) {
+    try {
+      runs.push(runOf((await engine.simulateOnce(p)).result, runLabel(meta, p)));
+    } catch (e) {
+      notice = `A pinned run of the link could not be simulated and was left out: ${e instanceof Error ? e.message : String(e)}`;
+    }
+  }
+  st = { ...st, pins: st.pins.filter((_, i) => i < runs.length) };
+  pinRuns = runs;
+  renderPins();
+}
+
 // ---------- actions ----------
 
-function download(name: string, blob: Blob): void {
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(blob);
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+function loadPreset(id: string): void {
+  const p = meta.presets.find((x) => x.id === id);
+  if (!p) return;
+  formatErrors.clear();
+  engineError = null;
+  commit({
+    scenario: { ...structuredClone(p.scenario), population: st?.scenario.population ?? meta.defaults.population },
+    view: { ...(st?.view ?? defaultView(id)), preset: id, session: 0 },
+    pins: st?.pins ?? [],
+  });
 }
 
-async function exportCsv(): Promise<void> {
+async function adapt(kind: 'route' | 'model', value: string): Promise<void> {
   try {
-    const csv = await engine.csv(buildScenario(preset(), state, model()));
-    download(`ketasim-${state.preset}-${state.model}.csv`, new Blob([csv], { type: 'text/csv' }));
+    const a = kind === 'route' ? await engine.withRoute(st.scenario, value as never) : await engine.withModel(st.scenario, value);
+    engineError = null;
+    commit({ ...st, scenario: { ...st.scenario, model: a.model, regimen: a.regimen } });
+    if (a.note) {
+      notice = a.note + '.';
+      toast(notice);
+      showState();
+    }
   } catch (e) {
-    showError(e);
+    engineError = e instanceof EngineFailure ? e : new EngineFailure({ message: String(e) });
+    syncControls(meta, st);
+    showState();
   }
-}
-
-function exportPng(): void {
-  const cs = charts.canvases();
-  if (!cs.length) return;
-  const pad = 16;
-  const head = 56;
-  const width = Math.max(...cs.map((c) => c.width)) + 2 * pad;
-  const height = cs.reduce((h, c) => h + c.height + pad, head + pad) + 28;
-  const out = document.createElement('canvas');
-  out.width = width;
-  out.height = height;
-  const ctx = out.getContext('2d')!;
-  ctx.fillStyle = '#fff';
-  ctx.fillRect(0, 0, width, height);
-  ctx.fillStyle = '#111827';
-  ctx.font = `bold ${20 * devicePixelRatio}px system-ui, sans-serif`;
-  ctx.fillText(`Ketamine PK/PD simulator — ${runLabel(state)}`, pad, 28 * devicePixelRatio);
-  ctx.font = `${13 * devicePixelRatio}px system-ui, sans-serif`;
-  ctx.fillText('Educational model, not dosing advice. Occupancy is model-derived.', pad, 48 * devicePixelRatio);
-  let y = head + pad;
-  for (const c of cs) {
-    ctx.drawImage(c, pad, y);
-    y += c.height + pad;
-  }
-  ctx.fillStyle = '#4b5563';
-  ctx.fillText(location.href, pad, height - 10);
-  out.toBlob((b) => b && download(`ketasim-${state.preset}.png`, b), 'image/png');
 }
 
 async function openModelPanel(): Promise<void> {
-  const m = models.find((x) => x.id === state.model);
+  const m = modelOf(meta, st.scenario.model);
   if (!m) return;
-  const weight = Number.isFinite(state.weightKg) && state.weightKg >= 1 && state.weightKg <= 250 ? state.weightKg : 70;
+  const w = st.scenario.patient.weight_kg;
   let info = m;
   let csht: { duration: number; csht: number }[] = [];
   try {
-    info = (await engine.models(weight)).find((x) => x.id === m.id) ?? m;
+    info = (await engine.models(w)).find((x) => x.id === m.id) ?? m;
     const durations = [10, 40, 60, 120, 240, 480];
-    const c = await engine.csht(m.id, weight, durations);
+    const c = await engine.csht(m.id, w, durations);
     csht = durations.map((d, i) => ({ duration: d, csht: c[i] }));
   } catch (e) {
-    showError(e);
+    showMessage(e instanceof EngineFailure ? e.field : undefined, e instanceof Error ? e.message : String(e));
   }
-  renderPanel($('model-panel'), info, pd, weight, state.ke0, csht);
+  renderPanel($('model-panel'), info, meta.pd, info.derived.weight_kg, st.scenario.pd.ke0_endpoint, csht);
   $<HTMLDialogElement>('model-dialog').showModal();
 }
 
@@ -496,130 +312,109 @@ async function openModelPanel(): Promise<void> {
 
 async function start(): Promise<void> {
   const t0 = performance.now();
-  [presets, models, pd] = await Promise.all([engine.presets(), engine.models(70), engine.pdTables()]);
-  const hashPreset = new URLSearchParams(location.hash.slice(1)).get('p') ?? DEFAULT_PRESET;
-  const p = presets.find((x) => x.id === hashPreset) ?? presets.find((x) => x.id === DEFAULT_PRESET) ?? presets[0];
-  state = decodeState(location.hash, stateFromPreset(p));
-  if (!presets.some((x) => x.id === state.preset)) state.preset = p.id;
-
-  $('presets').innerHTML = presets
-    .map((q) => `<button type="button" role="radio" data-id="${q.id}" title="${q.title}: ${q.description}">${q.short}</button>`)
-    .join('');
-  $('presets').addEventListener('click', (e) => {
-    const b = (e.target as HTMLElement).closest<HTMLButtonElement>('button[data-id]');
-    if (b?.dataset.id) choosePreset(b.dataset.id);
-  });
-  $('presets').addEventListener('keydown', (e) => {
-    if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp' && e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
-    e.preventDefault();
-    const i = presets.findIndex((q) => q.id === state.preset);
-    const j = (i + (e.key === 'ArrowDown' || e.key === 'ArrowRight' ? 1 : presets.length - 1)) % presets.length;
-    choosePreset(presets[j].id);
-    $('presets').querySelector<HTMLButtonElement>(`button[data-id="${presets[j].id}"]`)?.focus();
-  });
-  $('model').innerHTML = models
-    .map((m) => `<option value="${m.id}" title="${m.citation}">${m.name}</option>`)
-    .join('');
-  $('ke0').innerHTML = pd.ke0Endpoints.map((e) => `<option value="${e.id}">${e.name}</option>`).join('');
-  $('band-legend').innerHTML = pd.landmarks
-    .filter((l) => l.band)
-    .map(
-      (l) =>
-        `<li class="band-${l.id}" title="${l.name} (${l.matrix}): ${l.source} [${l.provenance}]"><b>${l.id}</b> ${l.lowNgPerMl}${l.highNgPerMl ? '–' + l.highNgPerMl : '+'} ng/mL · <span class="src">${l.source}</span> ${badge(l.provenance)}</li>`,
-    )
-    .join('');
-
+  const [presets, models, pd, limits, defaults] = await Promise.all([
+    engine.presets(),
+    engine.models(70),
+    engine.pdTables(),
+    engine.limits(),
+    engine.defaults(),
+  ]);
+  meta = { presets, models, pd, limits, defaults };
+  renderStatic(meta);
   charts = new Charts($('chart-conc'), $('chart-occ'), $('tooltip'), pd.landmarks);
-  bindPair('weight-range', 'weight', () => 'weightKg');
-  bindPair('dose-range', 'dose', () => (device() ? 'devices' : 'doseMgPerKg'));
-  bindPair('duration-range', 'duration', () => 'durationMin');
-  $('age').addEventListener('input', (e) => {
-    const v = (e.target as HTMLInputElement).value;
-    setState({ ageYears: v.trim() === '' ? NaN : Number(v) });
-  });
-  $('sex').addEventListener('change', (e) => setState({ sex: (e.target as HTMLSelectElement).value as AppState['sex'] }));
-  $('race').addEventListener('change', (e) => setState({ race: (e.target as HTMLSelectElement).value as AppState['race'] }));
-  $('route').addEventListener('change', (e) => setState({ route: (e.target as HTMLSelectElement).value as AppState['route'] }, { sync: true }));
-  $('analytes').addEventListener('change', (e) => {
-    const box = e.target as HTMLInputElement;
-    const id = box.dataset.analyte;
-    if (!id) return;
-    const hidden = state.hidden.filter((x) => x !== id);
-    if (!box.checked) hidden.push(id);
-    setState({ hidden });
-  });
-  $('model').addEventListener('change', (e) => setState({ model: (e.target as HTMLSelectElement).value }, { sync: true }));
-  $('ke0').addEventListener('change', (e) => setState({ ke0: (e.target as HTMLSelectElement).value }, { sync: true }));
-  $('kiset').addEventListener('change', (e) => setState({ kiSet: (e.target as HTMLSelectElement).value as AppState['kiSet'] }));
-  $('binding-kind').addEventListener('change', (e) => {
-    setState({ kinetic: (e.target as HTMLSelectElement).value === 'kin' }, { sync: true });
-  });
-  $('binding').addEventListener('input', (e) => {
-    const v = (e.target as HTMLInputElement).value;
-    setState({ bindingHalfTimeMin: v.trim() === '' ? NaN : Number(v) });
-  });
-  $('pop-on').addEventListener('change', (e) => {
-    const on = (e.target as HTMLInputElement).checked;
-    if (on) pool.warm();
-    setState({ popOn: on });
-  });
-  for (const [id, key] of [
-    ['pop-size', 'popSize'],
-    ['pop-seed', 'popSeed'],
-    ['pop-wcv', 'popWeightCv'],
-    ['pop-women', 'popWomenPct'],
-  ] as const) {
-    $(id).addEventListener('input', (e) => {
-      const v = (e.target as HTMLInputElement).value;
-      setState({ [key]: v.trim() === '' ? NaN : Number(v) });
-    });
+
+  const decoded = decodeLink(location.hash, defaultView(defaults.preset));
+  if (decoded.kind === 'state') {
+    st = decoded.state;
+    syncControls(meta, st);
+    await loadPins();
+  } else {
+    loadPreset(decoded.kind === 'preset' && presets.some((p) => p.id === decoded.id) ? decoded.id : defaults.preset);
+    if (decoded.kind === 'error') notice = decoded.message;
+    if (decoded.kind === 'preset' && !presets.some((p) => p.id === decoded.id)) notice = `Unknown preset “${decoded.id}” in the link: showing the default.`;
   }
-  $('recovery').addEventListener('input', (e) => {
-    const v = (e.target as HTMLInputElement).value;
-    setState({ recoveryNgPerMl: v.trim() === '' ? NaN : Number(v) });
+
+  bindControls(meta, () => st, {
+    edit: (edits) => {
+      let sc = st.scenario;
+      for (const [path, value] of edits) sc = withField(sc, path, value);
+      commit({ ...st, scenario: sc }, { sync: false });
+      syncControls(meta, st);
+    },
+    formatError: (path, message) => {
+      const had = formatErrors.size;
+      if (message === null) formatErrors.delete(path);
+      else formatErrors.set(path, message);
+      if (formatErrors.size !== had || message !== null) {
+        seq++;
+        showState();
+        if (formatErrors.size === 0) void update();
+      }
+    },
+    route: (r) => void adapt('route', r),
+    model: (m) => void adapt('model', m),
+    preset: loadPreset,
+    view: setView,
   });
-  document.querySelectorAll<HTMLInputElement>('input[name=unit]').forEach((r) =>
-    r.addEventListener('change', () => setState({ unit: r.value as AppState['unit'] })),
-  );
   $('sessions').addEventListener('click', (e) => {
     const b = (e.target as HTMLElement).closest<HTMLButtonElement>('button[data-s]');
-    if (b) setState({ session: Number(b.dataset.s) }, { sync: true });
+    if (b) setView({ session: Number(b.dataset.s) });
   });
   $('btn-share').addEventListener('click', async () => {
     const url = location.href;
     try {
       await navigator.clipboard.writeText(url);
-      toast('Link copied: it restores everything on this page.');
+      toast('Link copied: it restores the scenario, the view and the pinned runs.');
     } catch {
       toast(url);
     }
   });
-  $('btn-csv').addEventListener('click', () => void exportCsv());
-  $('btn-png').addEventListener('click', exportPng);
+  $('btn-csv').addEventListener('click', async () => {
+    try {
+      downloadCsv(`ketasim-${st.view.preset}-${st.scenario.model}.csv`, await engine.csv(st.scenario));
+    } catch (e) {
+      showMessage(e instanceof EngineFailure ? e.field : undefined, e instanceof Error ? e.message : String(e));
+    }
+  });
+  $('btn-png').addEventListener('click', () => exportPng(charts.canvases(), runLabel(meta, st.scenario), `ketasim-${st.view.preset}.png`));
   $('btn-model').addEventListener('click', () => void openModelPanel());
   $('btn-pin').addEventListener('click', () => {
-    if (!last) return;
-    if (pins.length >= 4) pins.shift();
-    pins.push({ ...mainRun(last.result, runLabel(last.state)), state: last.state });
+    if (!shown || !current()) return toast('Nothing current to pin: wait for the run, or correct the input.');
+    const pins = [...st.pins, shown.result.scenario].slice(-MAX_PINS);
+    pinRuns = [...pinRuns, runOf(shown.result, runLabel(meta, shown.result.scenario))].slice(-MAX_PINS);
+    st = { ...st, pins };
+    link();
     renderPins();
-    render(last.result);
+    render(shown.result);
   });
   $('pins').addEventListener('click', (e) => {
     const b = (e.target as HTMLElement).closest<HTMLButtonElement>('button[data-unpin]');
-    if (!b || !last) return;
-    pins.splice(Number(b.dataset.unpin), 1);
+    if (!b) return;
+    const i = Number(b.dataset.unpin);
+    st = { ...st, pins: st.pins.filter((_, k) => k !== i) };
+    pinRuns = pinRuns.filter((_, k) => k !== i);
+    link();
     renderPins();
-    render(last.result);
+    if (shown) render(shown.result);
   });
   window.addEventListener('hashchange', () => {
-    state = decodeState(location.hash, state);
-    syncControls();
-    void update();
+    if (location.hash === encodeLink(st)) return;
+    const d = decodeLink(location.hash, st.view);
+    if (d.kind === 'state') {
+      formatErrors.clear();
+      commit(d.state);
+      void loadPins().then(() => shown && render(shown.result));
+    } else if (d.kind === 'preset') loadPreset(d.id);
   });
 
-  syncControls();
-  history.replaceState(null, '', encodeState(state));
-  await update();
+  if (decoded.kind === 'state') {
+    seq++;
+    link();
+    await update();
+  } else {
+    await new Promise((r) => setTimeout(r, 0));
+    while (!shown && !engineError) await new Promise((r) => setTimeout(r, 10));
+  }
   window.__ketasim.ready = true;
   console.info(`ketasim: first render ${(performance.now() - t0).toFixed(0)} ms after start`);
 }
@@ -628,7 +423,8 @@ window.__ketasim = {
   perf,
   ready: false,
   renders: 0,
-  state: () => state,
+  state: () => st,
+  shown: () => (shown ? { result: shown.result, current: current() } : null),
   simulate: async (s) => (await engine.simulateOnce(s)).result,
   population: () => lastPop,
   runPopulation: (s, workers) => pool.run(s, workers),

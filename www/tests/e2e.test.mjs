@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync, statSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { serve, launch, ARTIFACTS, WWW, fixture, readFixture, nativeJson, maxRelDiff } from './helpers.mjs';
+import { serve, launch, ARTIFACTS, WWW, fixture, readFixture, nativeJson, maxRelDiff, presetScenario, stateHash } from './helpers.mjs';
 import initPop, * as popWasm from '../src/pkg-pop/ketasim_pop.js';
 
 let server;
@@ -58,7 +58,7 @@ test('the page loads without console errors or network requests and renders the 
   assert.match(await readout(page, 0), /^\d+(\.\d+)? ng\/mL$/);
   assert.match(await page.locator('.disclaimer').innerText(), /Educational model/);
   assert.match(await page.locator('#chart-occ').innerText(), /model-derived/);
-  assert.match(await page.locator('#timeline').innerText(), /Ready for discharge/);
+  assert.match(await page.locator('#timeline').innerText(), /Monitoring[\s\S]*Below 70 ng\/mL/);
   const first = await page.evaluate(() => window.__ketasim.perf.firstRenderMs);
   writeFileSync(join(ARTIFACTS, 'first-render.json'), JSON.stringify({ firstRenderMsSinceNavigation: first, loadToReadyMs: loadMs }, null, 2));
   await context.close();
@@ -122,7 +122,7 @@ test('Spravato: devices as the dose unit, metabolite curves that toggle, first-p
   await rendersAfter(page, n, () => page.fill('#dose', '1'));
   assert.ok(parseFloat(await readout(page, 0)) < parseFloat(before));
   await page.fill('#dose', '4');
-  await page.locator('#err-dose').filter({ hasText: 'whole 28-mg devices, 1 to 3 per session' }).waitFor();
+  await page.locator('#err-dose').filter({ hasText: '4 devices: give 1 to 3 devices of 28 mg per session' }).waitFor();
   await page.screenshot({ path: join(ARTIFACTS, 'spravato-1280x720.png') });
   await page.click('#btn-model');
   await page.locator('#model-panel .firstpass').waitFor();
@@ -147,7 +147,7 @@ test('route selector: oral ketamine in mg/kg; switching to a model without the r
   const { page, context, errors } = await open('#p=oral_2_5_mgkg');
   assert.equal(await page.inputValue('#route'), 'oral');
   assert.match(await page.locator('#dose-unit').innerText(), /mg\/kg/);
-  assert.match(await page.locator('#timeline').innerText(), /Oral dose/);
+  assert.match(await page.locator('#timeline').innerText(), /Oral/);
   const n = await page.evaluate(() => window.__ketasim.renders);
   await rendersAfter(page, n, () => page.selectOption('#model', 'domino1982'));
   assert.equal(await page.inputValue('#route'), 'iv');
@@ -214,10 +214,10 @@ test('the page computes the native CLI numbers for the fixture scenario', async 
   // the engine lives in the worker; ask the page's engine through its test hook
   const res = await page.evaluate(async (s) => {
     const r = await window.__ketasim.simulate(s);
-    return { cp: Array.from(r.analytes[0].cpNgPerMl), ce: Array.from(r.analytes[0].ceNgPerMl), occ: Array.from(r.occupancy) };
+    return { cp: Array.from(r.analytes[0].cp_ng_per_ml), ce: Array.from(r.analytes[0].ce_ng_per_ml), occ: Array.from(r.occupancy) };
   }, sc);
   const n = nativeJson(fixture('standard_infusion.json'));
-  const worst = Math.max(maxRelDiff(res.cp, n.analytes[0].cpNgPerMl), maxRelDiff(res.ce, n.analytes[0].ceNgPerMl), maxRelDiff(res.occ, n.occupancy));
+  const worst = Math.max(maxRelDiff(res.cp, n.analytes[0].cp_ng_per_ml), maxRelDiff(res.ce, n.analytes[0].ce_ng_per_ml), maxRelDiff(res.occ, n.occupancy));
   assert.ok(worst <= 1e-12, `${worst}`);
   await context.close();
 });
@@ -237,7 +237,7 @@ test('course preset: multi-day axis and per-session zoom; pinning overlays runs'
   n = await page.evaluate(() => window.__ketasim.renders);
   await rendersAfter(page, n, () => page.fill('#duration', '100'));
   assert.equal(await page.locator('#pins li').count(), 2);
-  assert.match(await page.locator('#chart-conc .u-legend').innerText(), /kamp2020 · iv 0.5 mg\/kg \/ 40 min/);
+  assert.match(await page.locator('#chart-conc .u-legend').innerText(), /Kamp 2020 · iv 0.5 mg\/kg \/ 40 min/);
   await page.screenshot({ path: join(ARTIFACTS, 'compare-1280x720.png') });
   assert.deepEqual(errors, []);
   await context.close();
@@ -317,12 +317,12 @@ async function bandsAfter(page, n, action) {
 const drawnBands = (page) =>
   page.evaluate(() => {
     const p = window.__ketasim.population();
-    return p && { scenario: p.scenario, workers: p.bands.workers, bands: p.bands.bands.map((b) => ({ key: b.quantity.key, series: b.series.map((x) => [...x]) })), fractionAbove: [...p.bands.fractionAbove], cmax: p.bands.cmax };
+    return p && { scenario: p.scenario, workers: p.bands.workers, bands: p.bands.bands.map((b) => ({ key: b.quantity.key, series: b.series.map((x) => [...x]) })), fraction_above: [...p.bands.fraction_above], cmax: p.bands.cmax };
   });
 
 test('population bands: drawn from the workers, equal to one wasm run bit for bit, and follow the dose slider', async () => {
   // Fanta/Otto: published ω² with V–CL covariances, a metabolite (S-norketamine)
-  const { page, context, errors } = await open('#pp=true&pn=1000&ps=3&m=fanta2015');
+  const { page, context, errors } = await open(stateHash({ ...presetScenario('antidepressant_40min'), model: 'fanta2015', population: { size: 1000, seed: 3, weight_cv_percent: 20, threshold_ng_per_ml: 100 } }, { popOn: true }));
   await page.waitForFunction(() => window.__ketasim.populationRenders > 0, null, { timeout: 30000 });
   assert.equal(await page.locator('#pop-panel').isVisible(), true);
   assert.match(await page.locator('#pop-panel').innerText(), /Varies: V1, CL/);
@@ -334,7 +334,7 @@ test('population bands: drawn from the workers, equal to one wasm run bit for bi
   const ref = popWasm.simulatePopulation(a.scenario);
   assert.deepEqual(a.bands.map((b) => b.key), ref.bands.map((b) => b.quantity.key));
   for (const [i, b] of a.bands.entries()) assert.deepEqual(b.series, ref.bands[i].series, b.key);
-  assert.deepEqual(a.fractionAbove, ref.fractionAbove);
+  assert.deepEqual(a.fraction_above, ref.fraction_above);
   assert.deepEqual(a.cmax, ref.cmax);
   // p5 < median < p95 at the end of the infusion: the band is a band
   const cp = a.bands[0].series;
@@ -357,18 +357,18 @@ test('population bands: drawn from the workers, equal to one wasm run bit for bi
 });
 
 test('population limits: clear messages in the page, which keeps working', async () => {
-  const { page, context, errors } = await open('#pp=true&pn=100');
+  const { page, context, errors } = await open(stateHash({ ...presetScenario('antidepressant_40min'), population: { size: 100, seed: 1, weight_cv_percent: 20, threshold_ng_per_ml: 100 } }, { popOn: true }));
   await page.waitForFunction(() => window.__ketasim.populationRenders > 0, null, { timeout: 30000 });
   await page.fill('#pop-size', '20001');
   await page.locator('#err-pop').filter({ hasText: 'population.size = 20001 is out of range' }).waitFor();
   assert.match(await page.locator('#err-pop').innerText(), /CLI runs up to 100 000/);
   assert.equal(await page.locator('#pop-panel').isVisible(), false);
   await page.fill('#pop-size', '2.5');
-  await page.locator('#err-pop').filter({ hasText: 'whole number of virtual patients' }).waitFor();
+  await page.locator('#err-pop').filter({ hasText: 'not a whole number' }).waitFor();
   await page.fill('#pop-size', '100');
   // women above 100 %: the engine's message, next to the population controls
   await page.fill('#pop-women', '150');
-  await page.locator('#err-pop').filter({ hasText: 'population.female_fraction = 1.5 is out of range' }).waitFor();
+  await page.locator('#err-pop').filter({ hasText: 'population.female_percent = 150 is out of range' }).waitFor();
   let m = await page.evaluate(() => window.__ketasim.populationRenders);
   await bandsAfter(page, m, () => page.fill('#pop-women', ''));
   // Kamp 2020 has no ω²: without a weight spread every virtual patient is the typical one

@@ -96,3 +96,25 @@ export function maxRelDiff(a, b) {
   }
   return m;
 }
+
+/** A preset's scenario, from the native CLI. */
+export function presetScenario(id) {
+  const bin = join(ROOT, 'target', 'release', 'ketasim');
+  const args = ['presets', id];
+  const out = existsSync(bin)
+    ? execFileSync(bin, args)
+    : execFileSync('cargo', ['run', '--quiet', '--release', '--bin', 'ketasim', '--', ...args], { cwd: ROOT });
+  return JSON.parse(out.toString());
+}
+
+/** The page's share-link hash for a state (the link format: base64url of the JSON). */
+export function stateHash(scenario, view = {}, pins = []) {
+  const json = JSON.stringify({ scenario, view: { preset: 'custom', unit: 'ng', session: 0, hidden: [], popOn: false, ...view }, pins });
+  return '#s=' + Buffer.from(json, 'utf8').toString('base64url');
+}
+
+/** Decodes a share-link hash back to `{scenario, view, pins}`. */
+export function decodeHash(hash) {
+  const s = new URLSearchParams(hash.replace(/^#/, '')).get('s');
+  return JSON.parse(Buffer.from(s, 'base64url').toString('utf8'));
+}

@@ -16,19 +16,19 @@ before(async () => {
 });
 
 function compareWithNative(w, n) {
-  assert.equal(w.modelId, n.modelId);
-  assert.ok(maxRelDiff(w.tMin, n.tMin) === 0, 'time grid');
+  assert.equal(w.model_id, n.model_id);
+  assert.ok(maxRelDiff(w.t_min, n.t_min) === 0, 'time grid');
   let worst = 0;
   for (const [i, a] of w.analytes.entries()) {
-    for (const k of ['cpNgPerMl', 'cpUm', 'ceNgPerMl', 'ceUnboundUm']) {
+    for (const k of ['cp_ng_per_ml', 'cp_um', 'ce_ng_per_ml', 'ce_unbound_um']) {
       worst = Math.max(worst, maxRelDiff(a[k], n.analytes[i][k]));
     }
   }
-  worst = Math.max(worst, maxRelDiff(w.occupancy, n.occupancy), maxRelDiff(w.eliminatedMg, n.eliminatedMg));
-  for (const [i, c] of w.compartments.entries()) worst = Math.max(worst, maxRelDiff(c.amountMg, n.compartments[i].amountMg));
+  worst = Math.max(worst, maxRelDiff(w.occupancy, n.occupancy), maxRelDiff(w.eliminated_mg, n.eliminated_mg));
+  for (const [i, c] of w.compartments.entries()) worst = Math.max(worst, maxRelDiff(c.amount_mg, n.compartments[i].amount_mg));
   const wm = w.metrics.analytes[0];
   const nm = n.metrics.analytes[0];
-  for (const k of ['cmaxNgPerMl', 'tmaxMin', 'auc0TNgHPerMl']) worst = Math.max(worst, maxRelDiff([wm[k]], [nm[k]]));
+  for (const k of ['cmax_ng_per_ml', 'tmax_min', 'auc_0_t_ng_h_per_ml']) worst = Math.max(worst, maxRelDiff([wm[k]], [nm[k]]));
   return worst;
 }
 
@@ -37,7 +37,7 @@ test('wasm result for the fixture scenario equals the native CLI result (≤ 1e-
   const n = nativeJson(fixture('standard_infusion.json'));
   const worst = compareWithNative(w, n);
   assert.ok(worst <= 1e-12, `max relative difference ${worst}`);
-  assert.ok(w.tMin instanceof Float64Array);
+  assert.ok(w.t_min instanceof Float64Array);
 });
 
 test('every preset gives the native numbers in wasm', () => {
@@ -58,10 +58,10 @@ test('mass balance and occupancy bounds hold in the wasm build', () => {
       if (!p.scenario.regimen.every((it) => m.routes.some((r) => r.route === (it.route ?? 'iv')))) continue;
       const model = m.id;
       const r = wasm.simulate({ ...p.scenario, model });
-      const total = r.inputMg[r.inputMg.length - 1];
-      for (let k = 0; k < r.tMin.length; k += 7) {
-        const held = r.compartments.reduce((s, c) => s + c.amountMg[k], 0) + r.eliminatedMg[k];
-        assert.ok(Math.abs(held - r.inputMg[k]) <= 1e-9 * total, `${p.id}/${model} t=${r.tMin[k]}`);
+      const total = r.input_mg[r.input_mg.length - 1];
+      for (let k = 0; k < r.t_min.length; k += 7) {
+        const held = r.compartments.reduce((s, c) => s + c.amount_mg[k], 0) + r.eliminated_mg[k];
+        assert.ok(Math.abs(held - r.input_mg[k]) <= 1e-9 * total, `${p.id}/${model} t=${r.t_min[k]}`);
         assert.ok(r.occupancy[k] >= 0 && r.occupancy[k] <= 1);
       }
     }
@@ -83,7 +83,7 @@ test('invalid inputs throw Error with the field, and the module keeps working', 
       (e) => e instanceof Error && !(e instanceof WebAssembly.RuntimeError) && e.field === field && re.test(e.message),
     );
   }
-  assert.ok(wasm.simulate(base).analytes[0].cpNgPerMl.length > 0);
+  assert.ok(wasm.simulate(base).analytes[0].cp_ng_per_ml.length > 0);
 });
 
 test('unknown fields are errors, as in the CLI, at any depth and in both modules', () => {
@@ -102,7 +102,7 @@ test('unknown fields are errors, as in the CLI, at any depth and in both modules
   }
   // what is written back may leave out null and empty fields: they are not unknown
   const ok = { ...base, name: null, pd: { thresholds_ng_per_ml: [] }, population: { size: 3, weight_kg: null } };
-  assert.ok(wasm.simulate(ok).tMin.length > 0);
+  assert.ok(wasm.simulate(ok).t_min.length > 0);
   assert.equal(pop.simulatePopulation(ok).size, 3);
   // and every preset passes as it is
   for (const p of wasm.presets()) wasm.validateScenario(p.scenario);
@@ -143,7 +143,7 @@ test('malformed and random inputs never panic the module', () => {
     }
   }
   assert.ok(ok > 0, 'some random scenarios should be valid');
-  assert.ok(wasm.simulate(readFixture('standard_infusion.json')).tMin.length === 361);
+  assert.ok(wasm.simulate(readFixture('standard_infusion.json')).t_min.length === 361);
 });
 
 test('metadata: models cite sources with provenance, CSV has the CLI columns, csht is monotone', () => {
@@ -152,7 +152,7 @@ test('metadata: models cite sources with provenance, CSV has the CLI columns, cs
   for (const m of models) {
     assert.ok(m.citation.length > 10);
     assert.ok(m.params.every((p) => ['READ', 'READ-2', 'CODE', 'UNVERIFIED', 'DERIVED', 'ASSUMPTION'].includes(p.provenance)));
-    assert.ok(m.derived.vssL > 0);
+    assert.ok(m.derived.vss_l > 0);
   }
   const pd = wasm.pdTables();
   assert.ok(pd.landmarks.every((l) => l.source.length > 0));
@@ -181,7 +181,7 @@ const POPULATIONS = [
     model: 'fanta2015',
     patient: { weight_kg: 70 },
     regimen: [{ route: 'oral', kind: 'bolus', dose_mg: 100 }],
-    population: { size: 200, seed: 7, female_fraction: 0.5, age_years: { uniform: { min: 20, max: 70 } } },
+    population: { size: 200, seed: 7, female_percent: 50, age_years: { uniform: { min: 20, max: 70 } } },
   },
 ];
 
@@ -196,10 +196,9 @@ test('same seed gives the same population natively and in wasm, bit for bit', ()
     const w = pop.simulatePopulation(sc);
     const n = nativePopulation(sc);
     assert.equal(w.size, n.size);
-    assert.deepEqual(w.weightKg, n.weightKg, `${p.model}: weights`);
-    assert.deepEqual(w.cmaxNgPerMl, n.cmaxNgPerMl, `${p.model}: Cmax`);
-    assert.deepEqual(w.recoveryMin, n.recoveryMin, `${p.model}: recovery`);
-    assert.deepEqual(w.fractionAbove, n.fractionAbove, `${p.model}: fraction above`);
+    assert.deepEqual(w.cmax_ng_per_ml, n.cmax_ng_per_ml, `${p.model}: Cmax`);
+    assert.deepEqual(w.recovery_min, n.recovery_min, `${p.model}: recovery`);
+    assert.deepEqual(w.fraction_above, n.fraction_above, `${p.model}: fraction above`);
     assert.equal(w.bands.length, n.bands.length);
     for (const [i, b] of w.bands.entries()) {
       assert.deepEqual(b.quantity, n.bands[i].quantity);
@@ -210,7 +209,7 @@ test('same seed gives the same population natively and in wasm, bit for bit', ()
     assert.ok(cp[4][20] > 1.2 * cp[0][20], `${p.model}: 95th vs 5th percentile`);
     // and a different seed gives different numbers
     const other = pop.simulatePopulation({ ...sc, population: { ...sc.population, seed: sc.population.seed + 1 } });
-    assert.notDeepEqual(other.cmaxNgPerMl, w.cmaxNgPerMl);
+    assert.notDeepEqual(other.cmax_ng_per_ml, w.cmax_ng_per_ml);
   }
 });
 
@@ -218,7 +217,7 @@ test('subjects split across workers and merged by time block give the single-run
   const sc = populationScenario(POPULATIONS[1]);
   const whole = pop.simulatePopulation(sc);
   const layout = pop.populationLayout(sc);
-  const npts = layout.tMin.length;
+  const npts = layout.t_min.length;
   const nq = layout.quantities.length;
   const cuts = new Uint32Array([0, 50, 51, npts]);
   const ranges = [[0, 64], [64, 1], [65, 135]];
@@ -226,7 +225,7 @@ test('subjects split across workers and merged by time block give the single-run
   const stats = [];
   for (let b = 0; b < cuts.length - 1; b++) {
     const parts = runs.map((r) => r.blocks[b]).reverse();
-    stats.push(pop.populationBlockStats(parts, nq, cuts[b + 1] - cuts[b], layout.ceQuantity, layout.thresholdNgPerMl));
+    stats.push(pop.populationBlockStats(parts, nq, cuts[b + 1] - cuts[b], layout.ce_quantity, layout.threshold_ng_per_ml));
   }
   for (const [q, band] of whole.bands.entries()) {
     for (let j = 0; j < 5; j++) {
@@ -238,9 +237,9 @@ test('subjects split across workers and merged by time block give the single-run
       assert.deepEqual(joined, band.series[j], `${band.quantity.key} p${layout.percentiles[j]}`);
     }
   }
-  assert.deepEqual(stats.flatMap((s) => [...s.fractionAbove]), whole.fractionAbove);
-  const cmax = runs.flatMap((r) => [...r.cmaxNgPerMl]);
-  assert.deepEqual(cmax, whole.cmaxNgPerMl);
+  assert.deepEqual(stats.flatMap((s) => [...s.fraction_above]), whole.fraction_above);
+  const cmax = runs.flatMap((r) => [...r.cmax_ng_per_ml]);
+  assert.deepEqual(cmax, whole.cmax_ng_per_ml);
   assert.deepEqual(pop.populationDistribution(new Float64Array(cmax), 20), whole.cmax);
 });
 
@@ -274,7 +273,7 @@ test('malformed population inputs never panic the population module', () => {
     const population = { size: num(), seed: pick([0, 1, -1, 2 ** 60, NaN]) };
     if (rnd() < 0.4) population.weight_kg = dist();
     if (rnd() < 0.3) population.age_years = dist();
-    if (rnd() < 0.3) population.female_fraction = num();
+    if (rnd() < 0.3) population.female_percent = num();
     if (rnd() < 0.3) population.threshold_ng_per_ml = num();
     const sc = { ...base, population, horizon_min: pick([60, 300, 1e7]), output_step_min: pick([1, 5, 0.001]) };
     const calls = [

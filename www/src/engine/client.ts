@@ -2,36 +2,54 @@
 // latest-request-wins simulate() so that dragging a slider never queues stale work.
 import type { Op } from './protocol';
 import { EngineFailure, EngineWorker, LatestOnly } from './rpc';
-import type { EngineError, ModelInfo, PdTables, Preset, Scenario, SimResult } from './types';
+import type { Adapted, Defaults, EngineError, Limit, ModelInfo, PdTables, Preset, Route, Scenario, SimResult } from './types';
 
 export type { EngineError };
 export { EngineFailure };
 
 export class Engine {
-  private worker = new EngineWorker(new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' }));
+  private worker: EngineWorker;
 
-  private call(op: Op, ...args: unknown[]): Promise<{ value: unknown; engineMs: number }> {
-    return this.worker.call(op, args);
+  /** `onCrash`: called when the worker dies (it is replaced; the message says why). */
+  constructor(onCrash: (message: string) => void = () => {}) {
+    this.worker = new EngineWorker(() => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' }), onCrash);
+  }
+
+  private async call<T>(op: Op, ...args: unknown[]): Promise<{ value: T; engineMs: number }> {
+    const r = await this.worker.call(op, args);
+    return { value: r.value as T, engineMs: r.engineMs };
   }
 
   async models(weightKg: number): Promise<ModelInfo[]> {
-    return (await this.call('models', weightKg)).value as ModelInfo[];
+    return (await this.call<ModelInfo[]>('models', weightKg)).value;
   }
   async presets(): Promise<Preset[]> {
-    return (await this.call('presets')).value as Preset[];
+    return (await this.call<Preset[]>('presets')).value;
   }
   async pdTables(): Promise<PdTables> {
-    return (await this.call('pdTables')).value as PdTables;
+    return (await this.call<PdTables>('pdTables')).value;
+  }
+  async limits(): Promise<Limit[]> {
+    return (await this.call<Limit[]>('limits')).value;
+  }
+  async defaults(): Promise<Defaults> {
+    return (await this.call<Defaults>('defaults')).value;
+  }
+  async withRoute(s: Scenario, route: Route): Promise<Adapted> {
+    return (await this.call<Adapted>('withRoute', s, route)).value;
+  }
+  async withModel(s: Scenario, model: string): Promise<Adapted> {
+    return (await this.call<Adapted>('withModel', s, model)).value;
   }
   async csv(s: Scenario): Promise<string> {
-    return (await this.call('simulateCsv', s)).value as string;
+    return (await this.call<string>('simulateCsv', s)).value;
   }
   async csht(model: string, weightKg: number, durations: number[]): Promise<Float64Array> {
-    return (await this.call('csht', model, weightKg, durations)).value as Float64Array;
+    return (await this.call<Float64Array>('csht', model, weightKg, durations)).value;
   }
   async simulateOnce(s: Scenario): Promise<{ result: SimResult; engineMs: number }> {
-    const r = await this.call('simulate', s);
-    return { result: r.value as SimResult, engineMs: r.engineMs };
+    const r = await this.call<SimResult>('simulate', s);
+    return { result: r.value, engineMs: r.engineMs };
   }
 
   private latest = new LatestOnly((s: Scenario) => this.simulateOnce(s));

@@ -6,40 +6,32 @@
 // and the same as the single-call `simulatePopulation` (the e2e test checks it bit for bit).
 import { EngineWorker, LatestOnly } from './rpc';
 import type { Op } from './protocol';
-import type { Scenario } from './types';
+import type { Quantity, Scenario } from './types';
 
-export const PERCENTILES = [5, 25, 50, 75, 95] as const;
-
-export interface Quantity {
-  /** `cp:<analyte>`, `ce:<analyte>` or `occupancy`. */
-  key: string;
-  label: string;
-  /** `ng/mL`, or `fraction` (occupancy, model-derived). */
-  unit: string;
-}
+export type { Quantity };
 
 export interface Distribution {
   count: number;
   percentiles: number[];
-  histogramEdges: number[];
-  histogramCounts: number[];
+  histogram_edges: number[];
+  histogram_counts: number[];
 }
 
 export interface PopulationLayout {
   size: number;
-  tMin: Float64Array;
+  t_min: Float64Array;
   quantities: Quantity[];
-  ceQuantity: number;
-  thresholdNgPerMl: number;
+  ce_quantity: number;
+  threshold_ng_per_ml: number;
   percentiles: Float64Array;
 }
 
 export interface PopulationBands {
   layout: PopulationLayout;
-  /** Per quantity: one series per percentile of PERCENTILES. */
+  /** Per quantity: one series per percentile of `layout.percentiles` (the engine's). */
   bands: { quantity: Quantity; series: Float64Array[] }[];
   /** Fraction of subjects with Ce ≥ threshold, per point. */
-  fractionAbove: Float64Array;
+  fraction_above: Float64Array;
   cmax: Distribution;
   recovery: Distribution;
   workers: number;
@@ -51,14 +43,14 @@ export interface PopulationBands {
 
 interface SimPart {
   blocks: Float32Array[];
-  weightKg: Float64Array;
-  cmaxNgPerMl: Float64Array;
-  recoveryMin: Float64Array;
+  weight_kg: Float64Array;
+  cmax_ng_per_ml: Float64Array;
+  recovery_min: Float64Array;
 }
 
 interface BlockStats {
   bands: Float64Array;
-  fractionAbove: Float64Array;
+  fraction_above: Float64Array;
 }
 
 /** `n` items in `parts` contiguous ranges as even as possible: `[start, count][]`. */
@@ -92,12 +84,20 @@ export class PopulationPool {
   private workers: EngineWorker[] = [];
   private runs = 0;
 
-  /** `maxWorkers`: by default one per logical core (at least 2, at most 8). */
-  constructor(readonly maxWorkers = Math.max(2, Math.min(8, navigator.hardwareConcurrency || 2))) {}
+  /**
+   * `maxWorkers`: by default one per logical core (at least 2, at most 8). `onCrash` is told
+   * when a worker fails to load or dies (it is replaced on the next call).
+   */
+  constructor(
+    readonly maxWorkers = Math.max(2, Math.min(8, navigator.hardwareConcurrency || 2)),
+    private onCrash: (message: string) => void = () => {},
+  ) {}
 
   private worker(i: number): EngineWorker {
     while (this.workers.length <= i) {
-      this.workers.push(new EngineWorker(new Worker(new URL('./popworker.ts', import.meta.url), { type: 'module' })));
+      this.workers.push(
+        new EngineWorker(() => new Worker(new URL('./popworker.ts', import.meta.url), { type: 'module' }), this.onCrash, 'population'),
+      );
     }
     return this.workers[i];
   }
@@ -116,7 +116,7 @@ export class PopulationPool {
     const t0 = performance.now();
     const coldStart = this.runs++ === 0;
     const layout = await this.call<PopulationLayout>(0, 'populationLayout', [scenario]);
-    const npts = layout.tMin.length;
+    const npts = layout.t_min.length;
     const nq = layout.quantities.length;
     const ranges = split(layout.size, Math.max(1, Math.min(workers, Math.ceil(layout.size / SUBJECTS_PER_WORKER))));
     const w = ranges.length;
@@ -134,12 +134,12 @@ export class PopulationPool {
       return this.call<BlockStats>(
         b % w,
         'populationBlockStats',
-        [parts, nq, cuts[b + 1] - cuts[b], layout.ceQuantity, layout.thresholdNgPerMl],
+        [parts, nq, cuts[b + 1] - cuts[b], layout.ce_quantity, layout.threshold_ng_per_ml],
         parts.map((p) => p.buffer as ArrayBuffer),
       );
     });
-    const cmax = concat(sims.map((s) => s.cmaxNgPerMl));
-    const rec = concat(sims.map((s) => s.recoveryMin));
+    const cmax = concat(sims.map((s) => s.cmax_ng_per_ml));
+    const rec = concat(sims.map((s) => s.recovery_min));
     const distP = Promise.all([
       this.call<Distribution>(0, 'populationDistribution', [cmax, 20], [cmax.buffer as ArrayBuffer]),
       this.call<Distribution>(w - 1, 'populationDistribution', [rec, 20], [rec.buffer as ArrayBuffer]),
@@ -148,23 +148,23 @@ export class PopulationPool {
     // join the blocks: bands[q][j] over all points
     const bands = layout.quantities.map((quantity, q) => ({
       quantity,
-      series: PERCENTILES.map((_, j) => {
+      series: Array.from(layout.percentiles, (_, j) => {
         const out = new Float64Array(npts);
         stats.forEach((st, b) => {
           const n = cuts[b + 1] - cuts[b];
-          const o = (q * PERCENTILES.length + j) * n;
+          const o = (q * layout.percentiles.length + j) * n;
           out.set(st.bands.subarray(o, o + n), cuts[b]);
         });
         return out;
       }),
     }));
-    const fractionAbove = new Float64Array(npts);
-    stats.forEach((st, b) => fractionAbove.set(st.fractionAbove, cuts[b]));
+    const fraction_above = new Float64Array(npts);
+    stats.forEach((st, b) => fraction_above.set(st.fraction_above, cuts[b]));
     const t2 = performance.now();
     return {
       layout,
       bands,
-      fractionAbove,
+      fraction_above,
       cmax: dCmax,
       recovery: dRec,
       workers: w,

@@ -5,6 +5,10 @@ export type Op =
   | 'simulate'
   | 'simulateCsv'
   | 'validate'
+  | 'withRoute'
+  | 'withModel'
+  | 'limits'
+  | 'defaults'
   | 'models'
   | 'presets'
   | 'pdTables'
@@ -24,7 +28,7 @@ export interface Request {
 
 export type Response =
   | { id: number; ok: true; value: unknown; engineMs: number }
-  | { id: number; ok: false; error: { message: string; field?: string } };
+  | { id: number; ok: false; error: { message: string; field?: string; fatal?: boolean } };
 
 function buffers(value: unknown, out: ArrayBuffer[]): void {
   if (value instanceof Float64Array || value instanceof Float32Array) {
@@ -50,7 +54,9 @@ export function serve(ready: Promise<unknown>, run: (op: Op, args: unknown[]) =>
       (self as unknown as Worker).postMessage({ id, ok: true, value, engineMs } satisfies Response, transfer);
     } catch (e) {
       const err = e as { message?: string; field?: string };
-      const error = { message: err?.message ?? String(e), field: err?.field };
+      // a WebAssembly.RuntimeError (a trap) leaves the module unusable: the page replaces us
+      const fatal = e instanceof WebAssembly.RuntimeError;
+      const error = { message: err?.message ?? String(e), field: err?.field, fatal };
       (self as unknown as Worker).postMessage({ id, ok: false, error } satisfies Response);
     }
   };

@@ -17,29 +17,66 @@ interface Pending {
 }
 
 export class EngineWorker {
-  private worker: Worker;
+  private worker: Worker | null = null;
   private nextId = 1;
   private pending = new Map<number, Pending>();
 
-  /** `worker`: a module worker running `serve` from protocol.ts. */
-  constructor(worker: Worker) {
-    this.worker = worker;
-    this.worker.onmessage = (ev: MessageEvent<Response>) => {
+  /**
+   * `make` starts a module worker running `serve` from protocol.ts. When the worker fails to
+   * load (offline, a missing file) or dies (a wasm trap), every pending call is rejected with a
+   * message that says so, `onCrash` is told, and the next call starts a fresh worker.
+   */
+  constructor(
+    private readonly make: () => Worker,
+    private readonly onCrash: (message: string) => void = () => {},
+    private readonly what = 'engine',
+  ) {}
+
+  private get(): Worker {
+    if (this.worker) return this.worker;
+    const w = this.make();
+    w.onmessage = (ev: MessageEvent<Response>) => {
       const msg = ev.data;
       const p = this.pending.get(msg.id);
       if (!p) return;
       this.pending.delete(msg.id);
       if (msg.ok) p.resolve({ value: msg.value, engineMs: msg.engineMs });
-      else p.reject(new EngineFailure(msg.error));
+      else {
+        p.reject(new EngineFailure(msg.error));
+        // a trap leaves the wasm instance unusable: start a fresh worker next time
+        if (msg.error.fatal) this.crash(`The ${this.what} engine stopped (${msg.error.message}); it was restarted.`);
+      }
     };
+    const fail = (ev: Event | ErrorEvent) => {
+      ev.preventDefault?.();
+      const detail = ev instanceof ErrorEvent && ev.message ? `: ${ev.message}` : '';
+      this.crash(
+        navigator.onLine === false
+          ? `The ${this.what} engine could not be loaded: this device is offline and it was not loaded before. Reconnect and try again.`
+          : `The ${this.what} engine could not be loaded or stopped${detail}. Reload the page.`,
+      );
+    };
+    w.onerror = fail;
+    w.onmessageerror = fail;
+    this.worker = w;
+    return w;
+  }
+
+  private crash(message: string): void {
+    this.worker?.terminate();
+    this.worker = null;
+    for (const p of this.pending.values()) p.reject(new EngineFailure({ message }));
+    this.pending.clear();
+    this.onCrash(message);
   }
 
   /** Runs `op` in the worker; `transfer` lists buffers handed over (they become unusable here). */
   call(op: Op, args: unknown[], transfer: ArrayBuffer[] = []): Promise<{ value: unknown; engineMs: number }> {
     const id = this.nextId++;
+    const w = this.get();
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, op, args } satisfies Request, transfer);
+      w.postMessage({ id, op, args } satisfies Request, transfer);
     });
   }
 }

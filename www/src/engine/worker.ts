@@ -1,4 +1,4 @@
-// Module Web Worker that owns the page's wasm engine (single runs and metadata).
+// Module Web Worker that owns the page's wasm engine (single runs, edits and metadata).
 import init, * as wasm from '../pkg/ketasim.js';
 import wasmUrl from '../pkg/ketasim_bg.wasm?url';
 import { serve, type Op } from './protocol';
@@ -11,12 +11,20 @@ serve(init({ module_or_path: wasmUrl }), (op: Op, args: unknown[]): unknown => {
       return wasm.simulateCsv(args[0]);
     case 'validate':
       return wasm.validateScenario(args[0]);
+    case 'withRoute':
+      return wasm.withRoute(args[0], args[1] as string);
+    case 'withModel':
+      return wasm.withModel(args[0], args[1] as string);
     case 'models':
       return wasm.models(args[0] as number);
     case 'presets':
       return wasm.presets();
     case 'pdTables':
       return wasm.pdTables();
+    case 'limits':
+      return wasm.limits();
+    case 'defaults':
+      return wasm.defaults();
     case 'csht':
       return wasm.csht(args[0] as string, args[1] as number, new Float64Array(args[2] as number[]));
     case 'version':

@@ -1,15 +1,17 @@
 // uPlot charts: concentration (with cited landmark bands) and model-derived occupancy.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { Landmark } from '../engine/types';
+import type { LandmarkUm as Landmark } from '../engine/types';
 import type { ConcUnit } from './state';
+import { num3, timeOfDay, timeUnit } from './format';
 
 export interface Metabolite {
   id: string;
   name: string;
   /** ng/mL */
   cp: Float64Array;
-  mwGPerMol: number;
+  /** µM (the engine's conversion) */
+  cpUm: Float64Array;
 }
 
 export interface Run {
@@ -19,13 +21,13 @@ export interface Run {
   /** Further analytes (metabolites, the other enantiomer): plasma concentration. */
   extra: Metabolite[];
   t: Float64Array;
-  /** ng/mL */
+  /** ng/mL and µM (both from the engine) */
   cp: Float64Array;
-  /** ng/mL */
+  cpUm: Float64Array;
   ce: Float64Array;
+  ceUm: Float64Array;
   /** fraction 0–1 */
   occ: Float64Array;
-  mwGPerMol: number;
 }
 
 /** Percentile bands of a virtual population, on the main run's time grid. */
@@ -33,6 +35,8 @@ export interface PopBands {
   t: Float64Array;
   /** Keyed by quantity (`cp:<analyte>`, `ce:<analyte>`, `occupancy`): series p5, p25, p50, p75, p95. */
   series: Map<string, Float64Array[]>;
+  /** µM per ng/mL of each banded quantity (the engine's, from the analyte's molecular weight). */
+  umPerNg: Map<string, number>;
   size: number;
 }
 
@@ -55,17 +59,8 @@ const BAND_TEXT: Record<string, string> = {
   anaesthetic: '#991b1b',
 };
 
-/** Formats minutes for axes and readouts, choosing the unit from the span shown. */
-export function formatTime(min: number, spanMin: number): string {
-  if (spanMin > 4 * 1440) return `${+(min / 1440).toFixed(min % 1440 === 0 ? 0 : 2)} d`;
-  if (spanMin > 12 * 60) return `${+(min / 60).toFixed(min % 60 === 0 ? 0 : 1)} h`;
-  return `${+min.toFixed(1)}`;
-}
-
 function timeAxisLabel(spanMin: number): string {
-  if (spanMin > 4 * 1440) return 'time (days)';
-  if (spanMin > 12 * 60) return 'time (hours)';
-  return 'time (min)';
+  return { min: 'time (min)', h: 'time (hours)', d: 'time (days)' }[timeUnit(spanMin)];
 }
 
 const X_INCRS = [1, 2, 5, 10, 15, 20, 30, 60, 120, 180, 240, 360, 720, 1440, 2880, 4320, 10080];
@@ -101,7 +96,6 @@ export class Charts {
   private occ: uPlot | null = null;
   private shape = '';
   private unit: ConcUnit = 'ng';
-  private mw = 237.73;
   private span = 360;
   private main: Run | null = null;
   private pins: Run[] = [];
@@ -201,15 +195,15 @@ export class Charts {
     return [this.conc, this.occ].filter((u): u is uPlot => !!u).map((u) => u.ctx.canvas);
   }
 
-  private factor(): number {
-    return this.unit === 'ng' ? 1 : 1 / this.mw;
+  /** Display factor of a banded quantity: 1 in ng/mL, the engine's µM per ng/mL in µM. */
+  private unitFactor(key: string): number {
+    return this.unit === 'ng' ? 1 : (this.pop?.umPerNg.get(key) ?? NaN);
   }
 
-  /** Display factor for a banded quantity (metabolites have their own molecular weight). */
-  private unitFactor(key: string): number {
-    if (this.unit === 'ng') return 1;
-    const e = this.main?.extra.find((x) => `cp:${x.id}` === key);
-    return 1 / (e?.mwGPerMol ?? this.mw);
+  /** A landmark's edge in the display unit (the engine gives both). */
+  private edge(b: Landmark, which: 'low' | 'high'): number | null {
+    if (which === 'low') return this.unit === 'ng' ? b.low_ng_per_ml : b.low_um;
+    return this.unit === 'ng' ? b.high_ng_per_ml : b.high_um;
   }
 
   private unitLabel(): string {
@@ -222,7 +216,6 @@ export class Charts {
     this.pins = pins;
     this.hidden = new Set(hidden);
     this.unit = unit;
-    this.mw = main.mwGPerMol;
     this.span = xRange ? xRange[1] - xRange[0] : main.t[main.t.length - 1] - main.t[0];
     this.concEl.dataset.timeUnit = timeAxisLabel(this.span).replace(/^time \((.*)\)$/, '$1');
     const shape = [
@@ -238,15 +231,15 @@ export class Charts {
       this.shape = shape;
       this.build();
     }
-    const f = this.factor();
+    const ng = unit === 'ng';
     const x = main.t;
-    const concData: uPlot.AlignedData = [x, scaled(main.cp, f), scaled(main.ce, f)];
+    const concData: uPlot.AlignedData = [x, ng ? main.cp : main.cpUm, ng ? main.ce : main.ceUm];
     for (const e of main.extra) {
-      (concData as unknown as unknown[]).push(scaled(e.cp, unit === 'ng' ? 1 : 1 / e.mwGPerMol));
+      (concData as unknown as unknown[]).push(ng ? e.cp : e.cpUm);
     }
     const occData: uPlot.AlignedData = [x, scaled(main.occ, 100)];
     for (const p of pins) {
-      (concData as unknown as unknown[]).push(resample(p.t, p.ce, x, f));
+      (concData as unknown as unknown[]).push(resample(p.t, ng ? p.ce : p.ceUm, x, 1));
       (occData as unknown as unknown[]).push(resample(p.t, p.occ, x, 100));
     }
     const [min, max] = xRange ?? [x[0], x[x.length - 1]];
@@ -263,7 +256,7 @@ export class Charts {
   }
 
   private concRange(): [number, number] {
-    const f = this.factor();
+    const ng = this.unit === 'ng';
     let hi = 0;
     const consider = (a: ArrayLike<number | null>) => {
       for (let i = 0; i < a.length; i++) {
@@ -276,16 +269,17 @@ export class Charts {
       const lo = xs?.min ?? -Infinity;
       const up = xs?.max ?? Infinity;
       const t = this.main.t;
+      const cp = ng ? this.main.cp : this.main.cpUm;
+      const ce = ng ? this.main.ce : this.main.ceUm;
       for (let i = 0; i < t.length; i++) {
-        if (t[i] >= lo && t[i] <= up) hi = Math.max(hi, this.main.cp[i], this.main.ce[i]);
+        if (t[i] >= lo && t[i] <= up) hi = Math.max(hi, cp[i], ce[i]);
       }
-      hi *= f;
       for (const e of this.main.extra) {
         if (this.hidden.has(e.id)) continue;
-        const fe = this.unit === 'ng' ? 1 : 1 / e.mwGPerMol;
-        for (let i = 0; i < t.length; i++) if (t[i] >= lo && t[i] <= up) hi = Math.max(hi, e.cp[i] * fe);
+        const c = ng ? e.cp : e.cpUm;
+        for (let i = 0; i < t.length; i++) if (t[i] >= lo && t[i] <= up) hi = Math.max(hi, c[i]);
       }
-      for (const p of this.pins) consider(scaled(p.ce, f));
+      for (const p of this.pins) consider(ng ? p.ce : p.ceUm);
       if (this.pop) {
         for (const [key, series] of this.pop.series) {
           if (key === 'occupancy' || this.hidden.has(key.slice(3))) continue;
@@ -296,8 +290,10 @@ export class Charts {
         }
       }
     }
-    // keep the dissociative band in view so its meaning is always visible
-    return [0, Math.max(hi * 1.08, 280 * f)];
+    // keep the dissociative range in view so its meaning is always visible
+    const diss = this.bands.find((b) => b.id === 'dissociative');
+    const keep = diss ? (this.edge(diss, 'high') ?? this.edge(diss, 'low') ?? 0) * 1.12 : 0;
+    return [0, Math.max(hi * 1.08, keep)];
   }
 
   private build(): void {
@@ -308,7 +304,7 @@ export class Charts {
     const xAxis: uPlot.Axis = {
       label: timeAxisLabel(this.span),
       incrs: X_INCRS,
-      values: (_u, splits) => splits.map((v) => formatTime(v, span())),
+      values: (_u, splits) => splits.map((v) => timeOfDay(v, span())),
       grid: { stroke: '#e5e7eb' },
     };
     const pinSeries = (what: string): uPlot.Series[] =>
@@ -318,7 +314,7 @@ export class Charts {
         width: 1.5,
         dash: [6, 4],
         spanGaps: true,
-        value: (_u: uPlot, v: number | null) => (v == null ? '–' : v.toPrecision(3)),
+        value: (_u: uPlot, v: number | null) => (v == null ? '–' : num3(v)),
       }));
     const sync = uPlot.sync('ketasim');
     const cursor: uPlot.Cursor = { sync: { key: sync.key }, drag: { x: false, y: false }, points: { size: 7 } };
@@ -331,10 +327,11 @@ export class Charts {
       ctx.beginPath();
       ctx.rect(left, top, width, height);
       ctx.clip();
-      const f = self.factor();
       for (const b of bands) {
-        const y0 = u.valToPos(b.lowNgPerMl * f, 'y', true);
-        const y1 = b.highNgPerMl === null ? top : u.valToPos(b.highNgPerMl * f, 'y', true);
+        const lowV = self.edge(b, 'low') ?? 0;
+        const highV = self.edge(b, 'high');
+        const y0 = u.valToPos(lowV, 'y', true);
+        const y1 = highV === null ? top : u.valToPos(highV, 'y', true);
         if (y0 < top) continue;
         ctx.fillStyle = BAND_FILL[b.id] ?? 'rgba(0,0,0,0.06)';
         ctx.fillRect(left, Math.max(y1, top), width, Math.min(y0, top + height) - Math.max(y1, top));
@@ -356,15 +353,15 @@ export class Charts {
         scales: { x: { time: false }, y: { range: () => this.concRange() } },
         axes: [{ ...xAxis, label: undefined, labelSize: 0 }, { label: this.unitLabel(), grid: { stroke: '#e5e7eb' }, size: 60 }],
         series: [
-          { label: 'time', value: (_u, v) => (v == null ? '–' : formatTime(v, span())) },
-          { label: `${main0.name} plasma`, stroke: COLORS.cp, width: 2.5, value: (_u, v) => (v == null ? '–' : v.toPrecision(3)) },
-          { label: `${main0.name} effect site`, stroke: COLORS.ce, width: 2.5, dash: [8, 4], value: (_u, v) => (v == null ? '–' : v.toPrecision(3)) },
+          { label: 'time', value: (_u, v) => (v == null ? '–' : timeOfDay(v, span())) },
+          { label: `${main0.name} plasma`, stroke: COLORS.cp, width: 2.5, value: (_u, v) => (v == null ? '–' : num3(v)) },
+          { label: `${main0.name} effect site`, stroke: COLORS.ce, width: 2.5, dash: [8, 4], value: (_u, v) => (v == null ? '–' : num3(v)) },
           ...main0.extra.map((e, i) => ({
             label: `${e.name} plasma`,
             stroke: COLORS.extra[i % COLORS.extra.length],
             width: 2,
             show: !this.hidden.has(e.id),
-            value: (_u: uPlot, v: number | null) => (v == null ? '–' : v.toPrecision(3)),
+            value: (_u: uPlot, v: number | null) => (v == null ? '–' : num3(v)),
           })),
           ...pinSeries('Ce'),
         ],
@@ -374,11 +371,11 @@ export class Charts {
             (u) => {
               const m = this.main;
               if (!m) return;
-              this.drawPopulation(u, `ce:${this.popParent()}`, COLORS.ce, this.unitFactor(''));
+              this.drawPopulation(u, `ce:${this.popParent()}`, COLORS.ce, this.unitFactor(`ce:${this.popParent()}`));
               m.extra.forEach((e, i) => {
                 if (!this.hidden.has(e.id)) this.drawPopulation(u, `cp:${e.id}`, COLORS.extra[i % COLORS.extra.length], this.unitFactor(`cp:${e.id}`));
               });
-              this.drawPopulation(u, `cp:${this.popParent()}`, COLORS.cp, this.unitFactor(''));
+              this.drawPopulation(u, `cp:${this.popParent()}`, COLORS.cp, this.unitFactor(`cp:${this.popParent()}`));
             },
           ],
           setCursor: [(u) => this.tooltip(u)],
@@ -396,7 +393,7 @@ export class Charts {
         scales: { x: { time: false }, y: { range: [0, 100] } },
         axes: [xAxis, { label: '%', grid: { stroke: '#e5e7eb' }, size: 60, splits: () => [0, 25, 50, 75, 100] }],
         series: [
-          { label: 'time', value: (_u, v) => (v == null ? '–' : formatTime(v, span())) },
+          { label: 'time', value: (_u, v) => (v == null ? '–' : timeOfDay(v, span())) },
           { label: 'Occupancy', stroke: COLORS.occ, width: 2.5, fill: 'rgba(109, 40, 217, 0.08)', value: (_u, v) => (v == null ? '–' : v.toFixed(1) + ' %') },
           ...pinSeries('occupancy'),
         ],
@@ -412,14 +409,15 @@ export class Charts {
   }
 
   /** "Population (n): Cp 5–95 % a–b" at time `t`, if bands are shown on the same grid. */
-  private popTip(t: number, f: number, unit: string): string {
+  private popTip(t: number, unit: string): string {
     const pop = this.pop;
     if (!pop) return '';
     const k = pop.t.indexOf(t);
     if (k < 0) return '';
     const cp = pop.series.get(`cp:${this.popParent()}`);
     const ce = pop.series.get(`ce:${this.popParent()}`);
-    const r = (s: Float64Array[] | undefined) => (s ? `${(s[0][k] * f).toPrecision(3)}–${(s[4][k] * f).toPrecision(3)}` : '–');
+    const f = this.unitFactor(`cp:${this.popParent()}`);
+    const r = (s: Float64Array[] | undefined) => (s ? `${num3(s[0][k] * f)}–${num3(s[4][k] * f)}` : '–');
     return `<br>Population of ${pop.size}, 5–95 %: Cp ${r(cp)}, Ce ${r(ce)} ${unit}`;
   }
 
@@ -438,22 +436,25 @@ export class Charts {
       this.tip.hidden = true;
       return;
     }
-    const f = this.factor();
+    const ng = this.unit === 'ng';
     const unit = this.unitLabel();
-    const y = u.posToVal(u.cursor.top ?? 0, 'y') / f;
-    const band = this.bands.find((b) => y >= b.lowNgPerMl && (b.highNgPerMl === null || y <= b.highNgPerMl));
-    const fmt = (v: number) => (v * f).toPrecision(3);
+    const y = u.posToVal(u.cursor.top ?? 0, 'y');
+    const band = this.bands.find((b) => {
+      const hi = this.edge(b, 'high');
+      return y >= (this.edge(b, 'low') ?? Infinity) && (hi === null || y <= hi);
+    });
+    const fmt = (v: number) => num3(v);
     this.tip.innerHTML =
-      `<b>t = ${formatTime(main.t[idx], this.span)}${this.span > 12 * 60 ? '' : ' min'}</b><br>` +
-      `${main.name}: Cp ${fmt(main.cp[idx])} ${unit} · Ce ${fmt(main.ce[idx])} ${unit}<br>` +
+      `<b>t = ${timeOfDay(main.t[idx], this.span)}${this.span > 12 * 60 ? '' : ' min'}</b><br>` +
+      `${main.name}: Cp ${fmt((ng ? main.cp : main.cpUm)[idx])} ${unit} · Ce ${fmt((ng ? main.ce : main.ceUm)[idx])} ${unit}<br>` +
       main.extra
         .filter((e) => !this.hidden.has(e.id))
-        .map((e) => `${e.name}: Cp ${(e.cp[idx] * (this.unit === 'ng' ? 1 : 1 / e.mwGPerMol)).toPrecision(3)} ${unit}<br>`)
+        .map((e) => `${e.name}: Cp ${fmt((ng ? e.cp : e.cpUm)[idx])} ${unit}<br>`)
         .join('') +
       `Occupancy ${(main.occ[idx] * 100).toFixed(1)} % <i>(model-derived)</i>` +
-      this.popTip(main.t[idx], f, unit) +
+      this.popTip(main.t[idx], unit) +
       (band
-        ? `<hr><b>${band.name}</b>: ${band.lowNgPerMl}${band.highNgPerMl ? '–' + band.highNgPerMl : '+'} ng/mL, ${band.matrix}<br><span class="src">${band.source} [${band.provenance}]</span>`
+        ? `<hr><b>${band.name}</b>: ${band.low_ng_per_ml}${band.high_ng_per_ml ? '–' + band.high_ng_per_ml : '+'} ng/mL, ${band.matrix}<br><span class="src">${band.source} [${band.provenance}]</span>`
         : '');
     const left = u.over.offsetLeft + (u.cursor.left ?? 0);
     const top = u.over.offsetTop + (u.cursor.top ?? 0);

@@ -123,10 +123,10 @@ export function renderPanel(
     )
     .join('');
   const overrides = new Map(m.ke0_overrides.map(([e, p]) => [e, p]));
-  const ke0 = pd.ke0Endpoints
+  const ke0 = pd.ke0_endpoints
     .map((e) => {
       const o = overrides.get(e.id);
-      const value = o ? o.value : e.ke0PerMin;
+      const value = o ? o.value : e.ke0_per_min;
       const source = o ? o.description : e.source;
       const prov = o ? o.provenance : e.provenance;
       const mark = e.id === ke0Id ? ' class="sel"' : '';
@@ -136,13 +136,13 @@ export function renderPanel(
   const ligands = pd.ligands
     .map(
       (l) =>
-        `<tr><td>${esc(l.name)}</td><td class="num">${l.kiBindingUm.toPrecision(3)}</td><td>${esc(l.kiBindingSource)} ${badge(l.kiBindingProvenance)}</td><td class="num">${l.kiMgUm === null ? '(scaled)' : l.kiMgUm} ${badge(l.kiMgUm === null ? 'ASSUMPTION' : 'UNVERIFIED')}</td><td class="num">${l.fu}</td><td>${esc(l.fuSource)} ${badge(l.fuProvenance)}</td></tr>`,
+        `<tr><td>${esc(l.name)}</td><td class="num">${l.ki_binding_um.toPrecision(3)}</td><td>${esc(l.ki_binding_source)} ${badge(l.ki_binding_provenance)}</td><td class="num">${l.ki_mg_um === null ? '(scaled)' : l.ki_mg_um} ${badge(l.ki_mg_um === null ? 'ASSUMPTION' : 'UNVERIFIED')}</td><td class="num">${l.fu}</td><td>${esc(l.fu_source)} ${badge(l.fu_provenance)}</td></tr>`,
     )
     .join('');
   const landmarks = pd.landmarks
     .map(
       (l) =>
-        `<tr><td>${esc(l.name)}</td><td class="num">${l.lowNgPerMl}${l.highNgPerMl ? '–' + l.highNgPerMl : '+'}</td><td>${esc(l.matrix)}</td><td>${esc(l.source)}</td><td>${badge(l.provenance)}</td></tr>`,
+        `<tr><td>${esc(l.name)}</td><td class="num">${l.low_ng_per_ml}${l.high_ng_per_ml ? '–' + l.high_ng_per_ml : '+'}</td><td>${esc(l.matrix)}</td><td>${esc(l.source)}</td><td>${badge(l.provenance)}</td></tr>`,
     )
     .join('');
   const cshtRows = csht.map((c) => `<td class="num">${c.csht.toFixed(1)}</td>`).join('');
@@ -161,7 +161,7 @@ export function renderPanel(
     <h4>Parameters (typical 70-kg values as published)</h4>
     <table><thead><tr><th>Symbol</th><th>Meaning</th><th>Value</th><th>Unit</th><th>Weight scaling</th><th>Provenance</th><th>ω²</th></tr></thead><tbody>${params}</tbody></table>
     <h4>Derived at ${weightKg} kg ${badge('DERIVED')}</h4>
-    <p>V1 ${d.v1L.toFixed(1)} L · Vss ${d.vssL.toFixed(1)} L · CL ${d.clLPerMin.toFixed(3)} L/min (${(d.clLPerMin * 60).toFixed(1)} L/h) · half-lives ${d.halfLivesMin.map((h) => h.toFixed(1)).join(', ')} min</p>
+    <p>V1 ${d.v1_l.toFixed(1)} L · Vss ${d.vss_l.toFixed(1)} L · CL ${d.cl_l_per_min.toFixed(3)} L/min (${(d.cl_l_per_min * 60).toFixed(1)} L/h) · half-lives ${d.half_lives_min.map((h) => h.toFixed(1)).join(', ')} min</p>
     <p>Context-sensitive half-time (plasma, min) after an infusion of:</p>
     <table class="compact"><thead><tr>${cshtHead}</tr></thead><tbody><tr>${cshtRows}</tr></tbody></table>
     <h4>Effect-site equilibration: ke0 depends on the endpoint and on who chose it</h4>

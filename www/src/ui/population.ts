@@ -1,7 +1,7 @@
 // The virtual-population panel: what was simulated, how long it took, the fraction of patients
 // in the dissociative range over time, and the distributions of Cmax and recovery time.
 import type { Distribution, PopulationBands } from '../engine/population';
-import { formatTime } from './charts';
+import { timeOfDay } from './format';
 
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -10,15 +10,15 @@ function histogram(d: Distribution, title: string, unit: string, color: string):
   if (d.count === 0) return `<figure class="pop-fig"><figcaption>${esc(title)}</figcaption><p class="help">No patient within the simulated time.</p></figure>`;
   const W = 240;
   const H = 84;
-  const max = Math.max(...d.histogramCounts, 1);
-  const n = d.histogramCounts.length;
-  const lo = d.histogramEdges[0];
-  const hi = d.histogramEdges[n];
+  const max = Math.max(...d.histogram_counts, 1);
+  const n = d.histogram_counts.length;
+  const lo = d.histogram_edges[0];
+  const hi = d.histogram_edges[n];
   const x = (v: number) => (hi > lo ? ((v - lo) / (hi - lo)) * W : W / 2);
-  const bars = d.histogramCounts
+  const bars = d.histogram_counts
     .map((c, i) => {
       const h = (c / max) * (H - 14);
-      return `<rect x="${((i / n) * W).toFixed(1)}" y="${(H - h).toFixed(1)}" width="${(W / n - 1).toFixed(1)}" height="${h.toFixed(1)}" fill="${color}" opacity="0.55"><title>${d.histogramEdges[i].toPrecision(3)}–${d.histogramEdges[i + 1].toPrecision(3)} ${unit}: ${c}</title></rect>`;
+      return `<rect x="${((i / n) * W).toFixed(1)}" y="${(H - h).toFixed(1)}" width="${(W / n - 1).toFixed(1)}" height="${h.toFixed(1)}" fill="${color}" opacity="0.55"><title>${d.histogram_edges[i].toPrecision(3)}–${d.histogram_edges[i + 1].toPrecision(3)} ${unit}: ${c}</title></rect>`;
     })
     .join('');
   const [p5, , p50, , p95] = d.percentiles;
@@ -48,19 +48,19 @@ function fractionChart(t: Float64Array, f: Float64Array, threshold: number, span
   const title = `Patients with effect site ≥ ${threshold} ng/mL`;
   return `<figure class="pop-fig"><figcaption>${esc(title)}</figcaption>
     <svg viewBox="0 0 ${W} ${H + 12}" role="img" aria-label="${esc(title)}: at most ${(peak * 100).toFixed(0)} %"><path d="${d}" fill="#be185d" opacity="0.35" stroke="#be185d"/>
-    <text x="0" y="${H + 11}" font-size="10">${formatTime(t0, span)}</text><text x="${W}" y="${H + 11}" font-size="10" text-anchor="end">${formatTime(t1, span)}${span > 12 * 60 ? '' : ' min'}</text></svg>
-    <p class="help">at most <b>${(peak * 100).toFixed(0)} %</b>, at ${formatTime(peakT, span)}${span > 12 * 60 ? '' : ' min'}</p></figure>`;
+    <text x="0" y="${H + 11}" font-size="10">${timeOfDay(t0, span)}</text><text x="${W}" y="${H + 11}" font-size="10" text-anchor="end">${timeOfDay(t1, span)}${span > 12 * 60 ? '' : ' min'}</text></svg>
+    <p class="help">at most <b>${(peak * 100).toFixed(0)} %</b>, at ${timeOfDay(peakT, span)}${span > 12 * 60 ? '' : ' min'}</p></figure>`;
 }
 
 export function renderPopulation(el: HTMLElement, pop: PopulationBands, modelNote: string, seed: number): void {
-  const t = pop.layout.tMin;
+  const t = pop.layout.t_min;
   const span = t[t.length - 1] - t[0];
   const perSubjectUs = (pop.timing.totalMs * 1000) / pop.layout.size;
   el.innerHTML = `
     <p class="pop-head"><b>${pop.layout.size.toLocaleString('en')} virtual patients</b> (seed ${seed}). ${esc(modelNote)}
       <span class="perf">Bands in ${pop.timing.totalMs.toFixed(0)} ms on ${pop.workers} worker${pop.workers > 1 ? 's' : ''} (${perSubjectUs.toFixed(1)} µs per patient${pop.coldStart ? '; this first run includes starting the workers' : ''}).</span></p>
     <div class="pop-figs">
-      ${fractionChart(t, pop.fractionAbove, pop.layout.thresholdNgPerMl, span)}
+      ${fractionChart(t, pop.fraction_above, pop.layout.threshold_ng_per_ml, span)}
       ${histogram(pop.cmax, 'Peak plasma concentration (Cmax)', 'ng/mL', '#1d4ed8')}
       ${histogram(pop.recovery, `Recovery: Ce below the threshold, min after the dose ended (${pop.recovery.count} of ${pop.layout.size})`, 'min', '#6d28d9')}
     </div>`;

@@ -10,9 +10,9 @@ export type PopulationSpec = {
  */
 size: number, 
 /**
- * Seed of the random streams.
+ * Seed of the random streams (JavaScript passes it as a number: up to 2^53 − 1 exactly).
  */
-seed: bigint, 
+seed: number, 
 /**
  * Body weight, kg (default: log-normal around the scenario's weight with CV
  * `weight_cv_percent`, clamped to half and twice it).

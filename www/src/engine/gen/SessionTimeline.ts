@@ -27,6 +27,10 @@ dosing_end_min: number,
  */
 administered_mg: number, 
 /**
+ * The regimen items given in the session (indices into the scenario's regimen).
+ */
+items: Array<number>, 
+/**
  * End of this session's window: the next session's start, or the horizon, min.
  */
 until_min: number, 

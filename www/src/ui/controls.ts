@@ -1,0 +1,324 @@
+// The scenario controls: they show the scenario that was run and edit it, one field at a time.
+// Limits, defaults, route names and device sizes come from the engine (`Meta`); the edits that
+// need a rule (route, model) are the engine's too (`withRoute`, `withModel`).
+import type { Defaults, DoseItem, Limit, ModelInfo, PdTables, Preset, Scenario } from '../engine/types';
+import type { PageState, View } from './state';
+import { badge } from './panel';
+import { COLORS } from './charts';
+
+export interface Meta {
+  presets: Preset[];
+  models: ModelInfo[];
+  pd: PdTables;
+  limits: Limit[];
+  defaults: Defaults;
+}
+
+export interface Handlers {
+  /** Set one scenario field (dotted path) to a value (`undefined` removes it). */
+  edit(edits: [string, unknown][]): void;
+  /** The text typed into the control of `path` is not a number (`null`: it is again). */
+  formatError(path: string, message: string | null): void;
+  route(route: string): void;
+  model(model: string): void;
+  preset(id: string): void;
+  view(patch: Partial<View>): void;
+}
+
+const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+
+export function limitOf(meta: Meta, field: string): Limit | undefined {
+  return meta.limits.find((l) => l.field === field);
+}
+
+export function modelOf(meta: Meta, id: string): ModelInfo | undefined {
+  return meta.models.find((m) => m.id === id);
+}
+
+export function routeLabel(meta: Meta, route: string): string {
+  return meta.defaults.routes.find((r) => r.route === route)?.label ?? route;
+}
+
+const AMOUNT_KEYS = ['devices', 'dose_mg_per_kg', 'dose_mg', 'rate_mg_per_kg_per_h', 'rate_mg_per_h'] as const;
+export type AmountKey = (typeof AMOUNT_KEYS)[number];
+
+/** The amount field an item uses (exactly one, once the engine has validated it). */
+export function amountKey(item: DoseItem): AmountKey {
+  return AMOUNT_KEYS.find((k) => item[k] != null) ?? 'dose_mg_per_kg';
+}
+
+export function deviceOf(meta: Meta, sc: Scenario, item: DoseItem) {
+  return modelOf(meta, sc.model)?.routes.find((r) => r.route === item.route)?.device ?? null;
+}
+
+function amountUnit(meta: Meta, sc: Scenario, item: DoseItem): string {
+  const salt = item.salt === 'hcl' ? 'hydrochloride' : 'base';
+  switch (amountKey(item)) {
+    case 'devices':
+      return `devices of ${deviceOf(meta, sc, item)?.mg_per_device ?? '?'} mg (${salt})`;
+    case 'dose_mg_per_kg':
+      return `mg/kg (${salt})`;
+    case 'dose_mg':
+      return `mg (${salt})`;
+    case 'rate_mg_per_kg_per_h':
+      return `mg/kg/h (${salt})`;
+    case 'rate_mg_per_h':
+      return `mg/h (${salt})`;
+  }
+}
+
+function nAdministrations(item: DoseItem): number {
+  const s = item.schedule as Record<string, unknown>;
+  if ('every' in s) return (s.every as { count: number }).count;
+  if ('at_days' in s) return (s.at_days as { days: number[] }).days.length;
+  const v = (s.at_min ?? s.at_h) as number[] | undefined;
+  return v?.length ?? 1;
+}
+
+/** Structure of the regimen rows: rebuilt only when it changes, so typing keeps its focus. */
+function regimenShape(sc: Scenario): string {
+  return JSON.stringify([sc.model, sc.regimen.map((it) => [it.route, it.kind, amountKey(it), it.salt, nAdministrations(it)])]);
+}
+
+function minMax(meta: Meta, field: string): string {
+  const l = limitOf(meta, field);
+  return l ? `min="${l.min}" max="${l.max}"` : '';
+}
+
+function regimenHtml(meta: Meta, sc: Scenario): string {
+  const many = sc.regimen.length > 1;
+  return sc.regimen
+    .map((it, i) => {
+      const key = amountKey(it);
+      const dev = deviceOf(meta, sc, it);
+      const p = `regimen[${i}]`;
+      const range =
+        key === 'devices' && dev
+          ? `<input type="range" data-range-for="${p}.devices" min="1" max="${dev.max_devices}" step="1" aria-label="Devices slider" />`
+          : key === 'dose_mg_per_kg'
+            ? `<input type="range" data-range-for="${p}.dose_mg_per_kg" min="0.05" max="3" step="0.05" aria-label="Dose slider" />`
+            : '';
+      const bounds = key === 'devices' && dev ? `min="1" max="${dev.max_devices}"` : minMax(meta, `regimen[].${key}`);
+      const n = nAdministrations(it);
+      const head = many ? `<p class="item-head">Dose ${i + 1} · ${routeLabel(meta, it.route)} · ${n} administration${n === 1 ? '' : 's'}</p>` : '';
+      const kind =
+        it.route === 'iv'
+          ? `<div class="ctl" data-path="${p}.kind"><label for="kind-${i}">Given as</label><select id="kind-${i}" data-field="${p}.kind"><option value="infusion">infusion</option><option value="bolus">bolus (injection)</option></select><p class="err" role="alert"></p></div>`
+          : '';
+      // the first item keeps the ids the page always had (#dose, #duration, #err-dose, …)
+      const sfx = i === 0 ? '' : `-${i}`;
+      const dur =
+        it.kind === 'infusion'
+          ? `<div class="ctl" data-path="${p}.duration_min"><label for="duration${sfx}">Infusion time <span class="unit">min</span></label><div class="pair"><input type="range" data-range-for="${p}.duration_min" min="2" max="120" step="1" aria-label="Infusion time slider" /><input type="number" id="duration${sfx}" data-field="${p}.duration_min" ${minMax(meta, 'regimen[].duration_min')} step="any" inputmode="decimal" /></div><p class="help">Usually 40–60 min; sessions of 2–100 min have been used (Andrade 2017).</p><p class="err" id="err-duration${sfx}" role="alert"></p></div>`
+          : '';
+      return `<div class="item" data-path="${p}">${head}
+        <div class="ctl" data-path="${p}.${key} ${p}.dose ${p}.schedule"><label for="dose${sfx}">Dose <span class="unit" id="dose-unit${sfx}">${amountUnit(meta, sc, it)}</span></label>
+          <div class="pair">${range}<input type="number" id="dose${sfx}" data-field="${p}.${key}" ${bounds} step="${key === 'devices' ? 1 : 'any'}" inputmode="decimal" /></div>
+          ${dev ? `<p class="help">${dev.note}</p>` : ''}
+          <p class="err" id="err-dose${sfx}" role="alert"></p></div>
+        ${kind}${dur}<p class="err" role="alert"></p></div>`;
+    })
+    .join('');
+}
+
+/** Reads a dotted path of the scenario. */
+function get(sc: Scenario, path: string): unknown {
+  let o: unknown = sc;
+  for (const k of path.replace(/\[(\d+)\]/g, '.$1').split('.')) o = (o as Record<string, unknown> | undefined)?.[k];
+  return o;
+}
+
+let shape = '';
+
+/** Shows `st` in the controls (never overwriting the field being typed into). */
+export function syncControls(meta: Meta, st: PageState): void {
+  const sc = st.scenario;
+  const m = modelOf(meta, sc.model);
+  const focused = document.activeElement;
+  const s = regimenShape(sc);
+  if (s !== shape) {
+    shape = s;
+    $('regimen').innerHTML = regimenHtml(meta, sc);
+  }
+  document.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-field]').forEach((el) => {
+    if (el === focused && el instanceof HTMLInputElement && el.type === 'number') return;
+    const v = get(sc, el.dataset.field!);
+    el.value = v == null ? '' : String(v);
+  });
+  document.querySelectorAll<HTMLInputElement>('[data-range-for]').forEach((el) => {
+    const v = get(sc, el.dataset.rangeFor!);
+    if (typeof v === 'number') el.value = String(v);
+  });
+  // the route of the first item stands for the regimen's (the engine keeps them together)
+  const route = sc.regimen[0]?.route ?? 'iv';
+  $('route').innerHTML = (m?.routes ?? []).map((r) => `<option value="${r.route}">${routeLabel(meta, r.route)}</option>`).join('');
+  $<HTMLSelectElement>('route').value = route;
+  $('route-help').textContent = m?.routes.find((r) => r.route === route)?.note ?? '';
+  $<HTMLSelectElement>('model').value = sc.model;
+  $('model-cite').innerHTML = m ? `${m.citation} ${[...new Set(m.params.map((q) => q.provenance))].map(badge).join(' ')}` : '';
+  const covs = [...new Set((m?.covariates ?? []).map((c) => `${c.param} (${c.effect.kind.replace('_', ' ')})`))];
+  $('cov-help').textContent = covs.length ? `This model's covariates: ${covs.join(', ')}.` : 'This model has no age, sex or race covariates.';
+  const e = meta.pd.ke0_endpoints.find((x) => x.id === sc.pd.ke0_endpoint);
+  const override = m?.ke0_overrides.find(([id]) => id === sc.pd.ke0_endpoint)?.[1];
+  $('ke0-help').innerHTML = e
+    ? `ke0 ${(override?.value ?? e.ke0_per_min).toFixed(3)} /min — ${override ? override.description : e.source} ${badge(override?.provenance ?? e.provenance)}`
+    : '';
+  const kinetic = sc.pd.binding.kind === 'kinetic';
+  $<HTMLSelectElement>('binding-kind').value = kinetic ? 'kin' : 'eq';
+  const bind = $<HTMLInputElement>('binding');
+  bind.disabled = !kinetic;
+  if (bind !== focused) bind.value = sc.pd.binding.kind === 'kinetic' ? String(sc.pd.binding.half_time_min) : String(meta.defaults.binding_half_time_min);
+  $<HTMLInputElement>('pop-on').checked = st.view.popOn;
+  const women = $<HTMLInputElement>('pop-women');
+  if (women !== focused) women.value = sc.population?.female_percent == null ? '' : String(sc.population.female_percent);
+  document.querySelectorAll<HTMLInputElement>('input[name=unit]').forEach((r) => (r.checked = r.value === st.view.unit));
+  $('analytes').innerHTML = (m?.analytes ?? [])
+    .slice(1)
+    .map(
+      (a, i) =>
+        `<label><input type="checkbox" data-analyte="${a.id}" ${st.view.hidden.includes(a.id) ? '' : 'checked'} /><span class="sw" style="background:${COLORS.extra[i % COLORS.extra.length]}"></span>${a.name}</label>`,
+    )
+    .join('');
+  const p = meta.presets.find((x) => x.id === st.view.preset);
+  document.querySelectorAll<HTMLButtonElement>('#presets button').forEach((b) => {
+    b.setAttribute('aria-checked', String(b.dataset.id === st.view.preset));
+    b.tabIndex = b.dataset.id === (p?.id ?? meta.presets[0]?.id) ? 0 : -1;
+  });
+  $('preset-title').textContent = p ? p.title + '.' : '';
+  $('preset-text').textContent = p?.description ?? '';
+}
+
+/** Fills the choices that come from the engine, once. */
+export function renderStatic(meta: Meta): void {
+  $('presets').innerHTML = meta.presets
+    .map((q) => `<button type="button" role="radio" data-id="${q.id}" title="${q.title}: ${q.description}">${q.short}</button>`)
+    .join('');
+  $('model').innerHTML = meta.models.map((m) => `<option value="${m.id}" title="${m.citation}">${m.name}</option>`).join('');
+  $('ke0').innerHTML = meta.pd.ke0_endpoints.map((e) => `<option value="${e.id}">${e.name}</option>`).join('');
+  for (const [id, field] of [
+    ['weight', 'patient.weight_kg'],
+    ['age', 'patient.age_years'],
+    ['recovery', 'pd.recovery_threshold_ng_per_ml'],
+    ['binding', 'pd.binding.half_time_min'],
+    ['pop-size', 'population.size'],
+    ['pop-seed', 'population.seed'],
+    ['pop-wcv', 'population.weight_cv_percent'],
+    ['pop-women', 'population.female_percent'],
+  ] as const) {
+    const l = limitOf(meta, field);
+    if (l) {
+      $(id).setAttribute('min', String(l.min));
+      $(id).setAttribute('max', String(l.max));
+    }
+  }
+  $('band-legend').innerHTML = meta.pd.landmarks
+    .filter((l) => l.band)
+    .map(
+      (l) =>
+        `<li class="band-${l.id}" title="${l.name} (${l.matrix}): ${l.source} [${l.provenance}]"><b>${l.id}</b> ${l.low_ng_per_ml}${l.high_ng_per_ml ? '–' + l.high_ng_per_ml : '+'} ng/mL · <span class="src">${l.source}</span> ${badge(l.provenance)}</li>`,
+    )
+    .join('');
+}
+
+/** A number typed into a control: the value, or null with the control's message set. */
+function parseNumber(h: Handlers, path: string, raw: string, whole = false): number | null {
+  const v = raw.trim() === '' ? NaN : Number(raw);
+  if (!Number.isFinite(v)) {
+    h.formatError(path, `${path}: “${raw}” is not a number; type a number.`);
+    return null;
+  }
+  if (whole && !Number.isInteger(v)) {
+    h.formatError(path, `${path}: ${raw} is not a whole number; type a whole number.`);
+    return null;
+  }
+  h.formatError(path, null);
+  return v;
+}
+
+export function bindControls(meta: Meta, getState: () => PageState, h: Handlers): void {
+  const root = document.querySelector('.controls') as HTMLElement;
+  root.addEventListener('input', (ev) => {
+    const el = ev.target as HTMLInputElement;
+    const path = el.dataset.field ?? el.dataset.rangeFor;
+    if (!path || el.tagName === 'SELECT') return;
+    if (el.type === 'range') {
+      const num = root.querySelector<HTMLInputElement>(`[data-field="${path}"]`);
+      if (num) num.value = el.value;
+      h.formatError(path, null);
+      h.edit([[path, Number(el.value)]]);
+      return;
+    }
+    const v = parseNumber(h, path, el.value, el.step === '1');
+    if (v === null) return;
+    const range = root.querySelector<HTMLInputElement>(`[data-range-for="${path}"]`);
+    if (range) range.value = String(v);
+    h.edit([[path, v]]);
+  });
+  root.addEventListener('change', (ev) => {
+    const el = ev.target as HTMLSelectElement;
+    const path = el.dataset.field;
+    if (el.tagName !== 'SELECT' || !path) return;
+    if (path.endsWith('.kind')) {
+      const i = path.slice(0, path.indexOf('.kind'));
+      h.edit(
+        el.value === 'infusion'
+          ? [
+              [path, 'infusion'],
+              [`${i}.duration_min`, meta.defaults.infusion_duration_min],
+            ]
+          : [
+              [path, 'bolus'],
+              [`${i}.duration_min`, undefined],
+            ],
+      );
+      return;
+    }
+    h.edit([[path, el.value]]);
+  });
+  $('route').addEventListener('change', (e) => h.route((e.target as HTMLSelectElement).value));
+  $('model').addEventListener('change', (e) => h.model((e.target as HTMLSelectElement).value));
+  $('binding-kind').addEventListener('change', (e) => {
+    const kinetic = (e.target as HTMLSelectElement).value === 'kin';
+    h.formatError('pd.binding.half_time_min', null);
+    h.edit([['pd.binding', kinetic ? { kind: 'kinetic', half_time_min: meta.defaults.binding_half_time_min } : { kind: 'equilibrium' }]]);
+  });
+  $('binding').addEventListener('input', (e) => {
+    const v = parseNumber(h, 'pd.binding.half_time_min', (e.target as HTMLInputElement).value);
+    if (v !== null) h.edit([['pd.binding', { kind: 'kinetic', half_time_min: v }]]);
+  });
+  $('pop-women').addEventListener('input', (e) => {
+    const raw = (e.target as HTMLInputElement).value;
+    if (raw.trim() === '') {
+      h.formatError('population.female_percent', null);
+      h.edit([['population.female_percent', undefined]]);
+      return;
+    }
+    const v = parseNumber(h, 'population.female_percent', raw);
+    if (v !== null) h.edit([['population.female_percent', v]]);
+  });
+  $('pop-on').addEventListener('change', (e) => h.view({ popOn: (e.target as HTMLInputElement).checked }));
+  document.querySelectorAll<HTMLInputElement>('input[name=unit]').forEach((r) =>
+    r.addEventListener('change', () => h.view({ unit: r.value as View['unit'] })),
+  );
+  $('analytes').addEventListener('change', (e) => {
+    const box = e.target as HTMLInputElement;
+    const id = box.dataset.analyte;
+    if (!id) return;
+    const hidden = getState().view.hidden.filter((x) => x !== id);
+    if (!box.checked) hidden.push(id);
+    h.view({ hidden });
+  });
+  $('presets').addEventListener('click', (e) => {
+    const b = (e.target as HTMLElement).closest<HTMLButtonElement>('button[data-id]');
+    if (b?.dataset.id) h.preset(b.dataset.id);
+  });
+  $('presets').addEventListener('keydown', (e) => {
+    if (!['ArrowDown', 'ArrowUp', 'ArrowRight', 'ArrowLeft'].includes(e.key)) return;
+    e.preventDefault();
+    const ps = meta.presets;
+    const i = Math.max(0, ps.findIndex((q) => q.id === getState().view.preset));
+    const j = (i + (e.key === 'ArrowDown' || e.key === 'ArrowRight' ? 1 : ps.length - 1)) % ps.length;
+    h.preset(ps[j].id);
+    $('presets').querySelector<HTMLButtonElement>(`button[data-id="${ps[j].id}"]`)?.focus();
+  });
+}
