@@ -247,3 +247,55 @@ fn malformed_json_and_unknown_fields_are_parse_errors() {
     .unwrap_err();
     assert!(e.to_string().contains("typo"), "{e}");
 }
+
+#[test]
+fn a_failing_population_subject_names_its_index_weight_and_factors() {
+    let inner = Error::out_of_range("patient.weight_kg", 0.5, 1.0, 250.0, "kg");
+    let e = Error::Subject {
+        index: 17,
+        weight_kg: 81.5,
+        factors: vec![("CL".into(), 1.25), ("V1".into(), 0.8)],
+        source: Box::new(inner.clone()),
+    };
+    let msg = e.to_string();
+    assert!(
+        msg.starts_with("population subject 17 (weight_kg = 81.5"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("CL × 1.25") && msg.contains("V1 × 0.8"),
+        "{msg}"
+    );
+    assert!(msg.ends_with(&inner.to_string()), "{msg}");
+    // the field of the cause, so an interface can still place the message
+    assert_eq!(e.field().as_deref(), Some("patient.weight_kg"));
+    assert_eq!(
+        std::error::Error::source(&e).map(|s| s.to_string()),
+        Some(inner.to_string())
+    );
+}
+
+#[test]
+fn an_unknown_ligand_is_its_own_error_listing_the_table() {
+    let e = ketasim::pd::ligand("nope").unwrap_err();
+    assert!(
+        matches!(&e, Error::UnknownLigand { id, .. } if id == "nope"),
+        "{e}"
+    );
+    assert!(e.to_string().contains("s_ketamine"), "{e}");
+}
+
+#[test]
+fn a_prepared_run_resolves_once_what_the_lower_layers_need() {
+    let mut sc: Scenario = serde_json::from_value(base()).unwrap();
+    sc.pd.binding = ketasim::pd::Binding::Kinetic {
+        half_time_min: 10.0,
+    };
+    let run = sc.prepare().unwrap();
+    assert_eq!(run.method, ketasim::scenario::Method::Dopri5); // auto → Dopri5 when non-linear
+    assert_eq!(run.t_min.len() as u64, sc.n_points());
+    assert_eq!(run.subject.weight_kg, 70.0);
+    // prepare validates: the same error as validate()
+    sc.patient.weight_kg = 0.0;
+    assert_eq!(sc.prepare().unwrap_err(), sc.validate().unwrap_err());
+}
