@@ -38,6 +38,17 @@ pub struct Adapted {
 /// only stay infusions on IV.
 pub fn with_route(sc: &Scenario, route: Route) -> Result<Adapted> {
     let model = crate::models::get(&sc.model)?;
+    regimen_for(sc, model, model, route)
+}
+
+/// The regimen of `sc` (on `from`) given by `route` on the model `to`: amounts are read with
+/// `from`'s devices and written with `to`'s.
+fn regimen_for(
+    sc: &Scenario,
+    from: &crate::model::ModelSpec,
+    model: &crate::model::ModelSpec,
+    route: Route,
+) -> Result<Adapted> {
     let Some(new) = model.route(route) else {
         return Err(Error::RouteNotInModel {
             index: 0,
@@ -52,7 +63,7 @@ pub fn with_route(sc: &Scenario, route: Route) -> Result<Adapted> {
         .regimen
         .iter()
         .map(|item| {
-            let old_device = model.route(item.route).and_then(|r| r.device.as_ref());
+            let old_device = from.route(item.route).and_then(|r| r.device.as_ref());
             let mg = item.amount_mg(w, old_device.map(|d| d.mg_per_device));
             let mut it = DoseItem {
                 route,
@@ -106,6 +117,7 @@ pub fn with_route(sc: &Scenario, route: Route) -> Result<Adapted> {
 /// given by the model's first route (see [`with_route`]) with a note saying so.
 pub fn with_model(sc: &Scenario, model_id: &str) -> Result<Adapted> {
     let model = crate::models::get(model_id)?;
+    let from = crate::models::get(&sc.model)?;
     let mut on = sc.clone();
     on.model = model.id.into();
     let missing: Vec<Route> = sc
@@ -126,7 +138,7 @@ pub fn with_model(sc: &Scenario, model_id: &str) -> Result<Adapted> {
         .first()
         .map(|r| r.route)
         .ok_or_else(|| Error::invalid("model", format!("model '{model_id}' has no routes")))?;
-    let mut a = with_route(&on, first)?;
+    let mut a = regimen_for(sc, from, model, first)?;
     let why = format!(
         "{} has no {} route: switched to {}",
         model.name,

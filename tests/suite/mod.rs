@@ -10,3 +10,4 @@ mod pd;
 mod population;
 mod properties;
 mod routes;
+mod timeline;

@@ -1,0 +1,133 @@
+//! The session timeline and the scenario edits the page relies on, checked against independent
+//! computations (a brute-force scan of a fine grid) and against the presets' own regimens.
+
+use ketasim::model::Route;
+use ketasim::{edit, presets, simulate};
+
+/// Brute force on a 0.01-min grid: first and last time at or above `level` in `[a, b]`.
+fn scan(r: &ketasim::SimulationResult, a: f64, b: f64, level: f64) -> Option<(f64, f64)> {
+    let mut sc = r.scenario.clone();
+    sc.output_step_min = 0.01;
+    sc.horizon_min = b;
+    let fine = simulate(&sc).unwrap();
+    let ce = &fine.analytes[0].ce_ng_per_ml;
+    let t = &fine.t_min;
+    let idx: Vec<usize> = (0..t.len())
+        .filter(|&k| t[k] >= a && ce[k] >= level)
+        .collect();
+    Some((t[*idx.first()?], t[*idx.last()?]))
+}
+
+#[test]
+fn dissociation_window_and_recovery_match_a_fine_grid_scan() {
+    let r = simulate(&presets::get("antidepressant_1mgkg").unwrap().scenario).unwrap();
+    let s = &r.sessions[0];
+    let onset = r.metrics.dissociative_onset_ng_per_ml;
+    let (from, to) = scan(&r, 0.0, 360.0, onset).unwrap();
+    // 1-min grid with linear interpolation vs a 0.01-min scan: within a few hundredths of a min
+    assert!(
+        (s.dissociated_from_min.unwrap() - from).abs() < 0.05,
+        "{s:?} vs {from}"
+    );
+    assert!(
+        (s.dissociated_to_min.unwrap() - to).abs() < 0.05,
+        "{s:?} vs {to}"
+    );
+    // one contiguous window: its length is the time dissociated, and the metric is the same
+    assert!((s.dissociated_min - (to - from)).abs() < 0.1);
+    assert_eq!(s.dissociated_min, r.metrics.dissociated_min);
+    // the recovery threshold is crossed for good at the scan's last time above it
+    let thr = r.metrics.recovery.threshold_ng_per_ml;
+    let (_, last_above) = scan(&r, 40.0, 360.0, thr).unwrap();
+    assert!((s.below_recovery_at_min.unwrap() - last_above).abs() < 0.05);
+    assert_eq!(s.dosing_end_min, 40.0);
+    assert_eq!(
+        r.metrics.recovery.after_dosing_min,
+        s.below_recovery_after_dosing_min
+    );
+}
+
+#[test]
+fn a_course_has_one_timeline_per_session_and_spray_sessions_end_at_the_last_device() {
+    let course = simulate(&presets::get("course_6_infusions").unwrap().scenario).unwrap();
+    assert_eq!(course.sessions.len(), 6);
+    for s in &course.sessions {
+        assert_eq!(s.dosing_end_min - s.start_min, 40.0);
+        assert!((s.administered_mg - 35.0).abs() < 1e-12);
+        assert!(
+            s.below_recovery_at_min.is_some(),
+            "no accumulation: each session recovers"
+        );
+    }
+    // 84 mg = three devices 5 min apart: dosing ends at the last spray (10 min), not at the end
+    // of the modelled swallowed input
+    let nasal = simulate(&presets::get("spravato_84").unwrap().scenario).unwrap();
+    assert_eq!(nasal.sessions.len(), 1);
+    assert_eq!(nasal.sessions[0].dosing_end_min, 10.0);
+    assert_eq!(nasal.sessions[0].administered_mg, 84.0);
+    assert_eq!(nasal.metrics.recovery.dosing_end_min, 10.0);
+    // the 8-week course: session 1 is item 0 (56 mg), the others item 1 (84 mg)
+    let weeks = simulate(&presets::get("spravato_8_weeks").unwrap().scenario).unwrap();
+    assert_eq!(weeks.sessions.len(), 12);
+    assert_eq!(weeks.sessions[0].items, vec![0]);
+    assert_eq!(weeks.sessions[0].administered_mg, 56.0);
+    assert!(weeks.sessions[1..]
+        .iter()
+        .all(|s| s.items == vec![1] && s.administered_mg == 84.0));
+}
+
+#[test]
+fn route_and_model_edits_keep_the_regimen_valid_and_say_what_changed() {
+    let nasal = presets::get("spravato_56").unwrap().scenario;
+    // to a model without a nasal route: its first route, the same amount per kg, with a note
+    let a = edit::with_model(&nasal, "domino1982").unwrap();
+    assert_eq!(a.model, "domino1982");
+    assert_eq!(a.regimen[0].route, Route::Iv);
+    assert_eq!(a.regimen[0].dose_mg_per_kg, Some(0.8)); // 56 mg / 70 kg
+    assert!(a
+        .note
+        .unwrap()
+        .contains("no Intranasal (nasal spray) route"));
+    // back to nasal on the esketamine model: whole devices, clamped to the device maximum
+    let mut iv = presets::get("induction_bolus").unwrap().scenario; // 2 mg/kg = 140 mg
+    iv.model = "perez_ruixo2021".into();
+    let b = edit::with_route(&iv, Route::Intranasal).unwrap();
+    assert_eq!(b.regimen[0].devices, Some(3));
+    assert!(b.note.unwrap().contains("3 device(s)"));
+    let mut sc = iv.clone();
+    sc.regimen = b.regimen;
+    simulate(&sc).unwrap();
+    // a model that has every route of the regimen: unchanged, no note
+    let same = edit::with_model(&nasal, "perez_ruixo2021").unwrap();
+    assert_eq!(same.regimen, nasal.regimen);
+    assert_eq!(same.note, None);
+    // a route the model lacks is an error naming the available ones
+    let mut domino = presets::get("antidepressant_40min").unwrap().scenario;
+    domino.model = "domino1982".into();
+    let e = edit::with_route(&domino, Route::Intranasal).unwrap_err();
+    assert!(e.to_string().contains("available"), "{e}");
+}
+
+#[test]
+fn the_label_hydrochloride_amount_is_one_device() {
+    // Spravato: 32.3 mg esketamine hydrochloride per device (label) = 28.0 mg base
+    let mut sc = presets::get("spravato_56").unwrap().scenario;
+    let it = &mut sc.regimen[0];
+    it.devices = None;
+    it.dose_mg = Some(2.0 * 32.3);
+    it.salt = ketasim::scenario::Salt::Hcl;
+    let r = simulate(&sc).unwrap();
+    let want = simulate(&presets::get("spravato_56").unwrap().scenario).unwrap();
+    assert_eq!(
+        r.metrics.analytes[0].cmax_ng_per_ml,
+        want.metrics.analytes[0].cmax_ng_per_ml
+    );
+    // a devices count outside the device's range names the field and the range
+    let mut bad = presets::get("spravato_56").unwrap().scenario;
+    bad.regimen[0].devices = Some(4);
+    let e = simulate(&bad).unwrap_err().to_string();
+    assert!(
+        e.contains("regimen[0].devices") && e.contains("1 to 3"),
+        "{e}"
+    );
+}
