@@ -105,15 +105,16 @@ async function run(): Promise<void> {
   const refCe = ref.analytes[0].ce_ng_per_ml;
   // the per-subject path of populations (what the bands cost per patient), 100 identical
   // patients per call (weight fixed, a model without ω²), so the call overhead is amortised
+  const SUBJECTS = 100;
   const perSubject = (method: 'exact' | 'dopri5') => {
-    const s: Scenario = { ...sc, solver: { ...sc.solver, method }, population: { ...defaults.population, size: 100, seed: 1, weight_kg: { fixed: sc.patient.weight_kg } } };
+    const s: Scenario = { ...sc, solver: { ...sc.solver, method }, population: { ...defaults.population, size: SUBJECTS, seed: 1, weight_kg: { fixed: sc.patient.weight_kg } } };
     const cuts = new Uint32Array([0, ref.t_min.length]);
-    const r = popWasm.populationSimulate(s, 0, 100, cuts) as { blocks: Float32Array[] };
+    const r = popWasm.populationSimulate(s, 0, SUBJECTS, cuts) as { blocks: Float32Array[] };
     const n = ref.t_min.length;
-    const nq = r.blocks[0].length / 100 / n; // quantities: Cp per analyte, Ce, occupancy
+    const nq = r.blocks[0].length / SUBJECTS / n; // quantities: Cp per analyte, Ce, occupancy
     const row = r.blocks[0];
     const d = Math.max(diff(Float64Array.from(row.subarray(0, n)), refCp), diff(Float64Array.from(row.subarray((nq - 2) * n, (nq - 1) * n)), refCe));
-    return { us: time(() => popWasm.populationSimulate(s, 0, 100, cuts), 10, 9) / 100, d };
+    return { us: time(() => popWasm.populationSimulate(s, 0, SUBJECTS, cuts), 10, 9) / SUBJECTS, d };
   };
   const pe = perSubject('exact');
   const pd = perSubject('dopri5');

@@ -104,6 +104,7 @@ function commit(next: PageState, opts: { sync?: boolean } = { sync: true }): voi
   st = next;
   seq++;
   notice = '';
+  popError = '';
   if (opts.sync !== false) syncControls(meta, st);
   link();
   void update();
@@ -114,7 +115,10 @@ function setView(patch: Partial<View>): void {
   st = { ...st, view: { ...st.view, ...patch } };
   syncControls(meta, st);
   link();
-  if (shown) render(shown.result);
+  if (shown) {
+    render(shown.result);
+    window.__ketasim.renders++;
+  }
   if ('popOn' in patch) {
     if (st.view.popOn) pool.warm();
     void updatePopulation(seq);
@@ -343,6 +347,7 @@ async function start(): Promise<void> {
     },
     formatError: (path, message) => {
       const had = formatErrors.size;
+      popError = '';
       if (message === null) formatErrors.delete(path);
       else formatErrors.set(path, message);
       if (formatErrors.size !== had || message !== null) {

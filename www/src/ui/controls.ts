@@ -92,11 +92,13 @@ function regimenHtml(meta: Meta, sc: Scenario): string {
       const key = amountKey(it);
       const dev = deviceOf(meta, sc, it);
       const p = `regimen[${i}]`;
+      // the first item keeps the ids the page always had (#dose, #duration, #err-dose, …)
+      const sfx = i === 0 ? '' : `-${i}`;
       const range =
         key === 'devices' && dev
-          ? `<input type="range" data-range-for="${p}.devices" min="1" max="${dev.max_devices}" step="1" aria-label="Devices slider" />`
+          ? `<input type="range" id="dose-range${sfx}" data-range-for="${p}.devices" min="1" max="${dev.max_devices}" step="1" aria-label="Devices slider" />`
           : key === 'dose_mg_per_kg'
-            ? `<input type="range" data-range-for="${p}.dose_mg_per_kg" min="0.05" max="3" step="0.05" aria-label="Dose slider" />`
+            ? `<input type="range" id="dose-range${sfx}" data-range-for="${p}.dose_mg_per_kg" min="0.05" max="3" step="0.05" aria-label="Dose slider" />`
             : '';
       const bounds = key === 'devices' && dev ? `min="1" max="${dev.max_devices}"` : minMax(meta, `regimen[].${key}`);
       const n = nAdministrations(it);
@@ -105,11 +107,9 @@ function regimenHtml(meta: Meta, sc: Scenario): string {
         it.route === 'iv'
           ? `<div class="ctl" data-path="${p}.kind"><label for="kind-${i}">Given as</label><select id="kind-${i}" data-field="${p}.kind"><option value="infusion">infusion</option><option value="bolus">bolus (injection)</option></select><p class="err" role="alert"></p></div>`
           : '';
-      // the first item keeps the ids the page always had (#dose, #duration, #err-dose, …)
-      const sfx = i === 0 ? '' : `-${i}`;
       const dur =
         it.kind === 'infusion'
-          ? `<div class="ctl" data-path="${p}.duration_min"><label for="duration${sfx}">Infusion time <span class="unit">min</span></label><div class="pair"><input type="range" data-range-for="${p}.duration_min" min="2" max="120" step="1" aria-label="Infusion time slider" /><input type="number" id="duration${sfx}" data-field="${p}.duration_min" ${minMax(meta, 'regimen[].duration_min')} step="any" inputmode="decimal" /></div><p class="help">Usually 40–60 min; sessions of 2–100 min have been used (Andrade 2017).</p><p class="err" id="err-duration${sfx}" role="alert"></p></div>`
+          ? `<div class="ctl" data-path="${p}.duration_min"><label for="duration${sfx}">Infusion time <span class="unit">min</span></label><div class="pair"><input type="range" id="duration-range${sfx}" data-range-for="${p}.duration_min" min="2" max="120" step="1" aria-label="Infusion time slider" /><input type="number" id="duration${sfx}" data-field="${p}.duration_min" ${minMax(meta, 'regimen[].duration_min')} step="any" inputmode="decimal" /></div><p class="help">Usually 40–60 min; sessions of 2–100 min have been used (Andrade 2017).</p><p class="err" id="err-duration${sfx}" role="alert"></p></div>`
           : '';
       return `<div class="item" data-path="${p}">${head}
         <div class="ctl" data-path="${p}.${key} ${p}.dose ${p}.schedule"><label for="dose${sfx}">Dose <span class="unit" id="dose-unit${sfx}">${amountUnit(meta, sc, it)}</span></label>
