@@ -126,12 +126,34 @@ pub fn with_model(sc: &Scenario, model_id: &str) -> Result<Adapted> {
         .map(|i| i.route)
         .filter(|&r| model.route(r).is_none())
         .collect();
+    // a route both models have, but dosed differently (in devices on one only, or in devices
+    // of another size): the same route, amounts re-expressed
+    let device = |m: &crate::model::ModelSpec, r: Route| {
+        m.route(r)
+            .and_then(|x| x.device.as_ref())
+            .map(|d| d.mg_per_device)
+    };
     let Some(&gone) = missing.first() else {
-        return Ok(Adapted {
-            model: on.model,
-            regimen: on.regimen,
-            note: None,
-        });
+        let changed = sc
+            .regimen
+            .iter()
+            .find(|i| device(from, i.route) != device(model, i.route));
+        return match changed {
+            None => Ok(Adapted {
+                model: on.model,
+                regimen: on.regimen,
+                note: None,
+            }),
+            Some(i) => {
+                let mut a = regimen_for(sc, from, model, i.route)?;
+                let why = format!("{} doses {} differently", model.name, i.route.label());
+                a.note = Some(match a.note {
+                    Some(n) => format!("{why}: {n}"),
+                    None => why,
+                });
+                Ok(a)
+            }
+        };
     };
     let first = model
         .routes

@@ -97,6 +97,14 @@ fn route_and_model_edits_keep_the_regimen_valid_and_say_what_changed() {
     let mut sc = iv.clone();
     sc.regimen = b.regimen;
     simulate(&sc).unwrap();
+    // a model with a nasal route but no device (racemic intranasal): same route, mg/kg
+    let k = edit::with_model(&nasal, "kamp2020").unwrap();
+    assert_eq!(k.regimen[0].route, Route::Intranasal);
+    assert_eq!(
+        (k.regimen[0].devices, k.regimen[0].dose_mg_per_kg),
+        (None, Some(0.8))
+    );
+    assert!(k.note.unwrap().contains("differently"));
     // a model that has every route of the regimen: unchanged, no note
     let same = edit::with_model(&nasal, "perez_ruixo2021").unwrap();
     assert_eq!(same.regimen, nasal.regimen);

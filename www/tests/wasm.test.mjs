@@ -54,10 +54,10 @@ test('mass balance and occupancy bounds hold in the wasm build', () => {
   const models = wasm.models(70);
   for (const p of wasm.presets()) {
     for (const m of models) {
-      // only the models that have every route this preset uses
-      if (!p.scenario.regimen.every((it) => m.routes.some((r) => r.route === (it.route ?? 'iv')))) continue;
+      // every preset on every model, its regimen adapted by the engine as the page does
       const model = m.id;
-      const r = wasm.simulate({ ...p.scenario, model });
+      const a = wasm.withModel(p.scenario, model);
+      const r = wasm.simulate({ ...p.scenario, model: a.model, regimen: a.regimen });
       const total = r.input_mg[r.input_mg.length - 1];
       for (let k = 0; k < r.t_min.length; k += 7) {
         const held = r.compartments.reduce((s, c) => s + c.amount_mg[k], 0) + r.eliminated_mg[k];
@@ -295,4 +295,27 @@ test('malformed population inputs never panic the population module', () => {
   }
   assert.ok(ok > 0, 'some calls should succeed');
   assert.equal(pop.simulatePopulation(base).size, 300); // the module still works
+});
+
+test('the wasm result has exactly the keys of the serde (CLI) JSON: one shape, one case convention', () => {
+  const w = wasm.simulate(readFixture('standard_infusion.json'));
+  const n = nativeJson(fixture('standard_infusion.json'));
+  const shape = (v) => {
+    if (v instanceof Float64Array || Array.isArray(v)) return v.length && typeof v[0] === 'object' && v[0] !== null ? [shape(v[0])] : 'list';
+    if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, shape(v[k])]));
+    return 'value';
+  };
+  assert.deepEqual(shape(w), shape(n));
+  const snake = (v, path = '') => {
+    if (v && typeof v === 'object' && !(v instanceof Float64Array)) {
+      for (const [k, x] of Object.entries(v)) {
+        assert.match(k, /^[a-z0-9_]+$/, `${path}.${k}`);
+        snake(x, `${path}.${k}`);
+      }
+    }
+  };
+  snake(w);
+  snake(wasm.pdTables());
+  snake(wasm.defaults());
+  snake(wasm.limits());
 });
