@@ -20,7 +20,7 @@ pub use crate::scenario::limits::population as limits;
 pub use crate::scenario::{CovariateDist, PopulationSpec, DEFAULT_WEIGHT_CV_PERCENT};
 pub use runner::{Population, PopulationResult, Quantity, SubjectSummary};
 pub use statistics::{
-    block_stats, distribution, Bands, BlockStats, Distribution, Part, PERCENTILES,
+    block_stats, distribution, Bands, BlockStats, Distribution, Part, HISTOGRAM_BINS, PERCENTILES,
 };
 pub use variability::Variability;
 

@@ -4,7 +4,7 @@
 //! (threads, web workers) with the same result.
 
 use super::statistics::{
-    block_stats, distribution, Bands, BlockStats, Distribution, Part, PERCENTILES,
+    block_stats, distribution, Bands, BlockStats, Distribution, Part, HISTOGRAM_BINS, PERCENTILES,
 };
 use super::variability::Variability;
 use crate::error::{Error, Result};
@@ -313,8 +313,8 @@ impl<'a> Population<'a> {
             bands,
             threshold_ng_per_ml: self.spec.threshold_ng_per_ml,
             fraction_above: stats.fraction_above,
-            cmax: distribution(&cmax, 20),
-            recovery: distribution(&recovered, 20),
+            cmax: distribution(&cmax, HISTOGRAM_BINS),
+            recovery: distribution(&recovered, HISTOGRAM_BINS),
             cmax_ng_per_ml: cmax,
             recovery_min: recovery,
             weight_kg: summaries.iter().map(|s| s.weight_kg).collect(),

@@ -219,6 +219,10 @@ fn percentiles5(v: &mut [i32]) -> [f64; 5] {
 }
 
 /// Percentiles and a histogram of `values`.
+/// Bins of the Cmax and recovery-time histograms.
+pub const HISTOGRAM_BINS: usize = 20;
+
+/// Percentiles and a `bins`-bin histogram of `values`.
 pub fn distribution(values: &[f64], bins: usize) -> Distribution {
     if values.is_empty() {
         return Distribution {

@@ -13,7 +13,7 @@ fn population_of(sc: &Scenario) -> Result<Population<'_>, JsValue> {
 
 /// What a population run of `scenario` will produce, after validating it against the browser's
 /// limits: `{size, t_min, quantities: [{key, label, unit, um_per_ng_per_ml}], ce_quantity,
-/// threshold_ng_per_ml, percentiles}`.
+/// threshold_ng_per_ml, percentiles, histogram_bins}`.
 #[wasm_bindgen(js_name = populationLayout)]
 pub fn population_layout(scenario: JsValue) -> Result<JsValue, JsValue> {
     let sc = parse(scenario)?;
@@ -25,6 +25,11 @@ pub fn population_layout(scenario: JsValue) -> Result<JsValue, JsValue> {
     set(&o, "ce_quantity", &(pop.ce_quantity() as u32).into());
     set(&o, "threshold_ng_per_ml", &pop.threshold_ng_per_ml().into());
     set(&o, "percentiles", &f64s(&population::PERCENTILES));
+    set(
+        &o,
+        "histogram_bins",
+        &(population::HISTOGRAM_BINS as u32).into(),
+    );
     Ok(o.into())
 }
 

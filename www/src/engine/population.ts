@@ -6,16 +6,11 @@
 // and the same as the single-call `simulatePopulation` (the e2e test checks it bit for bit).
 import { EngineWorker, LatestOnly } from './rpc';
 import type { Op } from './protocol';
-import type { Quantity, Scenario } from './types';
+import type { Distribution, Quantity, Scenario } from './types';
 
 export type { Quantity };
 
-export interface Distribution {
-  count: number;
-  percentiles: number[];
-  histogram_edges: number[];
-  histogram_counts: number[];
-}
+export type { Distribution };
 
 export interface PopulationLayout {
   size: number;
@@ -24,6 +19,8 @@ export interface PopulationLayout {
   ce_quantity: number;
   threshold_ng_per_ml: number;
   percentiles: Float64Array;
+  /** Bins of the Cmax and recovery histograms (the engine's). */
+  histogram_bins: number;
 }
 
 export interface PopulationBands {
@@ -141,8 +138,8 @@ export class PopulationPool {
     const cmax = concat(sims.map((s) => s.cmax_ng_per_ml));
     const rec = concat(sims.map((s) => s.recovery_min));
     const distP = Promise.all([
-      this.call<Distribution>(0, 'populationDistribution', [cmax, 20], [cmax.buffer as ArrayBuffer]),
-      this.call<Distribution>(w - 1, 'populationDistribution', [rec, 20], [rec.buffer as ArrayBuffer]),
+      this.call<Distribution>(0, 'populationDistribution', [cmax, layout.histogram_bins], [cmax.buffer as ArrayBuffer]),
+      this.call<Distribution>(w - 1, 'populationDistribution', [rec, layout.histogram_bins], [rec.buffer as ArrayBuffer]),
     ]);
     const [stats, [dCmax, dRec]] = await Promise.all([Promise.all(statsP), distP]);
     // join the blocks: bands[q][j] over all points

@@ -31,6 +31,7 @@ export type { Limit } from './gen/Limit';
 export type { Defaults } from './gen/Defaults';
 export type { Adapted } from './gen/Adapted';
 export type { Quantity } from './gen/Quantity';
+export type { Distribution } from './gen/Distribution';
 
 import type { ModelSpec } from './gen/ModelSpec';
 import type { Derived } from './gen/Derived';
