@@ -32,7 +32,7 @@ export function renderReadouts(meta: Meta, r: SimResult, st: PageState): void {
     <div><dt>Time dissociated</dt><dd data-k="dissociated">${duration(m.dissociated_min)}</dd><small>effect site ≥ ${onset} ng/mL</small></div>
     <div><dt>Ce below ${rec.threshold_ng_per_ml} ng/mL</dt><dd data-k="recovery">${rec.after_dosing_min === null ? 'not yet' : duration(rec.after_dosing_min)}</dd><small>after dosing ended${n > 1 ? ' (last session)' : ''}</small></div>
     <div><dt>Peak NMDA occupancy</dt><dd data-k="occupancy">${(m.occupancy_max * 100).toFixed(0)} %</dd><small>model-derived</small></div>
-    <div><dt>Dose</dt><dd data-k="dose">${num3(perSession)} mg</dd><small>${n > 1 ? `per session (first) × ${n} sessions` : 'base'}</small></div>`;
+    <div><dt>${n > 1 ? 'Dose in all' : 'Dose'}</dt><dd data-k="dose">${num3(n > 1 ? m.administered_mg : perSession)} mg</dd><small>${n > 1 ? `${n} sessions (base)` : 'base'}</small></div>`;
   $('metab').innerHTML = m.analytes
     .slice(1)
     .map((x, i) => `${r.analytes[i + 1].name}: peak ${conc({ ng: x.cmax_ng_per_ml, um: x.cmax_um })} at ${at(x.tmax_min)}`)
