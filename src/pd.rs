@@ -36,6 +36,20 @@ pub struct Ligand {
     pub fu_source: &'static str,
     /// Provenance of `fu`.
     pub fu_provenance: Provenance,
+    /// Brain penetration relative to the parent drug (ketamine = 1): multiplies the unbound
+    /// concentration in occupancy, `Cu,i × brain_penetration / Ki`.
+    pub brain_penetration: f64,
+    /// Source of `brain_penetration`, with its text.
+    pub brain_penetration_source: &'static str,
+    /// Provenance of `brain_penetration`.
+    pub brain_penetration_provenance: Provenance,
+    /// Dissociation rate constant relative to the parent's (kinetic binding): `koff_i =
+    /// koff_factor × ln 2 / half_time_min`, the scenario's half-time being the parent's.
+    pub koff_factor: f64,
+    /// Source of `koff_factor`.
+    pub koff_factor_source: &'static str,
+    /// Provenance of `koff_factor`.
+    pub koff_factor_provenance: Provenance,
 }
 
 /// Racemic Ki with Mg²⁺ (GluN2B), µM — the what-if value (UNVERIFIED).
@@ -48,6 +62,20 @@ pub fn ligands() -> &'static [Ligand] {
     use Provenance::*;
     const EBERT: &str = "Ebert 1997, [³H]MK-801, rat brain";
     const FU_ASSUMED: &str = "not found; assumed equal to racemic ketamine (Dayton 1983)";
+    const PARENT: &str = "the parent drug: the reference (1 by definition)";
+    const ENANTIOMER: &str = "the enantiomers share distribution (Henthorn 2018, READ): \
+                              equal to the parent's";
+    const NORK: f64 = 1.0 / 5.0;
+    const NORK_SOURCE: &str = "Spravato label: noresketamine's brain:plasma ratio is 4–6× lower \
+                               than esketamine's (ketamine.md §3.2); the midpoint 1/5 is used";
+    const NORK_R: &str = "not found; assumed equal to noresketamine's (1/5, Spravato label): \
+                          enantiomers have the same passive permeability";
+    const HNK: &str = "not found; assumed equal to norketamine's (1/5, Spravato label), the \
+                       nearest metabolite with a published ratio (HNK is more polar, so its \
+                       penetration may be lower still)";
+    const KOFF_PARENT: &str = "the parent drug: the scenario's binding half-time is its own";
+    const KOFF_ASSUMED: &str = "no kon/koff found for any ligand (ketamine.md §3.1); assumed \
+                                equal to the parent's";
     static LIGANDS: [Ligand; 7] = [
         Ligand {
             id: "ketamine_racemic",
@@ -59,6 +87,12 @@ pub fn ligands() -> &'static [Ligand] {
             fu: 0.53,
             fu_source: "Dayton 1983: up to 47% bound, mostly to α1-acid glycoprotein",
             fu_provenance: Read,
+            brain_penetration: 1.0,
+            brain_penetration_source: PARENT,
+            brain_penetration_provenance: Derived,
+            koff_factor: 1.0,
+            koff_factor_source: KOFF_PARENT,
+            koff_factor_provenance: Derived,
         },
         Ligand {
             id: "s_ketamine",
@@ -70,6 +104,12 @@ pub fn ligands() -> &'static [Ligand] {
             fu: 0.56,
             fu_source: "Spravato label: 43–45% bound",
             fu_provenance: Read,
+            brain_penetration: 1.0,
+            brain_penetration_source: PARENT,
+            brain_penetration_provenance: Derived,
+            koff_factor: 1.0,
+            koff_factor_source: KOFF_PARENT,
+            koff_factor_provenance: Derived,
         },
         Ligand {
             id: "r_ketamine",
@@ -81,6 +121,12 @@ pub fn ligands() -> &'static [Ligand] {
             fu: 0.53,
             fu_source: FU_ASSUMED,
             fu_provenance: Assumption,
+            brain_penetration: 1.0,
+            brain_penetration_source: ENANTIOMER,
+            brain_penetration_provenance: Derived,
+            koff_factor: 1.0,
+            koff_factor_source: KOFF_ASSUMED,
+            koff_factor_provenance: Assumption,
         },
         Ligand {
             id: "s_norketamine",
@@ -92,6 +138,12 @@ pub fn ligands() -> &'static [Ligand] {
             fu: 0.53,
             fu_source: FU_ASSUMED,
             fu_provenance: Assumption,
+            brain_penetration: NORK,
+            brain_penetration_source: NORK_SOURCE,
+            brain_penetration_provenance: Read,
+            koff_factor: 1.0,
+            koff_factor_source: KOFF_ASSUMED,
+            koff_factor_provenance: Assumption,
         },
         Ligand {
             id: "r_norketamine",
@@ -103,6 +155,12 @@ pub fn ligands() -> &'static [Ligand] {
             fu: 0.53,
             fu_source: FU_ASSUMED,
             fu_provenance: Assumption,
+            brain_penetration: NORK,
+            brain_penetration_source: NORK_R,
+            brain_penetration_provenance: Assumption,
+            koff_factor: 1.0,
+            koff_factor_source: KOFF_ASSUMED,
+            koff_factor_provenance: Assumption,
         },
         Ligand {
             id: "hnk_2s6s",
@@ -114,6 +172,12 @@ pub fn ligands() -> &'static [Ligand] {
             fu: 0.53,
             fu_source: FU_ASSUMED,
             fu_provenance: Assumption,
+            brain_penetration: NORK,
+            brain_penetration_source: HNK,
+            brain_penetration_provenance: Assumption,
+            koff_factor: 1.0,
+            koff_factor_source: KOFF_ASSUMED,
+            koff_factor_provenance: Assumption,
         },
         Ligand {
             id: "hnk_2r6r",
@@ -125,6 +189,12 @@ pub fn ligands() -> &'static [Ligand] {
             fu: 0.53,
             fu_source: FU_ASSUMED,
             fu_provenance: Assumption,
+            brain_penetration: NORK,
+            brain_penetration_source: HNK,
+            brain_penetration_provenance: Assumption,
+            koff_factor: 1.0,
+            koff_factor_source: KOFF_ASSUMED,
+            koff_factor_provenance: Assumption,
         },
     ];
     &LIGANDS
@@ -191,11 +261,12 @@ pub enum Binding {
     /// Instant equilibrium with the unbound effect-site concentration.
     #[default]
     Equilibrium,
-    /// Binding kinetics as ODE states: `dB_i/dt = kon_i·Cu_i·(1 − ΣB) − koff·B_i`, with
-    /// `koff = ln 2 / half_time_min` and `kon_i = koff / Ki_i`. A teaching parameter: binding
-    /// rate constants for ketamine were not found in the literature.
+    /// Binding kinetics as ODE states: `dB_i/dt = kon_i·Cu_i·(1 − ΣB) − koff_i·B_i`, with
+    /// `koff_i = koff_factor_i · ln 2 / half_time_min` ([`Ligand::koff_factor`], 1 for the
+    /// parent) and `kon_i = koff_i / Ki_i`; `Cu_i` includes the ligand's brain penetration. A
+    /// teaching parameter: binding rate constants for ketamine were not found in the literature.
     Kinetic {
-        /// Dissociation half-time, min (0.1 – 10 000).
+        /// Dissociation half-time of the parent drug, min (0.1 – 10 000).
         half_time_min: f64,
     },
 }
@@ -481,6 +552,15 @@ impl ResolvedPd {
         match self.ligands.get(analyte) {
             Some(Ok(l)) => (l.fu, l.ki_um(self.ki_set)),
             _ => (0.0, f64::INFINITY),
+        }
+    }
+
+    /// Brain penetration relative to the parent of analyte `analyte`
+    /// ([`Ligand::brain_penetration`]); 1 for an analyte without a ligand (it does not bind).
+    pub fn brain_penetration(&self, analyte: usize) -> f64 {
+        match self.ligands.get(analyte) {
+            Some(Ok(l)) => l.brain_penetration,
+            _ => 1.0,
         }
     }
 

@@ -127,6 +127,24 @@ pub struct Metrics {
     pub recovery: Recovery,
     /// Amount administered (before bioavailability), mg base.
     pub administered_mg: f64,
+    /// Each analyte's part of the occupancy at its peak (`occupancy_tmax_min`), in analyte
+    /// order: the parts sum to `occupancy_max` (model-derived).
+    pub occupancy_parts_at_peak: Vec<OccupancyPart>,
+}
+
+/// One analyte's part of the receptor occupancy at one time (model-derived).
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct OccupancyPart {
+    /// Analyte id.
+    pub analyte: String,
+    /// Ligand id ([`crate::pd::Ligand::id`]).
+    pub ligand: String,
+    /// Occupancy due to this analyte, fraction 0–1: at equilibrium `rᵢ / (1 + Σr)` with
+    /// `rᵢ = Cu,i × brain penetration / Ki`; with kinetic binding its bound fraction.
+    pub occupancy: f64,
+    /// Its share of the total occupancy, 0–1 (0 when the total is 0).
+    pub share: f64,
 }
 
 /// The result of a simulation.
@@ -342,6 +360,37 @@ fn integrate(
     }
 }
 
+/// Each analyte's part of the occupancy at the first point where it peaks (the point
+/// [`metrics::cmax_tmax`] reports).
+fn occupancy_parts(
+    model: &crate::model::ModelSpec,
+    readout: &Readout,
+    traj: &Trajectory,
+    occupancy: &[f64],
+    occ_max: f64,
+) -> Vec<OccupancyPart> {
+    let k = occupancy.iter().position(|&o| o == occ_max && o > 0.0);
+    let parts = match k {
+        Some(k) => readout.occupancy_parts(traj.at(k)),
+        None => vec![0.0; model.analytes.len()],
+    };
+    model
+        .analytes
+        .iter()
+        .zip(parts)
+        .map(|(a, occupancy)| OccupancyPart {
+            analyte: a.id.into(),
+            ligand: a.ligand.into(),
+            occupancy,
+            share: if occ_max > 0.0 {
+                occupancy / occ_max
+            } else {
+                0.0
+            },
+        })
+        .collect()
+}
+
 fn assemble(
     run: &PreparedRun,
     sys: &LinearSystem,
@@ -429,6 +478,7 @@ fn assemble(
         });
     }
     let (occ_max, occ_t) = metrics::cmax_tmax(t, &occupancy);
+    let occupancy_parts_at_peak = occupancy_parts(model, &readout, &traj, &occupancy, occ_max);
     let parent = &analytes[0];
     let last_end = plan.last_dosing_end_min.min(scenario.horizon_min);
     let thr = scenario.pd.recovery_threshold_ng_per_ml;
@@ -486,6 +536,7 @@ fn assemble(
                 after_dosing_min: below_at.map(|b| b - last_end),
             },
             administered_mg: plan.administered_mg,
+            occupancy_parts_at_peak,
         },
         analytes,
         occupancy,

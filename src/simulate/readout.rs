@@ -33,6 +33,8 @@ struct AnalyteReadout {
     mw_g_per_mol: f64,
     /// Unbound fraction.
     fu: f64,
+    /// Brain penetration relative to the parent ([`crate::pd::Ligand::brain_penetration`]).
+    brain_penetration: f64,
     /// Ki, µM.
     ki_um: f64,
 }
@@ -59,12 +61,14 @@ impl Readout {
             .enumerate()
             .map(|(ai, a)| {
                 let (fu, ki_um) = pd.fu_ki(ai);
+                let brain_penetration = pd.brain_penetration(ai);
                 AnalyteReadout {
                     central: col(a.central),
                     effect: col(a.effect),
                     amount_to_um: to_um / a.volume_l,
                     mw_g_per_mol: a.mw_g_per_mol,
                     fu,
+                    brain_penetration,
                     ki_um,
                 }
             })
@@ -101,8 +105,38 @@ impl Readout {
                 self.analytes
                     .iter()
                     .zip(out.iter())
-                    .map(|(a, o)| o.ce_unbound_um / a.ki_um),
+                    .map(|(a, o)| AnalyteReadout::ratio(a, o)),
             ),
         }
+    }
+
+    /// Each analyte's part of the occupancy at the stored state `x` (fractions summing to
+    /// [`Readout::point`]'s occupancy): at equilibrium `rᵢ / (1 + Σr)` with
+    /// `rᵢ = Cu,i × brain penetration / Ki`; with kinetic binding the bound fraction `Bᵢ`.
+    pub fn occupancy_parts(&self, x: &[f64]) -> Vec<f64> {
+        let mut out = vec![AnalytePoint::default(); self.analytes.len()];
+        self.point(x, &mut out);
+        match &self.bound {
+            Some(cols) => cols.iter().map(|&c| c.map_or(0.0, |c| x[c])).collect(),
+            None => {
+                let r: Vec<f64> = self
+                    .analytes
+                    .iter()
+                    .zip(&out)
+                    .map(|(a, o)| AnalyteReadout::ratio(a, o).max(0.0))
+                    .collect();
+                let s: f64 = r.iter().sum();
+                r.iter().map(|ri| ri / (1.0 + s)).collect()
+            }
+        }
+    }
+}
+
+impl AnalyteReadout {
+    /// `Cu × brain penetration / Ki` (bit-identical to `Cu / Ki` for the parent, whose
+    /// penetration is 1).
+    #[inline]
+    fn ratio(a: &AnalyteReadout, o: &AnalytePoint) -> f64 {
+        o.ce_unbound_um * a.brain_penetration / a.ki_um
     }
 }

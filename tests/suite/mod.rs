@@ -2,6 +2,7 @@ mod analytic;
 mod boundaries;
 mod cli;
 mod errors;
+mod ligands;
 mod literature;
 mod mass_balance;
 mod metrics;

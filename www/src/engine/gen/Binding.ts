@@ -5,6 +5,6 @@
  */
 export type Binding = { "kind": "equilibrium" } | { "kind": "kinetic", 
 /**
- * Dissociation half-time, min (0.1 – 10 000).
+ * Dissociation half-time of the parent drug, min (0.1 – 10 000).
  */
 half_time_min: number, };

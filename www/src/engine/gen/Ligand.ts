@@ -41,4 +41,30 @@ fu_source: string,
 /**
  * Provenance of `fu`.
  */
-fu_provenance: Provenance, };
+fu_provenance: Provenance, 
+/**
+ * Brain penetration relative to the parent drug (ketamine = 1): multiplies the unbound
+ * concentration in occupancy, `Cu,i × brain_penetration / Ki`.
+ */
+brain_penetration: number, 
+/**
+ * Source of `brain_penetration`, with its text.
+ */
+brain_penetration_source: string, 
+/**
+ * Provenance of `brain_penetration`.
+ */
+brain_penetration_provenance: Provenance, 
+/**
+ * Dissociation rate constant relative to the parent's (kinetic binding): `koff_i =
+ * koff_factor × ln 2 / half_time_min`, the scenario's half-time being the parent's.
+ */
+koff_factor: number, 
+/**
+ * Source of `koff_factor`.
+ */
+koff_factor_source: string, 
+/**
+ * Provenance of `koff_factor`.
+ */
+koff_factor_provenance: Provenance, };
