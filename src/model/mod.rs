@@ -154,6 +154,27 @@ pub struct Param {
     pub provenance: Provenance,
     /// Inter-individual variance on the log scale (ω²), where the source gives one.
     pub omega2: Option<f64>,
+    /// How `omega2` was obtained from what the source prints (`None` without variability).
+    pub iiv_source: Option<IivSource>,
+}
+
+/// How a parameter's ω² was obtained from the source.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, TS)]
+#[ts(export)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum IivSource {
+    /// The source prints ω² (log scale); used as published.
+    Omega2AsPublished,
+    /// The source prints a CV (or BSV) in percent; converted with ω² = ln(1 + CV²), exact for a
+    /// log-normal parameter. Whether the source's percent is that exact CV or the common
+    /// approximation √ω² was not stated in any text read: if it were √ω², ω² would be CV²
+    /// (e.g. CV 120%: 1.44 instead of 0.89).
+    FromCvPercent {
+        /// The printed CV, %.
+        cv_percent: f64,
+        /// `true` only where the source's convention was read; `false`: not stated.
+        convention_stated: bool,
+    },
 }
 
 impl Param {
@@ -174,12 +195,14 @@ impl Param {
             scaling,
             provenance,
             omega2: None,
+            iiv_source: None,
         }
     }
 
     /// Adds a log-scale variance ω².
     pub const fn with_omega2(mut self, omega2: f64) -> Self {
         self.omega2 = Some(omega2);
+        self.iiv_source = Some(IivSource::Omega2AsPublished);
         self
     }
 
@@ -193,7 +216,12 @@ impl Param {
     /// ```
     pub const fn with_cv_percent(self, cv: f64) -> Self {
         let c = cv / 100.0;
-        self.with_omega2(ln_1p(c * c))
+        let mut p = self.with_omega2(ln_1p(c * c));
+        p.iiv_source = Some(IivSource::FromCvPercent {
+            cv_percent: cv,
+            convention_stated: false,
+        });
+        p
     }
 
     /// Value in canonical units (L, L/min, 1/min, min) for a patient of `weight_kg`.
@@ -574,7 +602,93 @@ pub struct ModelSpec {
     pub iiv_covariances: &'static [(&'static str, &'static str, f64)],
 }
 
+/// What varies between the virtual subjects of a population on a model (the page prints
+/// [`PopulationVariation::statement`]).
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct PopulationVariation {
+    /// Parameters with a random effect (ω² > 0), by symbol.
+    pub random_effects: Vec<&'static str>,
+    /// Parameters scaled by body weight (they vary with the drawn weight), by symbol.
+    pub weight_scaled: Vec<&'static str>,
+    /// Parameters with covariate effects (age, sex, race), by symbol.
+    pub covariates: Vec<&'static str>,
+    /// `true` when the bands have zero width with mg/kg dosing: no random effects, no
+    /// covariates, and every volume and clearance in proportion to body weight (per kg or
+    /// exponent 1) with unscaled rate constants, so the concentrations do not depend on
+    /// weight when the dose is per kg.
+    pub zero_width_with_mg_per_kg: bool,
+    /// The sentence the page shows.
+    pub statement: String,
+}
+
 impl ModelSpec {
+    /// What varies between virtual subjects on this model.
+    pub fn population_variation(&self) -> PopulationVariation {
+        let random_effects: Vec<&'static str> = self
+            .params
+            .iter()
+            .filter(|p| p.omega2.is_some_and(|w| w > 0.0))
+            .map(|p| p.symbol)
+            .collect();
+        let weight_scaled: Vec<&'static str> = self
+            .params
+            .iter()
+            .filter(|p| p.scaling != Scaling::None)
+            .map(|p| p.symbol)
+            .collect();
+        let mut covariates: Vec<&'static str> = self.covariates.iter().map(|c| c.param).collect();
+        covariates.dedup();
+        // concentration after a per-kg dose is weight-free when every volume and clearance is
+        // proportional to weight and nothing else is scaled
+        let proportional = self.params.iter().all(|p| {
+            let linear = matches!(p.scaling, Scaling::PerKg)
+                || p.scaling == (Scaling::Allometric { exponent: 1.0 });
+            match p.unit {
+                Unit::L | Unit::LPerKg | Unit::LPerH | Unit::LPerMin => linear,
+                _ => p.scaling == Scaling::None,
+            }
+        });
+        let zero_width_with_mg_per_kg =
+            random_effects.is_empty() && covariates.is_empty() && proportional;
+        let statement = if zero_width_with_mg_per_kg {
+            "This model has no inter-individual variability and its volumes and clearances \
+             scale per kg: with mg/kg dosing every virtual subject has the same \
+             concentrations (the bands have zero width); with a fixed mg dose only body weight \
+             varies."
+                .to_string()
+        } else if random_effects.is_empty() && covariates.is_empty() {
+            format!(
+                "This model has no inter-individual variability: only body weight varies \
+                 between virtual subjects (through {}).",
+                if weight_scaled.is_empty() {
+                    "nothing: the bands have zero width".to_string()
+                } else {
+                    weight_scaled.join(", ")
+                }
+            )
+        } else {
+            let mut parts = Vec::new();
+            if !random_effects.is_empty() {
+                parts.push(format!("random effects on {}", random_effects.join(", ")));
+            }
+            if !weight_scaled.is_empty() {
+                parts.push(format!("body weight through {}", weight_scaled.join(", ")));
+            }
+            if !covariates.is_empty() {
+                parts.push(format!("covariates on {}", covariates.join(", ")));
+            }
+            format!("Virtual subjects vary by {}.", parts.join("; "))
+        };
+        PopulationVariation {
+            random_effects,
+            weight_scaled,
+            covariates,
+            zero_width_with_mg_per_kg,
+            statement,
+        }
+    }
+
     /// Looks up a parameter by symbol.
     pub fn param(&self, symbol: &str) -> Result<&Param> {
         self.params

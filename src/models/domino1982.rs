@@ -67,7 +67,9 @@ pub(super) const MODEL: ModelSpec = ModelSpec {
     name: "Domino 1982 (racemic, 3-cmt, TCI pumps)",
     citation: "Domino EF et al. Clin Pharmacol Ther 1982 (PMID 7198883). Parameter values as \
                    encoded identically in three independent TCI codebases.",
-    population: "Adult volunteers",
+    population: "not known to this tool: the values are CODE (identical in three TCI \
+                 codebases citing Domino 1982, Clin Pharmacol Ther, PMID 7198883); the paper \
+                 was not read",
     drug: "racemic ketamine",
     sampling: Sampling::Arterial,
     notes: &[

@@ -5,7 +5,8 @@
 //! - The enantiomers share distribution (Henthorn 2018, READ).
 //! - CL_R ≈ 0.83 × CL_S (Persson 2002: S 0.024 vs R 0.020 L/min/kg, READ).
 //! - CL_S and CL_R are chosen so that the racemate's total exposure matches Kamp's CL 84 L/h:
-//!   AUC = ½D/CL_S + ½D/CL_R = D/84 → CL_S = 84·(1 + 1/0.83)/2 L/h (DERIVED).
+//!   AUC = ½D/CL_S + ½D/CL_R = D/84 → CL_S = 84·(1 + 0.024/0.020)/2 = 92.4 L/h (DERIVED; with the
+//!   rounded ratio 0.83 it would be 92.6 L/h).
 
 use super::{comp_of as c, transfer};
 use crate::model::{
@@ -54,7 +55,7 @@ const PARAMS: &[Param] = &[
     ),
     Param::new(
         "CL_S",
-        "S-ketamine clearance = 84·(1 + 1/0.83)/2 L/h",
+        "S-ketamine clearance = 84·(1 + 0.024/0.020)/2 = 92.4 L/h",
         CL_S,
         Unit::LPerH,
         CLR,
@@ -62,7 +63,7 @@ const PARAMS: &[Param] = &[
     ),
     Param::new(
         "CL_R",
-        "R-ketamine clearance = 0.83 · CL_S",
+        "R-ketamine clearance = (0.020/0.024) · CL_S ≈ 0.83 · CL_S = 77.0 L/h",
         R_OVER_S * CL_S,
         Unit::LPerH,
         CLR,

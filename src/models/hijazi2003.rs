@@ -51,7 +51,9 @@ pub(super) const MODEL: ModelSpec = ModelSpec {
     drug: "racemic ketamine",
     sampling: Sampling::NotStated,
     notes: &[
-        "Long-infusion ICU population: slow elimination (t½ ≈ 4.9 h, READ).",
+        "Long-infusion ICU population. Elimination is not slow: CL 36.0 mL/min/kg (2.5 L/min \
+             at 70 kg) is about 1.8× Kamp's 84 L/h; the long terminal half-life (4.9 h, READ) \
+             comes from the large volume (Vβ 16.0 L/kg).",
         "Paper (READ): CL 36.0 mL/min/kg; Vβ 16.0 L/kg; t½ 4.9 h.",
     ],
     params: PARAMS,

@@ -201,6 +201,11 @@ pub(super) const MODEL: ModelSpec = ModelSpec {
         "Known issue (READ-2): a literal encoding reproduces the published esketamine \
              Cmax/AUC within about 4% but over-predicts the noresketamine AUC by about \
              1.4–1.56×. Not hidden: treat noresketamine levels from this model as high.",
+        "Noresketamine Cmax vs Table 4 (59.1, 119.7, 180.0 ng/mL after 28, 56, 84 mg): this \
+             model gives 55.7, 112.9, 170.0 ng/mL (0.94×) in noresketamine mass; read as \
+             esketamine-equivalent mass (no molar conversion) 59.2, 120.0, 180.7 (1.00×). \
+             Whether Table 4 states its unit was not read; the match says the apparent \
+             noresketamine parameters were fitted to the reported ng/mL directly.",
         "No weight scaling is given in the reference file: typical adult values at any \
              weight.",
         "Covariates (READ-2): Asian race kel ×0.36 and CLn ×0.81; Japanese race FRn ×1.34 \

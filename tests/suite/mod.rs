@@ -12,3 +12,4 @@ mod population;
 mod properties;
 mod routes;
 mod timeline;
+mod variability;
