@@ -81,7 +81,10 @@ enum Command {
         /// Preset id; prints only its scenario.
         id: Option<String>,
     },
-    /// Context-sensitive half-time (plasma) per model over infusion durations.
+    /// Context-sensitive half-time per model over infusion durations (textbook, Hughes 1992:
+    /// after an infusion that held the plasma concentration constant, the time for it to fall
+    /// by half). A second column gives the half-time after a constant-RATE infusion of the same
+    /// duration, a different and shorter quantity, for comparison.
     Csht {
         /// Model id (default: all models).
         #[arg(long)]
@@ -233,10 +236,12 @@ fn run(cli: Cli) -> Result<(), Error> {
                 Some(id) => vec![models::get(&id)?],
                 None => models::all().iter().collect(),
             };
-            out.push_str("model,infusion_duration_min,csht_min\n");
+            out.push_str("model,infusion_duration_min,csht_min,constant_rate_half_time_min\n");
             for m in list {
-                for (d, h) in csht::csht_curve(m, weight_kg, &durations_min)? {
-                    out.push_str(&format!("{},{d},{h:.4}\n", m.id));
+                let textbook = csht::csht_curve(m, weight_kg, &durations_min)?;
+                let rate = csht::constant_rate_curve(m, weight_kg, &durations_min)?;
+                for ((d, h), (_, r)) in textbook.into_iter().zip(rate) {
+                    out.push_str(&format!("{},{d},{h:.4},{r:.4}\n", m.id));
                 }
             }
         }

@@ -155,7 +155,10 @@ pub fn defaults() -> Result<JsValue, JsValue> {
     to_js(&crate::scenario::Defaults::get().map_err(js_error)?)
 }
 
-/// Context-sensitive half-times (min) of `model_id` at `weight_kg` for each infusion duration.
+/// Context-sensitive half-times (min) of `model_id` at `weight_kg` for each infusion duration,
+/// textbook definition (Hughes 1992): the plasma concentration held constant for the duration,
+/// then the time for it to fall by half ([`crate::csht::context_sensitive_half_time`]; not the
+/// constant-rate variant).
 #[wasm_bindgen]
 pub fn csht(
     model_id: &str,

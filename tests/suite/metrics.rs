@@ -1,7 +1,7 @@
-//! Metric helpers against hand-computed values, and the context-sensitive half-time against a
-//! fine-grid simulation.
+//! Metric helpers against hand-computed values, and the half-time after a constant-rate
+//! infusion against a fine-grid simulation.
 
-use ketasim::csht::context_sensitive_half_time;
+use ketasim::csht::constant_rate_half_time;
 use ketasim::metrics::{recovery_time, time_above, time_in_band};
 use ketasim::{models, simulate, Scenario};
 
@@ -29,10 +29,10 @@ fn recovery_is_the_last_downward_crossing_after_the_last_input() {
 }
 
 #[test]
-fn context_sensitive_half_time_agrees_with_a_fine_grid_simulation() {
+fn constant_rate_half_time_agrees_with_a_fine_grid_simulation() {
     for m in models::all() {
         for duration in [10.0, 60.0, 240.0] {
-            let csht = context_sensitive_half_time(m, 70.0, duration).unwrap();
+            let csht = constant_rate_half_time(m, 70.0, duration).unwrap();
             let sc = Scenario::from_json(&format!(
                 r#"{{"patient":{{"weight_kg":70}},"model":"{}","regimen":[{{"kind":"infusion","dose_mg":50,"duration_min":{duration}}}],"horizon_min":{},"output_step_min":0.01}}"#,
                 m.id,

@@ -1,6 +1,7 @@
 mod analytic;
 mod boundaries;
 mod cli;
+mod csht;
 mod errors;
 mod ligands;
 mod literature;

@@ -162,7 +162,7 @@ export function renderPanel(
     <table><thead><tr><th>Symbol</th><th>Meaning</th><th>Value</th><th>Unit</th><th>Weight scaling</th><th>Provenance</th><th>ω²</th></tr></thead><tbody>${params}</tbody></table>
     <h4>Derived at ${weightKg} kg ${badge('DERIVED')}</h4>
     <p>V1 ${d.v1_l.toFixed(1)} L · Vss ${d.vss_l.toFixed(1)} L · CL ${d.cl_l_per_min.toFixed(3)} L/min (${(d.cl_l_per_min * 60).toFixed(1)} L/h) · half-lives ${d.half_lives_min.map((h) => h.toFixed(1)).join(', ')} min</p>
-    <p>Context-sensitive half-time (plasma, min) after an infusion of:</p>
+    <p>Context-sensitive half-time (min): the time for the plasma concentration to fall by half after an infusion that <em>held the plasma concentration constant</em> (textbook definition, Hughes 1992) for:</p>
     <table class="compact"><thead><tr>${cshtHead}</tr></thead><tbody><tr>${cshtRows}</tr></tbody></table>
     <h4>Effect-site equilibration: ke0 depends on the endpoint and on who chose it</h4>
     <table><thead><tr><th>Endpoint</th><th>ke0 1/min</th><th>t½ke0 min</th><th>Source</th><th></th></tr></thead><tbody>${ke0}</tbody></table>
