@@ -10,6 +10,7 @@ mod metrics;
 mod oracle;
 mod pd;
 mod population;
+mod presets;
 mod properties;
 mod routes;
 mod timeline;
