@@ -367,6 +367,12 @@ pub struct Landmark {
     pub high_ng_per_ml: Option<f64>,
     /// What was measured (plasma, estimated brain concentration).
     pub matrix: &'static str,
+    /// The drug form it was measured for: it applies to models of that form only.
+    pub drug: DrugForm,
+    /// Where it applies and how it is compared: the model's effect-site concentration is in
+    /// plasma-equivalent units, so a steady-state plasma level and an estimated effect-site
+    /// level are both compared with Ce; this says which, and with which ke0.
+    pub site: &'static str,
     /// Source.
     pub source: &'static str,
     /// Provenance.
@@ -385,8 +391,6 @@ pub struct PdTables {
     pub ke0_endpoints: &'static [Ke0Endpoint],
     /// Concentration landmarks, with their edges in µM too.
     pub landmarks: Vec<LandmarkUm>,
-    /// The dissociative onset, ng/mL ([`dissociative_onset_ng_per_ml`]).
-    pub dissociative_onset_ng_per_ml: f64,
 }
 
 /// A landmark with its edges converted to µM (every landmark is of ketamine, racemic or
@@ -416,18 +420,76 @@ pub fn tables() -> PdTables {
                 landmark: l.clone(),
             })
             .collect(),
-        dissociative_onset_ng_per_ml: dissociative_onset_ng_per_ml(),
     }
 }
 
-/// The effect-site concentration from which a patient counts as dissociated, ng/mL: the lower
-/// edge of the cited dissociative range (100 ng/mL, Krystal 1994 via Zanos 2018). The one
-/// definition used by the metrics, the session timeline and the population.
-pub fn dissociative_onset_ng_per_ml() -> f64 {
-    landmarks()
-        .iter()
-        .find(|l| l.id == "dissociative")
-        .map_or(100.0, |l| l.low_ng_per_ml)
+/// The drug form a model gives and a landmark was measured for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum DrugForm {
+    /// Racemic ketamine (50:50 S and R).
+    Racemic,
+    /// S-ketamine (esketamine).
+    S,
+}
+
+impl DrugForm {
+    /// The drug form of `model`: racemic when its readout is a racemate (one racemic analyte,
+    /// or S and R together), S-ketamine when its administered drug is S-ketamine alone.
+    pub fn of(model: &ModelSpec) -> DrugForm {
+        let has = |l: &str| model.analytes.iter().any(|a| a.ligand == l);
+        if model.analytes.first().map(|a| a.ligand) == Some("s_ketamine") && !has("r_ketamine") {
+            DrugForm::S
+        } else {
+            DrugForm::Racemic
+        }
+    }
+
+    /// The landmark from which a patient of this drug counts as dissociated: for racemic
+    /// ketamine the lower edge of the dissociative range (100 ng/mL, Krystal 1994 via Zanos
+    /// 2018); for S-ketamine the level above which memory and psychotomimetic effects appear
+    /// (70 ng/mL, Hartvig 1995, S-ketamine PET).
+    pub fn dissociative_onset(self) -> &'static Landmark {
+        let id = match self {
+            DrugForm::Racemic => "dissociative",
+            DrugForm::S => "psychotomimetic_threshold",
+        };
+        landmarks()
+            .iter()
+            .find(|l| l.id == id)
+            .unwrap_or(&landmarks()[1])
+    }
+
+    /// The default recovery threshold, ng/mL (effect site): below the drug's dissociative
+    /// onset. \[DERIVED\] from the landmark of [`Self::dissociative_onset`].
+    pub fn default_recovery_ng_per_ml(self) -> f64 {
+        self.dissociative_onset().low_ng_per_ml
+    }
+
+    /// The analytes whose sum is the administered drug as the clinic measures it, and its
+    /// id and name: the racemate total S + R where a racemic model carries the enantiomers
+    /// separately (landmarks of racemic ketamine are total concentrations), else the first
+    /// analyte alone.
+    pub fn readout(model: &ModelSpec) -> (Vec<usize>, &'static str, &'static str) {
+        let find = |l: &str| model.analytes.iter().position(|a| a.ligand == l);
+        match (find("s_ketamine"), find("r_ketamine")) {
+            (Some(s), Some(r)) => (vec![s, r], "racemate", "Ketamine (S + R)"),
+            _ => {
+                let a = model.analytes.first();
+                (
+                    vec![0],
+                    a.map_or("drug", |a| a.id),
+                    a.map_or("Drug", |a| a.name),
+                )
+            }
+        }
+    }
+
+    /// The landmarks measured for this drug form.
+    pub fn landmarks(self) -> impl Iterator<Item = &'static Landmark> {
+        landmarks().iter().filter(move |l| l.drug == self)
+    }
 }
 
 /// Concentration landmarks (reference data file, section 3.4).
@@ -440,6 +502,8 @@ pub fn landmarks() -> &'static [Landmark] {
             low_ng_per_ml: 70.0,
             high_ng_per_ml: Some(160.0),
             matrix: "plasma",
+            drug: DrugForm::Racemic,
+            site: "plasma at steady state (0.15 mg/kg racemic dosing); compared with Ce",
             source: "Zanos 2018, Pharmacol Rev, Table 1",
             provenance: Read2,
             band: true,
@@ -450,6 +514,8 @@ pub fn landmarks() -> &'static [Landmark] {
             low_ng_per_ml: 100.0,
             high_ng_per_ml: Some(250.0),
             matrix: "plasma",
+            drug: DrugForm::Racemic,
+            site: "plasma during the 0.5 mg/kg racemic infusion; compared with Ce",
             source: "Krystal 1994, via Zanos 2018",
             provenance: Read2,
             band: true,
@@ -460,6 +526,8 @@ pub fn landmarks() -> &'static [Landmark] {
             low_ng_per_ml: 1060.0,
             high_ng_per_ml: None,
             matrix: "estimated brain concentration",
+            drug: DrugForm::Racemic,
+            site: "estimated effect-site (brain) concentration, ke0 half-time 23–47 s (Sleigh 2019: EEG endpoint)",
             source: "Sleigh 2019, BJA 123:592",
             provenance: Read,
             band: true,
@@ -470,6 +538,8 @@ pub fn landmarks() -> &'static [Landmark] {
             low_ng_per_ml: 70.0,
             high_ng_per_ml: None,
             matrix: "plasma (S-ketamine PET)",
+            drug: DrugForm::S,
+            site: "plasma S-ketamine (PET study); compared with Ce",
             source: "Hartvig 1995",
             provenance: Read,
             band: false,
@@ -480,6 +550,8 @@ pub fn landmarks() -> &'static [Landmark] {
             low_ng_per_ml: 71.0,
             high_ng_per_ml: None,
             matrix: "plasma",
+            drug: DrugForm::S,
+            site: "plasma S-ketamine C50 of a PK/PD model; compared with Ce",
             source: "Simons 2022b (0.3 nmol/mL)",
             provenance: Read,
             band: false,
@@ -490,6 +562,8 @@ pub fn landmarks() -> &'static [Landmark] {
             low_ng_per_ml: 1640.0,
             high_ng_per_ml: None,
             matrix: "estimated brain concentration",
+            drug: DrugForm::Racemic,
+            site: "estimated effect-site (brain) concentration, ke0 half-time 23–47 s (Sleigh 2019: EEG endpoint)",
             source: "Sleigh 2019, BJA 123:592",
             provenance: Read,
             band: false,
@@ -500,6 +574,8 @@ pub fn landmarks() -> &'static [Landmark] {
             low_ng_per_ml: 640.0,
             high_ng_per_ml: Some(750.0),
             matrix: "plasma",
+            drug: DrugForm::Racemic,
+            site: "plasma after racemic anaesthesia; compared with Ce",
             source: "Idvall 1979; Herd 2007",
             provenance: Read,
             band: false,

@@ -6,7 +6,7 @@ use crate::dosing::InputPlan;
 use crate::error::Result;
 use crate::metrics::{self, ThresholdTimes};
 use crate::model::LinearSystem;
-use crate::pd::{self, BindingRhs};
+use crate::pd::BindingRhs;
 use crate::scenario::{Method, PreparedRun, Scenario};
 use crate::solver::exact::ExactStepper;
 use crate::solver::ode::OdeStepper;
@@ -48,6 +48,32 @@ pub struct AnalyteSeries {
     /// empty for the administered drug).
     #[ts(type = "Float64Array")]
     pub formed_mg: Vec<f64>,
+}
+
+/// The administered drug as the clinic measures it: one analyte, or the racemate total S + R
+/// where a racemic model carries the enantiomers separately. Readouts, the timeline, recovery
+/// and time dissociated refer to it.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct DrugSeries {
+    /// Id: the analyte's, or `racemate`.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Ids of the analytes summed.
+    pub analytes: Vec<String>,
+    /// Plasma concentration, ng/mL.
+    #[ts(type = "Float64Array")]
+    pub cp_ng_per_ml: Vec<f64>,
+    /// Plasma concentration, µM.
+    #[ts(type = "Float64Array")]
+    pub cp_um: Vec<f64>,
+    /// Effect-site concentration, ng/mL.
+    #[ts(type = "Float64Array")]
+    pub ce_ng_per_ml: Vec<f64>,
+    /// Effect-site concentration, µM.
+    #[ts(type = "Float64Array")]
+    pub ce_um: Vec<f64>,
 }
 
 /// Amount in one compartment over time.
@@ -111,13 +137,18 @@ pub struct Recovery {
 pub struct Metrics {
     /// Per analyte.
     pub analytes: Vec<AnalyteMetrics>,
+    /// The administered drug's readout ([`DrugSeries`]): the same as its analyte's, or the
+    /// racemate total's.
+    pub drug: AnalyteMetrics,
     /// Peak occupancy (fraction, model-derived).
     pub occupancy_max: f64,
     /// Time of peak occupancy, min.
     pub occupancy_tmax_min: f64,
     /// Effect-site concentration from which the patient counts as dissociated, ng/mL (the
-    /// lower edge of the dissociative range, [`pd::dissociative_onset_ng_per_ml`]).
+    /// drug's, [`crate::pd::DrugForm::dissociative_onset`]).
     pub dissociative_onset_ng_per_ml: f64,
+    /// Id of the landmark that onset is (in [`crate::pd::landmarks`]).
+    pub dissociative_landmark: String,
     /// Time with the administered drug's effect-site concentration at or above the
     /// dissociative onset, min.
     pub dissociated_min: f64,
@@ -127,6 +158,10 @@ pub struct Metrics {
     pub recovery: Recovery,
     /// Amount administered (before bioavailability), mg base.
     pub administered_mg: f64,
+    /// The administered drug's plasma peak is the instant after an IV bolus: the model
+    /// assumes the dose mixes instantly in the central volume, so the first minutes after a
+    /// bolus overstate plasma levels; the effect-site peak is the meaningful one.
+    pub peak_at_bolus: bool,
     /// Each analyte's part of the occupancy at its peak (`occupancy_tmax_min`), in analyte
     /// order: the parts sum to `occupancy_max` (model-derived).
     pub occupancy_parts_at_peak: Vec<OccupancyPart>,
@@ -153,6 +188,10 @@ pub struct OccupancyPart {
 pub struct SimulationResult {
     /// The validated scenario that produced this result.
     pub scenario: Scenario,
+    /// The drug form of the model (racemic or S-ketamine).
+    pub drug: crate::pd::DrugForm,
+    /// Ids of the landmarks measured for that drug form (the only ones that apply).
+    pub landmarks: Vec<String>,
     /// Model id.
     pub model_id: String,
     /// Integrator that was used.
@@ -162,8 +201,11 @@ pub struct SimulationResult {
     /// Output times, min.
     #[ts(type = "Float64Array")]
     pub t_min: Vec<f64>,
-    /// Concentrations per analyte (index 0 is the administered drug).
+    /// Concentrations per analyte (index 0 is the administered drug, or S-ketamine in the
+    /// enantiomer model).
     pub analytes: Vec<AnalyteSeries>,
+    /// The administered drug's readout (the racemate total where S and R are separate).
+    pub drug_readout: DrugSeries,
     /// NMDA-receptor occupancy, fraction 0–1 (model-derived).
     #[ts(type = "Float64Array")]
     pub occupancy: Vec<f64>,
@@ -478,14 +520,26 @@ fn assemble(
         });
     }
     let (occ_max, occ_t) = metrics::cmax_tmax(t, &occupancy);
+    let (drug_readout, drug_metrics) = drug_readout(run, &analytes, &am, t);
+    let centrals: Vec<usize> = run
+        .readout_analytes
+        .iter()
+        .filter_map(|&i| sys.analytes.get(i).map(|a| a.central))
+        .collect();
+    let peak_at_bolus = plan.boluses.iter().any(|b| {
+        centrals.contains(&b.state)
+            && (b.t_min - drug_metrics.tmax_min).abs() <= crate::dosing::TIME_EPS_MIN
+    });
     let occupancy_parts_at_peak = occupancy_parts(model, &readout, &traj, &occupancy, occ_max);
-    let parent = &analytes[0];
+    let parent = &drug_readout;
     let last_end = plan.last_dosing_end_min.min(scenario.horizon_min);
-    let thr = scenario.pd.recovery_threshold_ng_per_ml;
+    let thr = run.recovery_threshold_ng_per_ml;
     let below_at = metrics::recovery_time(t, &parent.ce_ng_per_ml, thr, last_end);
-    let onset = pd::dissociative_onset_ng_per_ml();
+    let onset = run.dissociative_onset_ng_per_ml;
     let diss = metrics::time_above(t, &parent.ce_ng_per_ml, onset);
-    let sessions = crate::timeline::sessions(plan, t, &parent.ce_ng_per_ml, onset, thr);
+    let routes: Vec<_> = scenario.regimen.iter().map(|i| i.route).collect();
+    let sessions =
+        crate::timeline::sessions(plan, t, &parent.ce_ng_per_ml, onset, thr, run.drug, &routes);
     let total = t.last().copied().unwrap_or(0.0) - t.first().copied().unwrap_or(0.0);
     let thresholds = scenario
         .pd
@@ -518,15 +572,20 @@ fn assemble(
     }
     SimulationResult {
         scenario: scenario.clone(),
+        drug: run.drug,
+        landmarks: run.drug.landmarks().map(|l| l.id.into()).collect(),
         sessions,
         model_id: model.id.into(),
         method: run.method,
         ke0_per_min: sys.ke0_per_min,
+        drug_readout,
         metrics: Metrics {
             analytes: am,
+            drug: drug_metrics,
             occupancy_max: occ_max,
             occupancy_tmax_min: occ_t,
             dissociative_onset_ng_per_ml: onset,
+            dissociative_landmark: run.drug.dissociative_onset().id.into(),
             dissociated_min: diss,
             thresholds,
             recovery: Recovery {
@@ -536,6 +595,7 @@ fn assemble(
                 after_dosing_min: below_at.map(|b| b - last_end),
             },
             administered_mg: plan.administered_mg,
+            peak_at_bolus,
             occupancy_parts_at_peak,
         },
         analytes,
@@ -546,4 +606,63 @@ fn assemble(
         t_min: traj.t_min,
         warnings,
     }
+}
+
+/// The administered drug's series and metrics: its analyte's, or the sum of the racemate's
+/// enantiomers (same molecular weight, so ng/mL and µM add; the terminal rate is the slowest).
+fn drug_readout(
+    run: &PreparedRun,
+    analytes: &[AnalyteSeries],
+    am: &[AnalyteMetrics],
+    t: &[f64],
+) -> (DrugSeries, AnalyteMetrics) {
+    let parts: Vec<usize> = run
+        .readout_analytes
+        .iter()
+        .copied()
+        .filter(|&i| i < analytes.len())
+        .collect();
+    let sum = |f: &dyn Fn(&AnalyteSeries) -> &Vec<f64>| -> Vec<f64> {
+        match parts.as_slice() {
+            [one] => f(&analytes[*one]).clone(),
+            many => (0..t.len())
+                .map(|k| many.iter().map(|&i| f(&analytes[i])[k]).sum())
+                .collect(),
+        }
+    };
+    let series = DrugSeries {
+        id: run.readout_id.into(),
+        name: run.readout_name.into(),
+        analytes: parts.iter().map(|&i| analytes[i].id.clone()).collect(),
+        cp_ng_per_ml: sum(&|a| &a.cp_ng_per_ml),
+        cp_um: sum(&|a| &a.cp_um),
+        ce_ng_per_ml: sum(&|a| &a.ce_ng_per_ml),
+        ce_um: sum(&|a| &a.ce_um),
+    };
+    let metrics = match parts.as_slice() {
+        [one] => am[*one].clone(),
+        many => {
+            let (cmax, tmax) = metrics::cmax_tmax(t, &series.cp_ng_per_ml);
+            let (cemax, cetmax) = metrics::cmax_tmax(t, &series.ce_ng_per_ml);
+            let mw = analytes[many[0]].mw_g_per_mol;
+            let each: Vec<&AnalyteMetrics> = many.iter().map(|&i| &am[i]).collect();
+            AnalyteMetrics {
+                id: series.id.clone(),
+                cmax_ng_per_ml: cmax,
+                cmax_um: cmax / mw,
+                tmax_min: tmax,
+                ce_max_ng_per_ml: cemax,
+                ce_max_um: cemax / mw,
+                ce_tmax_min: cetmax,
+                auc_0_t_ng_h_per_ml: each.iter().map(|m| m.auc_0_t_ng_h_per_ml).sum(),
+                auc_0_inf_ng_h_per_ml: each.iter().map(|m| m.auc_0_inf_ng_h_per_ml).sum(),
+                lambda_z_per_min: each
+                    .iter()
+                    .map(|m| m.lambda_z_per_min)
+                    .collect::<Option<Vec<f64>>>()
+                    .and_then(|v| v.into_iter().min_by(f64::total_cmp)),
+            }
+        }
+    };
+    (series, metrics)
 }

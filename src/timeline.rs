@@ -4,12 +4,46 @@
 //!
 //! One definition of "dissociated" is used everywhere (these metrics, the timeline, the
 //! population's fraction over time and the page's text): the effect-site concentration at or
-//! above the lower edge of the cited dissociative range, [`crate::pd::dissociative_onset_ng_per_ml`].
+//! above the drug's cited dissociative onset, [`crate::pd::DrugForm::dissociative_onset`].
 
 use crate::dosing::InputPlan;
 use crate::metrics;
+use crate::model::{Provenance, Route};
+use crate::pd::DrugForm;
 use serde::Serialize;
 use ts_rs::TS;
+
+/// A monitoring rule from a product label that applies to a session, and until when.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct Observation {
+    /// The end of the required observation: the end of dosing plus the rule's time, min.
+    pub until_min: f64,
+    /// The rule, in words.
+    pub rule: &'static str,
+    /// Where it comes from.
+    pub source: &'static str,
+    /// Provenance of the rule.
+    pub provenance: Provenance,
+}
+
+/// The label's observation after a session of `drug` given by `route`: `(minutes after the
+/// end of dosing, rule, source, provenance)`. Only esketamine nasal spray has one here: the
+/// label requires at least 2 hours of observation at each session (REMS boxed warning).
+pub fn label_observation(
+    drug: DrugForm,
+    route: Route,
+) -> Option<(f64, &'static str, &'static str, Provenance)> {
+    match (drug, route) {
+        (DrugForm::S, Route::Intranasal) => Some((
+            120.0,
+            "observe for at least 2 hours after administration, then assess readiness to leave",
+            "Spravato label, 2019 boxed warning (REMS)",
+            Provenance::Read2,
+        )),
+        _ => None,
+    }
+}
 
 /// One session: administrations that follow each other without a dose-free gap.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -43,10 +77,14 @@ pub struct SessionTimeline {
     pub below_recovery_at_min: Option<f64>,
     /// `below_recovery_at_min − dosing_end_min`, min.
     pub below_recovery_after_dosing_min: Option<f64>,
+    /// The label's required observation after this session, where one applies.
+    pub observation: Option<Observation>,
 }
 
 /// The timeline of every session of `plan` on the grid `t` (min), from the effect-site
-/// series `ce` (ng/mL), with the dissociative onset and the recovery threshold (ng/mL).
+/// series `ce` (ng/mL), with the dissociative onset and the recovery threshold (ng/mL);
+/// `routes[i]` is the route of regimen item `i` and `drug` the model's drug form (for the
+/// label's observation rules).
 ///
 /// ```
 /// use ketasim::{presets, simulate};
@@ -62,6 +100,8 @@ pub fn sessions(
     ce: &[f64],
     onset_ng_per_ml: f64,
     recovery_ng_per_ml: f64,
+    drug: DrugForm,
+    routes: &[Route],
 ) -> Vec<SessionTimeline> {
     let horizon = t.last().copied().unwrap_or(0.0);
     let groups = plan.sessions();
@@ -81,6 +121,16 @@ pub fn sessions(
         let (from, to) = crossing_span(ts, cs, onset_ng_per_ml);
         let dosing_end = end.min(until);
         let below = metrics::recovery_time(ts, cs, recovery_ng_per_ml, dosing_end);
+        let observation = admins
+            .iter()
+            .filter_map(|a| routes.get(a.item))
+            .find_map(|&r| label_observation(drug, r))
+            .map(|(after, rule, source, provenance)| Observation {
+                until_min: end + after,
+                rule,
+                source,
+                provenance,
+            });
         out.push(SessionTimeline {
             number: k + 1,
             start_min: *start,
@@ -99,6 +149,7 @@ pub fn sessions(
             dissociated_min,
             below_recovery_at_min: below,
             below_recovery_after_dosing_min: below.map(|b| b - end),
+            observation,
         });
     }
     out

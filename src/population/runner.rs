@@ -117,10 +117,20 @@ impl<'a> Population<'a> {
                 um_per_ng_per_ml: Some(1.0 / a.mw_g_per_mol),
             })
             .collect();
-        let parent = &model.analytes[0];
+        // the administered drug's readout: one analyte, or the racemate total S + R (both
+        // enantiomers have ketamine's molecular weight)
+        let parent = &model.analytes[run.readout_analytes[0]];
+        if run.readout_analytes.len() > 1 {
+            quantities.push(Quantity {
+                key: format!("cp:{}", run.readout_id),
+                label: format!("{} plasma", run.readout_name),
+                unit: "ng/mL".into(),
+                um_per_ng_per_ml: Some(1.0 / parent.mw_g_per_mol),
+            });
+        }
         quantities.push(Quantity {
-            key: format!("ce:{}", parent.id),
-            label: format!("{} effect site", parent.name),
+            key: format!("ce:{}", run.readout_id),
+            label: format!("{} effect site", run.readout_name),
             unit: "ng/mL".into(),
             um_per_ng_per_ml: Some(1.0 / parent.mw_g_per_mol),
         });
@@ -166,7 +176,9 @@ impl<'a> Population<'a> {
 
     /// Threshold of the "fraction above" series, ng/mL.
     pub fn threshold_ng_per_ml(&self) -> f64 {
-        self.spec.threshold_ng_per_ml
+        self.spec
+            .threshold_ng_per_ml
+            .unwrap_or(self.run.dissociative_onset_ng_per_ml)
     }
 
     /// Values per subject row: quantities × output points.
@@ -211,7 +223,10 @@ impl<'a> Population<'a> {
         let npts = run.t_min.len();
         let na = sys.analytes.len();
         let readout = Readout::new(&run.pd, &sys, &traj.columns);
+        let sum = &run.readout_analytes;
         let (cp_row, rest) = row.split_at_mut(na * npts);
+        // a racemate total has its own plasma row before the effect site
+        let (total_row, rest) = rest.split_at_mut(if sum.len() > 1 { npts } else { 0 });
         let (ce_row, occ_row) = rest.split_at_mut(npts);
         let mut cmax = f64::NEG_INFINITY;
         let mut ce_parent = vec![0.0; npts];
@@ -221,18 +236,30 @@ impl<'a> Population<'a> {
             for (ai, p) in point.iter().enumerate() {
                 cp_row[ai * npts + k] = p.cp_ng_per_ml as f32;
             }
-            if let Some(p) = point.first() {
-                cmax = cmax.max(p.cp_ng_per_ml);
-                ce_parent[k] = p.ce_ng_per_ml;
-                ce_row[k] = ce_parent[k] as f32;
+            let (cp, ce) = match sum.as_slice() {
+                [one] => point
+                    .get(*one)
+                    .map_or((0.0, 0.0), |p| (p.cp_ng_per_ml, p.ce_ng_per_ml)),
+                many => many
+                    .iter()
+                    .filter_map(|&i| point.get(i))
+                    .fold((0.0, 0.0), |(a, b), p| {
+                        (a + p.cp_ng_per_ml, b + p.ce_ng_per_ml)
+                    }),
+            };
+            if let Some(x) = total_row.get_mut(k) {
+                *x = cp as f32;
             }
+            cmax = cmax.max(cp);
+            ce_parent[k] = ce;
+            ce_row[k] = ce as f32;
         }
         let sc = run.scenario;
         let last_end = plan.last_dosing_end_min.min(sc.horizon_min);
         let below = crate::metrics::recovery_time(
             &run.t_min,
             &ce_parent,
-            sc.pd.recovery_threshold_ng_per_ml,
+            run.recovery_threshold_ng_per_ml,
             last_end,
         );
         Ok(SubjectSummary {
@@ -281,7 +308,7 @@ impl<'a> Population<'a> {
         let stats = block_stats(
             &[part],
             self.ce_parent,
-            self.spec.threshold_ng_per_ml,
+            self.threshold_ng_per_ml(),
             parallel,
         );
         Ok(self.result(stats, &summaries))
@@ -311,7 +338,7 @@ impl<'a> Population<'a> {
             t_min: self.run.t_min.clone(),
             percentiles: PERCENTILES.to_vec(),
             bands,
-            threshold_ng_per_ml: self.spec.threshold_ng_per_ml,
+            threshold_ng_per_ml: self.threshold_ng_per_ml(),
             fraction_above: stats.fraction_above,
             cmax: distribution(&cmax, HISTOGRAM_BINS),
             recovery: distribution(&recovered, HISTOGRAM_BINS),

@@ -5,7 +5,7 @@
 use super::{Method, Scenario};
 use crate::error::Result;
 use crate::model::{LinearSystem, ModelSpec, Subject};
-use crate::pd::{Binding, ResolvedPd};
+use crate::pd::{Binding, DrugForm, ResolvedPd};
 
 /// What a run needs, resolved once by [`Scenario::prepare`].
 ///
@@ -33,6 +33,21 @@ pub struct PreparedRun<'a> {
     pub method: Method,
     /// ke0, Ki set, binding and the ligand of every analyte.
     pub pd: ResolvedPd,
+    /// The drug form of the model (racemic or S-ketamine): which landmarks apply.
+    pub drug: DrugForm,
+    /// Effect-site concentration from which the patient counts as dissociated, ng/mL (the
+    /// drug's, [`DrugForm::dissociative_onset`]).
+    pub dissociative_onset_ng_per_ml: f64,
+    /// Effect-site concentration below which the patient counts as recovered, ng/mL: the
+    /// scenario's, or the drug's default.
+    pub recovery_threshold_ng_per_ml: f64,
+    /// The analytes summed for the administered drug's readouts (metrics, timeline,
+    /// recovery): the racemate total where a model carries S and R separately.
+    pub readout_analytes: Vec<usize>,
+    /// Id and name of that readout (the first analyte's, or `racemate`).
+    pub readout_id: &'static str,
+    /// Display name of the readout.
+    pub readout_name: &'static str,
 }
 
 impl Scenario {
@@ -40,7 +55,18 @@ impl Scenario {
     pub fn prepare(&self) -> Result<PreparedRun<'_>> {
         let model = self.validated_model()?;
         let ke0_per_min = self.pd.ke0_per_min(model)?;
+        let drug = DrugForm::of(model);
+        let (readout_analytes, readout_id, readout_name) = DrugForm::readout(model);
         Ok(PreparedRun {
+            readout_analytes,
+            readout_id,
+            readout_name,
+            drug,
+            dissociative_onset_ng_per_ml: drug.dissociative_onset().low_ng_per_ml,
+            recovery_threshold_ng_per_ml: self
+                .pd
+                .recovery_threshold_ng_per_ml
+                .unwrap_or_else(|| drug.default_recovery_ng_per_ml()),
             scenario: self,
             model,
             subject: self.patient.subject(),

@@ -235,9 +235,11 @@ pub struct PdOptions {
     #[serde(default)]
     pub binding: Binding,
     /// Effect-site concentration of the administered drug below which the patient counts as
-    /// recovered, ng/mL (default 70: psychotomimetic effects above 70 ng/mL, Hartvig 1995).
-    #[serde(default = "default_recovery")]
-    pub recovery_threshold_ng_per_ml: f64,
+    /// recovered, ng/mL. Default (absent): the drug's dissociative onset — 100 ng/mL for
+    /// racemic ketamine (Krystal 1994 via Zanos 2018), 70 ng/mL for S-ketamine (Hartvig 1995);
+    /// see [`crate::pd::DrugForm::default_recovery_ng_per_ml`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recovery_threshold_ng_per_ml: Option<f64>,
     /// Extra thresholds for time-above/below metrics, ng/mL.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub thresholds_ng_per_ml: Vec<f64>,
@@ -245,9 +247,6 @@ pub struct PdOptions {
 
 fn default_endpoint() -> String {
     "subjective".into()
-}
-fn default_recovery() -> f64 {
-    70.0
 }
 
 impl Default for PdOptions {
@@ -257,7 +256,7 @@ impl Default for PdOptions {
             ke0_per_min: None,
             ki_set: KiSet::default(),
             binding: Binding::default(),
-            recovery_threshold_ng_per_ml: default_recovery(),
+            recovery_threshold_ng_per_ml: None,
             thresholds_ng_per_ml: Vec::new(),
         }
     }
@@ -504,14 +503,10 @@ pub struct PopulationSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub female_percent: Option<f64>,
     /// Effect-site threshold for the "fraction of the population above" series, ng/mL
-    /// (default 100: the lower edge of the dissociative range).
-    #[serde(default = "default_threshold")]
-    pub threshold_ng_per_ml: f64,
-}
-
-/// The dissociative onset: the same definition as the single run's metrics and timeline.
-fn default_threshold() -> f64 {
-    crate::pd::dissociative_onset_ng_per_ml()
+    /// (default, absent: the drug's dissociative onset, the same definition as the single
+    /// run's metrics and timeline).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threshold_ng_per_ml: Option<f64>,
 }
 
 /// CV of the default weight distribution, % (\[ASSUMPTION\], for teaching).
@@ -522,7 +517,7 @@ impl PopulationSpec {
     ///
     /// ```
     /// let spec = ketasim::population::PopulationSpec::new(1000, 7);
-    /// assert_eq!(spec.threshold_ng_per_ml, 100.0);
+    /// assert_eq!(spec.threshold_ng_per_ml, None); // the drug's dissociative onset
     /// assert!(spec.validate(361).is_ok());
     /// ```
     pub fn new(size: u32, seed: u64) -> Self {
@@ -533,7 +528,7 @@ impl PopulationSpec {
             weight_cv_percent: None,
             age_years: None,
             female_percent: None,
-            threshold_ng_per_ml: default_threshold(),
+            threshold_ng_per_ml: None,
         }
     }
 }

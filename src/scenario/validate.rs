@@ -363,13 +363,15 @@ impl PdOptions {
                 "min",
             )?;
         }
-        check_range(
-            || "pd.recovery_threshold_ng_per_ml".into(),
-            self.recovery_threshold_ng_per_ml,
-            THRESHOLD_NG_PER_ML.0,
-            THRESHOLD_NG_PER_ML.1,
-            "ng/mL",
-        )?;
+        if let Some(t) = self.recovery_threshold_ng_per_ml {
+            check_range(
+                || "pd.recovery_threshold_ng_per_ml".into(),
+                t,
+                THRESHOLD_NG_PER_ML.0,
+                THRESHOLD_NG_PER_ML.1,
+                "ng/mL",
+            )?;
+        }
         if self.thresholds_ng_per_ml.len() as u64 > MAX_THRESHOLDS {
             return Err(Error::TooLarge {
                 what: "pd.thresholds_ng_per_ml entries".into(),
@@ -447,12 +449,15 @@ impl PopulationSpec {
             let (lo, hi) = population::FEMALE_PERCENT;
             check_range(|| "population.female_percent".into(), f, lo, hi, "%")?;
         }
-        check_range(
-            || "population.threshold_ng_per_ml".into(),
-            self.threshold_ng_per_ml,
-            0.001,
-            100_000.0,
-            "ng/mL",
-        )
+        match self.threshold_ng_per_ml {
+            Some(t) => check_range(
+                || "population.threshold_ng_per_ml".into(),
+                t,
+                THRESHOLD_NG_PER_ML.0,
+                THRESHOLD_NG_PER_ML.1,
+                "ng/mL",
+            ),
+            None => Ok(()),
+        }
     }
 }

@@ -19,6 +19,8 @@ fn check_weight(weight_kg: f64) -> Result<(), JsValue> {
 fn result_to_js(r: &SimulationResult) -> Result<JsValue, JsValue> {
     let o = Object::new();
     set(&o, "scenario", &to_js(&r.scenario)?);
+    set(&o, "drug", &to_js(&r.drug)?);
+    set(&o, "landmarks", &to_js(&r.landmarks)?);
     set(&o, "model_id", &r.model_id.as_str().into());
     set(&o, "method", &to_js(&r.method)?);
     set(&o, "ke0_per_min", &r.ke0_per_min.into());
@@ -38,6 +40,16 @@ fn result_to_js(r: &SimulationResult) -> Result<JsValue, JsValue> {
         analytes.push(&ao);
     }
     set(&o, "analytes", &analytes);
+    let d = &r.drug_readout;
+    let dr = Object::new();
+    set(&dr, "id", &d.id.as_str().into());
+    set(&dr, "name", &d.name.as_str().into());
+    set(&dr, "analytes", &to_js(&d.analytes)?);
+    set(&dr, "cp_ng_per_ml", &f64s(&d.cp_ng_per_ml));
+    set(&dr, "cp_um", &f64s(&d.cp_um));
+    set(&dr, "ce_ng_per_ml", &f64s(&d.ce_ng_per_ml));
+    set(&dr, "ce_um", &f64s(&d.ce_um));
+    set(&o, "drug_readout", &dr);
     set(&o, "occupancy", &f64s(&r.occupancy));
     let comps = Array::new();
     for c in &r.compartments {

@@ -14,4 +14,3 @@ mod presets;
 mod properties;
 mod routes;
 mod timeline;
-mod variability;

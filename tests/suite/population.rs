@@ -54,10 +54,13 @@ fn without_variability_every_band_is_the_typical_curve() {
         let typical = simulate(&sc).unwrap();
         let n_analytes = typical.analytes.len();
         assert!(n_analytes >= 2);
-        assert_eq!(pop.bands.len(), n_analytes + 2);
+        // each enantiomer's plasma, the racemate total's plasma and effect site, occupancy
+        assert_eq!(typical.drug_readout.analytes.len(), 2);
+        assert_eq!(pop.bands.len(), n_analytes + 3);
         let mut expected: Vec<&Vec<f64>> =
             typical.analytes.iter().map(|a| &a.cp_ng_per_ml).collect();
-        expected.push(&typical.analytes[0].ce_ng_per_ml);
+        expected.push(&typical.drug_readout.cp_ng_per_ml);
+        expected.push(&typical.drug_readout.ce_ng_per_ml);
         expected.push(&typical.occupancy);
         for (b, want) in pop.bands.iter().zip(expected) {
             for series in &b.series {
@@ -78,7 +81,7 @@ fn without_variability_every_band_is_the_typical_curve() {
         let close = |a: f64, b: f64| (a - b).abs() <= tol * b.abs();
         let want_rec = m.recovery.after_dosing_min.unwrap();
         for (c, r) in pop.cmax_ng_per_ml.iter().zip(&pop.recovery_min) {
-            assert!(close(*c, m.analytes[0].cmax_ng_per_ml), "{c}");
+            assert!(close(*c, m.drug.cmax_ng_per_ml), "{c}");
             assert!(close(r.unwrap(), want_rec), "{r:?} vs {want_rec}");
         }
     }

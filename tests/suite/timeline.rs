@@ -139,3 +139,105 @@ fn the_label_hydrochloride_amount_is_one_device() {
         "{e}"
     );
 }
+
+#[test]
+fn landmarks_apply_to_the_drug_they_were_measured_for() {
+    use ketasim::pd::{landmarks, DrugForm};
+    let racemic = simulate(&presets::get("antidepressant_40min").unwrap().scenario).unwrap();
+    let esk = simulate(&presets::get("spravato_84").unwrap().scenario).unwrap();
+    let mut enant = presets::get("antidepressant_40min").unwrap().scenario;
+    enant.model = "racemic_enantiomers".into();
+    let enant = simulate(&enant).unwrap();
+    assert_eq!(racemic.drug, DrugForm::Racemic);
+    assert_eq!(enant.drug, DrugForm::Racemic);
+    assert_eq!(esk.drug, DrugForm::S);
+    for r in [&racemic, &enant, &esk] {
+        for id in &r.landmarks {
+            let l = landmarks().iter().find(|l| l.id == id).unwrap();
+            assert_eq!(l.drug, r.drug, "{id} shown for the wrong drug");
+        }
+        // every landmark of the drug is listed; none of the other
+        let n = landmarks().iter().filter(|l| l.drug == r.drug).count();
+        assert_eq!(r.landmarks.len(), n);
+    }
+    // the racemic dissociative range is not drawn over esketamine, nor Hartvig's S-ketamine
+    // 70 ng/mL used as the racemic recovery level
+    assert!(racemic.landmarks.iter().any(|l| l == "dissociative"));
+    assert!(!esk.landmarks.iter().any(|l| l == "dissociative"));
+    assert!(!racemic
+        .landmarks
+        .iter()
+        .any(|l| l == "psychotomimetic_threshold"));
+    assert_eq!(racemic.metrics.dissociative_landmark, "dissociative");
+    assert_eq!(
+        esk.metrics.dissociative_landmark,
+        "psychotomimetic_threshold"
+    );
+    assert_eq!(racemic.metrics.dissociative_onset_ng_per_ml, 100.0);
+    assert_eq!(esk.metrics.dissociative_onset_ng_per_ml, 70.0);
+    assert_eq!(racemic.metrics.recovery.threshold_ng_per_ml, 100.0);
+    assert_eq!(esk.metrics.recovery.threshold_ng_per_ml, 70.0);
+    // a threshold the user sets wins over the drug's default
+    let mut sc = presets::get("antidepressant_40min").unwrap().scenario;
+    sc.pd.recovery_threshold_ng_per_ml = Some(50.0);
+    assert_eq!(
+        simulate(&sc).unwrap().metrics.recovery.threshold_ng_per_ml,
+        50.0
+    );
+    // Sleigh's anaesthetic levels are effect-site estimates with a fast (EEG) ke0: said so
+    let lor = landmarks()
+        .iter()
+        .find(|l| l.id == "loss_of_responsiveness")
+        .unwrap();
+    assert!(lor.site.contains("ke0") && lor.site.contains("23–47 s"));
+}
+
+#[test]
+fn the_racemate_is_read_out_as_its_total_not_as_s_ketamine_alone() {
+    let mut sc = presets::get("antidepressant_40min").unwrap().scenario;
+    sc.model = "racemic_enantiomers".into();
+    let r = simulate(&sc).unwrap();
+    let (s, rr) = (&r.analytes[0], &r.analytes[1]);
+    assert_eq!(
+        (s.id.as_str(), rr.id.as_str()),
+        ("s_ketamine", "r_ketamine")
+    );
+    let d = &r.drug_readout;
+    assert_eq!(d.analytes, vec!["s_ketamine", "r_ketamine"]);
+    for k in 0..r.t_min.len() {
+        assert_eq!(d.cp_ng_per_ml[k], s.cp_ng_per_ml[k] + rr.cp_ng_per_ml[k]);
+        assert_eq!(d.ce_ng_per_ml[k], s.ce_ng_per_ml[k] + rr.ce_ng_per_ml[k]);
+    }
+    // readouts, time dissociated and recovery follow the total: an independent recount
+    let m = &r.metrics;
+    let (cmax, _) = ketasim::metrics::cmax_tmax(&r.t_min, &d.cp_ng_per_ml);
+    assert_eq!(m.drug.cmax_ng_per_ml, cmax);
+    assert!(m.drug.cmax_ng_per_ml > 1.9 * m.analytes[0].cmax_ng_per_ml);
+    let diss = ketasim::metrics::time_above(&r.t_min, &d.ce_ng_per_ml, 100.0);
+    assert_eq!(m.dissociated_min, diss);
+    assert_eq!(r.sessions[0].dissociated_min, diss);
+    // close to the racemic single-analyte model on the same PK (Kamp 2020): not 12.5 min
+    sc.model = "kamp2020".into();
+    let kamp = simulate(&sc).unwrap();
+    assert!(
+        (m.dissociated_min - kamp.metrics.dissociated_min).abs()
+            < 0.25 * kamp.metrics.dissociated_min,
+        "{} vs {}",
+        m.dissociated_min,
+        kamp.metrics.dissociated_min
+    );
+    let (a, b) = (
+        m.recovery.after_dosing_min.unwrap(),
+        kamp.metrics.recovery.after_dosing_min.unwrap(),
+    );
+    assert!((a - b).abs() < 0.25 * b, "{a} vs {b}");
+    // a single-analyte model's readout is its analyte, bit for bit
+    assert_eq!(
+        kamp.drug_readout.cp_ng_per_ml,
+        kamp.analytes[0].cp_ng_per_ml
+    );
+    assert_eq!(
+        kamp.metrics.drug.cmax_ng_per_ml,
+        kamp.metrics.analytes[0].cmax_ng_per_ml
+    );
+}

@@ -11,7 +11,7 @@ import { clearMessages, showMessage } from './ui/errors';
 import { downloadCsv, exportPng, runLabel } from './ui/export';
 import { renderPanel } from './ui/panel';
 import { renderPopulation } from './ui/population';
-import { renderReadouts, shownSession } from './ui/readouts';
+import { extraAnalytes, renderReadouts, shownSession } from './ui/readouts';
 import { MAX_PINS, decodeLink, defaultView, encodeLink, withField, type PageState, type View } from './ui/state';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -160,11 +160,11 @@ async function update(): Promise<void> {
 }
 
 function runOf(r: SimResult, label: string): Run {
-  const a = r.analytes[0];
+  const a = r.drug_readout;
   return {
     label,
     name: a.name,
-    extra: r.analytes.slice(1).map((x) => ({ id: x.id, name: x.name, cp: x.cp_ng_per_ml, cpUm: x.cp_um })),
+    extra: extraAnalytes(r).map((x) => ({ id: x.id, name: x.name, cp: x.cp_ng_per_ml, cpUm: x.cp_um })),
     t: r.t_min,
     cp: a.cp_ng_per_ml,
     cpUm: a.cp_um,
@@ -179,7 +179,7 @@ function render(r: SimResult): void {
   const span = r.t_min[r.t_min.length - 1];
   const s = r.sessions.length > 1 && st.view.session > 0 ? shownSession(r, st) : null;
   const xRange: [number, number] | null = s ? [Math.max(0, s.start_min - 30), Math.min(span, s.dosing_end_min + 300)] : null;
-  charts.update(runOf(r, 'current'), pinRuns, st.view.unit, xRange, st.view.hidden);
+  charts.update(runOf(r, 'current'), pinRuns, st.view.unit, xRange, st.view.hidden, r.landmarks);
 }
 
 // ---------- population ----------

@@ -58,8 +58,8 @@ async function checkAgainstCli(page, what) {
   // the run on screen is of the linked scenario, and equals the CLI's
   assert.deepEqual(shown.scenario, native.scenario, `${what}: scenario`);
   assert.deepEqual(shown.sessions, native.sessions, `${what}: session timeline`);
-  const a = native.metrics.analytes[0];
-  assert.equal(shown.metrics.analytes[0].cmax_ng_per_ml, a.cmax_ng_per_ml, `${what}: Cmax`);
+  const a = native.metrics.drug;
+  assert.equal(shown.metrics.drug.cmax_ng_per_ml, a.cmax_ng_per_ml, `${what}: Cmax`);
   const cards = await page.locator('#readouts dd').allInnerTexts();
   const unitNg = shown.unit === 'ng';
   assert.equal(cards[0], unitNg ? `${num3(a.cmax_ng_per_ml)} ng/mL` : `${num3(a.cmax_um)} µM`, `${what}: Cmax card`);
@@ -95,8 +95,8 @@ test('every preset after every model: the page runs the preset’s own scenario,
       if (
         s.scenario.model !== w.scenario.model ||
         JSON.stringify(s.scenario.regimen) !== JSON.stringify(w.scenario.regimen) ||
-        s.metrics.analytes[0].cmax_ng_per_ml !== w.metrics.analytes[0].cmax_ng_per_ml ||
-        card !== `${num3(w.metrics.analytes[0].cmax_ng_per_ml)} ng/mL`
+        s.metrics.drug.cmax_ng_per_ml !== w.metrics.drug.cmax_ng_per_ml ||
+        card !== `${num3(w.metrics.drug.cmax_ng_per_ml)} ng/mL`
       ) {
         mismatches.push(`${m} → ${p}: ${s.scenario.model} ${card}`);
       }

@@ -100,16 +100,16 @@ export class Charts {
   private main: Run | null = null;
   private pins: Run[] = [];
   private hidden = new Set<string>();
-  private bands: Landmark[];
+  /** Landmark bands of the shown drug (the engine lists which apply). */
+  private bands: Landmark[] = [];
   private pop: PopBands | null = null;
 
   constructor(
     private concEl: HTMLElement,
     private occEl: HTMLElement,
     private tip: HTMLElement,
-    landmarks: Landmark[],
+    private landmarks: Landmark[],
   ) {
-    this.bands = landmarks.filter((l) => l.band);
     let lastW = 0;
     const ro = new ResizeObserver(() => {
       const w = concEl.getBoundingClientRect().width;
@@ -211,7 +211,8 @@ export class Charts {
   }
 
   /** Draws new data; rebuilds the charts only when their shape (pins, unit, span) changes. */
-  update(main: Run, pins: Run[], unit: ConcUnit, xRange: [number, number] | null, hidden: string[] = []): void {
+  update(main: Run, pins: Run[], unit: ConcUnit, xRange: [number, number] | null, hidden: string[], landmarkIds: string[]): void {
+    this.bands = this.landmarks.filter((l) => l.band && landmarkIds.includes(l.id));
     this.main = main;
     this.pins = pins;
     this.hidden = new Set(hidden);
@@ -318,7 +319,6 @@ export class Charts {
       }));
     const sync = uPlot.sync('ketasim');
     const cursor: uPlot.Cursor = { sync: { key: sync.key }, drag: { x: false, y: false }, points: { size: 7 } };
-    const bands = this.bands;
     const self = this;
     const drawBands = (u: uPlot) => {
       const ctx = u.ctx;
@@ -327,7 +327,7 @@ export class Charts {
       ctx.beginPath();
       ctx.rect(left, top, width, height);
       ctx.clip();
-      for (const b of bands) {
+      for (const b of self.bands) {
         const lowV = self.edge(b, 'low') ?? 0;
         const highV = self.edge(b, 'high');
         const y0 = u.valToPos(lowV, 'y', true);

@@ -4,7 +4,6 @@
 import type { Defaults, DoseItem, Limit, ModelInfo, PdTables, Preset, Scenario } from '../engine/types';
 import type { PageState, View } from './state';
 import { badge } from './panel';
-import { COLORS } from './charts';
 
 export interface Meta {
   presets: Preset[];
@@ -172,13 +171,6 @@ export function syncControls(meta: Meta, st: PageState): void {
   const women = $<HTMLInputElement>('pop-women');
   if (women !== focused) women.value = sc.population?.female_percent == null ? '' : String(sc.population.female_percent);
   document.querySelectorAll<HTMLInputElement>('input[name=unit]').forEach((r) => (r.checked = r.value === st.view.unit));
-  $('analytes').innerHTML = (m?.analytes ?? [])
-    .slice(1)
-    .map(
-      (a, i) =>
-        `<label><input type="checkbox" data-analyte="${a.id}" ${st.view.hidden.includes(a.id) ? '' : 'checked'} /><span class="sw" style="background:${COLORS.extra[i % COLORS.extra.length]}"></span>${a.name}</label>`,
-    )
-    .join('');
   const p = meta.presets.find((x) => x.id === st.view.preset);
   document.querySelectorAll<HTMLButtonElement>('#presets button').forEach((b) => {
     b.setAttribute('aria-checked', String(b.dataset.id === st.view.preset));
@@ -211,13 +203,27 @@ export function renderStatic(meta: Meta): void {
       $(id).setAttribute('max', String(l.max));
     }
   }
-  $('band-legend').innerHTML = meta.pd.landmarks
-    .filter((l) => l.band)
-    .map(
-      (l) =>
-        `<li class="band-${l.id}" title="${l.name} (${l.matrix}): ${l.source} [${l.provenance}]"><b>${l.id}</b> ${l.low_ng_per_ml}${l.high_ng_per_ml ? '–' + l.high_ng_per_ml : '+'} ng/mL · <span class="src">${l.source}</span> ${badge(l.provenance)}</li>`,
-    )
-    .join('');
+}
+
+/** The legend of the landmarks that apply to the shown drug (ids from the engine's result). */
+export function renderLandmarkLegend(meta: Meta, ids: string[]): void {
+  const shown = meta.pd.landmarks.filter((l) => ids.includes(l.id));
+  const bands = shown.filter((l) => l.band);
+  const lines = shown.filter((l) => !l.band);
+  $('band-legend').innerHTML =
+    bands
+      .map(
+        (l) =>
+          `<li class="band-${l.id}" title="${l.name} (${l.matrix}; ${l.site}): ${l.source} [${l.provenance}]"><b>${l.id}</b> ${l.low_ng_per_ml}${l.high_ng_per_ml ? '–' + l.high_ng_per_ml : '+'} ng/mL · <span class="src">${l.source}</span> ${badge(l.provenance)}</li>`,
+      )
+      .join('') +
+    lines
+      .map(
+        (l) =>
+          `<li title="${l.matrix}; ${l.site}">${l.name}: ${l.low_ng_per_ml}${l.high_ng_per_ml ? '–' + l.high_ng_per_ml : ''} ng/mL · <span class="src">${l.source}</span> ${badge(l.provenance)}</li>`,
+      )
+      .join('') +
+    (bands.length ? '' : '<li>No concentration range is published for this drug form as a band; the thresholds above apply.</li>');
 }
 
 /** A number typed into a control: the value, or null with the control's message set. */
@@ -246,6 +252,12 @@ export function bindControls(meta: Meta, getState: () => PageState, h: Handlers)
       if (num) num.value = el.value;
       h.formatError(path, null);
       h.edit([[path, Number(el.value)]]);
+      return;
+    }
+    if (el.dataset.optional && el.value.trim() === '') {
+      // an optional field left empty takes the engine's default
+      h.formatError(path, null);
+      h.edit([[path, undefined]]);
       return;
     }
     const v = parseNumber(h, path, el.value, el.step === '1');

@@ -1,12 +1,20 @@
 // The readout cards, the metabolite line, the session zoom buttons and the clinic timeline:
 // every number is the engine's (metrics, session timeline); this only formats it.
 import type { SimResult } from '../engine/types';
-import { amountKey, deviceOf, routeLabel, type Meta } from './controls';
+import { amountKey, deviceOf, renderLandmarkLegend, routeLabel, type Meta } from './controls';
+import { badge } from './panel';
+import { COLORS } from './charts';
 import { duration, moment, num3 } from './format';
 import type { PageState } from './state';
 import { renderTimeline } from './timeline';
 
 const $ = (id: string) => document.getElementById(id) as HTMLElement;
+
+/** The analytes drawn besides the drug's readout: metabolites, and each enantiomer of a racemate. */
+export function extraAnalytes(r: SimResult) {
+  const d = r.drug_readout;
+  return r.analytes.filter((x) => !(d.analytes.length === 1 && d.analytes[0] === x.id));
+}
 
 /** The session shown in the timeline and zoom: the zoomed one, or the first. */
 export function shownSession(r: SimResult, st: PageState) {
@@ -17,7 +25,7 @@ export function shownSession(r: SimResult, st: PageState) {
 export function renderReadouts(meta: Meta, r: SimResult, st: PageState): void {
   const sc = r.scenario;
   const m = r.metrics;
-  const a = m.analytes[0];
+  const a = m.drug;
   const ng = st.view.unit === 'ng';
   const conc = (x: { ng: number; um: number }) => (ng ? `${num3(x.ng)} ng/mL` : `${num3(x.um)} µM`);
   const span = r.t_min[r.t_min.length - 1] - r.t_min[0];
@@ -27,16 +35,22 @@ export function renderReadouts(meta: Meta, r: SimResult, st: PageState): void {
   const perSession = r.sessions[0]?.administered_mg ?? 0;
   const onset = m.dissociative_onset_ng_per_ml;
   $('readouts').innerHTML = `
-    <div><dt>Peak plasma Cmax</dt><dd data-k="cmax">${conc({ ng: a.cmax_ng_per_ml, um: a.cmax_um })}</dd><small>at ${at(a.tmax_min)}</small></div>
+    <div><dt>Peak plasma Cmax</dt><dd data-k="cmax">${conc({ ng: a.cmax_ng_per_ml, um: a.cmax_um })}</dd><small${m.peak_at_bolus ? ' class="caveat" title="The model mixes a bolus instantly in the central volume: the first minutes after it overstate plasma levels. The effect-site peak is the meaningful one."' : ''}>at ${at(a.tmax_min)}${m.peak_at_bolus ? ' · bolus: instant mixing assumed' : ''}</small></div>
     <div><dt>Peak effect site</dt><dd data-k="cemax">${conc({ ng: a.ce_max_ng_per_ml, um: a.ce_max_um })}</dd><small>at ${at(a.ce_tmax_min)}</small></div>
     <div><dt>Time dissociated</dt><dd data-k="dissociated">${duration(m.dissociated_min)}</dd><small>effect site ≥ ${onset} ng/mL</small></div>
     <div><dt>Ce below ${rec.threshold_ng_per_ml} ng/mL</dt><dd data-k="recovery">${rec.after_dosing_min === null ? 'not yet' : duration(rec.after_dosing_min)}</dd><small>after dosing ended${n > 1 ? ' (last session)' : ''}</small></div>
     <div><dt>Peak NMDA occupancy</dt><dd data-k="occupancy">${(m.occupancy_max * 100).toFixed(0)} %</dd><small>model-derived</small></div>
     <div><dt>${n > 1 ? 'Dose in all' : 'Dose'}</dt><dd data-k="dose">${num3(n > 1 ? m.administered_mg : perSession)} mg</dd><small>${n > 1 ? `${n} sessions (base)` : 'base'}</small></div>`;
-  $('metab').innerHTML = m.analytes
-    .slice(1)
-    .map((x, i) => `${r.analytes[i + 1].name}: peak ${conc({ ng: x.cmax_ng_per_ml, um: x.cmax_um })} at ${at(x.tmax_min)}`)
-    .join(' · ');
+  const extra = extraAnalytes(r).map((x) => ({ series: x, metrics: m.analytes[r.analytes.indexOf(x)] }));
+  $('metab').innerHTML =
+    (r.drug_readout.analytes.length > 1 ? `${r.drug_readout.name}: the readouts are the total of ${r.drug_readout.analytes.join(' and ')}. ` : '') +
+    extra.map(({ series, metrics: x }) => `${series.name}: peak ${conc({ ng: x.cmax_ng_per_ml, um: x.cmax_um })} at ${at(x.tmax_min)}`).join(' · ');
+  $('analytes').innerHTML = extra
+    .map(
+      ({ series: x }, i) =>
+        `<label><input type="checkbox" data-analyte="${x.id}" ${st.view.hidden.includes(x.id) ? '' : 'checked'} /><span class="sw" style="background:${COLORS.extra[i % COLORS.extra.length]}"></span>${x.name}</label>`,
+    )
+    .join('');
 
   // session zoom
   const sessions = $('sessions');
@@ -65,7 +79,12 @@ export function renderReadouts(meta: Meta, r: SimResult, st: PageState): void {
       : key === 'dose_mg_per_kg'
         ? `${item.dose_mg_per_kg} mg/kg × ${sc.patient.weight_kg} kg = ${given}`
         : given;
-  const landmark = meta.pd.landmarks.find((l) => l.id === 'dissociative');
+  const landmark = meta.pd.landmarks.find((l) => l.id === m.dissociative_landmark);
+  const recovery = $('recovery') as HTMLInputElement;
+  recovery.placeholder = String(rec.threshold_ng_per_ml);
+  $('recovery-help').innerHTML =
+    `The model's threshold, not a discharge rule. Empty: the drug's dissociative onset, ${onset} ng/mL — ${landmark ? `${landmark.name}, ${landmark.source} ${badge(landmark.provenance)}` : ''}.`;
+  renderLandmarkLegend(meta, r.landmarks);
   renderTimeline($('timeline'), s, {
     kindLabel: infusion ? 'Infusion' : dev ? 'Nasal spray' : item?.route === 'iv' ? 'IV injection' : routeLabel(meta, item?.route ?? 'iv'),
     kindDetail: infusion

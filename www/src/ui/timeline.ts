@@ -2,6 +2,7 @@
 // threshold. Every time comes from the engine's session timeline; this only draws it.
 import type { SessionTimeline } from '../engine/types';
 import { duration } from './format';
+import { badge } from './panel';
 
 export interface TimelineText {
   /** What the dose segment is called ("Infusion", "Nasal spray", …) and its detail line. */
@@ -20,7 +21,7 @@ export function renderTimeline(el: HTMLElement, s: SessionTimeline, text: Timeli
   const end = Math.max(s.dosing_end_min, start);
   const ready = s.below_recovery_at_min;
   const after = ready ?? end + 60;
-  const stop = Math.max(after + 30, end + 45);
+  const stop = Math.max(after + 30, end + 45, (s.observation?.until_min ?? 0) + 15);
   const span = stop - start;
   const grow = (a: number, b: number) => `flex:${Math.max(0, b - a) / span} 1 0`;
   const pct = (a: number, b: number) => `${(100 * Math.max(0, b - a)) / span}%`;
@@ -32,6 +33,10 @@ export function renderTimeline(el: HTMLElement, s: SessionTimeline, text: Timeli
     from !== null && to !== null
       ? `<div class="diss" style="left:${pct(start, from)};width:${pct(from, to)}" title="Effect site at or above ${text.onsetNgPerMl} ng/mL (${text.onsetSource})"></div><span>▬ dissociated (effect site ≥ ${text.onsetNgPerMl} ng/mL) ${duration(rel(from))} – ${duration(rel(to))} after the start, ${duration(s.dissociated_min)} in all</span>`
       : `<span>the effect site stays below the dissociative onset (${text.onsetNgPerMl} ng/mL)</span>`;
+  const obs = s.observation;
+  const observation = obs
+    ? `<p class="obs" title="${obs.source} [${obs.provenance}]">Label: ${obs.rule} — until ${duration(obs.until_min - start)} after the start (${obs.source} ${badge(obs.provenance)}). The model's threshold above is not a discharge rule.</p>`
+    : '';
   const beyond = ready === null ? (lastWindow < stop ? 'not before the next session' : 'beyond the simulated time') : '';
   el.innerHTML = `
     <div class="strip">
@@ -43,5 +48,5 @@ export function renderTimeline(el: HTMLElement, s: SessionTimeline, text: Timeli
         <b>Monitoring</b><span>${ready === null ? beyond : 'until ' + duration(rel(ready))}</span></div>
       ${ready === null ? '' : `<div class="seg ok" style="${grow(ready, stop)}" title="Model estimate: effect-site concentration below ${text.thresholdNgPerMl} ng/mL. Clinical discharge criteria decide, not this model."><b>Below ${text.thresholdNgPerMl} ng/mL</b><span>from ${duration(rel(ready))}</span></div>`}
     </div>
-    <div class="diss-track">${diss}</div>`;
+    <div class="diss-track">${diss}${obs ? `<div class="obs-mark" style="left:${pct(start, obs.until_min)}" title="End of the label's observation"></div>` : ''}</div>${observation}`;
 }

@@ -13,6 +13,11 @@ export type Metrics = {
  */
 analytes: Array<AnalyteMetrics>, 
 /**
+ * The administered drug's readout ([`DrugSeries`]): the same as its analyte's, or the
+ * racemate total's.
+ */
+drug: AnalyteMetrics, 
+/**
  * Peak occupancy (fraction, model-derived).
  */
 occupancy_max: number, 
@@ -22,9 +27,13 @@ occupancy_max: number,
 occupancy_tmax_min: number, 
 /**
  * Effect-site concentration from which the patient counts as dissociated, ng/mL (the
- * lower edge of the dissociative range, [`pd::dissociative_onset_ng_per_ml`]).
+ * drug's, [`crate::pd::DrugForm::dissociative_onset`]).
  */
 dissociative_onset_ng_per_ml: number, 
+/**
+ * Id of the landmark that onset is (in [`crate::pd::landmarks`]).
+ */
+dissociative_landmark: string, 
 /**
  * Time with the administered drug's effect-site concentration at or above the
  * dissociative onset, min.
@@ -42,6 +51,12 @@ recovery: Recovery,
  * Amount administered (before bioavailability), mg base.
  */
 administered_mg: number, 
+/**
+ * The administered drug's plasma peak is the instant after an IV bolus: the model
+ * assumes the dose mixes instantly in the central volume, so the first minutes after a
+ * bolus overstate plasma levels; the effect-site peak is the meaningful one.
+ */
+peak_at_bolus: boolean, 
 /**
  * Each analyte's part of the occupancy at its peak (`occupancy_tmax_min`), in analyte
  * order: the parts sum to `occupancy_max` (model-derived).

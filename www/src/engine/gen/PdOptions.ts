@@ -25,9 +25,11 @@ ki_set: KiSet,
 binding: Binding, 
 /**
  * Effect-site concentration of the administered drug below which the patient counts as
- * recovered, ng/mL (default 70: psychotomimetic effects above 70 ng/mL, Hartvig 1995).
+ * recovered, ng/mL. Default (absent): the drug's dissociative onset — 100 ng/mL for
+ * racemic ketamine (Krystal 1994 via Zanos 2018), 70 ng/mL for S-ketamine (Hartvig 1995);
+ * see [`crate::pd::DrugForm::default_recovery_ng_per_ml`].
  */
-recovery_threshold_ng_per_ml: number, 
+recovery_threshold_ng_per_ml?: number | null, 
 /**
  * Extra thresholds for time-above/below metrics, ng/mL.
  */

@@ -18,8 +18,4 @@ ke0_endpoints: Array<Ke0Endpoint>,
 /**
  * Concentration landmarks, with their edges in µM too.
  */
-landmarks: Array<LandmarkUm>, 
-/**
- * The dissociative onset, ng/mL ([`dissociative_onset_ng_per_ml`]).
- */
-dissociative_onset_ng_per_ml: number, };
+landmarks: Array<LandmarkUm>, };

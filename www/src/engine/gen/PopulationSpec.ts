@@ -33,6 +33,7 @@ age_years?: CovariateDist | null,
 female_percent?: number | null, 
 /**
  * Effect-site threshold for the "fraction of the population above" series, ng/mL
- * (default 100: the lower edge of the dissociative range).
+ * (default, absent: the drug's dissociative onset, the same definition as the single
+ * run's metrics and timeline).
  */
-threshold_ng_per_ml: number, };
+threshold_ng_per_ml?: number | null, };
