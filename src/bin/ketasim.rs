@@ -358,6 +358,25 @@ fn summary(sc: &Scenario, r: &ketasim::SimulationResult) -> String {
         ));
     }
     let m = &r.metrics;
+    if r.drug_readout.analytes.len() > 1 {
+        let d = &m.drug;
+        s.push_str(&format!(
+            "{:<12} Cmax {:>9.2} ng/mL at {:>7.1} min; Ce,max {:>9.2} ng/mL at {:>7.1} min \
+             (the readouts below are this total of {})\n",
+            d.id,
+            d.cmax_ng_per_ml,
+            d.tmax_min,
+            d.ce_max_ng_per_ml,
+            d.ce_tmax_min,
+            r.drug_readout.analytes.join(" + ")
+        ));
+    }
+    if m.peak_at_bolus {
+        s.push_str(
+            "note: the plasma peak is the instant after an IV bolus (instant mixing assumed); \
+             the effect-site peak is the meaningful one\n",
+        );
+    }
     s.push_str(&format!(
         "NMDA occupancy (model-derived) max {:.1}% at {:.1} min\n\
          Effect site at or above the dissociative onset ({} ng/mL): {:.1} min\n",
@@ -377,6 +396,14 @@ fn summary(sc: &Scenario, r: &ketasim::SimulationResult) -> String {
             "Ce still above {} ng/mL at the horizon\n",
             m.recovery.threshold_ng_per_ml
         )),
+    }
+    if let Some(o) = r.sessions.iter().find_map(|x| x.observation.as_ref()) {
+        s.push_str(&format!(
+            "label: {} ({}, {}); the threshold above is the model's, not a discharge rule\n",
+            o.rule,
+            o.source,
+            o.provenance.label()
+        ));
     }
     for w in &r.warnings {
         s.push_str(&format!("warning: {w}\n"));

@@ -121,6 +121,8 @@ struct ModelInfo<'a> {
     #[serde(flatten)]
     spec: &'a crate::model::ModelSpec,
     derived: crate::model::Derived,
+    drug_form: pd::DrugForm,
+    population_variation: crate::model::PopulationVariation,
 }
 
 /// Every model with its citation, parameters (value, unit, scaling, provenance), structure and
@@ -134,6 +136,8 @@ pub fn models(weight_kg: f64) -> Result<JsValue, JsValue> {
             Ok(ModelInfo {
                 spec: m,
                 derived: m.derived(weight_kg)?,
+                drug_form: pd::DrugForm::of(m),
+                population_variation: m.population_variation(),
             })
         })
         .collect::<Result<Vec<_>, Error>>()

@@ -197,7 +197,7 @@ function variabilityNote(): string {
     return `Varies: ${varied.map((p) => p.symbol).join(', ')} with the published between-subject variance (${m?.name ?? ''}), and ${weight}.`;
   }
   const others = meta.models.filter((x) => x.params.some((p) => (p.omega2 ?? 0) > 0)).map((x) => x.name);
-  return `${m?.name ?? 'This model'} publishes no between-subject variances: only ${weight} varies. Models with published variances: ${others.join('; ')}.`;
+  return `${m?.population_variation.statement ?? ''} Here: ${weight}. Models with published variances: ${others.join('; ')}.`;
 }
 
 function clearPopulation(): void {

@@ -35,9 +35,11 @@ export type { Distribution } from './gen/Distribution';
 
 import type { ModelSpec } from './gen/ModelSpec';
 import type { Derived } from './gen/Derived';
+import type { DrugForm } from './gen/DrugForm';
+import type { PopulationVariation } from './gen/PopulationVariation';
 
 /** `models()`: each model's description with its derived values (flattened in Rust). */
-export type ModelInfo = ModelSpec & { derived: Derived };
+export type ModelInfo = ModelSpec & { derived: Derived; drug_form: DrugForm; population_variation: PopulationVariation };
 
 /** An error thrown by the engine: the core's message, and the input it concerns. */
 export interface EngineError {

@@ -21,6 +21,15 @@ export const PROVENANCE: Record<string, string> = {
   ASSUMPTION: 'A modelling assumption made by this tool',
 };
 
+/** How a parameter's between-subject variance was obtained. */
+function iiv(p: Param): string {
+  if (p.omega2 === null) return '';
+  const s = p.iiv_source;
+  if (!s) return p.omega2.toFixed(3);
+  if (s.kind === 'omega2_as_published') return `${p.omega2.toFixed(3)} <small>as published</small>`;
+  return `${p.omega2.toFixed(3)} <small>= ln(1 + ${s.cv_percent} %²) from CV${s.convention_stated ? '' : '; the paper’s convention was not read'}</small>`;
+}
+
 function scaling(p: Param): string {
   switch (p.scaling.kind) {
     case 'none':
@@ -119,7 +128,7 @@ export function renderPanel(
   const params = m.params
     .map(
       (p) =>
-        `<tr><td><b>${esc(p.symbol)}</b></td><td>${esc(p.description)}</td><td class="num">${p.value}</td><td>${esc(p.unit)}</td><td>${scaling(p)}</td><td>${badge(p.provenance)}</td><td class="num">${p.omega2 === null ? '' : p.omega2.toFixed(3)}</td></tr>`,
+        `<tr><td><b>${esc(p.symbol)}</b></td><td>${esc(p.description)}</td><td class="num">${p.value}</td><td>${esc(p.unit)}</td><td>${scaling(p)}</td><td>${badge(p.provenance)}</td><td class="num">${iiv(p)}</td></tr>`,
     )
     .join('');
   const overrides = new Map(m.ke0_overrides.map(([e, p]) => [e, p]));
@@ -136,13 +145,13 @@ export function renderPanel(
   const ligands = pd.ligands
     .map(
       (l) =>
-        `<tr><td>${esc(l.name)}</td><td class="num">${l.ki_binding_um.toPrecision(3)}</td><td>${esc(l.ki_binding_source)} ${badge(l.ki_binding_provenance)}</td><td class="num">${l.ki_mg_um === null ? '(scaled)' : l.ki_mg_um} ${badge(l.ki_mg_um === null ? 'ASSUMPTION' : 'UNVERIFIED')}</td><td class="num">${l.fu}</td><td>${esc(l.fu_source)} ${badge(l.fu_provenance)}</td></tr>`,
+        `<tr><td>${esc(l.name)}</td><td class="num">${l.ki_binding_um.toPrecision(3)}</td><td>${esc(l.ki_binding_source)} ${badge(l.ki_binding_provenance)}</td><td class="num">${l.ki_mg_um === null ? '(scaled)' : l.ki_mg_um} ${badge(l.ki_mg_um === null ? 'ASSUMPTION' : 'UNVERIFIED')}</td><td class="num">${l.fu}</td><td>${esc(l.fu_source)} ${badge(l.fu_provenance)}</td><td class="num">${l.brain_penetration}</td><td>${esc(l.brain_penetration_source)} ${badge(l.brain_penetration_provenance)}</td><td class="num">${l.koff_factor}</td><td>${esc(l.koff_factor_source)} ${badge(l.koff_factor_provenance)}</td></tr>`,
     )
     .join('');
   const landmarks = pd.landmarks
     .map(
       (l) =>
-        `<tr><td>${esc(l.name)}</td><td class="num">${l.low_ng_per_ml}${l.high_ng_per_ml ? '–' + l.high_ng_per_ml : '+'}</td><td>${esc(l.matrix)}</td><td>${esc(l.source)}</td><td>${badge(l.provenance)}</td></tr>`,
+        `<tr${l.drug === m.drug_form ? '' : ' class="other-drug"'}><td>${esc(l.name)}</td><td class="num">${l.low_ng_per_ml}${l.high_ng_per_ml ? '–' + l.high_ng_per_ml : '+'}</td><td>${l.drug === 'racemic' ? 'racemic' : 'S-ketamine'}</td><td>${esc(l.matrix)}; ${esc(l.site)}</td><td>${esc(l.source)}</td><td>${badge(l.provenance)}</td></tr>`,
     )
     .join('');
   const cshtRows = csht.map((c) => `<td class="num">${c.csht.toFixed(1)}</td>`).join('');
@@ -151,6 +160,7 @@ export function renderPanel(
     <h3>${esc(m.name)}</h3>
     <p class="cite">${esc(m.citation)}</p>
     <p><b>Population:</b> ${esc(m.population)} · <b>Drug:</b> ${esc(m.drug)} · <b>Sampling:</b> ${esc(m.sampling.replace('_', ' '))}</p>
+    <p><b>Between patients:</b> ${esc(m.population_variation.statement)}</p>
     <ul class="notes">${m.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>
     ${diagram(m)}
     ${m.compartments.some((c) => c.role === 'liver')
@@ -167,10 +177,11 @@ export function renderPanel(
     <h4>Effect-site equilibration: ke0 depends on the endpoint and on who chose it</h4>
     <table><thead><tr><th>Endpoint</th><th>ke0 1/min</th><th>t½ke0 min</th><th>Source</th><th></th></tr></thead><tbody>${ke0}</tbody></table>
     <h4>NMDA receptor (PCP site) affinity and protein binding</h4>
-    <p>Occupancy = Σ(Cu,i/Ki) / (1 + Σ Cu,i/Ki), driven by the <em>unbound</em> effect-site concentration Cu = fu · Ce. <b>Model-derived:</b> no human study gives a numeric occupancy.</p>
-    <table><thead><tr><th>Ligand</th><th>Ki µM</th><th>Source</th><th>Ki with Mg²⁺ µM</th><th>fu</th><th>Source</th></tr></thead><tbody>${ligands}</tbody></table>
+    <p>Occupancy = Σ(Cu,i·b<sub>i</sub>/Ki) / (1 + Σ Cu,i·b<sub>i</sub>/Ki), driven by the <em>unbound</em> effect-site concentration Cu = fu · Ce and each ligand's brain penetration b relative to the parent. With binding kinetics each ligand dissociates at its koff factor × ln 2 / the half-time. <b>Model-derived:</b> no human study gives a numeric occupancy.</p>
+    <table><thead><tr><th>Ligand</th><th>Ki µM</th><th>Source</th><th>Ki with Mg²⁺ µM</th><th>fu</th><th>Source</th><th>Brain penetration</th><th>Source</th><th>koff factor</th><th>Source</th></tr></thead><tbody>${ligands}</tbody></table>
     <h4>Concentration landmarks (ng/mL)</h4>
-    <table><thead><tr><th>Landmark</th><th>ng/mL</th><th>Measured in</th><th>Source</th><th></th></tr></thead><tbody>${landmarks}</tbody></table>
+    <p>Each was measured for one drug form; the charts show only those of this model's drug (${m.drug_form === 'racemic' ? 'racemic ketamine' : 'S-ketamine'}); the others are greyed here.</p>
+    <table><thead><tr><th>Landmark</th><th>ng/mL</th><th>Drug</th><th>Measured in; compared as</th><th>Source</th><th></th></tr></thead><tbody>${landmarks}</tbody></table>
     <h4>Provenance labels</h4>
     <ul class="notes">${Object.entries(PROVENANCE).map(([k, v]) => `<li>${badge(k)} ${esc(v)}</li>`).join('')}</ul>
     <p class="disclaimer-inline"><strong>Educational model, not dosing advice.</strong></p>`;
