@@ -81,12 +81,18 @@ fn regimen_for(
             }
             match &new.device {
                 Some(dev) => {
-                    let n = (mg / dev.mg_per_device)
-                        .round()
-                        .clamp(1.0, f64::from(dev.max_devices)) as u32;
-                    if (f64::from(n) * dev.mg_per_device - mg).abs() > 1e-9 * mg.max(1.0) {
+                    let whole = (mg / dev.mg_per_device).round();
+                    let n = whole.clamp(1.0, f64::from(dev.max_devices)) as u32;
+                    let given = f64::from(n) * dev.mg_per_device;
+                    if whole > f64::from(dev.max_devices) {
                         notes.push(format!(
-                            "{mg:.1} mg is given as {n} device(s) of {} mg",
+                            "{mg:.1} mg is more than one session allows: capped at {n} devices \
+                             of {} mg = {given} mg",
+                            dev.mg_per_device
+                        ));
+                    } else if (given - mg).abs() > 1e-9 * mg.max(1.0) {
+                        notes.push(format!(
+                            "{mg:.1} mg is rounded to {n} device(s) of {} mg = {given} mg",
                             dev.mg_per_device
                         ));
                     }

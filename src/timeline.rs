@@ -72,6 +72,10 @@ pub struct SessionTimeline {
     pub dissociated_to_min: Option<f64>,
     /// Time in the window with the effect site at or above the dissociative onset, min.
     pub dissociated_min: f64,
+    /// The effect-site peak in the window, ng/mL, and when, min.
+    pub ce_max_ng_per_ml: f64,
+    /// Time of the effect-site peak in the window, min.
+    pub ce_max_at_min: f64,
     /// From when the effect site stays below the recovery threshold until the end of the
     /// window, not before the end of dosing, min (`None`: not within the window).
     pub below_recovery_at_min: Option<f64>,
@@ -118,6 +122,7 @@ pub fn sessions(
         let clipped = clip(tw, cw, *start, until);
         let (ts, cs) = (&clipped.0[..], &clipped.1[..]);
         let dissociated_min = metrics::time_above(ts, cs, onset_ng_per_ml);
+        let (ce_max_ng_per_ml, ce_max_at_min) = metrics::cmax_tmax(ts, cs);
         let (from, to) = crossing_span(ts, cs, onset_ng_per_ml);
         let dosing_end = end.min(until);
         let below = metrics::recovery_time(ts, cs, recovery_ng_per_ml, dosing_end);
@@ -147,6 +152,8 @@ pub fn sessions(
             dissociated_from_min: from,
             dissociated_to_min: to,
             dissociated_min,
+            ce_max_ng_per_ml,
+            ce_max_at_min,
             below_recovery_at_min: below,
             below_recovery_after_dosing_min: below.map(|b| b - end),
             observation,

@@ -52,13 +52,19 @@ pub fn check_browser(scenario: &Scenario) -> Result<()> {
             "subjects in the browser (the CLI runs up to 100 000)",
         ));
     }
-    let values = u64::from(spec.size) * scenario.n_points();
+    let points = scenario.n_points();
+    let values = u64::from(spec.size) * points;
     if values > limits::BROWSER_MAX_VALUES {
-        return Err(Error::TooLarge {
-            what: "population.size × output points in the browser (fewer subjects or a coarser output_step_min)".into(),
-            value: values,
-            limit: limits::BROWSER_MAX_VALUES,
-        });
+        // the largest population this scenario's grid allows in the browser
+        let most = (limits::BROWSER_MAX_VALUES / points.max(1)).max(1);
+        return Err(Error::out_of_range(
+            "population.size",
+            f64::from(spec.size),
+            1.0,
+            most as f64,
+            "virtual patients in the browser for this scenario's output points (a longer \
+             simulated time or a finer output step allows fewer; the CLI runs more)",
+        ));
     }
     Ok(())
 }

@@ -321,10 +321,14 @@ fn population_sizes_are_bounded_with_clear_errors() {
     check_browser(&sc).unwrap(); // 10 000 subjects on a 1-min grid over 4 h
     sc.output_step_min = 0.25;
     sc.horizon_min = 1440.0;
-    assert!(check_browser(&sc)
-        .unwrap_err()
-        .to_string()
-        .contains("coarser output_step_min"));
+    // 5 761 points: at most 8 000 000 / 5 761 = 1 388 virtual patients, said beside the size
+    let e = check_browser(&sc).unwrap_err();
+    assert_eq!(e.field().as_deref(), Some("population.size"));
+    assert!(e.to_string().contains("allowed 1 to 1388"), "{e}");
+    assert!(
+        e.to_string().contains("finer output step allows fewer"),
+        "{e}"
+    );
     let mut sc = scenario("kamp2020", 70.0, 10, 0, "");
     sc.population = None;
     assert!(simulate_population(&sc, true, &none).is_err());

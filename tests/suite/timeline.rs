@@ -93,7 +93,11 @@ fn route_and_model_edits_keep_the_regimen_valid_and_say_what_changed() {
     iv.model = "perez_ruixo2021".into();
     let b = edit::with_route(&iv, Route::Intranasal).unwrap();
     assert_eq!(b.regimen[0].devices, Some(3));
-    assert!(b.note.unwrap().contains("3 device(s)"));
+    let note = b.note.unwrap();
+    assert!(
+        note.contains("capped at 3 devices") && note.contains("84 mg"),
+        "{note}"
+    );
     let mut sc = iv.clone();
     sc.regimen = b.regimen;
     simulate(&sc).unwrap();

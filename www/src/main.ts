@@ -52,7 +52,7 @@ function toast(msg: string): void {
 }
 
 const engine = new Engine((m) => {
-  engineError = new EngineFailure({ message: m });
+  engineError = new EngineFailure({ message: m, crashed: true });
   showState();
 });
 const pool = new PopulationPool(undefined, (m) => {
@@ -79,6 +79,11 @@ const current = () => !!shown && shown.seq === seq && formatErrors.size === 0 &&
 
 /** Messages beside the controls, the stale marking and the status line. */
 function showState(): void {
+  // a message about text typed into a control that is gone (a route or kind change) goes too
+  for (const path of formatErrors.keys()) {
+    const p = CSS.escape(path);
+    if (!document.querySelector(`[data-field="${p}"], [data-error-path="${p}"]`)) formatErrors.delete(path);
+  }
   clearMessages();
   for (const [path, msg] of formatErrors) showMessage(path, msg);
   if (engineError) showMessage(engineError.field, engineError.message);
@@ -88,11 +93,14 @@ function showState(): void {
   const stale = !current();
   $('results').classList.toggle('stale', stale);
   $('results').setAttribute('aria-busy', String(stale && !engineError && formatErrors.size === 0));
+  const last = shown ? 'the charts and numbers show the last valid run' : 'nothing could be computed yet';
   $('status').textContent = !stale
     ? ''
-    : formatErrors.size || engineError
-      ? 'Not current: the charts and numbers show the last valid run. Correct the highlighted input.'
-      : 'Updating…';
+    : engineError?.crashed
+      ? `Not current: ${last}. The engine stopped or could not load (see the message above the charts).`
+      : formatErrors.size || engineError
+        ? `Not current: ${last}. Correct the highlighted input.`
+        : 'Updating…';
 }
 
 function link(): void {
@@ -121,6 +129,8 @@ function setView(patch: Partial<View>): void {
   }
   if ('popOn' in patch) {
     if (st.view.popOn) pool.warm();
+    else popError = '';
+    showState();
     void updatePopulation(seq);
   }
 }
@@ -251,14 +261,16 @@ function renderPins(): void {
 
 async function loadPins(): Promise<void> {
   const runs: Run[] = [];
+  const kept: Scenario[] = [];
   for (const p of st.pins) {
     try {
       runs.push(runOf((await engine.simulateOnce(p)).result, runLabel(meta, p)));
+      kept.push(p);
     } catch (e) {
       notice = `A pinned run of the link could not be simulated and was left out: ${e instanceof Error ? e.message : String(e)}`;
     }
   }
-  st = { ...st, pins: st.pins.filter((_, i) => i < runs.length) };
+  st = { ...st, pins: kept };
   pinRuns = runs;
   renderPins();
 }
@@ -278,8 +290,12 @@ function loadPreset(id: string): void {
 }
 
 async function adapt(kind: 'route' | 'model', value: string): Promise<void> {
+  // the shown run is not of the inputs any more, and an edit made meanwhile (a preset) wins
+  const my = ++seq;
+  showState();
   try {
     const a = kind === 'route' ? await engine.withRoute(st.scenario, value as never) : await engine.withModel(st.scenario, value);
+    if (my !== seq) return;
     engineError = null;
     commit({ ...st, scenario: { ...st.scenario, model: a.model, regimen: a.regimen } });
     if (a.note) {
@@ -288,6 +304,7 @@ async function adapt(kind: 'route' | 'model', value: string): Promise<void> {
       showState();
     }
   } catch (e) {
+    if (my !== seq) return;
     engineError = e instanceof EngineFailure ? e : new EngineFailure({ message: String(e) });
     syncControls(meta, st);
     showState();

@@ -58,7 +58,7 @@ test('the page loads without console errors or network requests and renders the 
   assert.match(await readout(page, 0), /^\d+(\.\d+)? ng\/mL$/);
   assert.match(await page.locator('.disclaimer').innerText(), /Educational model/);
   assert.match(await page.locator('#chart-occ').innerText(), /model-derived/);
-  assert.match(await page.locator('#timeline').innerText(), /Monitoring[\s\S]*Below 70 ng\/mL/);
+  assert.match(await page.locator('#timeline').innerText(), /Monitoring[\s\S]*Below 100 ng\/mL/);
   const first = await page.evaluate(() => window.__ketasim.perf.firstRenderMs);
   writeFileSync(join(ARTIFACTS, 'first-render.json'), JSON.stringify({ firstRenderMsSinceNavigation: first, loadToReadyMs: loadMs }, null, 2));
   await context.close();

@@ -248,3 +248,48 @@ test('TypeScript holds no pharmacological constant, limit or unit conversion', (
   }
   assert.deepEqual(hits, [], 'ask the engine instead');
 });
+
+test('regressions from a newcomer’s tryout: no stuck stale state, no silent defaults, pins of a link, model change then preset', async () => {
+  const { page, context, errors } = await open();
+  // a typing error in a control that then disappears (infusion → bolus) does not keep the page stale
+  await page.locator('#duration').fill('');
+  await page.locator('#results.stale').waitFor();
+  await page.selectOption('select[data-field="regimen[0].kind"]', 'bolus');
+  await settle(page);
+  // text a number box cannot hold is an error, not the default
+  await page.locator('#recovery').focus();
+  await page.locator('#recovery').pressSequentially('--');
+  await page.locator('#results.stale').waitFor();
+  assert.match(await page.locator('.invalid .err').first().innerText(), /not a number/);
+  await page.locator('#recovery').fill('');
+  await settle(page);
+  // a whole-number field rejects negatives itself (beside the control)
+  await page.locator('#pop-seed').fill('-5');
+  assert.match(await page.locator('#err-pop').innerText(), /whole number of 0 or more/);
+  await page.locator('#pop-seed').fill('1');
+  await settle(page);
+  // a model change whose answer is still on its way never overrides a preset clicked meanwhile
+  await page.evaluate(() => {
+    const m = document.getElementById('model');
+    m.value = 'racemic_enantiomers';
+    m.dispatchEvent(new Event('change'));
+    document.querySelector('#presets button[data-id="spravato_56"]').click();
+  });
+  await settle(page);
+  await page.waitForTimeout(200);
+  await settle(page);
+  assert.equal((await page.evaluate(() => window.__ketasim.shown().result.scenario.model)), 'perez_ruixo2021');
+  // a link whose first pin cannot run keeps the other pin, and says so
+  const good = presetScenario('antidepressant_1mgkg');
+  const bad = { ...presetScenario('antidepressant_40min'), model: 'no_such_model' };
+  await page.goto(server.url + '#s=' + Buffer.from(JSON.stringify({ scenario: presetScenario('antidepressant_40min'), view: { preset: 'antidepressant_40min' }, pins: [bad, good] })).toString('base64url'));
+  await page.reload();
+  await page.waitForFunction(() => window.__ketasim?.ready === true);
+  await settle(page);
+  const pins = await page.evaluate(() => window.__ketasim.state().pins);
+  assert.equal(pins.length, 1);
+  assert.equal(pins[0].regimen[0].dose_mg_per_kg, 1);
+  assert.match(await page.locator('#err-general').innerText(), /pinned run .* left out/);
+  assert.deepEqual(errors.filter((e) => !/404/.test(e)), []);
+  await context.close();
+});

@@ -45,7 +45,15 @@ export function serve(ready: Promise<unknown>, run: (op: Op, args: unknown[]) =>
   self.onmessage = async (ev: MessageEvent<Request>) => {
     const { id, op, args } = ev.data;
     try {
-      await ready;
+      try {
+        await ready;
+      } catch (e) {
+        // the module's WebAssembly did not load: say so, and let the page start a new worker
+        const why = e instanceof Error ? e.message : String(e);
+        const error = { message: `The engine's WebAssembly could not be loaded (${why}). Reload the page when online.`, fatal: true };
+        (self as unknown as Worker).postMessage({ id, ok: false, error } satisfies Response);
+        return;
+      }
       const t0 = performance.now();
       const value = run(op, args);
       const engineMs = performance.now() - t0;

@@ -5,9 +5,12 @@ import type { EngineError } from './types';
 
 export class EngineFailure extends Error implements EngineError {
   field?: string;
-  constructor(e: EngineError) {
+  /** The engine itself failed (it stopped or could not load), not the input. */
+  crashed: boolean;
+  constructor(e: EngineError & { crashed?: boolean }) {
     super(e.message);
     this.field = e.field;
+    this.crashed = e.crashed ?? false;
   }
 }
 
@@ -29,7 +32,7 @@ export class EngineWorker {
   constructor(
     private readonly make: () => Worker,
     private readonly onCrash: (message: string) => void = () => {},
-    private readonly what = 'engine',
+    private readonly what = 'simulation',
   ) {}
 
   private get(): Worker {
@@ -44,7 +47,7 @@ export class EngineWorker {
       else {
         p.reject(new EngineFailure(msg.error));
         // a trap leaves the wasm instance unusable: start a fresh worker next time
-        if (msg.error.fatal) this.crash(`The ${this.what} engine stopped (${msg.error.message}); it was restarted.`);
+        if (msg.error.fatal) this.crash(`The ${this.what} engine stopped (${msg.error.message}); it is restarted with the next change.`);
       }
     };
     const fail = (ev: Event | ErrorEvent) => {
@@ -65,7 +68,7 @@ export class EngineWorker {
   private crash(message: string): void {
     this.worker?.terminate();
     this.worker = null;
-    for (const p of this.pending.values()) p.reject(new EngineFailure({ message }));
+    for (const p of this.pending.values()) p.reject(new EngineFailure({ message, crashed: true }));
     this.pending.clear();
     this.onCrash(message);
   }

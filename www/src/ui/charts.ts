@@ -259,12 +259,6 @@ export class Charts {
   private concRange(): [number, number] {
     const ng = this.unit === 'ng';
     let hi = 0;
-    const consider = (a: ArrayLike<number | null>) => {
-      for (let i = 0; i < a.length; i++) {
-        const v = a[i];
-        if (v !== null && v > hi) hi = v;
-      }
-    };
     if (this.main) {
       const xs = this.conc?.scales.x;
       const lo = xs?.min ?? -Infinity;
@@ -280,7 +274,10 @@ export class Charts {
         const c = ng ? e.cp : e.cpUm;
         for (let i = 0; i < t.length; i++) if (t[i] >= lo && t[i] <= up) hi = Math.max(hi, c[i]);
       }
-      for (const p of this.pins) consider(ng ? p.ce : p.ceUm);
+      for (const p of this.pins) {
+        const c = ng ? p.ce : p.ceUm;
+        for (let i = 0; i < p.t.length; i++) if (p.t[i] >= lo && p.t[i] <= up) hi = Math.max(hi, c[i]);
+      }
       if (this.pop) {
         for (const [key, series] of this.pop.series) {
           if (key === 'occupancy' || this.hidden.has(key.slice(3))) continue;

@@ -230,11 +230,11 @@ export function renderLandmarkLegend(meta: Meta, ids: string[]): void {
 function parseNumber(h: Handlers, path: string, raw: string, whole = false): number | null {
   const v = raw.trim() === '' ? NaN : Number(raw);
   if (!Number.isFinite(v)) {
-    h.formatError(path, `${path}: “${raw}” is not a number; type a number.`);
+    h.formatError(path, raw.trim() === '' ? `${path}: empty; type a number.` : `${path}: “${raw}” is not a number; type a number.`);
     return null;
   }
-  if (whole && !Number.isInteger(v)) {
-    h.formatError(path, `${path}: ${raw} is not a whole number; type a whole number.`);
+  if (whole && (!Number.isInteger(v) || v < 0)) {
+    h.formatError(path, `${path}: ${raw} is not a whole number of 0 or more; type one.`);
     return null;
   }
   h.formatError(path, null);
@@ -252,6 +252,11 @@ export function bindControls(meta: Meta, getState: () => PageState, h: Handlers)
       if (num) num.value = el.value;
       h.formatError(path, null);
       h.edit([[path, Number(el.value)]]);
+      return;
+    }
+    // text a number box cannot hold ("--", "e") reads as empty: say so rather than default
+    if (el.validity?.badInput) {
+      h.formatError(path, `${path}: what is typed is not a number; type a number${el.dataset.optional ? ', or clear the box for the default' : ''}.`);
       return;
     }
     if (el.dataset.optional && el.value.trim() === '') {
@@ -295,11 +300,17 @@ export function bindControls(meta: Meta, getState: () => PageState, h: Handlers)
     h.edit([['pd.binding', kinetic ? { kind: 'kinetic', half_time_min: meta.defaults.binding_half_time_min } : { kind: 'equilibrium' }]]);
   });
   $('binding').addEventListener('input', (e) => {
-    const v = parseNumber(h, 'pd.binding.half_time_min', (e.target as HTMLInputElement).value);
+    const el = e.target as HTMLInputElement;
+    const v = el.validity.badInput ? parseNumber(h, 'pd.binding.half_time_min', '?') : parseNumber(h, 'pd.binding.half_time_min', el.value);
     if (v !== null) h.edit([['pd.binding', { kind: 'kinetic', half_time_min: v }]]);
   });
   $('pop-women').addEventListener('input', (e) => {
-    const raw = (e.target as HTMLInputElement).value;
+    const el = e.target as HTMLInputElement;
+    const raw = el.value;
+    if (el.validity.badInput) {
+      h.formatError('population.female_percent', 'population.female_percent: what is typed is not a number; type a number, or clear the box for the patient’s sex.');
+      return;
+    }
     if (raw.trim() === '') {
       h.formatError('population.female_percent', null);
       h.edit([['population.female_percent', undefined]]);

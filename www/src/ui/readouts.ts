@@ -45,7 +45,11 @@ export function renderReadouts(meta: Meta, r: SimResult, st: PageState): void {
     <div><dt>Peak plasma Cmax</dt><dd data-k="cmax">${conc({ ng: a.cmax_ng_per_ml, um: a.cmax_um })}</dd><small${m.peak_at_bolus ? ' class="caveat" title="The model mixes a bolus instantly in the central volume: the first minutes after it overstate plasma levels. The effect-site peak is the meaningful one."' : ''}>at ${at(a.tmax_min)}${m.peak_at_bolus ? ' · bolus: instant mixing assumed' : ''}</small></div>
     <div><dt>Peak effect site</dt><dd data-k="cemax">${conc({ ng: a.ce_max_ng_per_ml, um: a.ce_max_um })}</dd><small>at ${at(a.ce_tmax_min)}</small></div>
     <div><dt>Time dissociated</dt><dd data-k="dissociated">${duration(m.dissociated_min)}</dd><small>effect site ≥ ${onset} ng/mL</small></div>
-    <div><dt>Ce below ${rec.threshold_ng_per_ml} ng/mL</dt><dd data-k="recovery">${rec.after_dosing_min === null ? 'not yet' : duration(rec.after_dosing_min)}</dd><small>after dosing ended${n > 1 ? ' (last session)' : ''}</small></div>
+    <div><dt>Ce below ${rec.threshold_ng_per_ml} ng/mL</dt>${
+      a.ce_max_ng_per_ml < rec.threshold_ng_per_ml
+        ? `<dd data-k="recovery">always</dd><small>Ce never reaches it (peak ${num3(a.ce_max_ng_per_ml)} ng/mL)</small>`
+        : `<dd data-k="recovery">${rec.after_dosing_min === null ? 'not yet' : duration(rec.after_dosing_min)}</dd><small>after dosing ended${n > 1 ? ' (last session)' : ''}</small>`
+    }</div>
     <div><dt>Peak NMDA occupancy</dt><dd data-k="occupancy">${(m.occupancy_max * 100).toFixed(0)} %</dd><small title="${parts.map((p) => `${p.analyte}: ${(p.occupancy * 100).toFixed(1)} %`).join(', ')}">model-derived${shares ? ` · ${shares}` : ''}</small></div>
     <div><dt>${n > 1 ? 'Dose in all' : 'Dose'}</dt><dd data-k="dose">${num3(n > 1 ? m.administered_mg : perSession)} mg</dd><small>${n > 1 ? `${n} sessions (base)` : 'base'}</small></div>`;
   const extra = extraAnalytes(r).map((x) => ({ series: x, metrics: m.analytes[r.analytes.indexOf(x)] }));

@@ -1,7 +1,7 @@
 // The clinic timeline strip of one session: before → dosing → monitoring → below the recovery
 // threshold. Every time comes from the engine's session timeline; this only draws it.
 import type { SessionTimeline } from '../engine/types';
-import { duration } from './format';
+import { duration, num3 } from './format';
 import { badge } from './panel';
 
 export interface TimelineText {
@@ -37,6 +37,8 @@ export function renderTimeline(el: HTMLElement, s: SessionTimeline, text: Timeli
   const observation = obs
     ? `<p class="obs" title="${obs.source} [${obs.provenance}]">Label: ${obs.rule} — until ${duration(obs.until_min - start)} after the start (${obs.source} ${badge(obs.provenance)}). The model's threshold above is not a discharge rule.</p>`
     : '';
+  // the effect site never reaches the threshold after dosing: no monitoring time from the model
+  const never = ready !== null && s.below_recovery_after_dosing_min === 0 && s.ce_max_ng_per_ml < text.thresholdNgPerMl;
   const beyond = ready === null ? (lastWindow < stop ? 'not before the next session' : 'beyond the simulated time') : '';
   el.innerHTML = `
     <div class="strip">
@@ -45,8 +47,8 @@ export function renderTimeline(el: HTMLElement, s: SessionTimeline, text: Timeli
       <div class="seg inf" style="${grow(start, end)}" title="${text.kindLabel}: ${text.kindDetail}">
         <b>${text.kindLabel}</b><span>${text.kindDetail}</span></div>
       <div class="seg mon" style="${grow(end, ready ?? stop)}" title="Monitoring until the effect-site concentration stays below ${text.thresholdNgPerMl} ng/mL">
-        <b>Monitoring</b><span>${ready === null ? beyond : 'until ' + duration(rel(ready))}</span></div>
-      ${ready === null ? '' : `<div class="seg ok" style="${grow(ready, stop)}" title="Model estimate: effect-site concentration below ${text.thresholdNgPerMl} ng/mL. Clinical discharge criteria decide, not this model."><b>Below ${text.thresholdNgPerMl} ng/mL</b><span>from ${duration(rel(ready))}</span></div>`}
+        <b>Monitoring</b><span>${ready === null ? beyond : never ? 'clinical criteria decide' : 'until ' + duration(rel(ready))}</span></div>
+      ${ready === null ? '' : `<div class="seg ok" style="${grow(ready, stop)}" title="Model estimate: effect-site concentration below ${text.thresholdNgPerMl} ng/mL. Clinical discharge criteria decide, not this model."><b>Below ${text.thresholdNgPerMl} ng/mL</b><span>${never ? `throughout: Ce peaks at ${num3(s.ce_max_ng_per_ml)} ng/mL, ${duration(rel(s.ce_max_at_min))} after the start` : `from ${duration(rel(ready))}`}</span></div>`}
     </div>
     <div class="diss-track">${diss}${obs ? `<div class="obs-mark" style="left:${pct(start, obs.until_min)}" title="End of the label's observation"></div>` : ''}</div>${observation}`;
 }

@@ -49,6 +49,14 @@ dissociated_to_min: number | null,
  */
 dissociated_min: number, 
 /**
+ * The effect-site peak in the window, ng/mL, and when, min.
+ */
+ce_max_ng_per_ml: number, 
+/**
+ * Time of the effect-site peak in the window, min.
+ */
+ce_max_at_min: number, 
+/**
  * From when the effect site stays below the recovery threshold until the end of the
  * window, not before the end of dosing, min (`None`: not within the window).
  */
