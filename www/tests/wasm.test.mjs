@@ -250,7 +250,7 @@ test('population limits in the browser are errors that name the field', () => {
   assert.throws(() => pop.simulatePopulation({ ...sc, population: { size: 0 } }), (e) => e.field === 'population.size');
   assert.throws(
     () => pop.populationLayout({ ...sc, horizon_min: 1440, output_step_min: 0.25, population: { size: 10000 } }),
-    (e) => /coarser output_step_min/.test(e.message),
+    (e) => e.field === 'population.size' && /allowed 1 to 1388 virtual patients/.test(e.message),
   );
   assert.throws(() => pop.populationSimulate(sc, 299, 2, new Uint32Array([0, 151])), (e) => e.field === 'population.range');
   assert.throws(() => pop.populationSimulate(sc, 0, 2, new Uint32Array([0, 7])), (e) => e.field === 'cuts');
