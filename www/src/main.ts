@@ -359,8 +359,8 @@ async function start(): Promise<void> {
     edit: (edits) => {
       let sc = st.scenario;
       for (const [path, value] of edits) sc = withField(sc, path, value);
-      commit({ ...st, scenario: sc }, { sync: false });
-      syncControls(meta, st);
+      // the controls first (a kind change removes a control, and its typing error with it)
+      commit({ ...st, scenario: sc });
     },
     formatError: (path, message) => {
       const had = formatErrors.size;
