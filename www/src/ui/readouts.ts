@@ -54,7 +54,7 @@ export function renderReadouts(meta: Meta, r: SimResult, st: PageState): void {
     <div><dt>${n > 1 ? 'Dose in all' : 'Dose'}</dt><dd data-k="dose">${num3(n > 1 ? m.administered_mg : perSession)} mg</dd><small>${n > 1 ? `${n} sessions (base)` : 'base'}</small></div>`;
   const extra = extraAnalytes(r).map((x) => ({ series: x, metrics: m.analytes[r.analytes.indexOf(x)] }));
   $('metab').innerHTML =
-    (r.drug_readout.analytes.length > 1 ? `${r.drug_readout.name}: the readouts are the total of ${r.drug_readout.analytes.join(' and ')}. ` : '') +
+    (r.drug_readout.analytes.length > 1 ? `${r.drug_readout.name}: the readouts are the total of ${r.analytes.filter((x) => r.drug_readout.analytes.includes(x.id)).map((x) => x.name).join(' and ')}. ` : '') +
     extra.map(({ series, metrics: x }) => `${series.name}: peak ${conc({ ng: x.cmax_ng_per_ml, um: x.cmax_um })} at ${at(x.tmax_min)}`).join(' · ');
   $('analytes').innerHTML = extra
     .map(
