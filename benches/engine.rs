@@ -46,7 +46,7 @@ fn bench(c: &mut Criterion) {
     let sys = model
         .compile(70.0, standard.pd.ke0_per_min(model).unwrap(), &[])
         .unwrap();
-    let plan = InputPlan::from_scenario(&standard, &sys);
+    let plan = InputPlan::from_scenario(&standard, &sys).expect("valid preset");
     for (name, m) in methods() {
         let sc = with_method(standard.clone(), m);
         let run = sc.prepare().unwrap();

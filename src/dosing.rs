@@ -69,18 +69,36 @@ pub struct InputPlan {
 pub const TIME_EPS_MIN: f64 = 1e-9;
 
 impl InputPlan {
-    /// Expands a validated scenario's regimen for the compiled system.
-    pub fn from_scenario(scenario: &Scenario, sys: &LinearSystem) -> Self {
-        Self::for_weight(scenario, sys, scenario.patient.weight_kg)
+    /// Expands a scenario's regimen for the compiled system (validating it, and computing the
+    /// pump profiles of its target-controlled infusions).
+    pub fn from_scenario(scenario: &Scenario, sys: &LinearSystem) -> crate::Result<Self> {
+        let run = scenario.prepare()?;
+        Ok(Self::for_weight(
+            scenario,
+            sys,
+            scenario.patient.weight_kg,
+            &run.pumps,
+        ))
     }
 
-    /// The same for a patient of `w` kg (doses per kg follow it): a virtual subject.
-    pub fn for_weight(scenario: &Scenario, sys: &LinearSystem, w: f64) -> Self {
+    /// The same for a patient of `w` kg (doses per kg follow it): a virtual subject. The
+    /// target-controlled infusions give the rates of `pumps` ([`crate::tci::pump_profiles`]);
+    /// a TCI session without a profile there gives nothing.
+    pub fn for_weight(
+        scenario: &Scenario,
+        sys: &LinearSystem,
+        w: f64,
+        pumps: &[crate::tci::PumpProfile],
+    ) -> Self {
         let mut plan = InputPlan::default();
         for (item_index, item) in scenario.regimen.iter().enumerate() {
             let Some(route) = sys.route(item.route) else {
                 continue; // validate() rejects this; nothing enters
             };
+            if item.kind == DoseKind::Tci {
+                plan.add_pumps(item_index, item, route, pumps);
+                continue;
+            }
             let amount = item.amount_mg(w, route.device.map(|d| d.0));
             // device routes: whole devices one after another (validate() checks the count)
             let parts: Vec<(f64, f64, &[InputTarget])> = match route.device {
@@ -118,7 +136,7 @@ impl InputPlan {
                         let a = part_mg * tg.fraction;
                         let duration = match item.kind {
                             DoseKind::Infusion => item.duration_min,
-                            DoseKind::Bolus => tg.duration_min,
+                            DoseKind::Bolus | DoseKind::Tci => tg.duration_min,
                         };
                         match duration {
                             Some(d) if d > 0.0 => {
@@ -152,6 +170,44 @@ impl InputPlan {
         plan.administrations
             .sort_by(|a, b| a.start_min.total_cmp(&b.start_min));
         plan
+    }
+
+    /// The sessions of a TCI item: each pump profile's rates into the route's targets.
+    fn add_pumps(
+        &mut self,
+        item_index: usize,
+        item: &crate::scenario::DoseItem,
+        route: &crate::model::CompiledRoute,
+        pumps: &[crate::tci::PumpProfile],
+    ) {
+        let duration = item.duration_min.unwrap_or(0.0);
+        for t_session in item.schedule.times_min() {
+            let pump = pumps
+                .iter()
+                .find(|p| p.item == item_index && (p.start_min - t_session).abs() <= TIME_EPS_MIN);
+            let amount = pump.map_or(0.0, |p| p.dose_mg);
+            self.administration_times_min.push(t_session);
+            self.administrations.push(Administration {
+                start_min: t_session,
+                end_min: t_session + duration,
+                amount_mg: amount,
+                item: item_index,
+            });
+            self.last_dosing_end_min = self.last_dosing_end_min.max(t_session + duration);
+            self.administered_mg += amount;
+            let Some(pump) = pump else { continue };
+            for seg in pump.segments.iter().filter(|s| s.rate_mg_per_h > 0.0) {
+                for tg in &route.inputs {
+                    self.rates.push(RateInput {
+                        t_start_min: seg.start_min,
+                        t_end_min: seg.end_min,
+                        state: tg.state,
+                        rate_mg_per_min: seg.rate_mg_per_h / 60.0 * tg.fraction,
+                    });
+                }
+                self.last_input_end_min = self.last_input_end_min.max(seg.end_min);
+            }
+        }
     }
 
     /// Sessions: administrations grouped while each starts before the previous one's dosing

@@ -17,7 +17,7 @@
 
 use crate::error::{Error, Result};
 use crate::model::Route;
-use crate::scenario::{DoseItem, DoseKind, Salt, Scenario};
+use crate::scenario::{DoseItem, DoseKind, Scenario};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -59,21 +59,40 @@ fn regimen_for(
     };
     let w = sc.patient.weight_kg;
     let mut notes = Vec::new();
+    // a target-controlled infusion's amount is what its pump gave (first session)
+    let pumps = if sc.regimen.iter().any(|i| i.kind == DoseKind::Tci) && route != Route::Iv {
+        sc.prepare()?.pumps
+    } else {
+        Vec::new()
+    };
     let regimen = sc
         .regimen
         .iter()
-        .map(|item| {
+        .enumerate()
+        .map(|(index, item)| {
+            if item.kind == DoseKind::Tci && route == Route::Iv {
+                return item.clone(); // the pump recomputes its rates on the new model
+            }
             let old_device = from.route(item.route).and_then(|r| r.device.as_ref());
-            let mg = item.amount_mg(w, old_device.map(|d| d.mg_per_device));
+            let mg = match item.kind {
+                DoseKind::Tci => {
+                    let mg = pumps
+                        .iter()
+                        .find(|p| p.item == index)
+                        .map_or(0.0, |p| p.dose_mg);
+                    notes.push(format!(
+                        "the target-controlled infusion gave {mg:.1} mg: given as one dose"
+                    ));
+                    mg
+                }
+                _ => item.amount_mg(w, old_device.map(|d| d.mg_per_device)),
+            };
             let mut it = DoseItem {
                 route,
-                dose_mg: None,
-                dose_mg_per_kg: None,
-                devices: None,
-                rate_mg_per_h: None,
-                rate_mg_per_kg_per_h: None,
-                salt: Salt::Base,
-                ..item.clone()
+                kind: item.kind,
+                duration_min: item.duration_min,
+                schedule: item.schedule.clone(),
+                ..DoseItem::default()
             };
             if route != Route::Iv {
                 it.kind = DoseKind::Bolus;
@@ -178,4 +197,110 @@ pub fn with_model(sc: &Scenario, model_id: &str) -> Result<Adapted> {
         None => why,
     });
     Ok(a)
+}
+
+/// A simulated time span a user interface offers.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct Span {
+    /// Id: `2h`, `6h`, `24h`, `3d` or `course`.
+    pub id: &'static str,
+    /// Its name for people.
+    pub label: &'static str,
+    /// Horizon, min (`None`: the whole course, see [`with_span`]).
+    pub horizon_min: Option<f64>,
+}
+
+/// The spans, shortest first.
+pub const SPANS: [Span; 5] = [
+    Span {
+        id: "2h",
+        label: "2 h",
+        horizon_min: Some(120.0),
+    },
+    Span {
+        id: "6h",
+        label: "6 h",
+        horizon_min: Some(360.0),
+    },
+    Span {
+        id: "24h",
+        label: "24 h",
+        horizon_min: Some(1440.0),
+    },
+    Span {
+        id: "3d",
+        label: "3 days",
+        horizon_min: Some(4320.0),
+    },
+    Span {
+        id: "course",
+        label: "Whole course",
+        horizon_min: None,
+    },
+];
+
+/// Time after the last dose that "the whole course" shows, min (recovery and the next day).
+pub const COURSE_TAIL_MIN: f64 = 1440.0;
+/// Largest number of output points a span change leaves (the step grows to keep under it).
+pub const SPAN_MAX_POINTS: f64 = 3000.0;
+/// Output steps a span change chooses from, min.
+pub const SPAN_STEPS_MIN: [f64; 9] = [0.5, 1.0, 2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0];
+
+/// A horizon and an output step.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct Timing {
+    /// Simulated time, min.
+    pub horizon_min: f64,
+    /// Output step, min.
+    pub output_step_min: f64,
+}
+
+/// The horizon and output step for the span `id` ([`SPANS`]): the whole course runs to
+/// [`COURSE_TAIL_MIN`] after the last administration ends (whole hours); the step is the
+/// smallest of [`SPAN_STEPS_MIN`] that keeps at most [`SPAN_MAX_POINTS`] points.
+///
+/// ```
+/// let sc = ketasim::presets::get("course_6_infusions")?.scenario;
+/// let t = ketasim::edit::with_span(&sc, "course")?;
+/// assert!(t.horizon_min > 11.0 * 1440.0); // the sixth infusion is on day 11
+/// let t = ketasim::edit::with_span(&sc, "2h")?;
+/// assert_eq!((t.horizon_min, t.output_step_min), (120.0, 0.5));
+/// # Ok::<(), ketasim::Error>(())
+/// ```
+pub fn with_span(sc: &Scenario, id: &str) -> Result<Timing> {
+    let span = SPANS.iter().find(|s| s.id == id).ok_or_else(|| {
+        Error::invalid(
+            "span",
+            format!(
+                "unknown span '{id}'; one of {}",
+                SPANS.iter().map(|s| s.id).collect::<Vec<_>>().join(", ")
+            ),
+        )
+    })?;
+    let horizon = match span.horizon_min {
+        Some(h) => h,
+        None => {
+            let last_end = sc
+                .regimen
+                .iter()
+                .flat_map(|i| {
+                    let d = i.duration_min.unwrap_or(0.0);
+                    i.schedule.times_min().into_iter().map(move |t| t + d)
+                })
+                .fold(0.0, f64::max);
+            (((last_end + COURSE_TAIL_MIN) / 60.0).ceil() * 60.0)
+                .min(crate::scenario::limits::HORIZON_MIN.1)
+        }
+    };
+    let step = SPAN_STEPS_MIN
+        .iter()
+        .copied()
+        .find(|s| horizon / s <= SPAN_MAX_POINTS)
+        .unwrap_or(SPAN_STEPS_MIN[SPAN_STEPS_MIN.len() - 1]);
+    Ok(Timing {
+        horizon_min: horizon,
+        output_step_min: step,
+    })
 }

@@ -29,6 +29,13 @@ pub fn csv_columns(r: &SimulationResult) -> Vec<String> {
     }
     cols.push("eliminated_mg".into());
     cols.push("input_mg".into());
+    if !r.pump_rate_mg_per_h.is_empty() {
+        cols.push("pump_rate_mg_per_h".into());
+        cols.push("pump_rate_ml_per_h".into());
+    }
+    if r.scenario.patient.clearance_multiplier != 1.0 {
+        cols.push("clearance_multiplier_what_if_assumption".into());
+    }
     cols
 }
 
@@ -61,6 +68,13 @@ pub fn to_csv(r: &SimulationResult) -> Result<String> {
         }
         row.push(fmt(r.eliminated_mg[k]));
         row.push(fmt(r.input_mg[k]));
+        if let (Some(mg), Some(ml)) = (r.pump_rate_mg_per_h.get(k), r.pump_rate_ml_per_h.get(k)) {
+            row.push(fmt(*mg));
+            row.push(fmt(*ml));
+        }
+        if r.scenario.patient.clearance_multiplier != 1.0 {
+            row.push(fmt(r.scenario.patient.clearance_multiplier));
+        }
         w.record(&mut out, row.iter().map(String::as_str))?;
     }
     String::from_utf8(out).map_err(|e| Error::Output {

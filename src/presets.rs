@@ -5,7 +5,7 @@ use crate::error::{Error, Result};
 use crate::model::Route;
 use crate::pd::{Binding, KiSet};
 use crate::scenario::{
-    DoseItem, DoseKind, Patient, PdOptions, Salt, Scenario, Schedule, Sex, SolverOptions,
+    DoseItem, DoseKind, Patient, PdOptions, Scenario, Schedule, Sex, SolverOptions,
 };
 use crate::simulate::SimulationResult;
 use serde::Serialize;
@@ -144,6 +144,14 @@ pub enum Claim {
         /// The other preset's id.
         preset: &'static str,
     },
+    /// Every target of every TCI session is reached within `max_min` of being set, and the
+    /// quantity never goes more than `max_overshoot_percent` past it.
+    TciTargetsReached {
+        /// Latest, min after the target was set.
+        max_min: f64,
+        /// Largest excursion past the target, %.
+        max_overshoot_percent: f64,
+    },
 }
 
 /// The outcome of checking one [`Claim`].
@@ -253,6 +261,30 @@ impl Claim {
                 (
                     from.is_some_and(|f| f < first_end),
                     format!("dissociated from {from:?} min; dosing ends at {first_end} min"),
+                )
+            }
+            Claim::TciTargetsReached {
+                max_min,
+                max_overshoot_percent,
+            } => {
+                let steps: Vec<_> = r.metrics.tci.iter().flat_map(|o| &o.steps).collect();
+                let worst_time = steps
+                    .iter()
+                    .map(|s| s.time_to_target_min.unwrap_or(f64::INFINITY))
+                    .fold(0.0, f64::max);
+                let worst_over = steps
+                    .iter()
+                    .filter_map(|s| s.overshoot_percent)
+                    .fold(0.0, f64::max);
+                (
+                    !steps.is_empty()
+                        && worst_time <= max_min
+                        && worst_over <= max_overshoot_percent,
+                    format!(
+                        "{} target(s): reached within {worst_time:.1} min (≤ {max_min}), at \
+                         most {worst_over:.3} % past (≤ {max_overshoot_percent} %)",
+                        steps.len()
+                    ),
                 )
             }
             Claim::EverySessionRecoveredWithin { max_min } => {
@@ -373,14 +405,10 @@ fn iv(kind: DoseKind, mg_per_kg: f64, duration_min: Option<f64>, schedule: Sched
     DoseItem {
         route: Route::Iv,
         kind,
-        dose_mg: None,
         dose_mg_per_kg: Some(mg_per_kg),
-        devices: None,
-        rate_mg_per_h: None,
-        rate_mg_per_kg_per_h: None,
         duration_min,
-        salt: Salt::Base,
         schedule,
+        ..DoseItem::default()
     }
 }
 
@@ -392,15 +420,10 @@ fn item(
 ) -> DoseItem {
     DoseItem {
         route,
-        kind: DoseKind::Bolus,
-        dose_mg: None,
         dose_mg_per_kg: mg_per_kg,
         devices,
-        rate_mg_per_h: None,
-        rate_mg_per_kg_per_h: None,
-        duration_min: None,
-        salt: Salt::Base,
         schedule,
+        ..DoseItem::default()
     }
 }
 
@@ -417,6 +440,7 @@ fn scenario(name: &str, regimen: Vec<DoseItem>, horizon_min: f64, step: f64) -> 
             age_years: 40.0,
             sex: Sex::Unspecified,
             race: crate::model::Race::Unspecified,
+            clearance_multiplier: 1.0,
         },
         model: crate::models::DEFAULT_MODEL.into(),
         regimen,
@@ -726,6 +750,37 @@ pub fn all() -> Vec<Preset> {
                     preset: standard,
                     low: 0.8,
                     high: 1.25,
+                },
+            ],
+        },
+        Preset {
+            id: "tci_effect_site",
+            short: "TCI: effect site 150 ng/mL",
+            title: "Target-controlled infusion: effect site 150 ng/mL for 60 min",
+            description: "A pump that recomputes its rate every 10 s (Shafer & Gregg 1992): a \
+                          fast loading dose brings the effect site to its target at its peak \
+                          without overshoot, then the rate falls as the peripheral compartments \
+                          fill. The pump's chart shows the rate; the target sits in the \
+                          dissociative range (Krystal 1994).",
+            scenario: scenario(
+                "TCI: effect site 150 ng/mL for 60 min",
+                vec![DoseItem {
+                    kind: DoseKind::Tci,
+                    target: Some(crate::scenario::TciTarget::EffectSite),
+                    target_ng_per_ml: Some(150.0),
+                    duration_min: Some(60.0),
+                    ..DoseItem::default()
+                }],
+                240.0,
+                1.0,
+            ),
+            claims: vec![
+                TciTargetsReached {
+                    max_min: 10.0,
+                    max_overshoot_percent: 0.1,
+                },
+                SessionPeaksInLandmark {
+                    landmark: "dissociative",
                 },
             ],
         },

@@ -165,6 +165,9 @@ pub struct Metrics {
     /// Each analyte's part of the occupancy at its peak (`occupancy_tmax_min`), in analyte
     /// order: the parts sum to `occupancy_max` (model-derived).
     pub occupancy_parts_at_peak: Vec<OccupancyPart>,
+    /// Each target-controlled infusion session: its targets, whether and when they were
+    /// reached, overshoot, dose (empty without TCI).
+    pub tci: Vec<crate::tci::TciOutcome>,
 }
 
 /// One analyte's part of the receptor occupancy at one time (model-derived).
@@ -218,6 +221,14 @@ pub struct SimulationResult {
     /// parent-equivalents.
     #[ts(type = "Float64Array")]
     pub input_mg: Vec<f64>,
+    /// The target-controlled infusions' pump profiles (empty without TCI).
+    pub pumps: Vec<crate::tci::PumpProfile>,
+    /// Total pump rate at each output time, mg/h (empty without TCI).
+    #[ts(type = "Float64Array")]
+    pub pump_rate_mg_per_h: Vec<f64>,
+    /// The same in mL/h of the syringe's solution (empty without TCI).
+    #[ts(type = "Float64Array")]
+    pub pump_rate_ml_per_h: Vec<f64>,
     /// Summary metrics.
     pub metrics: Metrics,
     /// The clinic timeline of every session within the horizon.
@@ -244,7 +255,7 @@ pub fn simulate(scenario: &Scenario) -> Result<SimulationResult> {
 /// Runs a prepared scenario on a compiled system (`run.compile`, or a system of its own, such
 /// as a virtual subject's).
 pub fn simulate_prepared(run: &PreparedRun, sys: &LinearSystem) -> Result<SimulationResult> {
-    let plan = InputPlan::for_weight(run.scenario, sys, run.subject.weight_kg);
+    let plan = InputPlan::for_weight(run.scenario, sys, run.subject.weight_kg, &run.pumps);
     let traj = trajectory(run, sys, &plan)?;
     Ok(assemble(run, sys, &plan, traj))
 }
@@ -555,6 +566,12 @@ fn assemble(
             }
         })
         .collect();
+    let tci = crate::tci::outcomes(run, t, |target| match target {
+        crate::scenario::TciTarget::Plasma => parent.cp_ng_per_ml.clone(),
+        crate::scenario::TciTarget::EffectSite => parent.ce_ng_per_ml.clone(),
+        crate::scenario::TciTarget::Occupancy => occupancy.iter().map(|o| o * 100.0).collect(),
+    });
+    let (pump_rate_mg_per_h, pump_rate_ml_per_h) = crate::tci::rates_on_grid(&run.pumps, t);
     let mut warnings = Vec::new();
     let late = plan
         .administration_times_min
@@ -597,7 +614,11 @@ fn assemble(
             administered_mg: plan.administered_mg,
             peak_at_bolus,
             occupancy_parts_at_peak,
+            tci,
         },
+        pumps: run.pumps.clone(),
+        pump_rate_mg_per_h,
+        pump_rate_ml_per_h,
         analytes,
         occupancy,
         compartments,

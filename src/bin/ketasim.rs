@@ -397,6 +397,38 @@ fn summary(sc: &Scenario, r: &ketasim::SimulationResult) -> String {
             m.recovery.threshold_ng_per_ml
         )),
     }
+    for o in &m.tci {
+        s.push_str(&format!(
+            "TCI ({:?} target) {:.1}–{:.1} min: first rate {:.1} mg/h, dose {:.2} mg ({:.2} mL)\n",
+            o.target, o.start_min, o.end_min, o.first_rate_mg_per_h, o.dose_mg, o.volume_ml
+        ));
+        if let Some(ce) = o.implied_ce_ng_per_ml {
+            s.push_str(&format!(
+                "  the first occupancy target needs Ce {ce:.1} ng/mL of the drug alone \
+                 (model-derived)\n"
+            ));
+        }
+        for st in &o.steps {
+            s.push_str(&format!(
+                "  from {:.1} min: target {} {}: {}, past the target {}\n",
+                st.from_min,
+                st.target,
+                o.unit,
+                st.time_to_target_min
+                    .map_or("not reached".into(), |t| format!(
+                        "reached after {t:.2} min"
+                    )),
+                st.overshoot_percent
+                    .map_or("n/a".into(), |p| format!("{p:.2} %"))
+            ));
+        }
+    }
+    if sc.patient.clearance_multiplier != 1.0 {
+        s.push_str(&format!(
+            "what-if: drug clearance × {} (ASSUMPTION, illustrative)\n",
+            sc.patient.clearance_multiplier
+        ));
+    }
     if let Some(o) = r.sessions.iter().find_map(|x| x.observation.as_ref()) {
         s.push_str(&format!(
             "label: {} ({}, {}); the threshold above is the model's, not a discharge rule\n",

@@ -1,7 +1,7 @@
 //! From a [`ModelSpec`] and a patient to the numbers: the linear system `dx/dt = A·x + u`.
 
 use super::Param;
-use super::{CovariateEffect, Factor, Flow, ModelSpec, Race, Rate, Route, Subject};
+use super::{CovariateEffect, Factor, Flow, ModelSpec, Race, Rate, Role, Route, Subject};
 use crate::error::{Error, Result};
 use nalgebra::DMatrix;
 use serde::Serialize;
@@ -130,6 +130,11 @@ impl ModelSpec {
     /// Covariate effects are applied to the published values, then weight scaling. `factors`,
     /// if not empty, multiplies each parameter (same order as [`ModelSpec::params`]): this is
     /// how individual parameters of a virtual population enter.
+    ///
+    /// `subject.clearance_multiplier` multiplies the rate of every first-order flow that
+    /// clears the administered drug: out of its central or hepatic compartment, by a clearance
+    /// or rate constant (not a transit time), into the sink, a formation chain or a
+    /// metabolite. Distribution and absorption are unchanged.
     pub fn compile_for(
         &self,
         subject: &Subject,
@@ -230,6 +235,8 @@ impl ModelSpec {
             })
         };
 
+        // the what-if clearance multiplier: see the rustdoc above
+        let (drug_analytes, _, _) = crate::pd::DrugForm::readout(self);
         let mut a = DMatrix::<f64>::zeros(n, n);
         for flow in self.flows {
             match *flow {
@@ -244,6 +251,22 @@ impl ModelSpec {
                         Rate::Clearance(p) => value(p)? / volume_of(i)?,
                         Rate::Constant(p) => value(p)?,
                         Rate::Transit { mtt, n } => f64::from(n) / value(mtt)?,
+                    };
+                    let src = &self.compartments[i];
+                    let clears = drug_analytes.contains(&src.analyte)
+                        && matches!(src.role, Role::Central | Role::Liver)
+                        && !matches!(rate, Rate::Transit { .. })
+                        && match to {
+                            None => true,
+                            Some(dest) => {
+                                let d = &self.compartments[self.compartment_index(dest)?];
+                                d.analyte != src.analyte || d.role == Role::Transit
+                            }
+                        };
+                    let k = if clears {
+                        k * subject.clearance_multiplier
+                    } else {
+                        k
                     };
                     let f = match fraction {
                         Some(p) => value(p)?,

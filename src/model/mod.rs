@@ -427,16 +427,21 @@ pub struct Subject {
     pub female: Option<bool>,
     /// Race.
     pub race: Race,
+    /// What-if multiplier of the administered drug's clearance (1 = as published; see
+    /// [`ModelSpec::compile_for`]) \[ASSUMPTION\].
+    pub clearance_multiplier: f64,
 }
 
 impl Subject {
-    /// A typical adult of `weight_kg` (40 years, sex and race unspecified).
+    /// A typical adult of `weight_kg` (40 years, sex and race unspecified, clearance as
+    /// published).
     pub fn typical(weight_kg: f64) -> Self {
         Subject {
             weight_kg,
             age_years: 40.0,
             female: None,
             race: Race::Unspecified,
+            clearance_multiplier: 1.0,
         }
     }
 }

@@ -213,7 +213,7 @@ impl<'a> Population<'a> {
         let weight = subject.weight_kg;
         let sys = run.compile(subject, factors)?;
         // doses per kg follow this subject's weight
-        let plan = crate::dosing::InputPlan::for_weight(run.scenario, &sys, weight);
+        let plan = crate::dosing::InputPlan::for_weight(run.scenario, &sys, weight, &run.pumps);
         let observed: Vec<usize> = sys
             .analytes
             .iter()

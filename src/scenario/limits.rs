@@ -36,6 +36,22 @@ pub const BINDING_HALF_TIME_MIN: (f64, f64) = (0.1, 10_000.0);
 pub const THRESHOLD_NG_PER_ML: (f64, f64) = (0.001, 100_000.0);
 /// Number of extra thresholds.
 pub const MAX_THRESHOLDS: u64 = 16;
+/// What-if clearance multiplier (× the published clearance).
+pub const CLEARANCE_MULTIPLIER: (f64, f64) = (0.25, 4.0);
+/// TCI concentration target, ng/mL (0 stops the pump; anaesthesia targets reach about 3 000).
+pub const TCI_TARGET_NG_PER_ML: (f64, f64) = (0.0, 10_000.0);
+/// TCI occupancy target, % (100 % would need an infinite concentration).
+pub const TCI_TARGET_PERCENT: (f64, f64) = (0.0, 95.0);
+/// Target changes in one TCI item.
+pub const MAX_TCI_STEPS: u64 = 100;
+/// TCI pump update interval, s.
+pub const TCI_UPDATE_INTERVAL_S: (f64, f64) = (1.0, 600.0);
+/// TCI pump maximum rate, mL/h.
+pub const TCI_MAX_RATE_ML_PER_H: (f64, f64) = (1.0, 2_000.0);
+/// TCI syringe concentration, mg/mL.
+pub const TCI_SYRINGE_MG_PER_ML: (f64, f64) = (0.1, 100.0);
+/// Pump updates over all TCI sessions (duration / update interval × sessions).
+pub const MAX_TCI_UPDATES: u64 = 200_000;
 /// Relative tolerance.
 pub const RTOL: (f64, f64) = (1e-13, 1e-3);
 /// Absolute tolerance, mg.
@@ -79,6 +95,16 @@ pub fn table() -> Vec<Limit> {
             "mg/kg/h",
         ),
         l("regimen[].duration_min", DURATION_MIN, "min"),
+        l("regimen[].target_ng_per_ml", TCI_TARGET_NG_PER_ML, "ng/mL"),
+        l("regimen[].target_percent", TCI_TARGET_PERCENT, "%"),
+        l("regimen[].update_interval_s", TCI_UPDATE_INTERVAL_S, "s"),
+        l("regimen[].max_rate_ml_per_h", TCI_MAX_RATE_ML_PER_H, "mL/h"),
+        l(
+            "regimen[].syringe_mg_per_ml",
+            TCI_SYRINGE_MG_PER_ML,
+            "mg/mL",
+        ),
+        l("patient.clearance_multiplier", CLEARANCE_MULTIPLIER, "×"),
         l("regimen[].schedule.every.interval_h", INTERVAL_H, "h"),
         l("pd.ke0_per_min", KE0_PER_MIN, "1/min"),
         l("pd.binding.half_time_min", BINDING_HALF_TIME_MIN, "min"),

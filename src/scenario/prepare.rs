@@ -48,6 +48,9 @@ pub struct PreparedRun<'a> {
     pub readout_id: &'static str,
     /// Display name of the readout.
     pub readout_name: &'static str,
+    /// The pump profiles of the target-controlled infusions (empty without one), computed
+    /// once for the typical patient ([`crate::tci::pump_profiles`]).
+    pub pumps: Vec<crate::tci::PumpProfile>,
 }
 
 impl Scenario {
@@ -57,7 +60,7 @@ impl Scenario {
         let ke0_per_min = self.pd.ke0_per_min(model)?;
         let drug = DrugForm::of(model);
         let (readout_analytes, readout_id, readout_name) = DrugForm::readout(model);
-        Ok(PreparedRun {
+        let mut run = PreparedRun {
             readout_analytes,
             readout_id,
             readout_name,
@@ -73,7 +76,10 @@ impl Scenario {
             t_min: crate::solver::grid(self.horizon_min, self.output_step_min),
             method: resolve_method(self.solver.method, self.pd.binding),
             pd: ResolvedPd::new(model, ke0_per_min, self.pd.ki_set, self.pd.binding),
-        })
+            pumps: Vec::new(),
+        };
+        run.pumps = crate::tci::pump_profiles(&run)?;
+        Ok(run)
     }
 }
 

@@ -33,6 +33,14 @@ pub struct Defaults {
     pub binding_half_time_min: f64,
     /// Every route with its name.
     pub routes: Vec<RouteName>,
+    /// The simulated time spans offered ([`crate::edit::with_span`]).
+    pub spans: Vec<crate::edit::Span>,
+    /// A new target-controlled infusion item (the regimen editor's "add TCI step").
+    pub tci_item: DoseItem,
+    /// A new IV bolus item.
+    pub bolus_item: DoseItem,
+    /// A new IV infusion item.
+    pub infusion_item: DoseItem,
 }
 
 impl Defaults {
@@ -55,6 +63,24 @@ impl Defaults {
                     label: route.label(),
                 })
                 .collect(),
+            spans: crate::edit::SPANS.to_vec(),
+            tci_item: DoseItem {
+                kind: DoseKind::Tci,
+                target: Some(TciTarget::EffectSite),
+                target_ng_per_ml: Some(150.0),
+                duration_min: Some(60.0),
+                ..DoseItem::default()
+            },
+            bolus_item: DoseItem {
+                dose_mg_per_kg: Some(0.15),
+                ..DoseItem::default()
+            },
+            infusion_item: DoseItem {
+                kind: DoseKind::Infusion,
+                dose_mg_per_kg: Some(0.5),
+                duration_min: Some(40.0),
+                ..DoseItem::default()
+            },
         })
     }
 }
@@ -89,6 +115,23 @@ pub struct Patient {
     /// Race (a covariate in some models; default unspecified = the reference population).
     #[serde(default)]
     pub race: crate::model::Race,
+    /// What-if: multiplies the administered drug's clearance, 0.25–4, default 1
+    /// \[ASSUMPTION\]: illustrative, e.g. impaired liver function or an interacting drug. It
+    /// scales every flow that clears the drug ([`crate::model::ModelSpec::compile_for`]); in a
+    /// model with a hepatic compartment (perez_ruixo2021) that is the intrinsic clearance, and
+    /// the organ clearance changes less because liver blood flow limits it. A TCI pump does
+    /// not know it: it computes its rates with the published model.
+    #[serde(default = "one", skip_serializing_if = "is_one")]
+    pub clearance_multiplier: f64,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref, clippy::float_cmp)]
+fn is_one(x: &f64) -> bool {
+    *x == 1.0
 }
 
 impl Patient {
@@ -103,6 +146,7 @@ impl Patient {
                 Sex::Unspecified => None,
             },
             race: self.race,
+            clearance_multiplier: self.clearance_multiplier,
         }
     }
 }
@@ -121,6 +165,58 @@ pub enum DoseKind {
     Bolus,
     /// Constant-rate IV infusion over `duration_min`.
     Infusion,
+    /// Target-controlled IV infusion over `duration_min`: a pump that adjusts its rate every
+    /// `update_interval_s` to reach and hold `target` ([`crate::tci`]). It compiles to an
+    /// ordinary piecewise-constant infusion.
+    Tci,
+}
+
+/// What a target-controlled infusion aims at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS, Deserialize)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum TciTarget {
+    /// The administered drug's plasma concentration (Jacobs 1990), `target_ng_per_ml`.
+    Plasma,
+    /// The administered drug's effect-site concentration (Shafer & Gregg 1992),
+    /// `target_ng_per_ml`.
+    EffectSite,
+    /// NMDA-receptor occupancy at equilibrium binding, `target_percent` (model-derived): every
+    /// ligand that contributes counts ([`crate::tci`]).
+    Occupancy,
+}
+
+impl TciTarget {
+    /// The field that carries this target's value.
+    pub fn value_field(self) -> &'static str {
+        match self {
+            TciTarget::Plasma | TciTarget::EffectSite => "target_ng_per_ml",
+            TciTarget::Occupancy => "target_percent",
+        }
+    }
+
+    /// The unit of that value.
+    pub fn unit(self) -> &'static str {
+        match self {
+            TciTarget::Plasma | TciTarget::EffectSite => "ng/mL",
+            TciTarget::Occupancy => "%",
+        }
+    }
+}
+
+/// A change of a TCI target during the infusion.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, TS, Deserialize)]
+#[ts(export)]
+#[serde(deny_unknown_fields)]
+pub struct TargetStep {
+    /// When the new target applies, min after the start of the infusion.
+    pub at_min: f64,
+    /// New concentration target, ng/mL (plasma and effect-site targets).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_ng_per_ml: Option<f64>,
+    /// New occupancy target, % (occupancy targets).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_percent: Option<f64>,
 }
 
 /// Whether the stated amount is of the base or of the hydrochloride salt.
@@ -174,7 +270,10 @@ impl Default for Schedule {
 ///
 /// Give exactly one of `dose_mg`, `dose_mg_per_kg`, `devices`, `rate_mg_per_h`,
 /// `rate_mg_per_kg_per_h` (rates only for infusions, which also need `duration_min`; devices
-/// only for routes that dose in whole devices, such as the nasal spray).
+/// only for routes that dose in whole devices, such as the nasal spray). A target-controlled
+/// infusion (`kind: tci`) gives none of them: it has a `target`, its value
+/// (`target_ng_per_ml` or `target_percent`) and `duration_min`, and optionally
+/// `target_steps`, `update_interval_s`, `max_rate_ml_per_h` and `syringe_mg_per_ml`.
 #[derive(Debug, Clone, PartialEq, Serialize, TS, Deserialize)]
 #[ts(export)]
 #[serde(deny_unknown_fields)]
@@ -207,6 +306,29 @@ pub struct DoseItem {
     /// Base or hydrochloride (default base).
     #[serde(default)]
     pub salt: Salt,
+    /// TCI: what the pump targets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<TciTarget>,
+    /// TCI: the concentration target from the start, ng/mL (plasma and effect-site targets).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_ng_per_ml: Option<f64>,
+    /// TCI: the occupancy target from the start, % (model-derived).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_percent: Option<f64>,
+    /// TCI: later target changes, in time order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub target_steps: Vec<TargetStep>,
+    /// TCI: how often the pump recomputes its rate, s (default
+    /// [`crate::tci::DEFAULT_UPDATE_INTERVAL_S`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update_interval_s: Option<f64>,
+    /// TCI: the pump's maximum rate, mL/h (default [`crate::tci::DEFAULT_MAX_RATE_ML_PER_H`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_rate_ml_per_h: Option<f64>,
+    /// TCI: the syringe's concentration, mg/mL (default
+    /// [`crate::tci::DEFAULT_SYRINGE_MG_PER_ML`]); converts the rate to mL/h.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub syringe_mg_per_ml: Option<f64>,
     /// When (default: once at t = 0).
     #[serde(default)]
     pub schedule: Schedule,
@@ -214,6 +336,31 @@ pub struct DoseItem {
 
 fn default_route() -> Route {
     Route::Iv
+}
+
+impl Default for DoseItem {
+    /// An IV bolus at t = 0 with no amount yet (every optional field absent).
+    fn default() -> Self {
+        DoseItem {
+            route: Route::Iv,
+            kind: DoseKind::Bolus,
+            dose_mg: None,
+            dose_mg_per_kg: None,
+            devices: None,
+            rate_mg_per_h: None,
+            rate_mg_per_kg_per_h: None,
+            duration_min: None,
+            salt: Salt::Base,
+            target: None,
+            target_ng_per_ml: None,
+            target_percent: None,
+            target_steps: Vec::new(),
+            update_interval_s: None,
+            max_rate_ml_per_h: None,
+            syringe_mg_per_ml: None,
+            schedule: Schedule::default(),
+        }
+    }
 }
 
 /// Pharmacodynamic choices.

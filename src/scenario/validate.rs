@@ -4,6 +4,7 @@
 use super::limits::*;
 use super::{
     CovariateDist, DoseItem, DoseKind, Method, PdOptions, PopulationSpec, Scenario, Schedule,
+    TciTarget,
 };
 use crate::error::{check_range, Error, Result};
 use crate::model::ModelSpec;
@@ -84,7 +85,15 @@ impl Scenario {
                 });
             }
         }
+        check_range(
+            || "patient.clearance_multiplier".into(),
+            p.clearance_multiplier,
+            CLEARANCE_MULTIPLIER.0,
+            CLEARANCE_MULTIPLIER.1,
+            "× published",
+        )?;
         self.pd.validate()?;
+        self.validate_tci_windows()?;
         let s = &self.solver;
         check_range(|| "solver.rtol".into(), s.rtol, RTOL.0, RTOL.1, "")?;
         check_range(|| "solver.atol".into(), s.atol, ATOL.0, ATOL.1, "mg")?;
@@ -96,6 +105,55 @@ impl Scenario {
             ));
         }
         Ok(model)
+    }
+}
+
+fn target_id(t: TciTarget) -> &'static str {
+    match t {
+        TciTarget::Plasma => "plasma",
+        TciTarget::EffectSite => "effect_site",
+        TciTarget::Occupancy => "occupancy",
+    }
+}
+
+impl Scenario {
+    /// Target-controlled infusions never overlap (one pump per drug), and an occupancy target
+    /// needs equilibrium binding.
+    fn validate_tci_windows(&self) -> Result<()> {
+        let mut windows: Vec<(f64, f64, usize)> = Vec::new();
+        for (i, item) in self.regimen.iter().enumerate() {
+            if item.kind != DoseKind::Tci {
+                continue;
+            }
+            if item.target == Some(TciTarget::Occupancy) {
+                if let Binding::Kinetic { .. } = self.pd.binding {
+                    return Err(Error::invalid(
+                        format!("regimen[{i}].target"),
+                        "an occupancy target needs equilibrium binding: with kinetic binding \
+                         (pd.binding) occupancy lags the concentrations and is not a linear \
+                         function of them, so no pump could target it exactly; set \
+                         pd.binding to equilibrium, or target the effect site",
+                    ));
+                }
+            }
+            let d = item.duration_min.unwrap_or(0.0);
+            windows.extend(item.schedule.times_min().into_iter().map(|t| (t, t + d, i)));
+        }
+        windows.sort_by(|a, b| a.0.total_cmp(&b.0));
+        for w in windows.windows(2) {
+            if w[1].0 < w[0].1 - crate::dosing::TIME_EPS_MIN {
+                return Err(Error::invalid(
+                    format!("regimen[{}].schedule", w[1].2),
+                    format!(
+                        "this target-controlled infusion starts at {} min, while the one of \
+                         regimen[{}] runs until {} min: one pump at a time; start it later \
+                         or shorten the other",
+                        w[1].0, w[0].2, w[0].1
+                    ),
+                ));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -162,6 +220,32 @@ impl Schedule {
 impl DoseItem {
     fn validate(&self, i: usize) -> Result<()> {
         let f = |what: &str| format!("regimen[{i}].{what}");
+        if self.kind == DoseKind::Tci {
+            self.validate_tci(i)?;
+            return self.schedule.validate(i);
+        }
+        let tci_only: Vec<&str> = [
+            ("target", self.target.is_some()),
+            ("target_ng_per_ml", self.target_ng_per_ml.is_some()),
+            ("target_percent", self.target_percent.is_some()),
+            ("target_steps", !self.target_steps.is_empty()),
+            ("update_interval_s", self.update_interval_s.is_some()),
+            ("max_rate_ml_per_h", self.max_rate_ml_per_h.is_some()),
+            ("syringe_mg_per_ml", self.syringe_mg_per_ml.is_some()),
+        ]
+        .iter()
+        .filter(|(_, v)| *v)
+        .map(|(n, _)| *n)
+        .collect();
+        if let Some(first) = tci_only.first() {
+            return Err(Error::invalid(
+                f(first),
+                format!(
+                    "{} only for target-controlled infusions: set kind to 'tci' or remove it",
+                    tci_only.join(", ")
+                ),
+            ));
+        }
         let given: Vec<&str> = [
             ("dose_mg", self.dose_mg),
             ("dose_mg_per_kg", self.dose_mg_per_kg),
@@ -238,6 +322,7 @@ impl DoseItem {
                     }
                 }
             }
+            DoseKind::Tci => {} // validate_tci
             DoseKind::Bolus => {
                 if self.duration_min.is_some() {
                     return Err(Error::invalid(
@@ -254,6 +339,179 @@ impl DoseItem {
             }
         }
         self.schedule.validate(i)
+    }
+
+    /// A target-controlled infusion: IV, a target and its value, a duration, no amount or
+    /// rate (the pump decides), target steps inside the infusion in time order, pump settings
+    /// within their limits.
+    fn validate_tci(&self, i: usize) -> Result<()> {
+        let f = |what: &str| format!("regimen[{i}].{what}");
+        if self.route != Route::Iv {
+            return Err(Error::invalid(
+                f("route"),
+                format!(
+                    "target-controlled infusion is IV only (got '{}'); use route 'iv'",
+                    self.route.id()
+                ),
+            ));
+        }
+        let amounts: Vec<&str> = [
+            ("dose_mg", self.dose_mg.is_some()),
+            ("dose_mg_per_kg", self.dose_mg_per_kg.is_some()),
+            ("devices", self.devices.is_some()),
+            ("rate_mg_per_h", self.rate_mg_per_h.is_some()),
+            ("rate_mg_per_kg_per_h", self.rate_mg_per_kg_per_h.is_some()),
+        ]
+        .iter()
+        .filter(|(_, v)| *v)
+        .map(|(n, _)| *n)
+        .collect();
+        if let Some(first) = amounts.first() {
+            return Err(Error::invalid(
+                f(first),
+                format!(
+                    "a target-controlled infusion takes a target, not {}: the pump computes \
+                     the rate",
+                    amounts.join(", ")
+                ),
+            ));
+        }
+        let Some(target) = self.target else {
+            return Err(Error::invalid(
+                f("target"),
+                "a target-controlled infusion needs a target: 'plasma', 'effect_site' or \
+                 'occupancy'",
+            ));
+        };
+        let duration = self.duration_min.ok_or_else(|| {
+            Error::invalid(
+                f("duration_min"),
+                format!(
+                    "a target-controlled infusion needs duration_min ({} to {} min)",
+                    DURATION_MIN.0, DURATION_MIN.1
+                ),
+            )
+        })?;
+        check_range(
+            || f("duration_min"),
+            duration,
+            DURATION_MIN.0,
+            DURATION_MIN.1,
+            "min",
+        )?;
+        // the value of a target, in the field its kind takes
+        let check_value = |field: String, ng: Option<f64>, pct: Option<f64>| -> Result<()> {
+            let (value, wrong, wrong_name, range, unit) = match target {
+                TciTarget::Plasma | TciTarget::EffectSite => {
+                    (ng, pct, "target_percent", TCI_TARGET_NG_PER_ML, "ng/mL")
+                }
+                TciTarget::Occupancy => (pct, ng, "target_ng_per_ml", TCI_TARGET_PERCENT, "%"),
+            };
+            if wrong.is_some() {
+                return Err(Error::invalid(
+                    format!("{field}.{wrong_name}"),
+                    format!(
+                        "a '{}' target is given as {}, not {wrong_name}",
+                        target_id(target),
+                        target.value_field()
+                    ),
+                ));
+            }
+            match value {
+                Some(v) => check_range(
+                    || format!("{field}.{}", target.value_field()),
+                    v,
+                    range.0,
+                    range.1,
+                    unit,
+                ),
+                None => Err(Error::invalid(
+                    format!("{field}.{}", target.value_field()),
+                    format!(
+                        "a '{}' target needs {} ({} to {} {unit})",
+                        target_id(target),
+                        target.value_field(),
+                        range.0,
+                        range.1
+                    ),
+                )),
+            }
+        };
+        check_value(
+            format!("regimen[{i}]"),
+            self.target_ng_per_ml,
+            self.target_percent,
+        )?;
+        if self.target_steps.len() as u64 > MAX_TCI_STEPS {
+            return Err(Error::TooLarge {
+                what: f("target_steps"),
+                value: self.target_steps.len() as u64,
+                limit: MAX_TCI_STEPS,
+            });
+        }
+        let mut last = 0.0;
+        for (k, step) in self.target_steps.iter().enumerate() {
+            let field = f(&format!("target_steps[{k}]"));
+            check_range(
+                || format!("{field}.at_min"),
+                step.at_min,
+                0.0,
+                duration,
+                "min (inside the infusion)",
+            )?;
+            if step.at_min <= last {
+                return Err(Error::invalid(
+                    format!("{field}.at_min"),
+                    format!(
+                        "{} min: target steps come after the start and after each other \
+                         (the previous one is at {last} min)",
+                        step.at_min
+                    ),
+                ));
+            }
+            last = step.at_min;
+            check_value(field, step.target_ng_per_ml, step.target_percent)?;
+        }
+        let opt = |name: &str, v: Option<f64>, r: (f64, f64), unit| -> Result<()> {
+            match v {
+                Some(x) => check_range(|| f(name), x, r.0, r.1, unit),
+                None => Ok(()),
+            }
+        };
+        opt(
+            "update_interval_s",
+            self.update_interval_s,
+            TCI_UPDATE_INTERVAL_S,
+            "s",
+        )?;
+        opt(
+            "max_rate_ml_per_h",
+            self.max_rate_ml_per_h,
+            TCI_MAX_RATE_ML_PER_H,
+            "mL/h",
+        )?;
+        opt(
+            "syringe_mg_per_ml",
+            self.syringe_mg_per_ml,
+            TCI_SYRINGE_MG_PER_ML,
+            "mg/mL",
+        )?;
+        let interval_min = self
+            .update_interval_s
+            .unwrap_or(crate::tci::DEFAULT_UPDATE_INTERVAL_S)
+            / 60.0;
+        let updates = (duration / interval_min).ceil() * self.schedule.len() as f64;
+        if updates > MAX_TCI_UPDATES as f64 {
+            return Err(Error::TooLarge {
+                what: format!(
+                    "{} (pump updates: duration_min / update_interval_s × sessions)",
+                    f("update_interval_s")
+                ),
+                value: updates as u64,
+                limit: MAX_TCI_UPDATES,
+            });
+        }
+        Ok(())
     }
 
     /// Device routes take whole devices, 1 to the device's maximum per session; `devices` is

@@ -132,6 +132,51 @@ impl Readout {
     }
 }
 
+/// A quantity that is a linear function `Σ cᵢ·x[colᵢ]` of the stored state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Linear<'a> {
+    /// Plasma concentration of these analytes together, ng/mL.
+    PlasmaNgPerMl(&'a [usize]),
+    /// Effect-site concentration of these analytes together, ng/mL.
+    EffectNgPerMl(&'a [usize]),
+    /// At equilibrium binding, `Σ rᵢ` with `rᵢ = Cu,i × brain penetration / Ki` over every
+    /// analyte: occupancy is `Σr / (1 + Σr)`, so a ratio sum of `θ / (1 − θ)` is an
+    /// occupancy of `θ`.
+    OccupancyRatio,
+}
+
+impl Readout {
+    /// The coefficients `(column, c)` of a linear readout (the same constants as
+    /// [`Readout::point`], so `Σ c·x[col]` equals what `point` reports).
+    pub fn linear(&self, of: Linear) -> Vec<(usize, f64)> {
+        let mut out = Vec::new();
+        match of {
+            Linear::PlasmaNgPerMl(ids) | Linear::EffectNgPerMl(ids) => {
+                for &i in ids {
+                    let Some(a) = self.analytes.get(i) else {
+                        continue;
+                    };
+                    let (col, per) = match of {
+                        Linear::PlasmaNgPerMl(_) => (a.central, a.amount_to_um),
+                        _ => (a.effect, self.to_um),
+                    };
+                    if let Some(c) = col {
+                        out.push((c, per * a.mw_g_per_mol));
+                    }
+                }
+            }
+            Linear::OccupancyRatio => {
+                for a in &self.analytes {
+                    if let Some(c) = a.effect {
+                        out.push((c, self.to_um * a.fu * a.brain_penetration / a.ki_um));
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
 impl AnalyteReadout {
     /// `Cu × brain penetration / Ki` (bit-identical to `Cu / Ki` for the parent, whose
     /// penetration is 1).

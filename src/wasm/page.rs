@@ -62,6 +62,9 @@ fn result_to_js(r: &SimulationResult) -> Result<JsValue, JsValue> {
     set(&o, "compartments", &comps);
     set(&o, "eliminated_mg", &f64s(&r.eliminated_mg));
     set(&o, "input_mg", &f64s(&r.input_mg));
+    set(&o, "pumps", &to_js(&r.pumps)?);
+    set(&o, "pump_rate_mg_per_h", &f64s(&r.pump_rate_mg_per_h));
+    set(&o, "pump_rate_ml_per_h", &f64s(&r.pump_rate_ml_per_h));
     set(&o, "metrics", &to_js(&r.metrics)?);
     set(&o, "sessions", &to_js(&r.sessions)?);
     set(&o, "warnings", &to_js(&r.warnings)?);
@@ -89,6 +92,23 @@ pub fn simulate_csv(scenario: JsValue) -> Result<String, JsValue> {
     let sc = parse(scenario)?;
     let r = crate::simulate(&sc).map_err(js_error)?;
     export::to_csv(&r).map_err(js_error)
+}
+
+/// The horizon and output step of the span `span` (`2h`, `6h`, `24h`, `3d`, `course`; see
+/// `ketasim::edit::with_span`): `{horizon_min, output_step_min}`.
+#[wasm_bindgen(js_name = withSpan)]
+pub fn with_span(scenario: JsValue, span: &str) -> Result<JsValue, JsValue> {
+    let sc = parse(scenario)?;
+    to_js(&edit::with_span(&sc, span).map_err(js_error)?)
+}
+
+/// The CSHT chart of a scenario (`ketasim::csht::CshtCurves::for_scenario`): the textbook
+/// context-sensitive half-time and the time to recover below the recovery threshold against
+/// infusion duration, 1 min to 8 h.
+#[wasm_bindgen(js_name = cshtCurves)]
+pub fn csht_curves(scenario: JsValue) -> Result<JsValue, JsValue> {
+    let sc = parse(scenario)?;
+    to_js(&crate::csht::CshtCurves::for_scenario(&sc).map_err(js_error)?)
 }
 
 /// The scenario's model and regimen given by `route` (see `ketasim::edit::with_route`):

@@ -15,7 +15,7 @@ fn central_vs_oracle(sc: &Scenario) -> f64 {
     let r = simulate(sc).unwrap();
     let m = models::get("kamp2020").unwrap();
     let sys = m.compile(70.0, 0.1, &[]).unwrap();
-    let plan = InputPlan::from_scenario(sc, &sys);
+    let plan = InputPlan::from_scenario(sc, &sys).unwrap();
     let o = Analytic::new(m, &sys).unwrap();
     r.t_min
         .iter()

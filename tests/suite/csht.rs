@@ -182,3 +182,49 @@ fn kamp_textbook_values_are_not_the_constant_rate_ones() {
         assert!(textbook > rate + 1.0, "{d}: {textbook} vs {rate}");
     }
 }
+
+#[test]
+fn effect_site_decrement_with_a_fast_effect_site_is_the_half_time() {
+    // with ke0 → ∞ the effect site follows plasma: a 50 % decrement is the CSHT
+    for id in ["kamp2020", "domino1982"] {
+        let m = models::get(id).unwrap();
+        for d in [10.0, 60.0, 240.0] {
+            let csht = context_sensitive_half_time(m, 70.0, d).unwrap();
+            let dec = ketasim::csht::effect_site_decrement_time(m, 70.0, 100.0, d, 0.5).unwrap();
+            assert!((dec - csht).abs() < 0.02, "{id} {d} min: {dec} vs {csht}");
+        }
+    }
+}
+
+#[test]
+fn effect_site_decrement_matches_a_simulated_plasma_clamp() {
+    // a plasma-target TCI with 1-s updates holds the plasma level from the first second: the
+    // simulated recovery below half the level after the stop is the decrement time
+    let sc: ketasim::Scenario = serde_json::from_value(serde_json::json!({
+        "patient": {"weight_kg": 70},
+        "model": "kamp2020",
+        "regimen": [{"kind": "tci", "target": "plasma", "target_ng_per_ml": 200,
+                     "duration_min": 60, "update_interval_s": 1}],
+        "pd": {"recovery_threshold_ng_per_ml": 100},
+        "horizon_min": 180,
+        "output_step_min": 0.01
+    }))
+    .unwrap();
+    let r = ketasim::simulate(&sc).unwrap();
+    let simulated = r.metrics.recovery.after_dosing_min.unwrap();
+    let m = models::get("kamp2020").unwrap();
+    let dec = ketasim::csht::effect_site_decrement_time(m, 70.0, r.ke0_per_min, 60.0, 0.5).unwrap();
+    assert!(
+        (simulated - dec).abs() < 0.05,
+        "simulated {simulated} vs {dec}"
+    );
+    let curves = ketasim::csht::CshtCurves::for_scenario(&sc).unwrap();
+    assert_eq!(curves.hold_ng_per_ml, 200.0);
+    let k = curves
+        .durations_min
+        .iter()
+        .position(|&d| d == 60.0)
+        .unwrap();
+    assert_eq!(curves.recovery_min[k], dec);
+    assert!(curves.recovery_min.windows(2).all(|w| w[1] >= w[0] - 1e-9));
+}

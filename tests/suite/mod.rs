@@ -13,4 +13,5 @@ mod population;
 mod presets;
 mod properties;
 mod routes;
+mod tci;
 mod timeline;

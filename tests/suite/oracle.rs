@@ -72,7 +72,7 @@ fn check(model: &str, name: &str, regimen: &str, method: &str, tol: f64) {
     let r = simulate(&sc).unwrap_or_else(|e| panic!("{model}/{name}: {e}"));
     let m = models::get(model).unwrap();
     let sys = m.compile(63.0, 0.1, &[]).unwrap();
-    let plan = InputPlan::from_scenario(&sc, &sys);
+    let plan = InputPlan::from_scenario(&sc, &sys).unwrap();
     let Some(oracle) = Analytic::new(m, &sys) else {
         return; // not a single-analyte mammillary model: covered by the Dopri5 comparison
     };
@@ -148,7 +148,7 @@ fn dopri5_restarts_from_its_own_state_over_a_long_course() {
     let r = simulate(&sc).unwrap();
     let m = models::get("kamp2020").unwrap();
     let sys = m.compile(63.0, 0.1, &[]).unwrap();
-    let plan = InputPlan::from_scenario(&sc, &sys);
+    let plan = InputPlan::from_scenario(&sc, &sys).unwrap();
     let oracle = Analytic::new(m, &sys).unwrap();
     let expected: Vec<f64> = r
         .t_min
@@ -187,7 +187,7 @@ fn generic_and_fixed_size_exact_kernels_agree() {
         for (name, reg) in REGIMENS {
             let sc = scenario(m.id, reg, 300.0, 0.7, "exact");
             let sys = m.compile(63.0, 0.3, &[]).unwrap();
-            let plan = InputPlan::from_scenario(&sc, &sys);
+            let plan = InputPlan::from_scenario(&sc, &sys).unwrap();
             let grid = ketasim::solver::grid(300.0, 0.7);
             let mut a = ExactStepper::new(&sys.a, 0.7).unwrap();
             let mut b = ExactStepper::new_generic_kernel(&sys.a, 0.7).unwrap();

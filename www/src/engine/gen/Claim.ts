@@ -117,4 +117,12 @@ high: number, } | { "kind": "dissociated_longer_than",
 /**
  * The other preset's id.
  */
-preset: string, };
+preset: string, } | { "kind": "tci_targets_reached", 
+/**
+ * Latest, min after the target was set.
+ */
+max_min: number, 
+/**
+ * Largest excursion past the target, %.
+ */
+max_overshoot_percent: number, };

@@ -3,13 +3,18 @@ import type { DoseKind } from "./DoseKind";
 import type { Route } from "./Route";
 import type { Salt } from "./Salt";
 import type { Schedule } from "./Schedule";
+import type { TargetStep } from "./TargetStep";
+import type { TciTarget } from "./TciTarget";
 
 /**
  * One line of a regimen: an amount, a route, a kind and a schedule.
  *
  * Give exactly one of `dose_mg`, `dose_mg_per_kg`, `devices`, `rate_mg_per_h`,
  * `rate_mg_per_kg_per_h` (rates only for infusions, which also need `duration_min`; devices
- * only for routes that dose in whole devices, such as the nasal spray).
+ * only for routes that dose in whole devices, such as the nasal spray). A target-controlled
+ * infusion (`kind: tci`) gives none of them: it has a `target`, its value
+ * (`target_ng_per_ml` or `target_percent`) and `duration_min`, and optionally
+ * `target_steps`, `update_interval_s`, `max_rate_ml_per_h` and `syringe_mg_per_ml`.
  */
 export type DoseItem = { 
 /**
@@ -49,6 +54,36 @@ duration_min?: number | null,
  * Base or hydrochloride (default base).
  */
 salt: Salt, 
+/**
+ * TCI: what the pump targets.
+ */
+target?: TciTarget | null, 
+/**
+ * TCI: the concentration target from the start, ng/mL (plasma and effect-site targets).
+ */
+target_ng_per_ml?: number | null, 
+/**
+ * TCI: the occupancy target from the start, % (model-derived).
+ */
+target_percent?: number | null, 
+/**
+ * TCI: later target changes, in time order.
+ */
+target_steps?: Array<TargetStep>, 
+/**
+ * TCI: how often the pump recomputes its rate, s (default
+ * [`crate::tci::DEFAULT_UPDATE_INTERVAL_S`]).
+ */
+update_interval_s?: number | null, 
+/**
+ * TCI: the pump's maximum rate, mL/h (default [`crate::tci::DEFAULT_MAX_RATE_ML_PER_H`]).
+ */
+max_rate_ml_per_h?: number | null, 
+/**
+ * TCI: the syringe's concentration, mg/mL (default
+ * [`crate::tci::DEFAULT_SYRINGE_MG_PER_ML`]); converts the rate to mL/h.
+ */
+syringe_mg_per_ml?: number | null, 
 /**
  * When (default: once at t = 0).
  */

@@ -3,4 +3,4 @@
 /**
  * Bolus (instantaneous, or the route's own absorption) or constant-rate infusion (IV only).
  */
-export type DoseKind = "bolus" | "infusion";
+export type DoseKind = "bolus" | "infusion" | "tci";

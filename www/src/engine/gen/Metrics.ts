@@ -2,6 +2,7 @@
 import type { AnalyteMetrics } from "./AnalyteMetrics";
 import type { OccupancyPart } from "./OccupancyPart";
 import type { Recovery } from "./Recovery";
+import type { TciOutcome } from "./TciOutcome";
 import type { ThresholdTimes } from "./ThresholdTimes";
 
 /**
@@ -61,4 +62,9 @@ peak_at_bolus: boolean,
  * Each analyte's part of the occupancy at its peak (`occupancy_tmax_min`), in analyte
  * order: the parts sum to `occupancy_max` (model-derived).
  */
-occupancy_parts_at_peak: Array<OccupancyPart>, };
+occupancy_parts_at_peak: Array<OccupancyPart>, 
+/**
+ * Each target-controlled infusion session: its targets, whether and when they were
+ * reached, overshoot, dose (empty without TCI).
+ */
+tci: Array<TciOutcome>, };

@@ -21,4 +21,11 @@ sex: Sex,
 /**
  * Race (a covariate in some models; default unspecified = the reference population).
  */
-race: Race, };
+race: Race, 
+/**
+ * What-if: multiplies the administered drug's clearance (elimination and metabolism out
+ * of its central compartment), 0.25–4, default 1 \[ASSUMPTION\]: illustrative, e.g.
+ * impaired liver function or an interacting drug. A TCI pump does not know it: it
+ * computes its rates with the published model.
+ */
+clearance_multiplier?: number, };

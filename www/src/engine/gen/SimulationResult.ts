@@ -5,6 +5,7 @@ import type { DrugForm } from "./DrugForm";
 import type { DrugSeries } from "./DrugSeries";
 import type { Method } from "./Method";
 import type { Metrics } from "./Metrics";
+import type { PumpProfile } from "./PumpProfile";
 import type { Scenario } from "./Scenario";
 import type { SessionTimeline } from "./SessionTimeline";
 
@@ -66,6 +67,18 @@ eliminated_mg: Float64Array,
  * parent-equivalents.
  */
 input_mg: Float64Array, 
+/**
+ * The target-controlled infusions' pump profiles (empty without TCI).
+ */
+pumps: Array<PumpProfile>, 
+/**
+ * Total pump rate at each output time, mg/h (empty without TCI).
+ */
+pump_rate_mg_per_h: Float64Array, 
+/**
+ * The same in mL/h of the syringe's solution (empty without TCI).
+ */
+pump_rate_ml_per_h: Float64Array, 
 /**
  * Summary metrics.
  */
