@@ -319,3 +319,50 @@ test('the wasm result has exactly the keys of the serde (CLI) JSON: one shape, o
   snake(wasm.defaults());
   snake(wasm.limits());
 });
+
+test('a TCI pump profile in wasm equals the native one, and its targets are met', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ketasim-tci-'));
+  const sc = {
+    patient: { weight_kg: 70 },
+    model: 'kamp2020',
+    regimen: [
+      { kind: 'tci', target: 'effect_site', target_ng_per_ml: 150, duration_min: 60,
+        target_steps: [{ at_min: 30, target_ng_per_ml: 200 }] },
+    ],
+    horizon_min: 120,
+  };
+  const path = join(dir, 'tci.json');
+  writeFileSync(path, JSON.stringify(sc));
+  const w = wasm.simulate(sc);
+  const n = nativeJson(path);
+  assert.equal(w.pumps.length, 1);
+  assert.equal(w.pumps[0].segments.length, n.pumps[0].segments.length);
+  const rates = (r) => r.pumps[0].segments.map((s) => s.rate_mg_per_h);
+  assert.ok(maxRelDiff(rates(w), rates(n)) <= 1e-12);
+  assert.ok(w.pump_rate_mg_per_h instanceof Float64Array);
+  assert.equal(w.pump_rate_mg_per_h.length, w.t_min.length);
+  const steps = w.metrics.tci[0].steps;
+  assert.deepEqual(steps.map((s) => s.target), [150, 200]);
+  assert.ok(steps.every((s) => s.reached_at_min !== null && s.overshoot_percent < 0.1));
+  const csv = wasm.simulateCsv(sc);
+  assert.match(csv.split('\n')[0], /pump_rate_mg_per_h,pump_rate_ml_per_h/);
+});
+
+test('cshtCurves gives the CLI csht numbers and a recovery curve; withSpan sets horizon and step', () => {
+  const sc = wasm.presets().find((p) => p.id === 'antidepressant_40min').scenario;
+  const c = wasm.cshtCurves(sc);
+  const cli = execFileSync(join(ROOT, 'target', 'release', 'ketasim'),
+    ['csht', '--model', sc.model, '--weight-kg', '70', '--durations-min', '40,60,120'], { encoding: 'utf8' })
+    .trim().split('\n').slice(1).map((l) => Number(l.split(',')[2]));
+  for (const [i, d] of [40, 60, 120].entries()) {
+    const k = c.durations_min.indexOf(d);
+    assert.ok(Math.abs(c.half_time_min[k] - cli[i]) < 1e-4, `${d} min: ${c.half_time_min[k]} vs ${cli[i]}`);
+  }
+  assert.equal(c.recovery_min.length, c.durations_min.length);
+  assert.ok(c.hold_ng_per_ml > c.threshold_ng_per_ml);
+  assert.ok(c.recovery_min.every((v, i) => i === 0 || v >= c.recovery_min[i - 1] - 1e-9));
+  assert.deepEqual(wasm.withSpan(sc, '2h'), { horizon_min: 120, output_step_min: 0.5 });
+  const course = wasm.presets().find((p) => p.id === 'course_6_infusions').scenario;
+  assert.ok(wasm.withSpan(course, 'course').horizon_min > 11 * 1440);
+  assert.throws(() => wasm.withSpan(sc, 'week'), /unknown span 'week'/);
+});
