@@ -259,7 +259,8 @@ pub struct Timing {
 
 /// The horizon and output step for the span `id` ([`SPANS`]): the whole course runs to
 /// [`COURSE_TAIL_MIN`] after the last administration ends (whole hours); the step is the
-/// smallest of [`SPAN_STEPS_MIN`] that keeps at most [`SPAN_MAX_POINTS`] points.
+/// smallest of [`SPAN_STEPS_MIN`] that keeps at most [`SPAN_MAX_POINTS`] points — or, with a
+/// TCI item, its pump's update interval when that fits, so the loading pulse shows.
 ///
 /// ```
 /// let sc = ketasim::presets::get("course_6_infusions")?.scenario;
@@ -294,9 +295,20 @@ pub fn with_span(sc: &Scenario, id: &str) -> Result<Timing> {
                 .min(crate::scenario::limits::HORIZON_MIN.1)
         }
     };
-    let step = SPAN_STEPS_MIN
+    // a TCI pump changes its rate every update: a grid that fine shows its loading pulse
+    let pump_step = sc
+        .regimen
         .iter()
-        .copied()
+        .filter(|i| i.kind == DoseKind::Tci)
+        .map(|i| {
+            i.update_interval_s
+                .unwrap_or(crate::tci::DEFAULT_UPDATE_INTERVAL_S)
+                / 60.0
+        })
+        .fold(f64::INFINITY, f64::min);
+    let step = std::iter::once(pump_step)
+        .filter(|s| s.is_finite())
+        .chain(SPAN_STEPS_MIN.iter().copied().filter(|&s| s > pump_step))
         .find(|s| horizon / s <= SPAN_MAX_POINTS)
         .unwrap_or(SPAN_STEPS_MIN[SPAN_STEPS_MIN.len() - 1]);
     Ok(Timing {

@@ -772,7 +772,8 @@ pub fn all() -> Vec<Preset> {
                     ..DoseItem::default()
                 }],
                 240.0,
-                1.0,
+                // the pump's 10-s updates: the loading pulse's plasma peak is on the grid
+                1.0 / 6.0,
             ),
             claims: vec![
                 TciTargetsReached {

@@ -399,8 +399,13 @@ fn summary(sc: &Scenario, r: &ketasim::SimulationResult) -> String {
     }
     for o in &m.tci {
         s.push_str(&format!(
-            "TCI ({:?} target) {:.1}–{:.1} min: first rate {:.1} mg/h, dose {:.2} mg ({:.2} mL)\n",
-            o.target, o.start_min, o.end_min, o.first_rate_mg_per_h, o.dose_mg, o.volume_ml
+            "TCI ({} target) {:.1}–{:.1} min: first rate {:.1} mg/h, dose {:.2} mg ({:.2} mL)\n",
+            o.target.id(),
+            o.start_min,
+            o.end_min,
+            o.first_rate_mg_per_h,
+            o.dose_mg,
+            o.volume_ml
         ));
         if let Some(ce) = o.implied_ce_ng_per_ml {
             s.push_str(&format!(

@@ -187,6 +187,15 @@ pub enum TciTarget {
 }
 
 impl TciTarget {
+    /// The id, as in JSON.
+    pub fn id(self) -> &'static str {
+        match self {
+            TciTarget::Plasma => "plasma",
+            TciTarget::EffectSite => "effect_site",
+            TciTarget::Occupancy => "occupancy",
+        }
+    }
+
     /// The field that carries this target's value.
     pub fn value_field(self) -> &'static str {
         match self {

@@ -108,14 +108,6 @@ impl Scenario {
     }
 }
 
-fn target_id(t: TciTarget) -> &'static str {
-    match t {
-        TciTarget::Plasma => "plasma",
-        TciTarget::EffectSite => "effect_site",
-        TciTarget::Occupancy => "occupancy",
-    }
-}
-
 impl Scenario {
     /// Target-controlled infusions never overlap (one pump per drug), and an occupancy target
     /// needs equilibrium binding.
@@ -412,7 +404,7 @@ impl DoseItem {
                     format!("{field}.{wrong_name}"),
                     format!(
                         "a '{}' target is given as {}, not {wrong_name}",
-                        target_id(target),
+                        target.id(),
                         target.value_field()
                     ),
                 ));
@@ -429,7 +421,7 @@ impl DoseItem {
                     format!("{field}.{}", target.value_field()),
                     format!(
                         "a '{}' target needs {} ({} to {} {unit})",
-                        target_id(target),
+                        target.id(),
                         target.value_field(),
                         range.0,
                         range.1

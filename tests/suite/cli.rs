@@ -147,3 +147,23 @@ fn population_prints_percentile_bands() {
     assert_eq!(code, 2);
     assert!(err.contains("population.size = 0 is out of range"), "{err}");
 }
+
+#[test]
+fn summary_reports_the_tci_pump_and_the_what_if_clearance() {
+    let sc = r#"{"patient": {"weight_kg": 70, "clearance_multiplier": 0.5},
+        "regimen": [{"kind": "tci", "target": "occupancy", "target_percent": 40,
+                     "duration_min": 60}],
+        "horizon_min": 120}"#;
+    let (code, out, err) = ketasim(&["simulate", "-", "--format", "summary"], Some(sc));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("TCI (occupancy target) 0.0–60.0 min: first rate"), "{out}");
+    assert!(out.contains("needs Ce"), "{out}");
+    assert!(out.contains("from 0.0 min: target 40 %"), "{out}");
+    assert!(out.contains("what-if: drug clearance × 0.5 (ASSUMPTION"), "{out}");
+    let (code, csv, _) = ketasim(&["simulate", "-"], Some(sc));
+    assert_eq!(code, 0);
+    let header = csv.lines().next().unwrap();
+    assert!(header.ends_with(
+        "pump_rate_mg_per_h,pump_rate_ml_per_h,clearance_multiplier_what_if_assumption"
+    ));
+}
