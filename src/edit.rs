@@ -268,6 +268,10 @@ pub struct Timing {
 /// assert!(t.horizon_min > 11.0 * 1440.0); // the sixth infusion is on day 11
 /// let t = ketasim::edit::with_span(&sc, "2h")?;
 /// assert_eq!((t.horizon_min, t.output_step_min), (120.0, 0.5));
+/// // a TCI pump's 10-s updates set the grid when it fits
+/// let tci = ketasim::presets::get("tci_effect_site")?.scenario;
+/// assert_eq!(ketasim::edit::with_span(&tci, "6h")?.output_step_min, 10.0 / 60.0);
+/// assert_eq!(ketasim::edit::with_span(&tci, "24h")?.output_step_min, 0.5);
 /// # Ok::<(), ketasim::Error>(())
 /// ```
 pub fn with_span(sc: &Scenario, id: &str) -> Result<Timing> {
@@ -308,7 +312,12 @@ pub fn with_span(sc: &Scenario, id: &str) -> Result<Timing> {
         .fold(f64::INFINITY, f64::min);
     let step = std::iter::once(pump_step)
         .filter(|s| s.is_finite())
-        .chain(SPAN_STEPS_MIN.iter().copied().filter(|&s| s > pump_step))
+        .chain(
+            SPAN_STEPS_MIN
+                .iter()
+                .copied()
+                .filter(|&s| !pump_step.is_finite() || s > pump_step),
+        )
         .find(|s| horizon / s <= SPAN_MAX_POINTS)
         .unwrap_or(SPAN_STEPS_MIN[SPAN_STEPS_MIN.len() - 1]);
     Ok(Timing {

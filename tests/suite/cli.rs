@@ -156,10 +156,16 @@ fn summary_reports_the_tci_pump_and_the_what_if_clearance() {
         "horizon_min": 120}"#;
     let (code, out, err) = ketasim(&["simulate", "-", "--format", "summary"], Some(sc));
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("TCI (occupancy target) 0.0–60.0 min: first rate"), "{out}");
+    assert!(
+        out.contains("TCI (occupancy target) 0.0–60.0 min: first rate"),
+        "{out}"
+    );
     assert!(out.contains("needs Ce"), "{out}");
     assert!(out.contains("from 0.0 min: target 40 %"), "{out}");
-    assert!(out.contains("what-if: drug clearance × 0.5 (ASSUMPTION"), "{out}");
+    assert!(
+        out.contains("what-if: drug clearance × 0.5 (ASSUMPTION"),
+        "{out}"
+    );
     let (code, csv, _) = ketasim(&["simulate", "-"], Some(sc));
     assert_eq!(code, 0);
     let header = csv.lines().next().unwrap();
