@@ -51,7 +51,7 @@ pub const TCI_MAX_RATE_ML_PER_H: (f64, f64) = (1.0, 2_000.0);
 /// TCI syringe concentration, mg/mL.
 pub const TCI_SYRINGE_MG_PER_ML: (f64, f64) = (0.1, 100.0);
 /// Pump updates over all TCI sessions (duration / update interval × sessions).
-pub const MAX_TCI_UPDATES: u64 = 200_000;
+pub const MAX_TCI_UPDATES: u64 = 100_000;
 /// Relative tolerance.
 pub const RTOL: (f64, f64) = (1e-13, 1e-3);
 /// Absolute tolerance, mg.
