@@ -451,6 +451,8 @@ pub struct TargetOutcome {
     pub to_min: f64,
     /// The target, in its unit (`unit`).
     pub target: f64,
+    /// A concentration target in µM of the administered drug (`None` for occupancy).
+    pub target_um: Option<f64>,
     /// First output time within 1 % of the target, approached from below (a rise) or above
     /// (a fall), min; `None` if not within the step.
     pub reached_at_min: Option<f64>,
@@ -492,10 +494,12 @@ pub struct TciOutcome {
 pub const REACHED_BAND: f64 = 0.01;
 
 /// The outcome of each pump session of `run` for the simulated series: `y` is the targeted
-/// quantity on the grid `t` (plasma or effect-site ng/mL of the drug, or occupancy in %).
+/// quantity on the grid `t` (plasma or effect-site ng/mL of the drug, or occupancy in %);
+/// `um_per_ng_per_ml` converts the drug's concentrations to µM.
 pub fn outcomes(
     run: &PreparedRun,
     t: &[f64],
+    um_per_ng_per_ml: f64,
     y_of: impl Fn(TciTarget) -> Vec<f64>,
 ) -> Vec<TciOutcome> {
     run.pumps
@@ -543,6 +547,8 @@ pub fn outcomes(
                         from_min: from_abs,
                         to_min: to_abs,
                         target,
+                        target_um: (p.target != TciTarget::Occupancy)
+                            .then_some(target * um_per_ng_per_ml),
                         reached_at_min: first.map(|i| t[i]),
                         time_to_target_min: first.map(|i| t[i] - from_abs),
                         overshoot_percent: overshoot,

@@ -41,6 +41,28 @@ pub struct Defaults {
     pub bolus_item: DoseItem,
     /// A new IV infusion item.
     pub infusion_item: DoseItem,
+    /// The targets a TCI item can have, each with its name, the field that carries its value
+    /// and the value a TCI item takes when switched to it.
+    pub tci_targets: Vec<TciTargetChoice>,
+    /// The what-if clearance multiplier an absent `patient.clearance_multiplier` means.
+    pub clearance_multiplier: f64,
+}
+
+/// One target a TCI item can have, for a user interface.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct TciTargetChoice {
+    /// The target.
+    pub target: TciTarget,
+    /// Its name for people, with the algorithm's source.
+    pub label: &'static str,
+    /// The field of the item (and of each target step) that carries its value
+    /// ([`TciTarget::value_field`]).
+    pub value_field: &'static str,
+    /// The unit of that value ([`TciTarget::unit`]).
+    pub unit: &'static str,
+    /// The value an item switched to this target starts from (in `unit`).
+    pub value: f64,
 }
 
 impl Defaults {
@@ -81,6 +103,26 @@ impl Defaults {
                 duration_min: Some(40.0),
                 ..DoseItem::default()
             },
+            tci_targets: [
+                (TciTarget::Plasma, "plasma (Jacobs 1990)", 150.0),
+                (
+                    TciTarget::EffectSite,
+                    "effect site (Shafer & Gregg 1992)",
+                    150.0,
+                ),
+                // about what an effect site of 150 ng/mL racemic ketamine gives (Kamp 2020)
+                (TciTarget::Occupancy, "NMDA occupancy (model-derived)", 40.0),
+            ]
+            .into_iter()
+            .map(|(target, label, value)| TciTargetChoice {
+                target,
+                label,
+                value_field: target.value_field(),
+                unit: target.unit(),
+                value,
+            })
+            .collect(),
+            clearance_multiplier: one(),
         })
     }
 }

@@ -4,6 +4,7 @@ import type { PopulationSpec } from "./PopulationSpec";
 import type { RouteName } from "./RouteName";
 import type { Scenario } from "./Scenario";
 import type { Span } from "./Span";
+import type { TciTargetChoice } from "./TciTargetChoice";
 
 /**
  * Defaults for a user interface, so that it writes none of its own.
@@ -48,4 +49,13 @@ bolus_item: DoseItem,
 /**
  * A new IV infusion item.
  */
-infusion_item: DoseItem, };
+infusion_item: DoseItem, 
+/**
+ * The targets a TCI item can have, each with its name, the field that carries its value
+ * and the value a TCI item takes when switched to it.
+ */
+tci_targets: Array<TciTargetChoice>, 
+/**
+ * The what-if clearance multiplier an absent `patient.clearance_multiplier` means.
+ */
+clearance_multiplier: number, };
