@@ -85,6 +85,8 @@ pub struct PumpSegment {
     pub end_min: f64,
     /// Rate, mg/h of base.
     pub rate_mg_per_h: f64,
+    /// The same rate in mL/h of the syringe's solution.
+    pub rate_ml_per_h: f64,
 }
 
 /// What one TCI session of one regimen item did: its rates and what they add up to.
@@ -398,6 +400,7 @@ fn session(
                 start_min: t,
                 end_min: t1,
                 rate_mg_per_h: mg_h,
+                rate_ml_per_h: mg_h / syringe,
             }),
         }
     }

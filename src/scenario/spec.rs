@@ -46,6 +46,15 @@ pub struct Defaults {
     pub tci_targets: Vec<TciTargetChoice>,
     /// The what-if clearance multiplier an absent `patient.clearance_multiplier` means.
     pub clearance_multiplier: f64,
+    /// A TCI item's pump update interval when it gives none, s
+    /// ([`crate::tci::DEFAULT_UPDATE_INTERVAL_S`]).
+    pub tci_update_interval_s: f64,
+    /// A TCI item's maximum pump rate when it gives none, mL/h
+    /// ([`crate::tci::DEFAULT_MAX_RATE_ML_PER_H`]).
+    pub tci_max_rate_ml_per_h: f64,
+    /// A TCI item's syringe concentration when it gives none, mg/mL
+    /// ([`crate::tci::DEFAULT_SYRINGE_MG_PER_ML`]).
+    pub tci_syringe_mg_per_ml: f64,
 }
 
 /// One target a TCI item can have, for a user interface.
@@ -123,6 +132,9 @@ impl Defaults {
             })
             .collect(),
             clearance_multiplier: one(),
+            tci_update_interval_s: crate::tci::DEFAULT_UPDATE_INTERVAL_S,
+            tci_max_rate_ml_per_h: crate::tci::DEFAULT_MAX_RATE_ML_PER_H,
+            tci_syringe_mg_per_ml: crate::tci::DEFAULT_SYRINGE_MG_PER_ML,
         })
     }
 }

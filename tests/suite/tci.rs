@@ -46,6 +46,7 @@ fn check_rates(r: &SimulationResult) {
                 "{s:?}"
             );
             assert!(s.end_min > s.start_min);
+            assert_eq!(s.rate_ml_per_h, s.rate_mg_per_h / p.syringe_mg_per_ml);
         }
         for w in p.segments.windows(2) {
             assert!((w[0].end_min - w[1].start_min).abs() < 1e-9, "gap {w:?}");
@@ -565,6 +566,21 @@ fn every_tci_target_choice_of_the_defaults_is_a_valid_item_that_is_reached() {
         Scenario::from_json(r#"{"patient": {"weight_kg": 70}, "regimen": [], "horizon_min": 60}"#)
             .unwrap();
     assert_eq!(sc.patient.clearance_multiplier, d.clearance_multiplier);
+    // a TCI item without pump settings runs with the defaults' ones
+    let r = simulate(&tci(
+        "kamp2020",
+        serde_json::to_value(&d.tci_item).unwrap(),
+        60.0,
+        1.0,
+    ))
+    .unwrap();
+    let p = &r.pumps[0];
+    assert_eq!(p.update_interval_s, d.tci_update_interval_s);
+    assert_eq!(p.syringe_mg_per_ml, d.tci_syringe_mg_per_ml);
+    assert_eq!(
+        p.max_rate_mg_per_h,
+        d.tci_max_rate_ml_per_h * d.tci_syringe_mg_per_ml
+    );
 }
 
 #[test]

@@ -58,4 +58,19 @@ tci_targets: Array<TciTargetChoice>,
 /**
  * The what-if clearance multiplier an absent `patient.clearance_multiplier` means.
  */
-clearance_multiplier: number, };
+clearance_multiplier: number, 
+/**
+ * A TCI item's pump update interval when it gives none, s
+ * ([`crate::tci::DEFAULT_UPDATE_INTERVAL_S`]).
+ */
+tci_update_interval_s: number, 
+/**
+ * A TCI item's maximum pump rate when it gives none, mL/h
+ * ([`crate::tci::DEFAULT_MAX_RATE_ML_PER_H`]).
+ */
+tci_max_rate_ml_per_h: number, 
+/**
+ * A TCI item's syringe concentration when it gives none, mg/mL
+ * ([`crate::tci::DEFAULT_SYRINGE_MG_PER_ML`]).
+ */
+tci_syringe_mg_per_ml: number, };
