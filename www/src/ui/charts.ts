@@ -549,10 +549,10 @@ export class Charts {
           ],
           series: [
             { label: 'time', value: (_u, v) => (v == null ? '–' : timeOfDay(v, span())) },
-            { label: 'rate, mg/h (left axis)', stroke: COLORS.pump, width: 2, fill: 'rgba(14, 116, 144, 0.10)', paths: stepped, value: (_u, v) => (v == null ? '–' : num3(v)) },
+            { label: 'rate, mg/h (left axis)', stroke: COLORS.pump, width: 2, fill: 'rgba(14, 116, 144, 0.10)', paths: stepped, points: { show: false }, value: (_u, v) => (v == null ? '–' : num3(v)) },
             main0.pump!.oneSyringe
-              ? { label: 'the same in mL/h (right axis)', scale: 'ml', stroke: 'rgba(0, 0, 0, 0)', width: 1, paths: stepped }
-              : { label: 'rate, mL/h (right axis)', scale: 'ml', stroke: '#0f172a', width: 1, dash: [2, 4], paths: stepped },
+              ? { label: 'the same in mL/h (right axis)', scale: 'ml', stroke: 'rgba(0, 0, 0, 0)', width: 1, paths: stepped, points: { show: false } }
+              : { label: 'rate, mL/h (right axis)', scale: 'ml', stroke: '#0f172a', width: 1, dash: [2, 4], paths: stepped, points: { show: false } },
           ],
           hooks: { draw: [(u) => drawOffScale(u)] },
           legend: { live: false },
@@ -665,7 +665,7 @@ export class CshtChart {
           title: 'Context-sensitive half-time (Hughes 1992) and time to recover, after the infusion stops',
           scales: { x: { time: false }, y: { range: (_u, _lo, hi) => [0, Math.max(1, hi * 1.08)] } },
           axes: [
-            { label: 'infusion duration (plasma level held constant)', incrs: [60, 120], values: (_u, sp) => sp.map(hours), grid: { stroke: '#e5e7eb' } },
+            { label: 'infusion duration', incrs: [60, 120], values: (_u, sp) => sp.map(hours), grid: { stroke: '#e5e7eb' } },
             { label: 'min', grid: { stroke: '#e5e7eb' }, size: 60 },
           ],
           series: [

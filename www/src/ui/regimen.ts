@@ -111,7 +111,7 @@ function startHtml(item: DoseItem, i: number): string {
   const p = `regimen[${i}]`;
   const one = singleStart(item);
   if (!one) {
-    return `<div class="ctl" data-path="${p}.schedule"><p class="help sched">Given ${esc(scheduleText(item))} (${nAdministrations(item)} times; the preset’s schedule).</p><p class="err" role="alert"></p></div>`;
+    return `<div class="ctl" data-path="${p}.schedule"><p class="help sched">Given ${esc(scheduleText(item))} (${nAdministrations(item) === 1 ? 'once' : `${nAdministrations(item)} times`}; the preset’s schedule).</p><p class="err" role="alert"></p></div>`;
   }
   return `<div class="ctl" data-path="${p}.schedule"><label for="start-${i}">Starts at <span class="unit">${one.unit}</span></label><input type="number" id="start-${i}" data-field="${p}.schedule.${one.key}[0]" step="any" inputmode="decimal" /><p class="err" role="alert"></p></div>`;
 }
