@@ -566,7 +566,13 @@ fn assemble(
             }
         })
         .collect();
-    let tci = crate::tci::outcomes(run, t, |target| match target {
+    // the drug's µM per ng/mL (the racemate's enantiomers share one molecular weight)
+    let um_per_ng = run
+        .readout_analytes
+        .first()
+        .and_then(|&i| analytes.get(i))
+        .map_or(f64::NAN, |a| 1.0 / a.mw_g_per_mol);
+    let tci = crate::tci::outcomes(run, t, um_per_ng, |target| match target {
         crate::scenario::TciTarget::Plasma => parent.cp_ng_per_ml.clone(),
         crate::scenario::TciTarget::EffectSite => parent.ce_ng_per_ml.clone(),
         crate::scenario::TciTarget::Occupancy => occupancy.iter().map(|o| o * 100.0).collect(),

@@ -85,6 +85,8 @@ pub struct PumpSegment {
     pub end_min: f64,
     /// Rate, mg/h of base.
     pub rate_mg_per_h: f64,
+    /// The same rate in mL/h of the syringe's solution.
+    pub rate_ml_per_h: f64,
 }
 
 /// What one TCI session of one regimen item did: its rates and what they add up to.
@@ -398,6 +400,7 @@ fn session(
                 start_min: t,
                 end_min: t1,
                 rate_mg_per_h: mg_h,
+                rate_ml_per_h: mg_h / syringe,
             }),
         }
     }
@@ -451,6 +454,8 @@ pub struct TargetOutcome {
     pub to_min: f64,
     /// The target, in its unit (`unit`).
     pub target: f64,
+    /// A concentration target in µM of the administered drug (`None` for occupancy).
+    pub target_um: Option<f64>,
     /// First output time within 1 % of the target, approached from below (a rise) or above
     /// (a fall), min; `None` if not within the step.
     pub reached_at_min: Option<f64>,
@@ -492,10 +497,12 @@ pub struct TciOutcome {
 pub const REACHED_BAND: f64 = 0.01;
 
 /// The outcome of each pump session of `run` for the simulated series: `y` is the targeted
-/// quantity on the grid `t` (plasma or effect-site ng/mL of the drug, or occupancy in %).
+/// quantity on the grid `t` (plasma or effect-site ng/mL of the drug, or occupancy in %);
+/// `um_per_ng_per_ml` converts the drug's concentrations to µM.
 pub fn outcomes(
     run: &PreparedRun,
     t: &[f64],
+    um_per_ng_per_ml: f64,
     y_of: impl Fn(TciTarget) -> Vec<f64>,
 ) -> Vec<TciOutcome> {
     run.pumps
@@ -543,6 +550,8 @@ pub fn outcomes(
                         from_min: from_abs,
                         to_min: to_abs,
                         target,
+                        target_um: (p.target != TciTarget::Occupancy)
+                            .then_some(target * um_per_ng_per_ml),
                         reached_at_min: first.map(|i| t[i]),
                         time_to_target_min: first.map(|i| t[i] - from_abs),
                         overshoot_percent: overshoot,

@@ -41,6 +41,37 @@ pub struct Defaults {
     pub bolus_item: DoseItem,
     /// A new IV infusion item.
     pub infusion_item: DoseItem,
+    /// The targets a TCI item can have, each with its name, the field that carries its value
+    /// and the value a TCI item takes when switched to it.
+    pub tci_targets: Vec<TciTargetChoice>,
+    /// The what-if clearance multiplier an absent `patient.clearance_multiplier` means.
+    pub clearance_multiplier: f64,
+    /// A TCI item's pump update interval when it gives none, s
+    /// ([`crate::tci::DEFAULT_UPDATE_INTERVAL_S`]).
+    pub tci_update_interval_s: f64,
+    /// A TCI item's maximum pump rate when it gives none, mL/h
+    /// ([`crate::tci::DEFAULT_MAX_RATE_ML_PER_H`]).
+    pub tci_max_rate_ml_per_h: f64,
+    /// A TCI item's syringe concentration when it gives none, mg/mL
+    /// ([`crate::tci::DEFAULT_SYRINGE_MG_PER_ML`]).
+    pub tci_syringe_mg_per_ml: f64,
+}
+
+/// One target a TCI item can have, for a user interface.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct TciTargetChoice {
+    /// The target.
+    pub target: TciTarget,
+    /// Its name for people, with the algorithm's source.
+    pub label: &'static str,
+    /// The field of the item (and of each target step) that carries its value
+    /// ([`TciTarget::value_field`]).
+    pub value_field: &'static str,
+    /// The unit of that value ([`TciTarget::unit`]).
+    pub unit: &'static str,
+    /// The value an item switched to this target starts from (in `unit`).
+    pub value: f64,
 }
 
 impl Defaults {
@@ -81,6 +112,29 @@ impl Defaults {
                 duration_min: Some(40.0),
                 ..DoseItem::default()
             },
+            tci_targets: [
+                (TciTarget::Plasma, "plasma (Jacobs 1990)", 150.0),
+                (
+                    TciTarget::EffectSite,
+                    "effect site (Shafer & Gregg 1992)",
+                    150.0,
+                ),
+                // about what an effect site of 150 ng/mL racemic ketamine gives (Kamp 2020)
+                (TciTarget::Occupancy, "NMDA occupancy (model-derived)", 40.0),
+            ]
+            .into_iter()
+            .map(|(target, label, value)| TciTargetChoice {
+                target,
+                label,
+                value_field: target.value_field(),
+                unit: target.unit(),
+                value,
+            })
+            .collect(),
+            clearance_multiplier: one(),
+            tci_update_interval_s: crate::tci::DEFAULT_UPDATE_INTERVAL_S,
+            tci_max_rate_ml_per_h: crate::tci::DEFAULT_MAX_RATE_ML_PER_H,
+            tci_syringe_mg_per_ml: crate::tci::DEFAULT_SYRINGE_MG_PER_ML,
         })
     }
 }

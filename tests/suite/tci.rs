@@ -46,6 +46,7 @@ fn check_rates(r: &SimulationResult) {
                 "{s:?}"
             );
             assert!(s.end_min > s.start_min);
+            assert_eq!(s.rate_ml_per_h, s.rate_mg_per_h / p.syringe_mg_per_ml);
         }
         for w in p.segments.windows(2) {
             assert!((w[0].end_min - w[1].start_min).abs() < 1e-9, "gap {w:?}");
@@ -522,4 +523,91 @@ fn clearance_multiplier_is_bounded() {
     let e = simulate(&sc.unwrap()).unwrap_err();
     assert_eq!(e.field().as_deref(), Some("patient.clearance_multiplier"));
     assert!(e.to_string().contains("0.25 to 4"), "{e}");
+}
+
+#[test]
+fn every_tci_target_choice_of_the_defaults_is_a_valid_item_that_is_reached() {
+    let d = ketasim::scenario::Defaults::get().unwrap();
+    let targets: Vec<TciTarget> = d.tci_targets.iter().map(|c| c.target).collect();
+    assert_eq!(
+        targets,
+        [
+            TciTarget::Plasma,
+            TciTarget::EffectSite,
+            TciTarget::Occupancy
+        ]
+    );
+    let limits = ketasim::scenario::limits::table();
+    for c in &d.tci_targets {
+        assert_eq!(c.value_field, c.target.value_field());
+        assert_eq!(c.unit, c.target.unit());
+        let l = limits
+            .iter()
+            .find(|l| l.field == format!("regimen[].{}", c.value_field))
+            .unwrap();
+        assert!(c.value > l.min && c.value <= l.max, "{c:?}");
+        // the default TCI item switched to this target: valid, and its target is reached
+        let mut item = serde_json::to_value(&d.tci_item).unwrap();
+        let o = item.as_object_mut().unwrap();
+        o.remove("target_ng_per_ml");
+        o.insert("target".into(), serde_json::to_value(c.target).unwrap());
+        o.insert(c.value_field.into(), json!(c.value));
+        let r = simulate(&tci("kamp2020", item, 120.0, 1.0)).unwrap();
+        let step = &r.metrics.tci[0].steps[0];
+        assert_eq!(step.target, c.value);
+        assert!(step.reached_at_min.is_some(), "{c:?}");
+    }
+    // the default item is the effect-site choice
+    let es = &d.tci_targets[1];
+    assert_eq!(d.tci_item.target, Some(es.target));
+    assert_eq!(d.tci_item.target_ng_per_ml, Some(es.value));
+    // an absent clearance multiplier means the defaults' one
+    let sc =
+        Scenario::from_json(r#"{"patient": {"weight_kg": 70}, "regimen": [], "horizon_min": 60}"#)
+            .unwrap();
+    assert_eq!(sc.patient.clearance_multiplier, d.clearance_multiplier);
+    // a TCI item without pump settings runs with the defaults' ones
+    let r = simulate(&tci(
+        "kamp2020",
+        serde_json::to_value(&d.tci_item).unwrap(),
+        60.0,
+        1.0,
+    ))
+    .unwrap();
+    let p = &r.pumps[0];
+    assert_eq!(p.update_interval_s, d.tci_update_interval_s);
+    assert_eq!(p.syringe_mg_per_ml, d.tci_syringe_mg_per_ml);
+    assert_eq!(
+        p.max_rate_mg_per_h,
+        d.tci_max_rate_ml_per_h * d.tci_syringe_mg_per_ml
+    );
+}
+
+#[test]
+fn concentration_targets_are_also_given_in_micromolar() {
+    for (model, target, field, value) in [
+        ("kamp2020", "effect_site", "target_ng_per_ml", 150.0),
+        ("racemic_enantiomers", "plasma", "target_ng_per_ml", 200.0),
+        ("simons2022", "plasma", "target_ng_per_ml", 100.0),
+        ("kamp2020", "occupancy", "target_percent", 40.0),
+    ] {
+        let sc = tci(
+            model,
+            json!({"kind": "tci", "target": target, field: value, "duration_min": 60}),
+            90.0,
+            1.0,
+        );
+        let r = simulate(&sc).unwrap();
+        let step = &r.metrics.tci[0].steps[0];
+        match target {
+            "occupancy" => assert_eq!(step.target_um, None),
+            _ => {
+                // the drug readout's own ng/mL → µM ratio
+                let k = 30;
+                let ratio = r.drug_readout.cp_um[k] / r.drug_readout.cp_ng_per_ml[k];
+                let um = step.target_um.unwrap();
+                assert!((um - value * ratio).abs() < 1e-12 * um, "{model}: {um}");
+            }
+        }
+    }
 }

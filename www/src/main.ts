@@ -5,13 +5,16 @@ import './style.css';
 import { Engine, EngineFailure } from './engine/client';
 import type { Scenario, SimResult } from './engine/types';
 import { PopulationPool, type PopulationBands } from './engine/population';
-import { COLORS, Charts, type Run } from './ui/charts';
+import { COLORS, Charts, CshtChart, type CshtRun, type PumpSteps, type Run, type TargetLine } from './ui/charts';
 import { bindControls, modelOf, renderStatic, syncControls, type Meta } from './ui/controls';
 import { clearMessages, showMessage } from './ui/errors';
-import { downloadCsv, exportPng, runLabel } from './ui/export';
+import { downloadCsv, exportPng, runLabel, whatIfNote } from './ui/export';
 import { renderPanel } from './ui/panel';
 import { renderPopulation } from './ui/population';
-import { extraAnalytes, renderReadouts, shownSession } from './ui/readouts';
+import { extraAnalytes, markBandLegend, renderReadouts, renderTci, shownSession } from './ui/readouts';
+import { revealPumpErrors } from './ui/regimen';
+import { num3 } from './ui/format';
+import type { CshtCurves } from './engine/types';
 import { MAX_PINS, decodeLink, defaultView, encodeLink, withField, type PageState, type View } from './ui/state';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -39,6 +42,11 @@ declare global {
       /** Runs a population on up to `workers` workers without drawing it. */
       runPopulation: (s: Scenario, workers?: number) => Promise<PopulationBands>;
       populationRenders: number;
+      /** The CSHT curves drawn last: the current scenario's and each pin's. */
+      csht: () => { curves: CshtCurves; pins: CshtCurves[]; isCurrent: boolean } | null;
+      cshtRenders: number;
+      /** The concentration axis's range as drawn. */
+      concAxis: () => [number, number];
     };
   }
 }
@@ -54,6 +62,10 @@ function toast(msg: string): void {
 const engine = new Engine((m) => {
   engineError = new EngineFailure({ message: m, crashed: true });
   showState();
+});
+// the CSHT curves take a few hundred ms: a worker of their own, so that runs never wait for them
+const cshtEngine = new Engine(() => {
+  $('err-csht').textContent = 'The engine that computes the CSHT curves stopped; it restarts with the next change.';
 });
 const pool = new PopulationPool(undefined, (m) => {
   popError = m;
@@ -74,6 +86,8 @@ let notice = '';
 let lastPop: { bands: PopulationBands; scenario: Scenario } | null = null;
 let pinRuns: Run[] = [];
 let charts: Charts;
+let cshtChart: CshtChart;
+let lastCsht: { curves: CshtCurves; pins: CshtCurves[]; seq: number } | null = null;
 
 const current = () => !!shown && shown.seq === seq && formatErrors.size === 0 && !engineError;
 
@@ -87,6 +101,7 @@ function showState(): void {
   clearMessages();
   for (const [path, msg] of formatErrors) showMessage(path, msg);
   if (engineError) showMessage(engineError.field, engineError.message);
+  revealPumpErrors();
   if (popError) $('err-pop').textContent = popError;
   if (current() && shown!.result.warnings.length) showMessage(undefined, shown!.result.warnings.join('; '));
   if (notice) showMessage(undefined, notice);
@@ -159,6 +174,7 @@ async function update(): Promise<void> {
   const drawnMs = performance.now() - t0;
   const engineMs = out.engineMs;
   void updatePopulation(my, t0);
+  scheduleCsht();
   requestAnimationFrame(() => {
     const frameMs = performance.now() - t0;
     if (perf.firstRenderMs === null) perf.firstRenderMs = performance.now();
@@ -181,7 +197,53 @@ function runOf(r: SimResult, label: string): Run {
     ce: a.ce_ng_per_ml,
     ceUm: a.ce_um,
     occ: r.occupancy,
+    pump: pumpSteps(r),
+    targets: targetLines(r),
   };
+}
+
+/** The pumps' engine segments as steps over the run (0 between sessions). */
+function pumpSteps(r: SimResult): PumpSteps | null {
+  if (!r.pumps.length) return null;
+  const x: number[] = [];
+  const mg: number[] = [];
+  const ml: number[] = [];
+  const at = (t: number, a: number, b: number) => {
+    if (x.length && x[x.length - 1] >= t) {
+      // a step that starts where the last ended replaces its zero
+      mg[mg.length - 1] = a;
+      ml[ml.length - 1] = b;
+    } else {
+      x.push(t);
+      mg.push(a);
+      ml.push(b);
+    }
+  };
+  at(r.t_min[0], 0, 0);
+  for (const p of [...r.pumps].sort((a, b) => a.start_min - b.start_min)) {
+    for (const g of p.segments) at(g.start_min, g.rate_mg_per_h, g.rate_ml_per_h);
+    at(p.end_min, 0, 0);
+  }
+  const end = r.t_min[r.t_min.length - 1];
+  if (x[x.length - 1] < end) at(end, 0, 0);
+  return {
+    x: Float64Array.from(x),
+    mg: Float64Array.from(mg),
+    ml: Float64Array.from(ml),
+    gridMg: r.pump_rate_mg_per_h,
+    gridMl: r.pump_rate_ml_per_h,
+    oneSyringe: r.pumps.every((p) => p.syringe_mg_per_ml === r.pumps[0].syringe_mg_per_ml),
+  };
+}
+
+/** Each TCI target over the time it applies (concentration targets carry their µM too). */
+function targetLines(r: SimResult): TargetLine[] {
+  return r.metrics.tci.flatMap((o) =>
+    o.steps.map((s) => {
+      const conc = s.target_um != null;
+      return { from: s.from_min, to: s.to_min, ng: conc ? s.target : null, um: s.target_um ?? null, percent: conc ? null : s.target, what: o.target.replace('_', ' ') };
+    }),
+  );
 }
 
 function render(r: SimResult): void {
@@ -189,7 +251,68 @@ function render(r: SimResult): void {
   const span = r.t_min[r.t_min.length - 1];
   const s = r.sessions.length > 1 && st.view.session > 0 ? shownSession(r, st) : null;
   const xRange: [number, number] | null = s ? [Math.max(0, s.start_min - 30), Math.min(span, s.dosing_end_min + 300)] : null;
-  charts.update(runOf(r, 'current'), pinRuns, st.view.unit, xRange, st.view.hidden, r.landmarks);
+  charts.update(runOf(r, 'current'), pinRuns, st.view.unit, xRange, st.view.hidden, r.landmarks, st.view.logY);
+  markBandLegend(charts.bandsInView());
+  renderTci(meta, r, st);
+}
+
+// ---------- CSHT ----------
+
+const cshtCache = new Map<string, Promise<CshtCurves>>();
+
+/** A pinned scenario's curves (computed once per pin). */
+function pinCsht(p: Scenario): Promise<CshtCurves> {
+  const key = JSON.stringify(p);
+  let c = cshtCache.get(key);
+  if (!c) {
+    c = cshtEngine.cshtCurves(p);
+    c.catch(() => cshtCache.delete(key));
+    cshtCache.set(key, c);
+  }
+  return c;
+}
+
+let cshtTimer = 0;
+/** The CSHT chart follows the scenario once edits pause (the curves take a few hundred ms). */
+function scheduleCsht(): void {
+  clearTimeout(cshtTimer);
+  cshtTimer = window.setTimeout(() => void updateCsht(seq), 250);
+}
+
+async function updateCsht(my: number): Promise<void> {
+  if (!current()) return;
+  const sc = st.scenario;
+  const pins = st.pins;
+  let cur: CshtCurves;
+  let pinned: CshtCurves[];
+  try {
+    [cur, ...pinned] = await Promise.all([cshtEngine.cshtCurves(sc), ...pins.map(pinCsht)]);
+  } catch (e) {
+    if (my !== seq) return;
+    $('err-csht').textContent = `The CSHT curves could not be computed: ${e instanceof Error ? e.message : String(e)}`;
+    return;
+  }
+  if (my !== seq) return; // a newer scenario follows
+  $('err-csht').textContent = '';
+  lastCsht = { curves: cur, pins: pinned, seq: my };
+  const name = (id: string) => modelOf(meta, id)?.name ?? id;
+  const runOfCsht = (c: CshtCurves, label: string, recovery: boolean): CshtRun => ({
+    label,
+    t: c.durations_min,
+    halfTime: c.half_time_min,
+    recovery: recovery ? c.recovery_min : null,
+  });
+  cshtChart.update(
+    runOfCsht(cur, `${name(cur.model_id)}, ${sc.patient.weight_kg} kg`, cur.hold_ng_per_ml > cur.threshold_ng_per_ml),
+    pinned.map((c, i) => runOfCsht(c, `Pin ${i + 1}: ${name(c.model_id)}, ${pins[i].patient.weight_kg} kg`, false)),
+  );
+  $('csht-note').innerHTML =
+    `Solid: the textbook context-sensitive half-time — the plasma level held constant for the infusion’s duration, then the time for it to halve (Hughes, Glass &amp; Jacobs, <i>Anesthesiology</i> 1992;76:334). ` +
+    (cur.hold_ng_per_ml > cur.threshold_ng_per_ml
+      ? `Dashed: time to fall below the recovery threshold ${num3(cur.threshold_ng_per_ml)} ng/mL (effect site) after holding ${num3(cur.hold_ng_per_ml)} ng/mL — from ${cur.hold_from}.`
+      : `No recovery curve: the level held, ${num3(cur.hold_ng_per_ml)} ng/mL (${cur.hold_from}), is not above the recovery threshold ${num3(cur.threshold_ng_per_ml)} ng/mL.`) +
+    (pinned.length ? ' Dashed in colour: the pinned runs’ models.' : '');
+  window.__ketasim.cshtRenders++;
 }
 
 // ---------- population ----------
@@ -203,11 +326,16 @@ function variabilityNote(): string {
   const weight =
     (cv === 0 ? 'no body weight spread' : `body weight log-normal around the patient’s, CV ${cv} % [ASSUMPTION]`) +
     (spec.female_percent == null ? '' : `, ${spec.female_percent} % women (matters where the model has a sex covariate)`);
+  const tci = st.scenario.regimen.some((it) => it.kind === 'tci')
+    ? ' Every virtual patient gets the same pump profile: the pump’s rates are computed once, for the typical patient, as a real pump knows only the published model.'
+    : '';
+  const what = whatIfNote(meta, st.scenario);
+  const extra = tci + (what ? ` ${what}` : '');
   if (varied.length) {
-    return `Varies: ${varied.map((p) => p.symbol).join(', ')} with the published between-subject variance (${m?.name ?? ''}), and ${weight}.`;
+    return `Varies: ${varied.map((p) => p.symbol).join(', ')} with the published between-subject variance (${m?.name ?? ''}), and ${weight}.${extra}`;
   }
   const others = meta.models.filter((x) => x.params.some((p) => (p.omega2 ?? 0) > 0)).map((x) => x.name);
-  return `${m?.population_variation.statement ?? ''} Here: ${weight}. Models with published variances: ${others.join('; ')}.`;
+  return `${m?.population_variation.statement ?? ''} Here: ${weight}. Models with published variances: ${others.join('; ')}.${extra}`;
 }
 
 function clearPopulation(): void {
@@ -284,7 +412,7 @@ function loadPreset(id: string): void {
   engineError = null;
   commit({
     scenario: { ...structuredClone(p.scenario), population: st?.scenario.population ?? meta.defaults.population },
-    view: { ...(st?.view ?? defaultView(id)), preset: id, session: 0 },
+    view: { ...(st?.view ?? defaultView(id)), preset: id, session: 0, span: null },
     pins: st?.pins ?? [],
   });
 }
@@ -303,6 +431,23 @@ async function adapt(kind: 'route' | 'model', value: string): Promise<void> {
       toast(notice);
       showState();
     }
+  } catch (e) {
+    if (my !== seq) return;
+    engineError = e instanceof EngineFailure ? e : new EngineFailure({ message: String(e) });
+    syncControls(meta, st);
+    showState();
+  }
+}
+
+/** A simulated time span: the engine chooses the horizon and output step. */
+async function applySpan(id: string): Promise<void> {
+  const my = ++seq;
+  showState();
+  try {
+    const t = await engine.withSpan(st.scenario, id);
+    if (my !== seq) return;
+    engineError = null;
+    commit({ ...st, scenario: { ...st.scenario, horizon_min: t.horizon_min, output_step_min: t.output_step_min }, view: { ...st.view, span: id } });
   } catch (e) {
     if (my !== seq) return;
     engineError = e instanceof EngineFailure ? e : new EngineFailure({ message: String(e) });
@@ -342,7 +487,8 @@ async function start(): Promise<void> {
   ]);
   meta = { presets, models, pd, limits, defaults };
   renderStatic(meta);
-  charts = new Charts($('chart-conc'), $('chart-occ'), $('tooltip'), pd.landmarks);
+  charts = new Charts($('chart-conc'), $('chart-occ'), $('chart-pump'), $('tooltip'), pd.landmarks);
+  cshtChart = new CshtChart($('chart-csht'));
 
   const decoded = decodeLink(location.hash, defaultView(defaults.preset));
   if (decoded.kind === 'state') {
@@ -358,7 +504,13 @@ async function start(): Promise<void> {
   bindControls(meta, () => st, {
     edit: (edits) => {
       let sc = st.scenario;
-      for (const [path, value] of edits) sc = withField(sc, path, value);
+      for (const [path, value] of edits) {
+        sc = withField(sc, path, value);
+        // a replaced step (or list of steps) takes the typing errors of its old controls with it
+        if (value === undefined || typeof value === 'object') {
+          for (const k of [...formatErrors.keys()]) if (k === path || k.startsWith(path + '.') || k.startsWith(path + '[')) formatErrors.delete(k);
+        }
+      }
       // the controls first (a kind change removes a control, and its typing error with it)
       commit({ ...st, scenario: sc });
     },
@@ -377,6 +529,7 @@ async function start(): Promise<void> {
     model: (m) => void adapt('model', m),
     preset: loadPreset,
     view: setView,
+    span: (id) => void applySpan(id),
   });
   $('sessions').addEventListener('click', (e) => {
     const b = (e.target as HTMLElement).closest<HTMLButtonElement>('button[data-s]');
@@ -398,7 +551,10 @@ async function start(): Promise<void> {
       showMessage(e instanceof EngineFailure ? e.field : undefined, e instanceof Error ? e.message : String(e));
     }
   });
-  $('btn-png').addEventListener('click', () => exportPng(charts.canvases(), runLabel(meta, st.scenario), `ketasim-${st.view.preset}.png`));
+  $('btn-png').addEventListener('click', () => {
+    const c = cshtChart.canvas();
+    exportPng([...charts.canvases(), ...(c ? [c] : [])], runLabel(meta, st.scenario), `ketasim-${st.view.preset}.png`, whatIfNote(meta, st.scenario));
+  });
   $('btn-model').addEventListener('click', () => void openModelPanel());
   $('btn-pin').addEventListener('click', () => {
     if (!shown || !current()) return toast('Nothing current to pin: wait for the run, or correct the input.');
@@ -408,6 +564,7 @@ async function start(): Promise<void> {
     link();
     renderPins();
     render(shown.result);
+    scheduleCsht();
   });
   $('pins').addEventListener('click', (e) => {
     const b = (e.target as HTMLElement).closest<HTMLButtonElement>('button[data-unpin]');
@@ -418,6 +575,7 @@ async function start(): Promise<void> {
     link();
     renderPins();
     if (shown) render(shown.result);
+    scheduleCsht();
   });
   window.addEventListener('hashchange', () => {
     if (location.hash === encodeLink(st)) return;
@@ -449,6 +607,9 @@ window.__ketasim = {
   shown: () => (shown ? { result: shown.result, current: current() } : null),
   simulate: async (s) => (await engine.simulateOnce(s)).result,
   population: () => lastPop,
+  csht: () => (lastCsht ? { curves: lastCsht.curves, pins: lastCsht.pins, isCurrent: lastCsht.seq === seq } : null),
+  cshtRenders: 0,
+  concAxis: () => charts.concAxis(),
   runPopulation: (s, workers) => pool.run(s, workers),
   populationRenders: 0,
 };

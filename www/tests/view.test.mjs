@@ -133,7 +133,7 @@ test('state machine: random clicks and fast typing, then the page equals the CLI
     const pick = (xs) => xs[Math.floor(r() * xs.length)];
     const log = [];
     for (let k = 0; k < ACTIONS; k++) {
-      const kind = pick(['preset', 'model', 'route', 'weight', 'dose', 'nonsense', 'unit', 'pop', 'pin', 'duration']);
+      const kind = pick(['preset', 'model', 'route', 'weight', 'dose', 'nonsense', 'unit', 'pop', 'pin', 'duration', 'addstep', 'rmstep', 'span', 'clearance']);
       log.push(kind);
       actions++;
       switch (kind) {
@@ -155,6 +155,14 @@ test('state machine: random clicks and fast typing, then the page equals the CLI
           await page.locator('#weight').pressSequentially(String(Math.round(40 + r() * 80)), { delay: 0 });
           break;
         case 'dose': {
+          if ((await page.locator('#dose').count()) === 0) {
+            // a target-controlled infusion first: its target instead
+            if (await page.locator('#tci-value').count()) {
+              await page.locator('#tci-value').fill('');
+              await page.locator('#tci-value').pressSequentially(String(20 + Math.floor(r() * 60)), { delay: 0 });
+            }
+            break;
+          }
           const unit = await page.locator('#dose-unit').innerText();
           const v = unit.startsWith('devices') ? String(1 + Math.floor(r() * 3)) : (0.1 + Math.round(r() * 20) / 10).toFixed(1);
           await page.locator('#dose').fill('');
@@ -183,6 +191,25 @@ test('state machine: random clicks and fast typing, then the page equals the CLI
             await page.locator('#duration').pressSequentially(String(10 + Math.floor(r() * 80)), { delay: 0 });
           }
           break;
+        case 'addstep':
+          // fast: no waiting between adding and the next action
+          await page.click(pick(['#add-bolus', '#add-infusion', '#add-tci']));
+          break;
+        case 'rmstep': {
+          const n = await page.locator('button[data-remove-step]').count();
+          if (n > 1) await page.click(`button[data-remove-step="${Math.floor(r() * n)}"]`);
+          break;
+        }
+        case 'span': {
+          const spans = await page.evaluate(() => [...document.querySelectorAll('#span option')].map((o) => o.value).filter(Boolean));
+          await page.selectOption('#span', pick(spans));
+          await page.waitForTimeout(30); // the engine chooses the horizon (a round trip)
+          break;
+        }
+        case 'clearance':
+          await page.locator('#clearance').fill('');
+          await page.locator('#clearance').pressSequentially(pick(['0.5', '2', '1', 'x']), { delay: 0 });
+          break;
       }
     }
     // an input the engine rejects (e.g. a dose beyond a device count) is shown as such; fix by a preset
@@ -192,6 +219,7 @@ test('state machine: random clicks and fast typing, then the page equals the CLI
       .catch(() => false);
     if (!ok) {
       assert.equal(await page.locator('#results.stale').count(), 1, `sequence ${seq} (${log}): not current, so stale`);
+      await page.locator('#clearance').fill('1'); // 'x' typed in the clearance stays an error until corrected
       assert.notEqual((await page.locator('.invalid .err, #err-general').allInnerTexts()).join('').trim(), '', `sequence ${seq}: a message says why`);
       await page.click(`#presets button[data-id="${pick(presets)}"]`);
     }

@@ -2,7 +2,7 @@
 // latest-request-wins simulate() so that dragging a slider never queues stale work.
 import type { Op } from './protocol';
 import { EngineFailure, EngineWorker, LatestOnly } from './rpc';
-import type { Adapted, Defaults, EngineError, Limit, ModelInfo, PdTables, Preset, Route, Scenario, SimResult } from './types';
+import type { Adapted, CshtCurves, Defaults, EngineError, Limit, ModelInfo, PdTables, Preset, Route, Scenario, SimResult, Timing } from './types';
 
 export type { EngineError };
 export { EngineFailure };
@@ -40,6 +40,14 @@ export class Engine {
   }
   async withModel(s: Scenario, model: string): Promise<Adapted> {
     return (await this.call<Adapted>('withModel', s, model)).value;
+  }
+  /** The horizon and output step of a span (`defaults().spans`) for `s`. */
+  async withSpan(s: Scenario, span: string): Promise<Timing> {
+    return (await this.call<Timing>('withSpan', s, span)).value;
+  }
+  /** The CSHT and recovery curves of `s`'s model, weight, ke0 and recovery threshold. */
+  async cshtCurves(s: Scenario): Promise<CshtCurves> {
+    return (await this.call<CshtCurves>('cshtCurves', s)).value;
   }
   async csv(s: Scenario): Promise<string> {
     return (await this.call<string>('simulateCsv', s)).value;

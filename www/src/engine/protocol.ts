@@ -7,6 +7,8 @@ export type Op =
   | 'validate'
   | 'withRoute'
   | 'withModel'
+  | 'withSpan'
+  | 'cshtCurves'
   | 'limits'
   | 'defaults'
   | 'models'

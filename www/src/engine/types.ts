@@ -32,6 +32,16 @@ export type { Defaults } from './gen/Defaults';
 export type { Adapted } from './gen/Adapted';
 export type { Quantity } from './gen/Quantity';
 export type { Distribution } from './gen/Distribution';
+export type { TciTarget } from './gen/TciTarget';
+export type { TciTargetChoice } from './gen/TciTargetChoice';
+export type { TargetStep } from './gen/TargetStep';
+export type { TciOutcome } from './gen/TciOutcome';
+export type { TargetOutcome } from './gen/TargetOutcome';
+export type { PumpProfile } from './gen/PumpProfile';
+export type { PumpSegment } from './gen/PumpSegment';
+export type { Span } from './gen/Span';
+export type { Timing } from './gen/Timing';
+export type { CshtCurves } from './gen/CshtCurves';
 
 import type { ModelSpec } from './gen/ModelSpec';
 import type { Derived } from './gen/Derived';

@@ -15,6 +15,10 @@ serve(init({ module_or_path: wasmUrl }), (op: Op, args: unknown[]): unknown => {
       return wasm.withRoute(args[0], args[1] as string);
     case 'withModel':
       return wasm.withModel(args[0], args[1] as string);
+    case 'withSpan':
+      return wasm.withSpan(args[0], args[1] as string);
+    case 'cshtCurves':
+      return wasm.cshtCurves(args[0]);
     case 'models':
       return wasm.models(args[0] as number);
     case 'presets':

@@ -28,6 +28,35 @@ export interface Run {
   ceUm: Float64Array;
   /** fraction 0–1 */
   occ: Float64Array;
+  /** Target-controlled infusion: the pumps' rate (null without one). */
+  pump: PumpSteps | null;
+  /** Target-controlled infusion: each target over the time it applies (reference lines). */
+  targets: TargetLine[];
+}
+
+/** The pumps' rate as the engine's constant-rate segments (steps), and on the output grid. */
+export interface PumpSteps {
+  /** Start of each step, min (a step lasts until the next). */
+  x: Float64Array;
+  /** mg/h and mL/h of each step (the engine's). */
+  mg: Float64Array;
+  ml: Float64Array;
+  /** The rate at each output time (the engine's), for the tooltip. */
+  gridMg: Float64Array;
+  gridMl: Float64Array;
+  /** Every pump has the same syringe: mL/h is the same curve on the right axis. */
+  oneSyringe: boolean;
+}
+
+/** A TCI target from `from` to `to` (min): ng/mL and µM for a concentration, % for occupancy. */
+export interface TargetLine {
+  from: number;
+  to: number;
+  ng: number | null;
+  um: number | null;
+  percent: number | null;
+  /** What it targets ("effect site"). */
+  what: string;
 }
 
 /** Percentile bands of a virtual population, on the main run's time grid. */
@@ -44,6 +73,8 @@ export const COLORS = {
   cp: '#1d4ed8',
   ce: '#be185d',
   occ: '#6d28d9',
+  pump: '#0e7490',
+  target: '#111827',
   pins: ['#0f766e', '#b45309', '#4b5563', '#9333ea'],
   extra: ['#ea580c', '#059669', '#0891b2'],
 };
@@ -94,6 +125,10 @@ function scaled(y: Float64Array, s: number): Float64Array {
 export class Charts {
   private conc: uPlot | null = null;
   private occ: uPlot | null = null;
+  private pump: uPlot | null = null;
+  private logY = false;
+  /** The concentration axis's last range (for the landmark legend). */
+  private yRange: [number, number] = [0, 1];
   private shape = '';
   private unit: ConcUnit = 'ng';
   private span = 360;
@@ -107,6 +142,7 @@ export class Charts {
   constructor(
     private concEl: HTMLElement,
     private occEl: HTMLElement,
+    private pumpEl: HTMLElement,
     private tip: HTMLElement,
     private landmarks: Landmark[],
   ) {
@@ -130,13 +166,16 @@ export class Charts {
     const height =
       el === this.concEl
         ? Math.round(Math.min(440, Math.max(200, vh * 0.32)))
-        : Math.round(Math.min(260, Math.max(150, vh * (narrow ? 0.2 : 0.23))));
+        : el === this.pumpEl
+          ? Math.round(Math.min(200, Math.max(120, vh * 0.17)))
+          : Math.round(Math.min(260, Math.max(150, vh * (narrow ? 0.2 : 0.23))));
     return { width, height };
   }
 
   private resize(): void {
     if (this.conc) this.conc.setSize(this.size(this.concEl));
     if (this.occ) this.occ.setSize(this.size(this.occEl));
+    if (this.pump) this.pump.setSize(this.size(this.pumpEl));
   }
 
   /** Shows (or, with `null`, removes) population bands; redraws without rebuilding. */
@@ -192,7 +231,7 @@ export class Charts {
 
   /** Canvas of each chart, for the PNG export. */
   canvases(): HTMLCanvasElement[] {
-    return [this.conc, this.occ].filter((u): u is uPlot => !!u).map((u) => u.ctx.canvas);
+    return [this.conc, this.pump, this.occ].filter((u): u is uPlot => !!u).map((u) => u.ctx.canvas);
   }
 
   /** Display factor of a banded quantity: 1 in ng/mL, the engine's µM per ng/mL in µM. */
@@ -211,8 +250,9 @@ export class Charts {
   }
 
   /** Draws new data; rebuilds the charts only when their shape (pins, unit, span) changes. */
-  update(main: Run, pins: Run[], unit: ConcUnit, xRange: [number, number] | null, hidden: string[], landmarkIds: string[]): void {
+  update(main: Run, pins: Run[], unit: ConcUnit, xRange: [number, number] | null, hidden: string[], landmarkIds: string[], logY = false): void {
     this.bands = this.landmarks.filter((l) => l.band && landmarkIds.includes(l.id));
+    this.logY = logY;
     this.main = main;
     this.pins = pins;
     this.hidden = new Set(hidden);
@@ -227,6 +267,8 @@ export class Charts {
       main.name,
       main.extra.map((e) => e.id).join('/'),
       hidden.join('/'),
+      logY,
+      !!main.pump,
     ].join('|');
     if (shape !== this.shape) {
       this.shape = shape;
@@ -245,10 +287,12 @@ export class Charts {
     }
     const [min, max] = xRange ?? [x[0], x[x.length - 1]];
     // batch: one synchronous redraw per chart, finished when update() returns
-    for (const [u, d] of [
+    const all: [uPlot, uPlot.AlignedData][] = [
       [this.conc!, concData],
       [this.occ!, occData],
-    ] as const) {
+    ];
+    if (this.pump && main.pump) all.push([this.pump, [main.pump.x, main.pump.mg, main.pump.ml] as unknown as uPlot.AlignedData]);
+    for (const [u, d] of all) {
       u.batch(() => {
         u.setData(d, false);
         u.setScale('x', { min, max });
@@ -256,42 +300,112 @@ export class Charts {
     }
   }
 
+  /** The concentration axis's range as last drawn. */
+  concAxis(): [number, number] {
+    return [...this.yRange];
+  }
+
+  /** Ids of the landmark bands that lie (partly) within the concentration axis's range. */
+  bandsInView(): string[] {
+    const [lo, hi] = this.yRange;
+    return this.bands.filter((b) => (this.edge(b, 'low') ?? 0) < hi && (this.edge(b, 'high') ?? Infinity) > lo).map((b) => b.id);
+  }
+
+  /** A TCI target in the concentration axis's unit (null for an occupancy target). */
+  private targetValue(t: TargetLine): number | null {
+    return this.unit === 'ng' ? t.ng : t.um;
+  }
+
+  /**
+   * The concentration axis fits the data in view (every drawn curve, the population's 95th
+   * percentile, the TCI targets); landmark bands are drawn where they fall within it. On a log
+   * axis: whole decades, at most four below the top.
+   */
   private concRange(): [number, number] {
     const ng = this.unit === 'ng';
     let hi = 0;
+    let lo = Infinity;
+    const see = (v: number) => {
+      if (v > hi) hi = v;
+      if (v > 0 && v < lo) lo = v;
+    };
     if (this.main) {
       const xs = this.conc?.scales.x;
-      const lo = xs?.min ?? -Infinity;
-      const up = xs?.max ?? Infinity;
+      const x0 = xs?.min ?? -Infinity;
+      const x1 = xs?.max ?? Infinity;
+      const scan = (t: Float64Array, c: Float64Array, f = 1) => {
+        for (let i = 0; i < t.length; i++) if (t[i] >= x0 && t[i] <= x1) see(c[i] * f);
+      };
       const t = this.main.t;
-      const cp = ng ? this.main.cp : this.main.cpUm;
-      const ce = ng ? this.main.ce : this.main.ceUm;
-      for (let i = 0; i < t.length; i++) {
-        if (t[i] >= lo && t[i] <= up) hi = Math.max(hi, cp[i], ce[i]);
-      }
-      for (const e of this.main.extra) {
-        if (this.hidden.has(e.id)) continue;
-        const c = ng ? e.cp : e.cpUm;
-        for (let i = 0; i < t.length; i++) if (t[i] >= lo && t[i] <= up) hi = Math.max(hi, c[i]);
-      }
-      for (const p of this.pins) {
-        const c = ng ? p.ce : p.ceUm;
-        for (let i = 0; i < p.t.length; i++) if (p.t[i] >= lo && p.t[i] <= up) hi = Math.max(hi, c[i]);
+      scan(t, ng ? this.main.cp : this.main.cpUm);
+      scan(t, ng ? this.main.ce : this.main.ceUm);
+      for (const e of this.main.extra) if (!this.hidden.has(e.id)) scan(t, ng ? e.cp : e.cpUm);
+      for (const p of this.pins) scan(p.t, ng ? p.ce : p.ceUm);
+      for (const tl of this.main.targets) {
+        const v = this.targetValue(tl);
+        if (v !== null && tl.to >= x0 && tl.from <= x1) see(v);
       }
       if (this.pop) {
         for (const [key, series] of this.pop.series) {
           if (key === 'occupancy' || this.hidden.has(key.slice(3))) continue;
-          const fe = this.unitFactor(key);
-          const p95 = series[4];
-          const tp = this.pop.t;
-          for (let i = 0; i < tp.length; i++) if (tp[i] >= lo && tp[i] <= up) hi = Math.max(hi, p95[i] * fe);
+          scan(this.pop.t, series[4], this.unitFactor(key));
+          if (this.logY) scan(this.pop.t, series[0], this.unitFactor(key));
         }
       }
     }
-    // keep the dissociative range in view so its meaning is always visible
-    const diss = this.bands.find((b) => b.id === 'dissociative');
-    const keep = diss ? (this.edge(diss, 'high') ?? this.edge(diss, 'low') ?? 0) * 1.12 : 0;
-    return [0, Math.max(hi * 1.08, keep)];
+    let r: [number, number];
+    if (this.logY) {
+      if (!(hi > 0)) r = [1, 10];
+      else {
+        const top = Math.ceil(Math.log10(hi * 1.05));
+        const bottom = Math.max(Math.floor(Math.log10(lo)), top - 4);
+        r = [10 ** bottom, 10 ** Math.max(top, bottom + 1)];
+      }
+    } else r = [0, hi > 0 ? hi * 1.08 : 1];
+    this.yRange = r;
+    return r;
+  }
+
+  /** Dashed reference lines of the TCI targets on a chart (`which`: concentration or occupancy). */
+  private drawTargets(u: uPlot, which: 'conc' | 'occ'): void {
+    const lines = this.main?.targets ?? [];
+    if (!lines.length) return;
+    const ctx = u.ctx;
+    const { left, top, width, height } = u.bbox;
+    const dpr = devicePixelRatio;
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(left, top, width, height);
+    ctx.clip();
+    ctx.strokeStyle = COLORS.target;
+    ctx.fillStyle = COLORS.target;
+    ctx.lineWidth = 1.5 * dpr;
+    ctx.setLineDash([3 * dpr, 3 * dpr]);
+    ctx.font = `600 ${Math.round(11 * dpr)}px system-ui, sans-serif`;
+    ctx.textAlign = 'left';
+    for (const t of lines) {
+      const v = which === 'conc' ? this.targetValue(t) : t.percent;
+      if (v === null) continue;
+      const y = u.valToPos(v, 'y', true);
+      const x0 = Math.max(left, u.valToPos(t.from, 'x', true));
+      const x1 = Math.min(left + width, u.valToPos(t.to, 'x', true));
+      if (x1 <= x0) continue;
+      ctx.beginPath();
+      ctx.moveTo(x0, y);
+      ctx.lineTo(x1, y);
+      ctx.stroke();
+      const unit = which === 'conc' ? this.unitLabel() : '%';
+      const text = `${t.what} target ${num3(v)} ${unit}`;
+      const w = ctx.measureText(text).width;
+      // at the right end of its line, on a white ground so the curves never hide it
+      const tx = Math.max(left + 2 * dpr, x1 - w - 6 * dpr);
+      const ty = Math.max(top + 12 * dpr, y - 5 * dpr);
+      ctx.fillStyle = 'rgba(255, 255, 255, 0.85)';
+      ctx.fillRect(tx - 2 * dpr, ty - 11 * dpr, w + 4 * dpr, 14 * dpr);
+      ctx.fillStyle = COLORS.target;
+      ctx.fillText(text, tx, ty);
+    }
+    ctx.restore();
   }
 
   private build(): void {
@@ -342,13 +456,16 @@ export class Charts {
       }
       ctx.restore();
     };
+    // with a pump chart, every chart keeps the room of its right-hand (mL/h) axis: times align
+    const hasPump = !!main0.pump;
+    const rightPad: uPlot.Axis[] = hasPump ? [{ side: 1, size: 60, values: (_u, sp) => sp.map(() => ''), grid: { show: false }, ticks: { show: false } }] : [];
     this.conc = new uPlot(
       {
         ...this.size(this.concEl),
-        title: `Plasma and effect-site concentration (${this.unitLabel()})`,
+        title: `Plasma and effect-site concentration (${this.unitLabel()}${this.logY ? ', log scale' : ''})`,
         cursor,
-        scales: { x: { time: false }, y: { range: () => this.concRange() } },
-        axes: [{ ...xAxis, label: undefined, labelSize: 0 }, { label: this.unitLabel(), grid: { stroke: '#e5e7eb' }, size: 60 }],
+        scales: { x: { time: false }, y: this.logY ? { distr: 3, log: 10, range: () => this.concRange() } : { range: () => this.concRange() } },
+        axes: [{ ...xAxis, label: undefined, labelSize: 0 }, { label: this.unitLabel(), grid: { stroke: '#e5e7eb' }, size: 60 }, ...rightPad],
         series: [
           { label: 'time', value: (_u, v) => (v == null ? '–' : timeOfDay(v, span())) },
           { label: `${main0.name} plasma`, stroke: COLORS.cp, width: 2.5, value: (_u, v) => (v == null ? '–' : num3(v)) },
@@ -365,6 +482,7 @@ export class Charts {
         hooks: {
           drawClear: [
             drawBands,
+            (u) => this.drawTargets(u, 'conc'),
             (u) => {
               const m = this.main;
               if (!m) return;
@@ -388,14 +506,14 @@ export class Charts {
         title: 'NMDA-receptor occupancy (%) — model-derived, not measured',
         cursor,
         scales: { x: { time: false }, y: { range: [0, 100] } },
-        axes: [xAxis, { label: '%', grid: { stroke: '#e5e7eb' }, size: 60, splits: () => [0, 25, 50, 75, 100] }],
+        axes: [xAxis, { label: '%', grid: { stroke: '#e5e7eb' }, size: 60, splits: () => [0, 25, 50, 75, 100] }, ...rightPad],
         series: [
           { label: 'time', value: (_u, v) => (v == null ? '–' : timeOfDay(v, span())) },
           { label: 'Occupancy', stroke: COLORS.occ, width: 2.5, fill: 'rgba(109, 40, 217, 0.08)', value: (_u, v) => (v == null ? '–' : v.toFixed(1) + ' %') },
           ...pinSeries('occupancy'),
         ],
         hooks: {
-          drawClear: [(u) => this.drawPopulation(u, 'occupancy', COLORS.occ, 100)],
+          drawClear: [(u) => this.drawPopulation(u, 'occupancy', COLORS.occ, 100), (u) => this.drawTargets(u, 'occ')],
           setCursor: [(u) => this.tooltip(u)],
         },
         legend: { show: false },
@@ -403,6 +521,46 @@ export class Charts {
       [[], [], ...this.pins.map(() => [])] as unknown as uPlot.AlignedData,
       this.occEl,
     );
+    this.pump?.destroy();
+    this.pump = null;
+    (this.pumpEl.parentElement as HTMLElement).hidden = !hasPump;
+    if (hasPump) {
+      const stepped = uPlot.paths.stepped!({ align: 1 });
+      const top = (u: uPlot, k: 1 | 2) => {
+        const x = u.data[0] as unknown as Float64Array;
+        const r = u.data[k] as unknown as Float64Array;
+        const t = pumpTop(x, r, u.scales.x.min ?? x[0], u.scales.x.max ?? x[x.length - 1]);
+        return t > 0 ? t * 1.15 : 1;
+      };
+      this.pump = new uPlot(
+        {
+          ...this.size(this.pumpEl),
+          title: 'TCI pump rate (the engine’s pump: constant between updates)',
+          cursor,
+          scales: {
+            x: { time: false },
+            y: { range: (u) => [0, top(u, 1)] },
+            ml: { range: (u) => [0, top(u, 2)] },
+          },
+          axes: [
+            { ...xAxis, label: undefined, labelSize: 0 },
+            { label: 'mg/h', grid: { stroke: '#e5e7eb' }, size: 60 },
+            { scale: 'ml', label: 'mL/h', side: 1, size: 60, grid: { show: false } },
+          ],
+          series: [
+            { label: 'time', value: (_u, v) => (v == null ? '–' : timeOfDay(v, span())) },
+            { label: 'rate, mg/h (left axis)', stroke: COLORS.pump, width: 2, fill: 'rgba(14, 116, 144, 0.10)', paths: stepped, points: { show: false }, value: (_u, v) => (v == null ? '–' : num3(v)) },
+            main0.pump!.oneSyringe
+              ? { label: 'the same in mL/h (right axis)', scale: 'ml', stroke: 'rgba(0, 0, 0, 0)', width: 1, paths: stepped, points: { show: false } }
+              : { label: 'rate, mL/h (right axis)', scale: 'ml', stroke: '#0f172a', width: 1, dash: [2, 4], paths: stepped, points: { show: false } },
+          ],
+          hooks: { draw: [(u) => drawOffScale(u)] },
+          legend: { live: false },
+        },
+        [[], [], []] as unknown as uPlot.AlignedData,
+        this.pumpEl,
+      );
+    }
   }
 
   /** "Population (n): Cp 5–95 % a–b" at time `t`, if bands are shown on the same grid. */
@@ -449,6 +607,7 @@ export class Charts {
         .map((e) => `${e.name}: Cp ${fmt((ng ? e.cp : e.cpUm)[idx])} ${unit}<br>`)
         .join('') +
       `Occupancy ${(main.occ[idx] * 100).toFixed(1)} % <i>(model-derived)</i>` +
+      (main.pump ? `<br>Pump ${num3(main.pump.gridMg[idx])} mg/h (${num3(main.pump.gridMl[idx])} mL/h)` : '') +
       this.popTip(main.t[idx], unit) +
       (band
         ? `<hr><b>${band.name}</b>: ${band.low_ng_per_ml}${band.high_ng_per_ml ? '–' + band.high_ng_per_ml : '+'} ng/mL, ${band.matrix}<br><span class="src">${band.source} [${band.provenance}]</span>`
@@ -461,4 +620,126 @@ export class Charts {
     this.tip.style.left = `${left + 14 + w > parentW ? left - w - 14 : left + 14}px`;
     this.tip.style.top = `${top + 12}px`;
   }
+}
+
+/** One model's curves on the CSHT chart. */
+export interface CshtRun {
+  label: string;
+  /** Infusion durations, min (the engine's). */
+  t: number[];
+  halfTime: number[];
+  /** Time to fall below the recovery threshold (drawn for the current run only). */
+  recovery: number[] | null;
+}
+
+/**
+ * The context-sensitive half-time (textbook, Hughes 1992) and the recovery time against the
+ * infusion duration, for the current scenario's model and each pinned one's.
+ */
+export class CshtChart {
+  private u: uPlot | null = null;
+  private shape = '';
+
+  constructor(private el: HTMLElement) {
+    new ResizeObserver(() => this.u?.setSize(this.size())).observe(el);
+  }
+
+  private size(): { width: number; height: number } {
+    return { width: Math.max(200, Math.floor(this.el.getBoundingClientRect().width)), height: Math.round(Math.min(260, Math.max(170, window.innerHeight * 0.26))) };
+  }
+
+  canvas(): HTMLCanvasElement | null {
+    return this.u?.ctx.canvas ?? null;
+  }
+
+  update(main: CshtRun, pins: CshtRun[]): void {
+    const shape = [main.label, !!main.recovery, ...pins.map((p) => p.label)].join('|');
+    if (shape !== this.shape) {
+      this.shape = shape;
+      this.u?.destroy();
+      const hours = (v: number) => `${+(v / 60).toFixed(v % 60 === 0 ? 0 : 1)} h`;
+      const mins = (_u: uPlot, v: number | null) => (v == null ? '–' : `${num3(v)} min`);
+      this.u = new uPlot(
+        {
+          ...this.size(),
+          title: 'Context-sensitive half-time (Hughes 1992) and time to recover, after the infusion stops',
+          scales: { x: { time: false }, y: { range: (_u, _lo, hi) => [0, Math.max(1, hi * 1.08)] } },
+          axes: [
+            { label: 'infusion duration', incrs: [60, 120], values: (_u, sp) => sp.map(hours), grid: { stroke: '#e5e7eb' } },
+            { label: 'min', grid: { stroke: '#e5e7eb' }, size: 60 },
+          ],
+          series: [
+            { label: 'duration', value: (_u, v) => (v == null ? '–' : `${num3(v)} min`) },
+            { label: `${main.label}: half-time`, stroke: COLORS.cp, width: 2.5, value: mins },
+            ...(main.recovery ? [{ label: `${main.label}: below the recovery threshold`, stroke: COLORS.ce, width: 2.5, dash: [8, 4], value: mins }] : []),
+            ...pins.map((p, i) => ({ label: `${p.label}: half-time`, stroke: COLORS.pins[i % COLORS.pins.length], width: 1.5, dash: [6, 4], value: mins })),
+          ],
+          cursor: { drag: { x: false, y: false } },
+          legend: { live: false },
+        },
+        [[], [], ...(main.recovery ? [[]] : []), ...pins.map(() => [])] as unknown as uPlot.AlignedData,
+        this.el,
+      );
+    }
+    const x = Float64Array.from(main.t);
+    const data: unknown[] = [x, Float64Array.from(main.halfTime)];
+    if (main.recovery) data.push(Float64Array.from(main.recovery));
+    for (const p of pins) data.push(resample(Float64Array.from(p.t), Float64Array.from(p.halfTime), x, 1));
+    this.u!.setData(data as uPlot.AlignedData);
+  }
+}
+
+/**
+ * The top of the pump chart: the highest rate that lasts at least 2 % of the time in view, so
+ * that a loading rate of a few seconds does not flatten the rest (it is labelled instead).
+ */
+function pumpTop(x: Float64Array, r: Float64Array, x0: number, x1: number): number {
+  const parts: [number, number][] = [];
+  for (let i = 0; i < x.length; i++) {
+    const a = Math.max(x[i], x0);
+    const b = Math.min(x[i + 1] ?? x1, x1);
+    if (b > a) parts.push([r[i], b - a]);
+  }
+  parts.sort((p, q) => q[0] - p[0]);
+  let acc = 0;
+  for (const [rate, d] of parts) {
+    acc += d;
+    if (acc >= 0.02 * (x1 - x0)) return rate;
+  }
+  return parts[0]?.[0] ?? 0;
+}
+
+/** Labels the rates above the pump chart's top ("↑ 5 000 mg/h for 0.3 min"). */
+function drawOffScale(u: uPlot): void {
+  const x = u.data[0] as unknown as Float64Array;
+  const r = u.data[1] as unknown as Float64Array;
+  const top = u.scales.y.max ?? Infinity;
+  const { left, top: y0, width } = u.bbox;
+  const dpr = devicePixelRatio;
+  const ctx = u.ctx;
+  ctx.save();
+  ctx.font = `600 ${Math.round(11 * dpr)}px system-ui, sans-serif`;
+  ctx.fillStyle = COLORS.pump;
+  ctx.textAlign = 'left';
+  let lastRight = -Infinity;
+  for (let i = 0; i < x.length - 1; i++) {
+    if (!(r[i] > top)) continue;
+    // one label per run of off-scale steps: its highest rate and the run's length
+    let j = i;
+    let peak = r[i];
+    while (j + 1 < x.length - 1 && r[j + 1] > top) peak = Math.max(peak, r[++j]);
+    const px = u.valToPos(x[i], 'x', true);
+    const text = `↑ ${num3(peak)} mg/h for ${num3(x[j + 1] - x[i])} min`;
+    const w = ctx.measureText(text).width;
+    const tx = Math.min(Math.max(px + 4 * dpr, left), left + width - w);
+    if (tx > lastRight && px >= left && px <= left + width) {
+      ctx.fillStyle = 'rgba(255, 255, 255, 0.9)';
+      ctx.fillRect(tx - 2 * dpr, y0 + 1 * dpr, w + 4 * dpr, 14 * dpr);
+      ctx.fillStyle = COLORS.pump;
+      ctx.fillText(text, tx, y0 + 12 * dpr);
+      lastRight = tx + w + 8 * dpr;
+    }
+    i = j;
+  }
+  ctx.restore();
 }

@@ -4,6 +4,8 @@
 import type { Defaults, DoseItem, Limit, ModelInfo, PdTables, Preset, Scenario } from '../engine/types';
 import type { PageState, View } from './state';
 import { badge } from './panel';
+import { bindRegimen, kindEdits, regimenShape, renderRegimen, targetEdits } from './regimen';
+import { duration } from './format';
 
 export interface Meta {
   presets: Preset[];
@@ -22,6 +24,8 @@ export interface Handlers {
   model(model: string): void;
   preset(id: string): void;
   view(patch: Partial<View>): void;
+  /** Simulate the span `id` of `defaults().spans` (the engine sets the horizon and step). */
+  span(id: string): void;
 }
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -50,76 +54,6 @@ export function deviceOf(meta: Meta, sc: Scenario, item: DoseItem) {
   return modelOf(meta, sc.model)?.routes.find((r) => r.route === item.route)?.device ?? null;
 }
 
-function amountUnit(meta: Meta, sc: Scenario, item: DoseItem): string {
-  const salt = item.salt === 'hcl' ? 'hydrochloride' : 'base';
-  switch (amountKey(item)) {
-    case 'devices':
-      return `devices of ${deviceOf(meta, sc, item)?.mg_per_device ?? '?'} mg (${salt})`;
-    case 'dose_mg_per_kg':
-      return `mg/kg (${salt})`;
-    case 'dose_mg':
-      return `mg (${salt})`;
-    case 'rate_mg_per_kg_per_h':
-      return `mg/kg/h (${salt})`;
-    case 'rate_mg_per_h':
-      return `mg/h (${salt})`;
-  }
-}
-
-function nAdministrations(item: DoseItem): number {
-  const s = item.schedule as Record<string, unknown>;
-  if ('every' in s) return (s.every as { count: number }).count;
-  if ('at_days' in s) return (s.at_days as { days: number[] }).days.length;
-  const v = (s.at_min ?? s.at_h) as number[] | undefined;
-  return v?.length ?? 1;
-}
-
-/** Structure of the regimen rows: rebuilt only when it changes, so typing keeps its focus. */
-function regimenShape(sc: Scenario): string {
-  return JSON.stringify([sc.model, sc.regimen.map((it) => [it.route, it.kind, amountKey(it), it.salt, nAdministrations(it)])]);
-}
-
-function minMax(meta: Meta, field: string): string {
-  const l = limitOf(meta, field);
-  return l ? `min="${l.min}" max="${l.max}"` : '';
-}
-
-function regimenHtml(meta: Meta, sc: Scenario): string {
-  const many = sc.regimen.length > 1;
-  return sc.regimen
-    .map((it, i) => {
-      const key = amountKey(it);
-      const dev = deviceOf(meta, sc, it);
-      const p = `regimen[${i}]`;
-      // the first item keeps the ids the page always had (#dose, #duration, #err-dose, …)
-      const sfx = i === 0 ? '' : `-${i}`;
-      const range =
-        key === 'devices' && dev
-          ? `<input type="range" id="dose-range${sfx}" data-range-for="${p}.devices" min="1" max="${dev.max_devices}" step="1" aria-label="Devices slider" />`
-          : key === 'dose_mg_per_kg'
-            ? `<input type="range" id="dose-range${sfx}" data-range-for="${p}.dose_mg_per_kg" min="0.05" max="3" step="0.05" aria-label="Dose slider" />`
-            : '';
-      const bounds = key === 'devices' && dev ? `min="1" max="${dev.max_devices}"` : minMax(meta, `regimen[].${key}`);
-      const n = nAdministrations(it);
-      const head = many ? `<p class="item-head">Dose ${i + 1} · ${routeLabel(meta, it.route)} · ${n} administration${n === 1 ? '' : 's'}</p>` : '';
-      const kind =
-        it.route === 'iv'
-          ? `<div class="ctl" data-path="${p}.kind"><label for="kind-${i}">Given as</label><select id="kind-${i}" data-field="${p}.kind"><option value="infusion">infusion</option><option value="bolus">bolus (injection)</option></select><p class="err" role="alert"></p></div>`
-          : '';
-      const dur =
-        it.kind === 'infusion'
-          ? `<div class="ctl" data-path="${p}.duration_min"><label for="duration${sfx}">Infusion time <span class="unit">min</span></label><div class="pair"><input type="range" id="duration-range${sfx}" data-range-for="${p}.duration_min" min="2" max="120" step="1" aria-label="Infusion time slider" /><input type="number" id="duration${sfx}" data-field="${p}.duration_min" ${minMax(meta, 'regimen[].duration_min')} step="any" inputmode="decimal" /></div><p class="help">Usually 40–60 min; sessions of 2–100 min have been used (Andrade 2017).</p><p class="err" id="err-duration${sfx}" role="alert"></p></div>`
-          : '';
-      return `<div class="item" data-path="${p}">${head}
-        <div class="ctl" data-path="${p}.${key} ${p}.dose ${p}.schedule"><label for="dose${sfx}">Dose <span class="unit" id="dose-unit${sfx}">${amountUnit(meta, sc, it)}</span></label>
-          <div class="pair">${range}<input type="number" id="dose${sfx}" data-field="${p}.${key}" ${bounds} step="${key === 'devices' ? 1 : 'any'}" inputmode="decimal" /></div>
-          ${dev ? `<p class="help">${dev.note}</p>` : ''}
-          <p class="err" id="err-dose${sfx}" role="alert"></p></div>
-        ${kind}${dur}<p class="err" role="alert"></p></div>`;
-    })
-    .join('');
-}
-
 /** Reads a dotted path of the scenario. */
 function get(sc: Scenario, path: string): unknown {
   let o: unknown = sc;
@@ -137,7 +71,7 @@ export function syncControls(meta: Meta, st: PageState): void {
   const s = regimenShape(sc);
   if (s !== shape) {
     shape = s;
-    $('regimen').innerHTML = regimenHtml(meta, sc);
+    renderRegimen(meta, sc);
   }
   document.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-field]').forEach((el) => {
     if (el === focused && el instanceof HTMLInputElement && el.type === 'number') return;
@@ -167,6 +101,22 @@ export function syncControls(meta: Meta, st: PageState): void {
   const bind = $<HTMLInputElement>('binding');
   bind.disabled = !kinetic;
   if (bind !== focused) bind.value = sc.pd.binding.kind === 'kinetic' ? String(sc.pd.binding.half_time_min) : String(meta.defaults.binding_half_time_min);
+  // an absent multiplier is the engine's default one
+  const cl = sc.patient.clearance_multiplier ?? meta.defaults.clearance_multiplier;
+  const clBox = $<HTMLInputElement>('clearance');
+  if (clBox !== focused) clBox.value = String(cl);
+  $<HTMLInputElement>('clearance-range').value = String(cl);
+  $('clearance-ctl').classList.toggle('active', cl !== meta.defaults.clearance_multiplier);
+  // the span whose horizon this is (the whole course: the one last chosen), or the horizon as set
+  const spans = meta.defaults.spans;
+  const match =
+    spans.find((x) => x.id === st.view.span && (x.horizon_min === null || x.horizon_min === sc.horizon_min)) ??
+    spans.find((x) => x.horizon_min === sc.horizon_min);
+  $('span').innerHTML =
+    (match ? '' : `<option value="">${duration(sc.horizon_min)} (as set)</option>`) +
+    spans.map((x) => `<option value="${x.id}">${x.label}</option>`).join('');
+  $<HTMLSelectElement>('span').value = match?.id ?? '';
+  $<HTMLInputElement>('log-y').checked = st.view.logY;
   $<HTMLInputElement>('pop-on').checked = st.view.popOn;
   const women = $<HTMLInputElement>('pop-women');
   if (women !== focused) women.value = sc.population?.female_percent == null ? '' : String(sc.population.female_percent);
@@ -196,6 +146,8 @@ export function renderStatic(meta: Meta): void {
     ['pop-seed', 'population.seed'],
     ['pop-wcv', 'population.weight_cv_percent'],
     ['pop-women', 'population.female_percent'],
+    ['clearance', 'patient.clearance_multiplier'],
+    ['clearance-range', 'patient.clearance_multiplier'],
   ] as const) {
     const l = limitOf(meta, field);
     if (l) {
@@ -214,7 +166,7 @@ export function renderLandmarkLegend(meta: Meta, ids: string[]): void {
     bands
       .map(
         (l) =>
-          `<li class="band-${l.id}" title="${l.name} (${l.matrix}; ${l.site}): ${l.source} [${l.provenance}]"><b>${l.id}</b> ${l.low_ng_per_ml}${l.high_ng_per_ml ? '–' + l.high_ng_per_ml : '+'} ng/mL · <span class="src">${l.source}</span> ${badge(l.provenance)}</li>`,
+          `<li class="band-${l.id}" data-band="${l.id}" title="${l.name} (${l.matrix}; ${l.site}): ${l.source} [${l.provenance}]"><b>${l.id}</b> ${l.low_ng_per_ml}${l.high_ng_per_ml ? '–' + l.high_ng_per_ml : '+'} ng/mL · <span class="src">${l.source}</span> ${badge(l.provenance)}</li>`,
       )
       .join('') +
     lines
@@ -275,19 +227,13 @@ export function bindControls(meta: Meta, getState: () => PageState, h: Handlers)
     const el = ev.target as HTMLSelectElement;
     const path = el.dataset.field;
     if (el.tagName !== 'SELECT' || !path) return;
-    if (path.endsWith('.kind')) {
-      const i = path.slice(0, path.indexOf('.kind'));
-      h.edit(
-        el.value === 'infusion'
-          ? [
-              [path, 'infusion'],
-              [`${i}.duration_min`, meta.defaults.infusion_duration_min],
-            ]
-          : [
-              [path, 'bolus'],
-              [`${i}.duration_min`, undefined],
-            ],
-      );
+    const item = /^regimen\[(\d+)\]\.(kind|target)$/.exec(path);
+    if (item) {
+      const i = Number(item[1]);
+      const sc = getState().scenario;
+      h.edit(item[2] === 'kind' ? kindEdits(meta, sc, i, el.value as DoseItem['kind']) : targetEdits(meta, sc, i, el.value));
+      // the step was rebuilt: keep the focus on the select that was used
+      document.getElementById(el.id)?.focus();
       return;
     }
     h.edit([[path, el.value]]);
@@ -320,6 +266,12 @@ export function bindControls(meta: Meta, getState: () => PageState, h: Handlers)
     if (v !== null) h.edit([['population.female_percent', v]]);
   });
   $('pop-on').addEventListener('change', (e) => h.view({ popOn: (e.target as HTMLInputElement).checked }));
+  $('log-y').addEventListener('change', (e) => h.view({ logY: (e.target as HTMLInputElement).checked }));
+  $('span').addEventListener('change', (e) => {
+    const id = (e.target as HTMLSelectElement).value;
+    if (id) h.span(id);
+  });
+  bindRegimen(meta, getState, h);
   document.querySelectorAll<HTMLInputElement>('input[name=unit]').forEach((r) =>
     r.addEventListener('change', () => h.view({ unit: r.value as View['unit'] })),
   );

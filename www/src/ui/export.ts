@@ -13,26 +13,43 @@ function download(name: string, blob: Blob): void {
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
 
+/** The what-if clearance in words, when the scenario sets one other than the default. */
+export function whatIfNote(meta: Meta, sc: Scenario): string {
+  const m = sc.patient.clearance_multiplier;
+  if (m == null || m === meta.defaults.clearance_multiplier) return '';
+  return `What-if: drug clearance × ${m} [ASSUMPTION: illustrative, e.g. impaired liver function or an interacting drug; a TCI pump does not know it].`;
+}
+
 /** "Kamp 2020 · iv 0.5 mg/kg / 40 min · 70 kg" (from the scenario's own fields). */
 export function runLabel(meta: Meta, sc: Scenario): string {
   const it = sc.regimen[0];
   if (!it) return `${modelOf(meta, sc.model)?.name ?? sc.model} · no dose`;
-  const key = amountKey(it);
-  const unit = { devices: 'devices', dose_mg_per_kg: 'mg/kg', dose_mg: 'mg', rate_mg_per_kg_per_h: 'mg/kg/h', rate_mg_per_h: 'mg/h' }[key];
   const more = sc.regimen.length > 1 ? ` (+${sc.regimen.length - 1} more)` : '';
-  const dur = it.kind === 'infusion' && it.duration_min != null ? ` / ${it.duration_min} min` : '';
-  return `${modelOf(meta, sc.model)?.name ?? sc.model} · ${it.route} ${it[key]} ${unit}${dur}${more} · ${sc.patient.weight_kg} kg`;
+  const cl = sc.patient.clearance_multiplier;
+  const whatIf = cl != null && cl !== meta.defaults.clearance_multiplier ? ` · CL × ${cl} (what-if)` : '';
+  let dose: string;
+  if (it.kind === 'tci') {
+    const c = meta.defaults.tci_targets.find((x) => x.target === it.target);
+    const v = c ? (it as unknown as Record<string, unknown>)[c.value_field] : undefined;
+    dose = `TCI ${(it.target ?? '').replace('_', ' ')} ${v ?? '?'} ${c?.unit ?? ''} / ${it.duration_min} min`;
+  } else {
+    const key = amountKey(it);
+    const unit = { devices: 'devices', dose_mg_per_kg: 'mg/kg', dose_mg: 'mg', rate_mg_per_kg_per_h: 'mg/kg/h', rate_mg_per_h: 'mg/h' }[key];
+    const dur = it.kind === 'infusion' && it.duration_min != null ? ` / ${it.duration_min} min` : '';
+    dose = `${it.route} ${it[key]} ${unit}${dur}`;
+  }
+  return `${modelOf(meta, sc.model)?.name ?? sc.model} · ${dose}${more} · ${sc.patient.weight_kg} kg${whatIf}`;
 }
 
 export function downloadCsv(name: string, csv: string): void {
   download(name, new Blob([csv], { type: 'text/csv' }));
 }
 
-export function exportPng(canvases: HTMLCanvasElement[], title: string, name: string): void {
+export function exportPng(canvases: HTMLCanvasElement[], title: string, name: string, note = ''): void {
   if (!canvases.length) return;
   const dpr = devicePixelRatio;
   const pad = 16 * dpr;
-  const head = 56 * dpr;
+  const head = (note ? 74 : 56) * dpr;
   const width = Math.max(...canvases.map((c) => c.width)) + 2 * pad;
   const height = canvases.reduce((h, c) => h + c.height + pad, head + pad) + 28 * dpr;
   const out = document.createElement('canvas');
@@ -46,6 +63,11 @@ export function exportPng(canvases: HTMLCanvasElement[], title: string, name: st
   ctx.fillText(`Ketamine PK/PD simulator — ${title}`, pad, 28 * dpr);
   ctx.font = `${13 * dpr}px system-ui, sans-serif`;
   ctx.fillText('Educational model, not dosing advice. Occupancy is model-derived.', pad, 48 * dpr);
+  if (note) {
+    ctx.fillStyle = '#9a3412';
+    ctx.fillText(note, pad, 66 * dpr);
+    ctx.fillStyle = '#111827';
+  }
   let y = head + pad;
   for (const c of canvases) {
     ctx.drawImage(c, pad, y);

@@ -7,6 +7,7 @@ import { COLORS } from './charts';
 import { duration, moment, num3 } from './format';
 import type { PageState } from './state';
 import { renderTimeline } from './timeline';
+import { targetChoice } from './regimen';
 
 const $ = (id: string) => document.getElementById(id) as HTMLElement;
 
@@ -81,11 +82,13 @@ export function renderReadouts(meta: Meta, r: SimResult, st: PageState): void {
   }
   const item = sc.regimen[s.items[0] ?? 0];
   const dev = item ? deviceOf(meta, sc, item) : null;
-  const infusion = item?.kind === 'infusion';
+  const tci = item?.kind === 'tci';
+  const infusion = item?.kind === 'infusion' || tci;
   const key = item ? amountKey(item) : 'dose_mg';
   const given = `${num3(s.administered_mg)} mg`;
-  const doseText =
-    key === 'devices' && dev
+  const doseText = tci
+    ? `${given} by the pump${s.items.length > 1 ? ' and the other steps' : ''}`
+    : key === 'devices' && dev
       ? `${item.devices} × ${dev.mg_per_device} mg = ${given}`
       : key === 'dose_mg_per_kg'
         ? `${item.dose_mg_per_kg} mg/kg × ${sc.patient.weight_kg} kg = ${given}`
@@ -97,8 +100,10 @@ export function renderReadouts(meta: Meta, r: SimResult, st: PageState): void {
     `The model's threshold, not a discharge rule. Empty: the drug's dissociative onset, ${onset} ng/mL — ${landmark ? `${landmark.name}, ${landmark.source} ${badge(landmark.provenance)}` : ''}.`;
   renderLandmarkLegend(meta, r.landmarks);
   renderTimeline($('timeline'), s, {
-    kindLabel: infusion ? 'Infusion' : dev ? 'Nasal spray' : item?.route === 'iv' ? 'IV injection' : routeLabel(meta, item?.route ?? 'iv'),
-    kindDetail: infusion
+    kindLabel: tci ? 'TCI pump' : infusion ? 'Infusion' : dev ? 'Nasal spray' : item?.route === 'iv' ? 'IV injection' : routeLabel(meta, item?.route ?? 'iv'),
+    kindDetail: tci
+      ? `${duration(s.dosing_end_min - s.start_min)} · target ${targetText(meta, item)}`
+      : infusion
       ? `${duration(s.dosing_end_min - s.start_min)} · vitals monitored`
       : dev
         ? `${item.devices ?? 1} device${item.devices === 1 ? '' : 's'}, ${dev.interval_min} min apart`
@@ -110,4 +115,71 @@ export function renderReadouts(meta: Meta, r: SimResult, st: PageState): void {
     onsetNgPerMl: onset,
     onsetSource: landmark ? `${landmark.name}, ${landmark.source} [${landmark.provenance}]` : '',
   });
+}
+
+/** "effect site 150 ng/mL" (the item's first target, in the engine's unit). */
+function targetText(meta: Meta, item: SimResult['scenario']['regimen'][number]): string {
+  const c = targetChoice(meta, item);
+  const v = c ? (item as unknown as Record<string, unknown>)[c.value_field] : undefined;
+  return `${(item.target ?? '').replace('_', ' ')} ${v ?? '?'} ${c?.unit ?? ''}`.trim();
+}
+
+/** Marks the landmark bands that lie outside the concentration axis (it fits the data). */
+export function markBandLegend(inView: string[]): void {
+  document.querySelectorAll<HTMLElement>('#band-legend li[data-band]').forEach((li) => {
+    const off = !inView.includes(li.dataset.band!);
+    li.classList.toggle('off-chart', off);
+    let note = li.querySelector('.off-note');
+    if (off && !note) {
+      note = document.createElement('span');
+      note.className = 'off-note';
+      note.textContent = ' · outside this chart’s range';
+      li.appendChild(note);
+    } else if (!off) note?.remove();
+  });
+}
+
+/** The TCI readouts: per pump session, its dose, first rate, and how each target was met. */
+export function renderTci(meta: Meta, r: SimResult, st: PageState): void {
+  const el = $('tci-readouts');
+  const out = r.metrics.tci;
+  el.hidden = out.length === 0;
+  if (!out.length) {
+    el.innerHTML = '';
+    return;
+  }
+  const span = r.t_min[r.t_min.length - 1] - r.t_min[0];
+  const at = (min: number) => moment(min, span);
+  const MAX = 4;
+  const ng = st.view.unit === 'ng';
+  el.innerHTML =
+    out
+      .slice(0, MAX)
+      .map((o, k) => {
+        const pump = r.pumps.find((p) => p.item === o.item && p.start_min === o.start_min);
+        const c = meta.defaults.tci_targets.find((x) => x.target === o.target);
+        const first = pump?.segments[0];
+        const steps = o.steps
+          .map((s, j) => {
+            const target = ng || s.target_um == null ? `${num3(s.target)} ${o.unit}` : `${num3(s.target_um)} µM`;
+            const ov = s.overshoot_percent;
+            const title = `Target ${target}${j > 0 ? ` from ${at(s.from_min)}` : ''}`;
+            return `<div><dt title="${title}: time to reach it (within 1 %) and the largest excursion past it">${title}</dt><dd data-k="tci-ttt-${k}-${j}">${s.time_to_target_min === null ? 'not reached' : `${num3(s.time_to_target_min)} min`}</dd><small data-k="tci-overshoot-${k}-${j}">${s.time_to_target_min === null ? 'in its time' : ov === null ? 'to reach (target 0)' : `to reach · overshoot ${ov.toFixed(1)} %`}</small></div>`;
+          })
+          .join('');
+        const implied =
+          o.implied_ce_ng_per_ml === null
+            ? ''
+            : `<div><dt>Implied effect site</dt><dd data-k="tci-implied-ce-${k}">${num3(o.implied_ce_ng_per_ml)} ng/mL</dd><small title="The drug’s effect-site concentration that alone gives the first occupancy target (no metabolite yet)">model-derived, for the first target</small></div>`;
+        return `<div class="tci-session">
+          <h3>TCI pump, step ${o.item + 1}: ${c?.label ?? o.target} · ${at(o.start_min)} to ${at(o.end_min)}</h3>
+          <dl class="tci-cards">
+            <div><dt>Pump dose</dt><dd data-k="tci-dose-${k}">${num3(o.dose_mg)} mg</dd><small data-k="tci-volume-${k}">${num3(o.volume_ml)} mL at ${pump ? num3(pump.syringe_mg_per_ml) : '?'} mg/mL</small></div>
+            <div><dt>First rate</dt><dd data-k="tci-first-rate-${k}">${num3(o.first_rate_mg_per_h)} mg/h</dd><small data-k="tci-first-rate-ml-${k}" title="The rate of the first update interval; the pump recomputes it every ${pump ? num3(pump.update_interval_s) : '?'} s">${first ? `${num3(first.rate_ml_per_h)} mL/h` : ''}${pump ? ` · every ${num3(pump.update_interval_s)} s` : ''}</small></div>
+            ${steps}${implied}
+          </dl></div>`;
+      })
+      .join('') +
+    (out.length > MAX ? `<p class="help">${out.length - MAX} more pump sessions: every one is in the CSV and the CLI’s summary.</p>` : '') +
+    (out.some((o) => o.target === 'occupancy') ? '<p class="help">Occupancy is model-derived (no human study measured it); the pump targets the model’s value.</p>' : '');
 }

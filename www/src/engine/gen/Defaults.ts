@@ -4,6 +4,7 @@ import type { PopulationSpec } from "./PopulationSpec";
 import type { RouteName } from "./RouteName";
 import type { Scenario } from "./Scenario";
 import type { Span } from "./Span";
+import type { TciTargetChoice } from "./TciTargetChoice";
 
 /**
  * Defaults for a user interface, so that it writes none of its own.
@@ -48,4 +49,28 @@ bolus_item: DoseItem,
 /**
  * A new IV infusion item.
  */
-infusion_item: DoseItem, };
+infusion_item: DoseItem, 
+/**
+ * The targets a TCI item can have, each with its name, the field that carries its value
+ * and the value a TCI item takes when switched to it.
+ */
+tci_targets: Array<TciTargetChoice>, 
+/**
+ * The what-if clearance multiplier an absent `patient.clearance_multiplier` means.
+ */
+clearance_multiplier: number, 
+/**
+ * A TCI item's pump update interval when it gives none, s
+ * ([`crate::tci::DEFAULT_UPDATE_INTERVAL_S`]).
+ */
+tci_update_interval_s: number, 
+/**
+ * A TCI item's maximum pump rate when it gives none, mL/h
+ * ([`crate::tci::DEFAULT_MAX_RATE_ML_PER_H`]).
+ */
+tci_max_rate_ml_per_h: number, 
+/**
+ * A TCI item's syringe concentration when it gives none, mg/mL
+ * ([`crate::tci::DEFAULT_SYRINGE_MG_PER_ML`]).
+ */
+tci_syringe_mg_per_ml: number, };

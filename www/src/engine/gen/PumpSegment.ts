@@ -15,4 +15,8 @@ end_min: number,
 /**
  * Rate, mg/h of base.
  */
-rate_mg_per_h: number, };
+rate_mg_per_h: number, 
+/**
+ * The same rate in mL/h of the syringe's solution.
+ */
+rate_ml_per_h: number, };

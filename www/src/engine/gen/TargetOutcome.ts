@@ -17,6 +17,10 @@ to_min: number,
  */
 target: number, 
 /**
+ * A concentration target in µM of the administered drug (`None` for occupancy).
+ */
+target_um: number | null, 
+/**
  * First output time within 1 % of the target, approached from below (a rise) or above
  * (a fall), min; `None` if not within the step.
  */
