@@ -31,6 +31,12 @@
 //!   overshoot and then held. Shafer & Gregg search for that rate iteratively; the minimum
 //!   above is the same rate computed directly (the predicted peak `max_j (f_j + R·g_j)` grows
 //!   with `R`, and equals the target exactly at that minimum).
+//! - **Holding** an effect-site or occupancy target: once the quantity is within
+//!   [`HOLD_BAND`] of it, the rate is also capped by the one that holds the *plasma twin* (the
+//!   same combination of plasma concentrations) at the target at the next update, as in
+//!   Shafer & Gregg's hold phase where plasma and effect site stay together. The peak rule alone
+//!   would alternate high and low rates at every update; with the cap the rate is smooth, and
+//!   the peak rule still forbids any overshoot.
 //! - **Occupancy** (new, not in the TCI anchors): the same effect-site controller on the
 //!   occupancy ratio sum. Exact at equilibrium binding; with kinetic binding occupancy is not a
 //!   linear function of the state and validation refuses the target.
@@ -72,6 +78,9 @@ pub const DEFAULT_UPDATE_INTERVAL_S: f64 = 10.0;
 pub const DEFAULT_MAX_RATE_ML_PER_H: f64 = 1200.0;
 /// Default syringe concentration, mg/mL (ketamine is sold at 10 and 50 mg/mL) \[ASSUMPTION\].
 pub const DEFAULT_SYRINGE_MG_PER_ML: f64 = 10.0;
+/// An effect-site or occupancy target counts as being held once the quantity is within this
+/// fraction of it (then the plasma twin's rate caps the pump, see [`pump_profiles`]).
+pub const HOLD_BAND: f64 = 1e-3;
 /// The effect-site look-ahead ends at most this long after an update, min.
 pub const MAX_LOOKAHEAD_MIN: f64 = 360.0;
 
@@ -333,6 +342,24 @@ fn session(
         row[c] += v;
     }
     let gb = &gamma * b;
+    let l_now = row.clone();
+    // the plasma twin of an effect-site or occupancy target: the same combination of the
+    // analytes' plasma concentrations, its value after one update (row and unit response)
+    let twin: Option<(Vec<f64>, f64)> = match target {
+        TciTarget::Plasma => None,
+        TciTarget::EffectSite | TciTarget::Occupancy => {
+            let lp = readout.linear(match target {
+                TciTarget::EffectSite => Linear::PlasmaNgPerMl(drug),
+                _ => Linear::OccupancyRatioPlasma,
+            });
+            let mut rp = DVector::<f64>::zeros(n);
+            for &(c, v) in &lp {
+                rp[c] += v;
+            }
+            let gp = rp.dot(&gb);
+            Some((phi.tr_mul(&rp).as_slice().to_vec(), gp))
+        }
+    };
     let mut rows: Vec<Vec<f64>> = Vec::new();
     let mut g: Vec<f64> = Vec::new();
     let mut resp = gb.clone(); // Φ^{j−1}·Γ·b
@@ -382,6 +409,16 @@ fn session(
         for (rj, &gj) in rows.iter().zip(&g) {
             if gj > 1e-12 * g_peak {
                 rate = rate.min((y_star - dot(rj, x)) / gj);
+            }
+        }
+        // holding: once the effect site is at the target, the plasma twin is held at it too
+        // (Shafer & Gregg: plasma and effect site then stay together). Alone, the peak rule
+        // alternates high and low rates from one update to the next; the twin's smooth rate
+        // caps it, and the peak rule still forbids any overshoot
+        if let Some((rp1, gp)) = &twin {
+            let at_target = (dot(&l_now, x) - y_star).abs() <= HOLD_BAND * y_star;
+            if at_target && *gp > 0.0 {
+                rate = rate.min((y_star - dot(rp1, x)) / gp);
             }
         }
         // rounding leaves rates of about 1e-12 where the exact answer is 0

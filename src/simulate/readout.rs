@@ -143,6 +143,9 @@ pub enum Linear<'a> {
     /// analyte: occupancy is `Σr / (1 + Σr)`, so a ratio sum of `θ / (1 − θ)` is an
     /// occupancy of `θ`.
     OccupancyRatio,
+    /// The same sum with each analyte's plasma concentration in place of its effect-site
+    /// one (what the effect sites approach when the plasma is held).
+    OccupancyRatioPlasma,
 }
 
 impl Readout {
@@ -169,6 +172,13 @@ impl Readout {
                 for a in &self.analytes {
                     if let Some(c) = a.effect {
                         out.push((c, self.to_um * a.fu * a.brain_penetration / a.ki_um));
+                    }
+                }
+            }
+            Linear::OccupancyRatioPlasma => {
+                for a in &self.analytes {
+                    if let Some(c) = a.central {
+                        out.push((c, a.amount_to_um * a.fu * a.brain_penetration / a.ki_um));
                     }
                 }
             }

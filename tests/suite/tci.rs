@@ -611,3 +611,48 @@ fn concentration_targets_are_also_given_in_micromolar() {
         }
     }
 }
+
+#[test]
+fn the_pump_rate_is_smooth_while_an_effect_site_target_is_held() {
+    // the peak rule alone alternated high and low rates every update (about 12 ↔ 55 mg/h at
+    // 7 min on kamp2020); once the target is held the rate changes slowly
+    for m in models::all() {
+        for item in [
+            json!({"kind": "tci", "target": "effect_site", "target_ng_per_ml": 150,
+                   "duration_min": 60}),
+            json!({"kind": "tci", "target": "occupancy", "target_percent": 40,
+                   "duration_min": 60}),
+        ] {
+            let r = simulate(&tci(m.id, item, 60.0, 1.0 / 6.0)).unwrap();
+            // loading pulse, pump off until the effect-site peak, then holding: skip the two
+            // updates where the hold takes over
+            let segs = &r.pumps[0].segments;
+            let off = segs.iter().position(|s| s.rate_mg_per_h == 0.0).unwrap();
+            let hold_from = segs[off + 1].start_min + 0.5;
+            let held: Vec<f64> = segs
+                .iter()
+                .filter(|s| s.start_min >= hold_from)
+                .flat_map(|s| {
+                    let n = ((s.end_min - s.start_min) * 6.0).round() as usize;
+                    std::iter::repeat_n(s.rate_mg_per_h, n.max(1))
+                })
+                .collect();
+            assert!(held.len() > 100, "{}", m.id);
+            // smooth: the rate drifts one way for long stretches; an alternating controller
+            // turns at every update
+            let diffs: Vec<f64> = held.windows(2).map(|w| w[1] - w[0]).collect();
+            let turns = diffs
+                .windows(2)
+                .filter(|d| d[0] * d[1] < 0.0 && d[0].abs().min(d[1].abs()) > 1e-6 * held[0])
+                .count();
+            assert!(
+                turns * 20 <= diffs.len(),
+                "{}: {turns} turns in {}",
+                m.id,
+                diffs.len()
+            );
+            let step = diffs.iter().map(|d| d.abs()).fold(0.0, f64::max);
+            assert!(step <= 0.05 * held[0], "{}: a step of {step} mg/h", m.id);
+        }
+    }
+}
