@@ -98,6 +98,15 @@ test('a bolus + infusion regimen built in the editor by clicking and typing equa
       ['infusion', 0.25, 30, 120],
     ],
   );
+  // the link restores the editor: the same steps with the same values
+  const b = await open(new URL(page.url()).hash);
+  assert.deepEqual((await b.page.evaluate(() => window.__ketasim.state().scenario)).regimen, reg);
+  assert.equal(await b.page.locator('#regimen li.item').count(), 3);
+  assert.deepEqual(
+    [await b.page.inputValue('#start-0'), await b.page.inputValue('#duration'), await b.page.inputValue('#dose-1'), await b.page.inputValue('#start-2'), await b.page.inputValue('#duration-2')],
+    ['5', '60', '0.3', '120', '30'],
+  );
+  await b.context.close();
   // each step names itself; the second infusion becomes a TCI step and back, keeping its start
   assert.match(await page.locator('#step-title-1').innerText(), /Step 2 · Intravenous.*bolus/);
   await page.selectOption('#kind-2', 'tci');
