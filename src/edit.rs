@@ -325,3 +325,57 @@ pub fn with_span(sc: &Scenario, id: &str) -> Result<Timing> {
         output_step_min: step,
     })
 }
+
+/// The scenario's regimen with a new step of `kind` (`bolus`, `infusion` or `tci`) appended:
+/// the kind's new item ([`crate::scenario::Defaults`]). A bolus starts with the regimen's first
+/// administration (a loading dose); an infusion or a TCI pump starts when the regimen's dosing
+/// ends (its last administration's end: after boluses at 0 that is 0, so a bolus then an
+/// infusion is a loading dose followed by the infusion, and two pumps never overlap). An
+/// empty regimen starts at 0. `model` is unchanged.
+///
+/// ```
+/// use ketasim::{edit, presets, scenario::{DoseKind, Schedule}};
+/// let tci = presets::get("tci_effect_site")?.scenario; // a 60-min pump from 0
+/// let a = edit::with_step(&tci, DoseKind::Tci)?;
+/// assert_eq!(a.regimen[1].schedule, Schedule::AtMin(vec![60.0])); // one pump at a time
+/// let bolus = presets::get("analgesic_bolus")?.scenario;
+/// let a = edit::with_step(&bolus, DoseKind::Infusion)?;
+/// assert_eq!(a.regimen[1].schedule, Schedule::AtMin(vec![0.0])); // loading dose + infusion
+/// let infusion = presets::get("antidepressant_40min")?.scenario;
+/// let a = edit::with_step(&infusion, DoseKind::Bolus)?;
+/// assert_eq!(a.regimen[1].schedule, Schedule::AtMin(vec![0.0])); // a loading bolus
+/// let a = edit::with_step(&infusion, DoseKind::Infusion)?;
+/// assert_eq!(a.regimen[1].schedule, Schedule::AtMin(vec![40.0])); // after the first
+/// # Ok::<(), ketasim::Error>(())
+/// ```
+pub fn with_step(sc: &Scenario, kind: DoseKind) -> Result<Adapted> {
+    let d = crate::scenario::Defaults::get()?;
+    let mut item = match kind {
+        DoseKind::Bolus => d.bolus_item,
+        DoseKind::Infusion => d.infusion_item,
+        DoseKind::Tci => d.tci_item,
+    };
+    let times = |with_duration: bool| {
+        sc.regimen.iter().flat_map(move |i| {
+            let dur = if with_duration {
+                i.duration_min.unwrap_or(0.0)
+            } else {
+                0.0
+            };
+            i.schedule.times_min().into_iter().map(move |t| t + dur)
+        })
+    };
+    let start = match kind {
+        DoseKind::Bolus => times(false).fold(f64::INFINITY, f64::min),
+        DoseKind::Infusion | DoseKind::Tci => times(true).fold(0.0, f64::max),
+    };
+    let start = if start.is_finite() { start } else { 0.0 };
+    item.schedule = crate::scenario::Schedule::AtMin(vec![start]);
+    let mut regimen = sc.regimen.clone();
+    regimen.push(item);
+    Ok(Adapted {
+        model: sc.model.clone(),
+        regimen,
+        note: None,
+    })
+}

@@ -102,6 +102,26 @@ pub fn with_span(scenario: JsValue, span: &str) -> Result<JsValue, JsValue> {
     to_js(&edit::with_span(&sc, span).map_err(js_error)?)
 }
 
+/// The scenario's regimen with a new step of `kind` (`bolus`, `infusion`, `tci`) appended,
+/// starting when the regimen's dosing ends (see `ketasim::edit::with_step`): `{model, regimen,
+/// note}`.
+#[wasm_bindgen(js_name = withStep)]
+pub fn with_step(scenario: JsValue, kind: &str) -> Result<JsValue, JsValue> {
+    let sc = parse(scenario)?;
+    let kind = match kind {
+        "bolus" => crate::scenario::DoseKind::Bolus,
+        "infusion" => crate::scenario::DoseKind::Infusion,
+        "tci" => crate::scenario::DoseKind::Tci,
+        other => {
+            return Err(js_error(Error::invalid(
+                "kind",
+                format!("unknown step kind '{other}'; one of bolus, infusion, tci"),
+            )))
+        }
+    };
+    to_js(&edit::with_step(&sc, kind).map_err(js_error)?)
+}
+
 /// The CSHT chart of a scenario (`ketasim::csht::CshtCurves::for_scenario`): the textbook
 /// context-sensitive half-time and the time to recover below the recovery threshold against
 /// infusion duration, 1 min to 8 h.

@@ -3,7 +3,7 @@
 // is pending or an input is invalid, the results are visibly stale.
 import './style.css';
 import { Engine, EngineFailure } from './engine/client';
-import type { Scenario, SimResult } from './engine/types';
+import type { DoseKind, Scenario, SimResult } from './engine/types';
 import { PopulationPool, type PopulationBands } from './engine/population';
 import { COLORS, Charts, CshtChart, type CshtRun, type PumpSteps, type Run, type TargetLine } from './ui/charts';
 import { bindControls, modelOf, renderStatic, syncControls, type Meta } from './ui/controls';
@@ -417,12 +417,17 @@ function loadPreset(id: string): void {
   });
 }
 
-async function adapt(kind: 'route' | 'model', value: string): Promise<void> {
+async function adapt(kind: 'route' | 'model' | 'step', value: string): Promise<void> {
   // the shown run is not of the inputs any more, and an edit made meanwhile (a preset) wins
   const my = ++seq;
   showState();
   try {
-    const a = kind === 'route' ? await engine.withRoute(st.scenario, value as never) : await engine.withModel(st.scenario, value);
+    const a =
+      kind === 'route'
+        ? await engine.withRoute(st.scenario, value as never)
+        : kind === 'step'
+          ? await engine.withStep(st.scenario, value as DoseKind)
+          : await engine.withModel(st.scenario, value);
     if (my !== seq) return;
     engineError = null;
     commit({ ...st, scenario: { ...st.scenario, model: a.model, regimen: a.regimen } });
@@ -527,6 +532,7 @@ async function start(): Promise<void> {
     },
     route: (r) => void adapt('route', r),
     model: (m) => void adapt('model', m),
+    addStep: (k) => adapt('step', k),
     preset: loadPreset,
     view: setView,
     span: (id) => void applySpan(id),

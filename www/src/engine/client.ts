@@ -2,7 +2,7 @@
 // latest-request-wins simulate() so that dragging a slider never queues stale work.
 import type { Op } from './protocol';
 import { EngineFailure, EngineWorker, LatestOnly } from './rpc';
-import type { Adapted, CshtCurves, Defaults, EngineError, Limit, ModelInfo, PdTables, Preset, Route, Scenario, SimResult, Timing } from './types';
+import type { Adapted, CshtCurves, Defaults, DoseKind, EngineError, Limit, ModelInfo, PdTables, Preset, Route, Scenario, SimResult, Timing } from './types';
 
 export type { EngineError };
 export { EngineFailure };
@@ -40,6 +40,10 @@ export class Engine {
   }
   async withModel(s: Scenario, model: string): Promise<Adapted> {
     return (await this.call<Adapted>('withModel', s, model)).value;
+  }
+  /** The regimen with a new step of `kind`, starting when the regimen's dosing ends. */
+  async withStep(s: Scenario, kind: DoseKind): Promise<Adapted> {
+    return (await this.call<Adapted>('withStep', s, kind)).value;
   }
   /** The horizon and output step of a span (`defaults().spans`) for `s`. */
   async withSpan(s: Scenario, span: string): Promise<Timing> {

@@ -8,6 +8,7 @@ export type Op =
   | 'withRoute'
   | 'withModel'
   | 'withSpan'
+  | 'withStep'
   | 'cshtCurves'
   | 'limits'
   | 'defaults'

@@ -15,6 +15,8 @@ serve(init({ module_or_path: wasmUrl }), (op: Op, args: unknown[]): unknown => {
       return wasm.withRoute(args[0], args[1] as string);
     case 'withModel':
       return wasm.withModel(args[0], args[1] as string);
+    case 'withStep':
+      return wasm.withStep(args[0], args[1] as string);
     case 'withSpan':
       return wasm.withSpan(args[0], args[1] as string);
     case 'cshtCurves':

@@ -1,7 +1,7 @@
 // The scenario controls: they show the scenario that was run and edit it, one field at a time.
 // Limits, defaults, route names and device sizes come from the engine (`Meta`); the edits that
 // need a rule (route, model) are the engine's too (`withRoute`, `withModel`).
-import type { Defaults, DoseItem, Limit, ModelInfo, PdTables, Preset, Scenario } from '../engine/types';
+import type { Defaults, DoseItem, DoseKind, Limit, ModelInfo, PdTables, Preset, Scenario } from '../engine/types';
 import type { PageState, View } from './state';
 import { badge } from './panel';
 import { bindRegimen, kindEdits, regimenShape, renderRegimen, targetEdits } from './regimen';
@@ -22,6 +22,8 @@ export interface Handlers {
   formatError(path: string, message: string | null): void;
   route(route: string): void;
   model(model: string): void;
+  /** Append a step of `kind` (the engine places it after the regimen's dosing). */
+  addStep(kind: DoseKind): Promise<void>;
   preset(id: string): void;
   view(patch: Partial<View>): void;
   /** Simulate the span `id` of `defaults().spans` (the engine sets the horizon and step). */

@@ -260,17 +260,17 @@ function announce(text: string): void {
 
 /** Add and remove steps and target changes (buttons: keyboard and pointer alike). */
 export function bindRegimen(meta: Meta, getState: () => PageState, h: Handlers): void {
-  const d = meta.defaults;
   $('add-steps').addEventListener('click', (e) => {
     const b = (e.target as HTMLElement).closest<HTMLButtonElement>('button[data-add-step]');
     if (!b) return;
     const kind = b.dataset.addStep as DoseKind;
-    const sc = getState().scenario;
-    const base = kind === 'tci' ? d.tci_item : kind === 'infusion' ? d.infusion_item : d.bolus_item;
-    const n = sc.regimen.length;
-    h.edit([['regimen', [...sc.regimen, structuredClone(base)]]]);
-    announce(`Step ${n + 1} added: ${KIND_LABEL[kind]}.`);
-    focusSoon(`#kind-${n}`, `li[data-step="${n}"] input, li[data-step="${n}"] select`);
+    const n = getState().scenario.regimen.length;
+    // the engine places the new step where the regimen's dosing ends
+    void h.addStep(kind).then(() => {
+      if (getState().scenario.regimen.length !== n + 1) return;
+      announce(`Step ${n + 1} added: ${KIND_LABEL[kind]}.`);
+      focusSoon(`#kind-${n}`, `li[data-step="${n}"] input, li[data-step="${n}"] select`);
+    });
   });
   $('regimen').addEventListener('click', (e) => {
     const t = e.target as HTMLElement;
