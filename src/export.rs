@@ -29,6 +29,7 @@ pub fn csv_columns(r: &SimulationResult) -> Vec<String> {
     }
     cols.push("eliminated_mg".into());
     cols.push("input_mg".into());
+    cols.extend(crate::monitoring::csv_columns(&r.monitoring));
     cols
 }
 
@@ -61,6 +62,11 @@ pub fn to_csv(r: &SimulationResult) -> Result<String> {
         }
         row.push(fmt(r.eliminated_mg[k]));
         row.push(fmt(r.input_mg[k]));
+        for v in &r.monitoring.vitals {
+            for s in [&v.change, &v.change_low, &v.change_high, &v.value] {
+                row.push(fmt(s[k]));
+            }
+        }
         w.record(&mut out, row.iter().map(String::as_str))?;
     }
     String::from_utf8(out).map_err(|e| Error::Output {
