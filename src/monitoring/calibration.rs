@@ -50,9 +50,9 @@
 //! The vitals curve is the typical patient's only: no between-patient variability of the
 //! link is published.
 
-use super::sources::{Cited, KETASIM};
+use super::sources::{rounded, Cited, KETASIM};
 use super::{Baseline, VitalSign};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::Provenance;
 use crate::scenario::Scenario;
 use serde::Serialize;
@@ -74,16 +74,54 @@ pub const IDVALL_STEADY_UMOL_PER_L: f64 = 9.3;
 /// pressure, heart rate and cardiac output" \[READ\].
 pub const IDVALL_RISE_PERCENT: (f64, f64) = (15.0, 30.0);
 
-/// The anchor regimen, as a scenario: 0.5 mg/kg over 40 min in a 70-kg adult, Kamp 2020,
-/// subjective ke0, on a 0.1-min grid.
-pub const ANCHOR_SCENARIO: &str = r#"{
-    "name": "vitals calibration anchor: 0.5 mg/kg over 40 min",
-    "patient": { "weight_kg": 70 },
-    "model": "kamp2020",
-    "regimen": [{ "route": "iv", "kind": "infusion", "dose_mg_per_kg": 0.5, "duration_min": 40 }],
-    "horizon_min": 90,
-    "output_step_min": 0.1
-}"#;
+/// The anchor regimen, as a scenario: 0.5 mg/kg over 40 min in a 70-kg, 40-year-old adult,
+/// Kamp 2020, subjective ke0, equilibrium binding, on a 0.1-min grid to 90 min. Built from
+/// the standard preset's shape with every field that matters set here (no JSON parser in the
+/// browser's module for it).
+///
+/// ```
+/// let sc = ketasim::monitoring::calibration::anchor_scenario()?;
+/// assert_eq!(sc.model, "kamp2020");
+/// assert_eq!(sc.regimen[0].dose_mg_per_kg, Some(0.5));
+/// assert_eq!(sc.regimen[0].duration_min, Some(40.0));
+/// # Ok::<(), ketasim::Error>(())
+/// ```
+pub fn anchor_scenario() -> Result<Scenario> {
+    use crate::model::{Race, Route};
+    use crate::scenario::{DoseKind, PdOptions, Salt, Schedule, Sex, SolverOptions};
+    let mut sc = crate::presets::get("antidepressant_40min")?.scenario;
+    sc.name = Some("vitals calibration anchor: 0.5 mg/kg over 40 min".into());
+    sc.patient.weight_kg = 70.0;
+    sc.patient.age_years = 40.0;
+    sc.patient.sex = Sex::Unspecified;
+    sc.patient.race = Race::Unspecified;
+    sc.model = "kamp2020".into();
+    sc.regimen.truncate(1);
+    let it = sc
+        .regimen
+        .first_mut()
+        .ok_or_else(|| Error::ModelDefinition {
+            model: "kamp2020".into(),
+            problem: "the standard preset has no dose item for the vitals anchor".into(),
+        })?;
+    it.route = Route::Iv;
+    it.kind = DoseKind::Infusion;
+    it.dose_mg = None;
+    it.dose_mg_per_kg = Some(0.5);
+    it.devices = None;
+    it.rate_mg_per_h = None;
+    it.rate_mg_per_kg_per_h = None;
+    it.duration_min = Some(40.0);
+    it.salt = Salt::Base;
+    it.schedule = Schedule::AtMin(vec![0.0]);
+    sc.horizon_min = 90.0;
+    sc.output_step_min = 0.1;
+    sc.pd = PdOptions::default();
+    sc.solver = SolverOptions::default();
+    sc.population = None;
+    sc.vitals = None;
+    Ok(sc)
+}
 
 /// The infusion means and the band's edges, per sign: `(mean, low, high)` with their sources.
 pub(crate) fn infusion_anchors(sign: VitalSign) -> [Cited; 3] {
@@ -170,8 +208,8 @@ pub struct Anchor {
     pub at_min: f64,
 }
 
-/// Simulates [`ANCHOR_SCENARIO`] (through the integration and the readout only: no vitals, so
-/// no recursion) and returns its S-ketamine effect-site peak; computed once.
+/// Simulates [`anchor_scenario`] (through the integration and the readout only: no vitals, so
+/// no recursion) and returns its S-ketamine effect-site peak ([`calibration`] keeps it).
 ///
 /// ```
 /// let a = ketasim::monitoring::calibration::anchor()?;
@@ -180,13 +218,8 @@ pub struct Anchor {
 /// # Ok::<(), ketasim::Error>(())
 /// ```
 pub fn anchor() -> Result<Anchor> {
-    static A: OnceLock<Result<Anchor>> = OnceLock::new();
-    A.get_or_init(compute_anchor).clone()
-}
-
-fn compute_anchor() -> Result<Anchor> {
     use crate::simulate::readout::{AnalytePoint, Readout};
-    let sc = Scenario::from_json(ANCHOR_SCENARIO)?;
+    let sc = anchor_scenario()?;
     let run = sc.prepare()?;
     let sys = run.compile(&run.subject, &[])?;
     let plan = crate::dosing::InputPlan::for_weight(&sc, &sys, run.subject.weight_kg);
@@ -372,9 +405,13 @@ fn ec50_cited(emax: f64, anchor: &Cited, c: f64) -> Cited {
         KETASIM,
         Provenance::Derived,
         format!(
-            "EC50 = C·(Emax/Δ − 1) = {c:.1} × ({emax:.2}/{} − 1) = {ec50:.0} ng/mL S-ketamine \
-             (effect site), Δ from {}",
-            anchor.value, anchor.source
+            "EC50 = C·(Emax/Δ − 1) = {} × ({}/{} − 1) = {} ng/mL S-ketamine (effect site), Δ \
+             from {}",
+            rounded(c, 1),
+            rounded(emax, 2),
+            anchor.value,
+            rounded(ec50, 0),
+            anchor.source
         ),
     )
 }
@@ -407,9 +444,10 @@ fn build() -> Result<Calibration> {
                     KETASIM,
                     Derived,
                     format!(
-                        "{pct} % × the reference baseline {} {} = {emax_value:.2} {}",
+                        "{pct} % × the reference baseline {} {} = {} {}",
                         base.value,
                         sign.unit(),
+                        rounded(emax_value, 2),
                         sign.unit()
                     ),
                 ),
@@ -451,10 +489,10 @@ fn build() -> Result<Calibration> {
             KETASIM,
             Derived,
             format!(
-                "half the racemic effect-site peak of the anchor regimen ({:.1} ng/mL at {:.1} \
-                 min), simulated",
-                c / S_FRACTION_OF_RACEMATE,
-                a.at_min
+                "half the racemic effect-site peak of the anchor regimen ({} ng/mL at {} min), \
+                 simulated",
+                rounded(c / S_FRACTION_OF_RACEMATE, 1),
+                rounded(a.at_min, 1)
             ),
         ),
         anchor_at_min: a.at_min,
@@ -483,8 +521,8 @@ fn build() -> Result<Calibration> {
             KETASIM,
             Derived,
             format!(
-                "9.3 µmol/L × 237.73 g/mol = {idvall_racemic:.0} ng/mL racemic [DERIVED], half of \
-                 it S-ketamine"
+                "9.3 µmol/L × 237.73 g/mol = {} ng/mL racemic [DERIVED], half of it S-ketamine",
+                rounded(idvall_racemic, 0)
             ),
         ),
         map_rise_percent: map,

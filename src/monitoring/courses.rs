@@ -19,7 +19,7 @@
 //! Between the cited points the course is drawn with straight lines \[ASSUMPTION\].
 
 use super::calibration::{Calibration, SignCalibration, S_FRACTION_OF_RACEMATE};
-use super::sources::{Cited, KETASIM};
+use super::sources::{rounded, Cited, KETASIM};
 use super::{Baseline, VitalSign, ILLUSTRATIVE};
 use crate::model::{Provenance, Route};
 use crate::pd::DrugForm;
@@ -208,7 +208,8 @@ impl Course {
                             Derived,
                             format!(
                                 "placebo-adjusted: {mean} − {placebo} (placebo spray + oral \
-                                 antidepressant, Doherty 2020) = {share:.1} mmHg, the drug's share"
+                                 antidepressant, Doherty 2020) = {} mmHg, the drug's share",
+                                rounded(share, 1)
                             ),
                         ),
                         Cited::new(
@@ -275,12 +276,12 @@ pub(crate) fn decide(run: &PreparedRun, sessions: &[SessionTimeline]) -> Decisio
                 DrugForm::Racemic => "racemic ketamine",
                 DrugForm::S => "S-ketamine",
             };
-            let r: Vec<&str> = {
-                let mut v: Vec<&str> = routes.iter().map(|r| r.id()).collect();
-                v.sort_unstable();
-                v.dedup();
-                v
-            };
+            let mut r: Vec<&str> = Vec::new();
+            for id in routes.iter().map(|r| r.id()) {
+                if !r.contains(&id) {
+                    r.push(id);
+                }
+            }
             return no(format!(
                 "{d} by {}: a course was measured only for IV racemic ketamine (0.5 mg/kg over \
                  40 min) and esketamine nasal spray (56 or 84 mg)",
@@ -308,8 +309,9 @@ pub(crate) fn decide(run: &PreparedRun, sessions: &[SessionTimeline]) -> Decisio
                 let minutes = s.dosing_end_min - s.start_min;
                 if !within(mg_per_kg, IV_DOSE_MG_PER_KG) || !within(minutes, IV_DURATION_MIN) {
                     return no(format!(
-                        "session {n} is {mg_per_kg:.3} mg/kg over {minutes} min: the cited \
-                         course is for 0.5 mg/kg over 40 min (±10 % accepted)"
+                        "session {n} is {} mg/kg over {minutes} min: the cited \
+                         course is for 0.5 mg/kg over 40 min (±10 % accepted)",
+                        rounded(mg_per_kg, 3)
                     ));
                 }
             }
@@ -390,10 +392,7 @@ pub(crate) fn s_ketamine_effect_site(run: &PreparedRun, analytes: &[AnalyteSerie
                 .iter()
                 .map(|c| S_FRACTION_OF_RACEMATE * c)
                 .collect(),
-            what: format!(
-                "half of {}'s effect site (S:R 50:50, ASSUMPTION)",
-                a.name.to_lowercase()
-            ),
+            what: format!("half of the {} effect site (S:R 50:50, ASSUMPTION)", a.name),
         },
         (None, None) => Drive {
             ce_ng_per_ml: Vec::new(),
@@ -553,7 +552,7 @@ pub(crate) fn series(
                 Some(Course::NasalEsketamine { .. }) => format!(
                     "the mean {} change after esketamine nasal spray was not found in the \
                      sources (GAP), so it follows the effect-site concentration",
-                    sign.name().to_lowercase()
+                    sign.name_lower()
                 ),
                 _ if decision.asked => decision.why.clone(),
                 _ => format!(

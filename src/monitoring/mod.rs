@@ -84,6 +84,15 @@ impl VitalSign {
         }
     }
 
+    /// Name in running text.
+    pub fn name_lower(self) -> &'static str {
+        match self {
+            VitalSign::Sbp => "systolic blood pressure",
+            VitalSign::Dbp => "diastolic blood pressure",
+            VitalSign::Hr => "heart rate",
+        }
+    }
+
     /// Unit.
     pub fn unit(self) -> &'static str {
         match self {

@@ -239,6 +239,8 @@ pub struct SessionMonitoring {
     pub number: usize,
     /// Blood-pressure checks.
     pub checks: Vec<BpCheck>,
+    /// The checks in a few words.
+    pub checks_summary: &'static str,
     /// The cited blood-pressure course (peak, back at baseline).
     pub bp_course: Option<CitedCourse>,
     /// The cited CADSS (dissociation) course.
@@ -268,6 +270,7 @@ fn session(run: &PreparedRun, s: &SessionTimeline) -> SessionMonitoring {
     let mut out = SessionMonitoring {
         number: s.number,
         checks: Vec::new(),
+        checks_summary: "",
         bp_course: None,
         cadss: None,
         statements: Vec::new(),
@@ -288,6 +291,7 @@ fn session(run: &PreparedRun, s: &SessionTimeline) -> SessionMonitoring {
                 provenance: Read2,
             },
         ];
+        out.checks_summary = "before dosing and about 40 min after";
         out.bp_course = Some(CitedCourse {
             what: "blood-pressure rise",
             from_min: start,
@@ -353,6 +357,7 @@ fn session(run: &PreparedRun, s: &SessionTimeline) -> SessionMonitoring {
             });
             t += 15.0;
         }
+        out.checks_summary = "before, every 10 min during, every 15 min after (Emory practice)";
         out.bp_course = Some(CitedCourse {
             what: "blood-pressure rise",
             from_min: start,

@@ -54,6 +54,13 @@ impl Cited {
     }
 }
 
+/// `x` rounded to `digits` decimals, for text (shortest `{}` formatting of the rounded value:
+/// the browser's module then needs no fixed-precision float formatting).
+pub(crate) fn rounded(x: f64, digits: i32) -> f64 {
+    let p = 10f64.powi(digits);
+    (x * p).round() / p
+}
+
 /// Id of this tool's own derivations and assumptions (the note of each says how).
 pub const KETASIM: &str = "ketasim";
 

@@ -308,7 +308,11 @@ fn the_calibration_is_the_derivation_in_its_documentation() {
     let c = cal.anchor_ce_ng_per_ml.value;
     // the anchor: half the racemic effect-site peak of the standard infusion, recomputed here
     // from a full simulation on a finer grid
-    let sc = Scenario::from_json(calibration::ANCHOR_SCENARIO).unwrap();
+    let sc = calibration::anchor_scenario().unwrap();
+    let json = serde_json::to_value(&sc).unwrap();
+    assert_eq!(json["patient"]["weight_kg"], 70.0);
+    assert_eq!(json["pd"]["ke0_endpoint"], "subjective");
+    assert_eq!(json["regimen"].as_array().unwrap().len(), 1);
     let r = run(&sc);
     let peak = r.metrics.drug.ce_max_ng_per_ml;
     assert!((c - 0.5 * peak).abs() < 1e-9 * peak, "{c} vs {peak}");

@@ -16,6 +16,10 @@ number: number,
  */
 checks: Array<BpCheck>, 
 /**
+ * The checks in a few words.
+ */
+checks_summary: string, 
+/**
  * The cited blood-pressure course (peak, back at baseline).
  */
 bp_course: CitedCourse | null, 
