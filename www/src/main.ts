@@ -11,6 +11,8 @@ import { clearMessages, showMessage } from './ui/errors';
 import { downloadCsv, exportPng, runLabel } from './ui/export';
 import { renderPanel } from './ui/panel';
 import { renderPopulation } from './ui/population';
+import { renderSideEffects } from './ui/sideeffects';
+import { VitalsChart, bindVitals, calibrationHtml, renderVitalsInfo, sourcesHtml, syncVitalsControls } from './ui/vitals';
 import { extraAnalytes, renderReadouts, shownSession } from './ui/readouts';
 import { MAX_PINS, decodeLink, defaultView, encodeLink, withField, type PageState, type View } from './ui/state';
 
@@ -74,6 +76,7 @@ let notice = '';
 let lastPop: { bands: PopulationBands; scenario: Scenario } | null = null;
 let pinRuns: Run[] = [];
 let charts: Charts;
+let vitalsChart: VitalsChart;
 
 const current = () => !!shown && shown.seq === seq && formatErrors.size === 0 && !engineError;
 
@@ -190,6 +193,10 @@ function render(r: SimResult): void {
   const s = r.sessions.length > 1 && st.view.session > 0 ? shownSession(r, st) : null;
   const xRange: [number, number] | null = s ? [Math.max(0, s.start_min - 30), Math.min(span, s.dosing_end_min + 300)] : null;
   charts.update(runOf(r, 'current'), pinRuns, st.view.unit, xRange, st.view.hidden, r.landmarks);
+  vitalsChart.update(r.t_min, r.monitoring, st.view.vitals, xRange);
+  renderVitalsInfo($('vitals-info'), r.monitoring, span);
+  renderSideEffects($('side-effects'), r.monitoring);
+  syncVitalsControls(st.view.vitals, st.scenario.vitals?.curve, r.monitoring);
 }
 
 // ---------- population ----------
@@ -325,7 +332,8 @@ async function openModelPanel(): Promise<void> {
   } catch (e) {
     showMessage(e instanceof EngineFailure ? e.field : undefined, e instanceof Error ? e.message : String(e));
   }
-  renderPanel($('model-panel'), info, meta.pd, info.derived.weight_kg, st.scenario.pd.ke0_endpoint, csht);
+  const mon = shown?.result.monitoring;
+  renderPanel($('model-panel'), info, meta.pd, info.derived.weight_kg, st.scenario.pd.ke0_endpoint, csht, mon ? calibrationHtml(mon.calibration, mon.sources) + sourcesHtml(mon.sources) : '');
   $<HTMLDialogElement>('model-dialog').showModal();
 }
 
@@ -343,6 +351,7 @@ async function start(): Promise<void> {
   meta = { presets, models, pd, limits, defaults };
   renderStatic(meta);
   charts = new Charts($('chart-conc'), $('chart-occ'), $('tooltip'), pd.landmarks);
+  vitalsChart = new VitalsChart($('chart-vitals'));
 
   const decoded = decodeLink(location.hash, defaultView(defaults.preset));
   if (decoded.kind === 'state') {
@@ -378,6 +387,10 @@ async function start(): Promise<void> {
     preset: loadPreset,
     view: setView,
   });
+  bindVitals({
+    show: (vitals) => setView({ vitals }),
+    curve: (c) => commit({ ...st, scenario: withField(st.scenario, 'vitals.curve', c) }),
+  });
   $('sessions').addEventListener('click', (e) => {
     const b = (e.target as HTMLElement).closest<HTMLButtonElement>('button[data-s]');
     if (b) setView({ session: Number(b.dataset.s) });
@@ -398,7 +411,12 @@ async function start(): Promise<void> {
       showMessage(e instanceof EngineFailure ? e.field : undefined, e instanceof Error ? e.message : String(e));
     }
   });
-  $('btn-png').addEventListener('click', () => exportPng(charts.canvases(), runLabel(meta, st.scenario), `ketasim-${st.view.preset}.png`));
+  $('btn-png').addEventListener('click', () => {
+    const [conc, ...rest] = charts.canvases();
+    const vit = vitalsChart.canvas();
+    const notes = shown ? [`Blood pressure and heart rate: ${shown.result.monitoring.label}, not a published model (${shown.result.monitoring.vitals.map((v) => `${v.sign}: ${v.mode.replace('_', '-')}`).join(', ')}).`] : [];
+    exportPng([conc, ...(vit ? [vit] : []), ...rest].filter((c): c is HTMLCanvasElement => !!c), runLabel(meta, st.scenario), `ketasim-${st.view.preset}.png`, notes);
+  });
   $('btn-model').addEventListener('click', () => void openModelPanel());
   $('btn-pin').addEventListener('click', () => {
     if (!shown || !current()) return toast('Nothing current to pin: wait for the run, or correct the input.');

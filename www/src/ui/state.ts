@@ -15,6 +15,8 @@ export interface View {
   hidden: string[];
   /** Show the scenario's virtual population as bands. */
   popOn: boolean;
+  /** The vitals chart: change from pre-dose, or absolute values. */
+  vitals: 'change' | 'absolute';
 }
 
 export interface PageState {
@@ -27,7 +29,7 @@ export interface PageState {
 export const MAX_PINS = 4;
 
 export function defaultView(preset: string): View {
-  return { preset, unit: 'ng', session: 0, hidden: [], popOn: false };
+  return { preset, unit: 'ng', session: 0, hidden: [], popOn: false, vitals: 'change' };
 }
 
 function toBase64Url(text: string): string {
@@ -80,6 +82,7 @@ export function decodeLink(hash: string, base: View): Decoded {
     session: typeof v.session === 'number' && Number.isInteger(v.session) && v.session >= 0 ? v.session : 0,
     hidden: Array.isArray(v.hidden) ? v.hidden.filter((x): x is string => typeof x === 'string' && /^[a-z0-9_]+$/.test(x)) : [],
     popOn: v.popOn === true,
+    vitals: v.vitals === 'absolute' ? 'absolute' : 'change',
   };
   const pins = Array.isArray(raw.pins) ? (raw.pins.filter(isObj).slice(0, MAX_PINS) as unknown as Scenario[]) : [];
   return { kind: 'state', state: { scenario: raw.scenario as unknown as Scenario, view, pins } };
