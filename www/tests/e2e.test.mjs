@@ -54,7 +54,7 @@ test('the page loads without console errors or network requests and renders the 
   const { page, context, errors, external, loadMs } = await open();
   assert.deepEqual(errors, []);
   assert.deepEqual(external, []);
-  assert.equal(await page.locator('.uplot').count(), 2);
+  assert.equal(await page.locator('.uplot').count(), 3); // concentration, vitals (illustrative), occupancy
   assert.match(await readout(page, 0), /^\d+(\.\d+)? ng\/mL$/);
   assert.match(await page.locator('.disclaimer').innerText(), /Educational model/);
   assert.match(await page.locator('#chart-occ').innerText(), /model-derived/);
