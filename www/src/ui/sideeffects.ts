@@ -16,6 +16,10 @@ function cell(c: IncidenceCell, m: Monitoring, column: string): string {
 
 export function renderSideEffects(el: HTMLElement, m: Monitoring): void {
   const se = m.side_effects;
+  // the table depends only on the drug and route: redrawn when they change
+  const key = `${se.set}|${se.applies}|${se.reason}`;
+  if (el.dataset.key === key) return;
+  el.dataset.key = key;
   const short = (id: string) => m.sources.find((s) => s.id === id)?.short ?? id;
   const head = se.columns
     .map((c) => `<th scope="col" data-source="${esc(c.source)}" title="${esc(c.arms)}">${esc(c.name)}<small>${esc(short(c.source))} ${badge(c.provenance)}</small></th>`)

@@ -291,6 +291,10 @@ export class VitalsChart {
 /** The statement under the chart: what is drawn for each sign, why, and from which sources. */
 export function renderVitalsInfo(el: HTMLElement, m: Monitoring, spanMin: number): void {
   const s = m.sources;
+  // redrawn only when what it says changes (a weight change leaves a cited course as it is)
+  const key = JSON.stringify([spanMin, m.predose.text, m.thresholds_scope, m.vitals.map((v) => [v.mode, v.why, v.peak_change, v.peak_at_min, v.peak_value, v.mean.value, v.band_low.value, v.band_high.value])]);
+  if (el.dataset.key === key) return;
+  el.dataset.key = key;
   const rows = m.vitals
     .map(
       (v) =>
