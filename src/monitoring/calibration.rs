@@ -506,6 +506,9 @@ fn build() -> Result<Calibration> {
              not the rise.",
             "Placebo and procedure effects are in the anchors (the infusion means are not \
              placebo-adjusted).",
+            "No acute tolerance or baroreflex: after an anaesthetic bolus the rise lasts as long \
+             as the effect site stays near EC50 or above, longer than the stimulation that \
+             'persists for about 20 minutes' after a first dose (Johnstone 1976).",
         ],
     };
     let idvall_racemic = IDVALL_STEADY_UMOL_PER_L * crate::units::MW_KETAMINE;

@@ -261,7 +261,8 @@ fn iv() -> (Vec<IncidenceColumn>, Vec<EffectRow>, Vec<SideEffectNote>) {
         },
         IncidenceColumn {
             name: "Paediatric ED sedation",
-            arms: "1 039 sedations, 0.2–2.4 mg/kg initial dose; no placebo arm",
+            arms: "1 039 sedations, 0.2–2.4 mg/kg initial dose (route not stated in the abstract \
+                   read); no placebo arm",
             source: "thorp2009",
             provenance: Read,
         },

@@ -72,7 +72,7 @@ pub const KETASIM: &str = "ketasim";
 /// assert!(ids.contains(&"langsjo2005"));
 /// ```
 pub fn sources() -> &'static [CitedSource] {
-    static S: [CitedSource; 18] = [
+    static S: [CitedSource; 19] = [
         CitedSource {
             id: "vankawala2021",
             short: "Vankawala 2021 (meta-analysis)",
@@ -120,6 +120,12 @@ pub fn sources() -> &'static [CitedSource] {
             citation: "Idvall et al. Br J Anaesth 1979 (authors, volume and pages UNVERIFIED; \
                        title read): 31 patients, steady plasma 9.3 ± 0.8 µmol/L",
             url: "https://scilit.com/publications/049a8f315572cf6db37f8677f1566509",
+        },
+        CitedSource {
+            id: "johnstone1976",
+            short: "Johnstone 1976",
+            citation: "Johnstone 1976. Anaesthesia 31:873–882 (anaesthetic boluses)",
+            url: "https://www.scribd.com/document/543392448/j-1365-2044-1976-tb11898-x",
         },
         CitedSource {
             id: "spravato_label",

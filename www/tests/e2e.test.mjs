@@ -487,6 +487,8 @@ test('vitals: the chart and every mention say illustrative, numbers name their s
   assert.match(info, /Systolic blood pressure cited course: peak \+12\.6 mmHg at 40 min/);
   assert.match(info, /every session is IV racemic ketamine 0\.5 mg\/kg over 40 min/);
   assert.match(info, /ILLUSTRATIVE/);
+  await page.evaluate(() => document.getElementById('vitals').scrollIntoView());
+  await page.screenshot({ path: join(ARTIFACTS, 'vitals-standard-1280x720.png') });
   // every cited number on the panels resolves to one of the result's sources
   const check = await page.evaluate(() => {
     const ids = new Set(window.__ketasim.shown().result.monitoring.sources.map((s) => s.id));
