@@ -84,7 +84,8 @@ export class VitalsChart {
   private size(): { width: number; height: number } {
     const width = Math.max(200, Math.floor(this.el.getBoundingClientRect().width));
     const narrow = window.innerWidth < 900;
-    const height = Math.round(Math.min(320, Math.max(200, window.innerHeight * (narrow ? 0.28 : 0.34))));
+    // the plot keeps its height however many lines the label above it needs
+    const height = Math.round(Math.min(320, Math.max(200, window.innerHeight * (narrow ? 0.28 : 0.34)))) + 13 * Math.max(0, this.labelLines - 2);
     return { width, height };
   }
 
@@ -142,7 +143,7 @@ export class VitalsChart {
 
   private labelLinesAt(width: number): number {
     const probe = document.createElement('canvas').getContext('2d');
-    if (!probe || !this.m) return this.labelLines;
+    if (!probe || !this.m) return 2;
     probe.font = '700 11px system-ui, sans-serif';
     return wrap(chartLabel(this.m), (s) => probe.measureText(s).width, width - 90).length;
   }
@@ -243,14 +244,9 @@ export class VitalsChart {
       ctx.restore();
     };
     // room above the plot for the label, wrapped to the chart's width
+    this.labelLines = this.labelLinesAt(this.size().width);
+    const nLines = this.labelLines;
     const size = this.size();
-    const probe = document.createElement('canvas').getContext('2d');
-    let nLines = 2;
-    if (probe) {
-      probe.font = '700 11px system-ui, sans-serif';
-      nLines = wrap(chartLabel(m), (s) => probe.measureText(s).width, size.width - 90).length;
-    }
-    this.labelLines = nLines;
     this.u = new uPlot(
       {
         ...size,
