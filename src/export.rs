@@ -36,6 +36,7 @@ pub fn csv_columns(r: &SimulationResult) -> Vec<String> {
     if r.scenario.patient.clearance_multiplier != 1.0 {
         cols.push("clearance_multiplier_what_if_assumption".into());
     }
+    cols.extend(crate::monitoring::csv_columns(&r.monitoring));
     cols
 }
 
@@ -74,6 +75,11 @@ pub fn to_csv(r: &SimulationResult) -> Result<String> {
         }
         if r.scenario.patient.clearance_multiplier != 1.0 {
             row.push(fmt(r.scenario.patient.clearance_multiplier));
+        }
+        for v in &r.monitoring.vitals {
+            for s in [&v.change, &v.change_low, &v.change_high, &v.value] {
+                row.push(fmt(s[k]));
+            }
         }
         w.record(&mut out, row.iter().map(String::as_str))?;
     }

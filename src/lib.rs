@@ -37,7 +37,9 @@
 //! - [`scenario`]: the serde type shared by the CLI, the wasm API and tests;
 //! - [`simulate()`]: runs a scenario; [`metrics`]: summary numbers; [`csht`]: the
 //!   context-sensitive half-time;
-//! - [`population`]: virtual populations (variability, runner, statistics).
+//! - [`population`]: virtual populations (variability, runner, statistics);
+//! - [`monitoring`]: illustrative vitals curves, side-effect incidences and monitoring rules,
+//!   every number cited.
 
 #![cfg_attr(
     not(test),
@@ -53,6 +55,7 @@ pub mod export;
 pub mod metrics;
 pub mod model;
 pub mod models;
+pub mod monitoring;
 pub mod pd;
 pub mod population;
 pub mod presets;

@@ -453,6 +453,7 @@ fn scenario(name: &str, regimen: Vec<DoseItem>, horizon_min: f64, step: f64) -> 
         },
         solver: SolverOptions::default(),
         population: None,
+        vitals: None,
     }
 }
 

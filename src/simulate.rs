@@ -233,6 +233,8 @@ pub struct SimulationResult {
     pub metrics: Metrics,
     /// The clinic timeline of every session within the horizon.
     pub sessions: Vec<crate::timeline::SessionTimeline>,
+    /// Illustrative vitals, side-effect incidences and monitoring rules, every number cited.
+    pub monitoring: crate::monitoring::Monitoring,
     /// Things the user should know (e.g. doses after the horizon were ignored).
     pub warnings: Vec<String>,
 }
@@ -257,7 +259,7 @@ pub fn simulate(scenario: &Scenario) -> Result<SimulationResult> {
 pub fn simulate_prepared(run: &PreparedRun, sys: &LinearSystem) -> Result<SimulationResult> {
     let plan = InputPlan::for_weight(run.scenario, sys, run.subject.weight_kg, &run.pumps);
     let traj = trajectory(run, sys, &plan)?;
-    Ok(assemble(run, sys, &plan, traj))
+    assemble(run, sys, &plan, traj)
 }
 
 /// The method `auto` resolves to for this scenario (also [`PreparedRun::method`]).
@@ -449,7 +451,7 @@ fn assemble(
     sys: &LinearSystem,
     plan: &InputPlan,
     traj: Trajectory,
-) -> SimulationResult {
+) -> Result<SimulationResult> {
     let (scenario, model) = (run.scenario, run.model);
     let npts = traj.t_min.len();
     let to_um = sys.mg_eq_per_l_to_um();
@@ -593,7 +595,8 @@ fn assemble(
     if plan.last_input_end_min > scenario.horizon_min {
         warnings.push("an input is still running at the horizon".into());
     }
-    SimulationResult {
+    let monitoring = crate::monitoring::compute(run, t, &analytes, &sessions)?;
+    Ok(SimulationResult {
         scenario: scenario.clone(),
         drug: run.drug,
         landmarks: run.drug.landmarks().map(|l| l.id.into()).collect(),
@@ -632,7 +635,8 @@ fn assemble(
         input_mg: traj.input_mg,
         t_min: traj.t_min,
         warnings,
-    }
+        monitoring,
+    })
 }
 
 /// The administered drug's series and metrics: its analyte's, or the sum of the racemate's

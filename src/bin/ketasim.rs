@@ -442,6 +442,10 @@ fn summary(sc: &Scenario, r: &ketasim::SimulationResult) -> String {
             o.provenance.label()
         ));
     }
+    for line in r.monitoring.summary_lines() {
+        s.push_str(&line);
+        s.push('\n');
+    }
     for w in &r.warnings {
         s.push_str(&format!("warning: {w}\n"));
     }

@@ -52,6 +52,12 @@ pub const TCI_MAX_RATE_ML_PER_H: (f64, f64) = (1.0, 2_000.0);
 pub const TCI_SYRINGE_MG_PER_ML: (f64, f64) = (0.1, 100.0);
 /// Pump updates over all TCI sessions (duration / update interval × sessions).
 pub const MAX_TCI_UPDATES: u64 = 100_000;
+/// Pre-dose systolic blood pressure, mmHg.
+pub const BASELINE_SBP_MMHG: (f64, f64) = (60.0, 250.0);
+/// Pre-dose diastolic blood pressure, mmHg.
+pub const BASELINE_DBP_MMHG: (f64, f64) = (30.0, 150.0);
+/// Pre-dose heart rate, beats/min.
+pub const BASELINE_HR_BPM: (f64, f64) = (30.0, 200.0);
 /// Relative tolerance.
 pub const RTOL: (f64, f64) = (1e-13, 1e-3);
 /// Absolute tolerance, mg.
@@ -121,6 +127,9 @@ pub fn table() -> Vec<Limit> {
         l("population.seed", (0.0, pl::MAX_SEED_IN_BROWSER), ""),
         l("population.weight_cv_percent", pl::WEIGHT_CV_PERCENT, "%"),
         l("population.female_percent", pl::FEMALE_PERCENT, "%"),
+        l("vitals.baseline_sbp_mmhg", BASELINE_SBP_MMHG, "mmHg"),
+        l("vitals.baseline_dbp_mmhg", BASELINE_DBP_MMHG, "mmHg"),
+        l("vitals.baseline_hr_bpm", BASELINE_HR_BPM, "beats/min"),
     ]
 }
 

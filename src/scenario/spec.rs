@@ -550,6 +550,10 @@ pub struct Scenario {
     /// Virtual population (for `simulate_population`; ignored by `simulate`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub population: Option<PopulationSpec>,
+    /// Pre-dose vital signs for the illustrative vitals curves (default 120/80 mmHg, 70
+    /// beats/min; see [`crate::monitoring`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vitals: Option<crate::monitoring::VitalsOptions>,
 }
 
 fn default_model() -> String {

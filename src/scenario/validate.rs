@@ -94,6 +94,9 @@ impl Scenario {
         )?;
         self.pd.validate()?;
         self.validate_tci_windows()?;
+        if let Some(v) = &self.vitals {
+            v.validate()?;
+        }
         let s = &self.solver;
         check_range(|| "solver.rtol".into(), s.rtol, RTOL.0, RTOL.1, "")?;
         check_range(|| "solver.atol".into(), s.atol, ATOL.0, ATOL.1, "mg")?;

@@ -68,7 +68,41 @@ fn result_to_js(r: &SimulationResult) -> Result<JsValue, JsValue> {
     set(&o, "metrics", &to_js(&r.metrics)?);
     set(&o, "sessions", &to_js(&r.sessions)?);
     set(&o, "warnings", &to_js(&r.warnings)?);
+    set(&o, "monitoring", &monitoring_to_js(&r.monitoring)?);
     Ok(o.into())
+}
+
+/// The monitoring panel with its series as `Float64Array`s.
+fn monitoring_to_js(m: &crate::monitoring::Monitoring) -> Result<JsValue, JsValue> {
+    let mut bare = m.clone();
+    for v in &mut bare.vitals {
+        for s in [
+            &mut v.change,
+            &mut v.change_low,
+            &mut v.change_high,
+            &mut v.value,
+            &mut v.value_low,
+            &mut v.value_high,
+        ] {
+            s.clear();
+        }
+    }
+    let o = to_js(&bare)?;
+    let vitals = Array::from(&js_sys::Reflect::get(&o, &"vitals".into())?);
+    for (i, v) in m.vitals.iter().enumerate() {
+        let vo: Object = vitals.get(i as u32).into();
+        for (k, s) in [
+            ("change", &v.change),
+            ("change_low", &v.change_low),
+            ("change_high", &v.change_high),
+            ("value", &v.value),
+            ("value_low", &v.value_low),
+            ("value_high", &v.value_high),
+        ] {
+            set(&vo, k, &f64s(s));
+        }
+    }
+    Ok(o)
 }
 
 /// Validates and simulates a scenario (same JSON shape as the CLI's). The result carries the

@@ -7,6 +7,7 @@ mod ligands;
 mod literature;
 mod mass_balance;
 mod metrics;
+mod monitoring;
 mod oracle;
 mod pd;
 mod population;

@@ -15,6 +15,8 @@ import { extraAnalytes, markBandLegend, renderReadouts, renderTci, shownSession 
 import { revealPumpErrors } from './ui/regimen';
 import { num3 } from './ui/format';
 import type { CshtCurves } from './engine/types';
+import { renderSideEffects } from './ui/sideeffects';
+import { VitalsChart, bindVitals, calibrationHtml, renderVitalsInfo, sourcesHtml, syncVitalsControls } from './ui/vitals';
 import { MAX_PINS, decodeLink, defaultView, encodeLink, withField, type PageState, type View } from './ui/state';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -88,6 +90,7 @@ let pinRuns: Run[] = [];
 let charts: Charts;
 let cshtChart: CshtChart;
 let lastCsht: { curves: CshtCurves; pins: CshtCurves[]; seq: number } | null = null;
+let vitalsChart: VitalsChart;
 
 const current = () => !!shown && shown.seq === seq && formatErrors.size === 0 && !engineError;
 
@@ -254,6 +257,10 @@ function render(r: SimResult): void {
   charts.update(runOf(r, 'current'), pinRuns, st.view.unit, xRange, st.view.hidden, r.landmarks, st.view.logY);
   markBandLegend(charts.bandsInView());
   renderTci(meta, r, st);
+  vitalsChart.update(r.t_min, r.monitoring, st.view.vitals, xRange);
+  renderVitalsInfo($('vitals-info'), r.monitoring, span);
+  renderSideEffects($('side-effects'), r.monitoring);
+  syncVitalsControls(st.view.vitals, st.scenario.vitals?.curve, r.monitoring);
 }
 
 // ---------- CSHT ----------
@@ -475,7 +482,8 @@ async function openModelPanel(): Promise<void> {
   } catch (e) {
     showMessage(e instanceof EngineFailure ? e.field : undefined, e instanceof Error ? e.message : String(e));
   }
-  renderPanel($('model-panel'), info, meta.pd, info.derived.weight_kg, st.scenario.pd.ke0_endpoint, csht);
+  const mon = shown?.result.monitoring;
+  renderPanel($('model-panel'), info, meta.pd, info.derived.weight_kg, st.scenario.pd.ke0_endpoint, csht, mon ? calibrationHtml(mon.calibration, mon.sources) + sourcesHtml(mon.sources) : '');
   $<HTMLDialogElement>('model-dialog').showModal();
 }
 
@@ -494,6 +502,7 @@ async function start(): Promise<void> {
   renderStatic(meta);
   charts = new Charts($('chart-conc'), $('chart-occ'), $('chart-pump'), $('tooltip'), pd.landmarks);
   cshtChart = new CshtChart($('chart-csht'));
+  vitalsChart = new VitalsChart($('chart-vitals'));
 
   const decoded = decodeLink(location.hash, defaultView(defaults.preset));
   if (decoded.kind === 'state') {
@@ -537,6 +546,10 @@ async function start(): Promise<void> {
     view: setView,
     span: (id) => void applySpan(id),
   });
+  bindVitals({
+    show: (vitals) => setView({ vitals }),
+    curve: (c) => commit({ ...st, scenario: withField(st.scenario, 'vitals.curve', c) }),
+  });
   $('sessions').addEventListener('click', (e) => {
     const b = (e.target as HTMLElement).closest<HTMLButtonElement>('button[data-s]');
     if (b) setView({ session: Number(b.dataset.s) });
@@ -558,8 +571,15 @@ async function start(): Promise<void> {
     }
   });
   $('btn-png').addEventListener('click', () => {
+    const [conc, ...rest] = charts.canvases();
+    const vit = vitalsChart.canvas();
     const c = cshtChart.canvas();
-    exportPng([...charts.canvases(), ...(c ? [c] : [])], runLabel(meta, st.scenario), `ketasim-${st.view.preset}.png`, whatIfNote(meta, st.scenario));
+    const whatIf = whatIfNote(meta, st.scenario);
+    const notes = [
+      ...(whatIf ? [whatIf] : []),
+      ...(shown ? [`Blood pressure and heart rate: ${shown.result.monitoring.label}, not a published model (${shown.result.monitoring.vitals.map((v) => `${v.sign}: ${v.mode.replace('_', '-')}`).join(', ')}).`] : []),
+    ];
+    exportPng([conc, ...(vit ? [vit] : []), ...rest, ...(c ? [c] : [])].filter((x): x is HTMLCanvasElement => !!x), runLabel(meta, st.scenario), `ketasim-${st.view.preset}.png`, notes);
   });
   $('btn-model').addEventListener('click', () => void openModelPanel());
   $('btn-pin').addEventListener('click', () => {

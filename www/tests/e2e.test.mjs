@@ -54,7 +54,7 @@ test('the page loads without console errors or network requests and renders the 
   const { page, context, errors, external, loadMs } = await open();
   assert.deepEqual(errors, []);
   assert.deepEqual(external, []);
-  assert.equal(await page.locator('.uplot').count(), 2);
+  assert.equal(await page.locator('.uplot').count(), 3); // concentration, vitals (illustrative), occupancy
   assert.match(await readout(page, 0), /^\d+(\.\d+)? ng\/mL$/);
   assert.match(await page.locator('.disclaimer').innerText(), /Educational model/);
   assert.match(await page.locator('#chart-occ').innerText(), /model-derived/);
@@ -201,6 +201,10 @@ test('the CSV export has the expected columns', async () => {
     'im_depot_amount_mg',
     'eliminated_mg',
     'input_mg',
+    ...['sbp', 'dbp', 'hr'].flatMap((s) => {
+      const u = s === 'hr' ? 'bpm' : 'mmhg';
+      return [`${s}_change_${u}_illustrative_empirical`, `${s}_change_low_${u}_illustrative_empirical`, `${s}_change_high_${u}_illustrative_empirical`, `${s}_${u}_illustrative_empirical`];
+    }),
   ]);
   assert.equal(rows.length, 361);
   const [pngDl] = await Promise.all([page.waitForEvent('download'), page.click('#btn-png')]);
@@ -450,4 +454,127 @@ test('the benchmark page runs wasm and the JavaScript solver side by side', asyn
   assert.equal(bench.population.length, 4);
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+test('vitals: the chart and every mention say illustrative, numbers name their sources, the engine picks the curve; CSV and PNG carry the label', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, acceptDownloads: true });
+  // record what is drawn into canvases (the PNG export draws its header notes with fillText)
+  await context.addInitScript(() => {
+    window.__drawn = [];
+    const fill = CanvasRenderingContext2D.prototype.fillText;
+    CanvasRenderingContext2D.prototype.fillText = function (text, ...rest) {
+      window.__drawn.push(String(text));
+      return fill.call(this, text, ...rest);
+    };
+  });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  await page.goto(server.url);
+  await page.waitForFunction(() => window.__ketasim?.ready === true, null, { timeout: 15000 });
+  // the chart is there, titled illustrative, with the engine's modes
+  assert.equal(await page.locator('#chart-vitals .uplot').count(), 1);
+  assert.match(await page.locator('#chart-vitals .u-title').innerText(), /ILLUSTRATIVE/);
+  assert.match(await page.locator('#vitals h2').innerText(), /ILLUSTRATIVE/);
+  assert.match(await page.locator('.s-vitals h2').innerText(), /illustrative/i);
+  assert.equal(await page.getAttribute('#chart-vitals', 'data-modes'), 'sbp:empirical dbp:empirical hr:empirical');
+  // the label drawn into the chart's own canvas names it illustrative and its source
+  const drawn = await page.evaluate(() => window.__drawn.join('\n'));
+  assert.match(drawn, /ILLUSTRATIVE — not a published model\./);
+  assert.match(drawn, /Vankawala 2021/);
+  const info = await page.locator('#vitals-info').innerText();
+  assert.match(info, /Systolic blood pressure cited course: peak \+12\.6 mmHg at 40 min/);
+  assert.match(info, /every session is IV racemic ketamine 0\.5 mg\/kg over 40 min/);
+  assert.match(info, /ILLUSTRATIVE/);
+  await page.evaluate(() => document.getElementById('vitals').scrollIntoView());
+  await page.screenshot({ path: join(ARTIFACTS, 'vitals-standard-1280x720.png') });
+  // every cited number on the panels resolves to one of the result's sources
+  const check = await page.evaluate(() => {
+    const ids = new Set(window.__ketasim.shown().result.monitoring.sources.map((s) => s.id));
+    const cells = [...document.querySelectorAll('#vitals [data-source], #side-effects [data-source], #timeline [data-source]')];
+    return { n: cells.length, bad: cells.filter((c) => !ids.has(c.dataset.source)).map((c) => c.outerHTML.slice(0, 120)), badges: [...document.querySelectorAll('#vitals .cited')].filter((c) => !c.nextElementSibling?.classList.contains('badge')).length };
+  });
+  assert.ok(check.n > 15, `${check.n} cited numbers`);
+  assert.deepEqual(check.bad, []);
+  assert.equal(check.badges, 0, 'every cited number has its provenance badge');
+  // the clinic timeline: the IV checks and the cited course
+  assert.match(await page.locator('#timeline .mon-track').innerText(), /BP checks: before, every 10 min during, every 15 min after/);
+  // the side effects of the route in use
+  assert.match(await page.locator('#side-effects h3').innerText(), /IV racemic ketamine/);
+  assert.match(await page.locator('#side-effects').innerText(), /No concentration–response relation/);
+  // absolute view: a view option, in the link
+  let n = await page.evaluate(() => window.__ketasim.renders);
+  await rendersAfter(page, n, () => page.check('input[name=vitals-show][value=absolute]'));
+  assert.equal(await page.getAttribute('#chart-vitals', 'data-show'), 'absolute');
+  assert.equal(decodeHash(new URL(page.url()).hash).view.vitals, 'absolute');
+  // a pre-dose value above 140: the engine's check says so; out of range: the engine's message
+  n = await page.evaluate(() => window.__ketasim.renders);
+  await rendersAfter(page, n, () => page.fill('#base-sbp', '150'));
+  assert.match(await page.locator('#vitals-info .predose').innerText(), /above 140\/90/);
+  await page.fill('#base-sbp', '300');
+  await page.locator('#err-vitals').filter({ hasText: 'vitals.baseline_sbp_mmhg = 300 is out of range: allowed 60 to 250 mmHg' }).waitFor();
+  n = await page.evaluate(() => window.__ketasim.renders);
+  await rendersAfter(page, n, () => page.fill('#base-sbp', ''));
+  // the concentration-driven link, on request: in the scenario, the chart and the CSV
+  n = await page.evaluate(() => window.__ketasim.renders);
+  await rendersAfter(page, n, () => page.selectOption('#vitals-curve', 'concentration_driven'));
+  assert.equal(await page.getAttribute('#chart-vitals', 'data-modes'), 'sbp:concentration_driven dbp:concentration_driven hr:concentration_driven');
+  assert.equal(decodeHash(new URL(page.url()).hash).scenario.vitals.curve, 'concentration_driven');
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#btn-csv')]);
+  const header = readFileSync(await csv.path(), 'utf8').split('\n')[0].split(',');
+  const vit = header.filter((c) => /^(sbp|dbp|hr)_/.test(c));
+  assert.equal(vit.length, 12);
+  assert.ok(vit.every((c) => c.includes('_illustrative_concentration_driven')), vit.join(','));
+  // the PNG: three charts, and the header says the vitals are illustrative
+  await page.evaluate(() => (window.__drawn = []));
+  const [png] = await Promise.all([page.waitForEvent('download'), page.click('#btn-png')]);
+  assert.ok(statSync(await png.path()).size > 10000);
+  const exported = await page.evaluate(() => window.__drawn);
+  assert.ok(exported.some((t) => /^Blood pressure and heart rate: ILLUSTRATIVE, not a published model \(sbp: concentration-driven/.test(t)), exported.join(' | '));
+  await page.locator('#vitals').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(ARTIFACTS, 'vitals-standard-concentration-1280x720.png') });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('vitals on Spravato 84 mg: the label course for blood pressure, the link for heart rate, the label rules and the disagreement on the timeline', async () => {
+  const { page, context, errors } = await open('#p=spravato_84');
+  assert.equal(await page.getAttribute('#chart-vitals', 'data-modes'), 'sbp:empirical dbp:empirical hr:concentration_driven');
+  const info = await page.locator('#vitals-info').innerText();
+  assert.match(info, /Systolic blood pressure cited course: peak \+13\.3 mmHg at 40 min/);
+  assert.match(info, /Heart rate concentration-driven/);
+  assert.match(info, /GAP/);
+  const tl = await page.locator('#timeline .mon-track').innerText();
+  assert.match(tl, /BP checks: before dosing and about 40 min after/);
+  assert.match(tl, /dissociation \(CADSS\): peak 40 min, over by 90 min/);
+  assert.match(tl, /Spravato label: lasts about 4 h/);
+  assert.match(await page.locator('#timeline').innerText(), /at least 2 hours/);
+  const se = await page.locator('#side-effects').innerText();
+  assert.match(se, /Esketamine nasal spray vs placebo/);
+  assert.match(se, /41 % vs 9 %/);
+  await page.screenshot({ path: join(ARTIFACTS, 'vitals-spravato84-top-1280x720.png') });
+  await page.locator('#vitals').scrollIntoViewIfNeeded();
+  await page.evaluate(() => document.getElementById('vitals').scrollIntoView());
+  await page.screenshot({ path: join(ARTIFACTS, 'vitals-spravato84-1280x720.png') });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the monitoring panels add no sideways scrolling on a phone', async () => {
+  for (const hash of ['', '#p=spravato_84', '#p=course_6_infusions']) {
+    const { page, context, errors } = await open(hash, { width: 390, height: 844 });
+    const [sw, cw] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+    assert.ok(sw <= cw, `${hash}: ${sw} > ${cw}`);
+    for (const id of ['vitals', 'side-effects', 'timeline']) {
+      const r = await page.evaluate((i) => document.getElementById(i).getBoundingClientRect().right, id);
+      assert.ok(r <= 390, `${hash} #${id} ends at ${r}`);
+    }
+    if (hash === '#p=spravato_84') {
+      await page.evaluate(() => document.getElementById('vitals').scrollIntoView());
+      await page.screenshot({ path: join(ARTIFACTS, 'vitals-spravato84-390x844.png') });
+    }
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
 });

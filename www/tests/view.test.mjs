@@ -65,6 +65,11 @@ async function checkAgainstCli(page, what) {
   assert.equal(cards[0], unitNg ? `${num3(a.cmax_ng_per_ml)} ng/mL` : `${num3(a.cmax_um)} µM`, `${what}: Cmax card`);
   assert.equal(cards[1], unitNg ? `${num3(a.ce_max_ng_per_ml)} ng/mL` : `${num3(a.ce_max_um)} µM`, `${what}: Ce card`);
   assert.equal(cards[4], `${(native.metrics.occupancy_max * 100).toFixed(0)} %`, `${what}: occupancy card`);
+  // the illustrative vitals: the engine's curve choice and peaks, drawn as the chart says
+  const vitals = (r) => r.monitoring.vitals.map((v) => ({ sign: v.sign, mode: v.mode, peak: v.peak_change, at: v.peak_at_min }));
+  const shownVitals = await page.evaluate(() => window.__ketasim.shown().result.monitoring.vitals.map((v) => ({ sign: v.sign, mode: v.mode, peak: v.peak_change, at: v.peak_at_min })));
+  assert.deepEqual(shownVitals, vitals(native), `${what}: vitals`);
+  assert.equal(await page.getAttribute('#chart-vitals', 'data-modes'), native.monitoring.vitals.map((v) => `${v.sign}:${v.mode}`).join(' '), `${what}: vitals chart`);
   // the controls show the scenario that was run
   assert.equal(Number(await page.inputValue('#weight')), native.scenario.patient.weight_kg, `${what}: weight control`);
   assert.equal(await page.inputValue('#model'), native.scenario.model, `${what}: model control`);

@@ -26,6 +26,11 @@ function compareWithNative(w, n) {
   }
   worst = Math.max(worst, maxRelDiff(w.occupancy, n.occupancy), maxRelDiff(w.eliminated_mg, n.eliminated_mg));
   for (const [i, c] of w.compartments.entries()) worst = Math.max(worst, maxRelDiff(c.amount_mg, n.compartments[i].amount_mg));
+  for (const [i, v] of w.monitoring.vitals.entries()) {
+    const nv = n.monitoring.vitals[i];
+    assert.equal(v.mode, nv.mode);
+    for (const k of ['change', 'change_low', 'change_high', 'value']) worst = Math.max(worst, maxRelDiff(v[k], nv[k]));
+  }
   const wm = w.metrics.analytes[0];
   const nm = n.metrics.analytes[0];
   for (const k of ['cmax_ng_per_ml', 'tmax_min', 'auc_0_t_ng_h_per_ml']) worst = Math.max(worst, maxRelDiff([wm[k]], [nm[k]]));

@@ -45,11 +45,11 @@ export function downloadCsv(name: string, csv: string): void {
   download(name, new Blob([csv], { type: 'text/csv' }));
 }
 
-export function exportPng(canvases: HTMLCanvasElement[], title: string, name: string, note = ''): void {
+export function exportPng(canvases: HTMLCanvasElement[], title: string, name: string, notes: string[] = []): void {
   if (!canvases.length) return;
   const dpr = devicePixelRatio;
   const pad = 16 * dpr;
-  const head = (note ? 74 : 56) * dpr;
+  const head = (56 + 16 * notes.length) * dpr;
   const width = Math.max(...canvases.map((c) => c.width)) + 2 * pad;
   const height = canvases.reduce((h, c) => h + c.height + pad, head + pad) + 28 * dpr;
   const out = document.createElement('canvas');
@@ -63,11 +63,7 @@ export function exportPng(canvases: HTMLCanvasElement[], title: string, name: st
   ctx.fillText(`Ketamine PK/PD simulator — ${title}`, pad, 28 * dpr);
   ctx.font = `${13 * dpr}px system-ui, sans-serif`;
   ctx.fillText('Educational model, not dosing advice. Occupancy is model-derived.', pad, 48 * dpr);
-  if (note) {
-    ctx.fillStyle = '#9a3412';
-    ctx.fillText(note, pad, 66 * dpr);
-    ctx.fillStyle = '#111827';
-  }
+  notes.forEach((n, i) => ctx.fillText(n, pad, (64 + 16 * i) * dpr));
   let y = head + pad;
   for (const c of canvases) {
     ctx.drawImage(c, pad, y);

@@ -123,6 +123,7 @@ export function renderPanel(
   weightKg: number,
   ke0Id: string,
   csht: { duration: number; csht: number }[],
+  extra = '',
 ): void {
   const d = m.derived;
   const params = m.params
@@ -182,6 +183,7 @@ export function renderPanel(
     <h4>Concentration landmarks (ng/mL)</h4>
     <p>Each was measured for one drug form; the charts show only those of this model's drug (${m.drug_form === 'racemic' ? 'racemic ketamine' : 'S-ketamine'}); the others are greyed here.</p>
     <table><thead><tr><th>Landmark</th><th>ng/mL</th><th>Drug</th><th>Measured in; compared as</th><th>Source</th><th></th></tr></thead><tbody>${landmarks}</tbody></table>
+    ${extra}
     <h4>Provenance labels</h4>
     <ul class="notes">${Object.entries(PROVENANCE).map(([k, v]) => `<li>${badge(k)} ${esc(v)}</li>`).join('')}</ul>
     <p class="disclaimer-inline"><strong>Educational model, not dosing advice.</strong></p>`;

@@ -99,6 +99,7 @@ export function renderReadouts(meta: Meta, r: SimResult, st: PageState): void {
   $('recovery-help').innerHTML =
     `The model's threshold, not a discharge rule. Empty: the drug's dissociative onset, ${onset} ng/mL — ${landmark ? `${landmark.name}, ${landmark.source} ${badge(landmark.provenance)}` : ''}.`;
   renderLandmarkLegend(meta, r.landmarks);
+  const mon = r.monitoring.sessions.find((x) => x.number === s.number);
   renderTimeline($('timeline'), s, {
     kindLabel: tci ? 'TCI pump' : infusion ? 'Infusion' : dev ? 'Nasal spray' : item?.route === 'iv' ? 'IV injection' : routeLabel(meta, item?.route ?? 'iv'),
     kindDetail: tci
@@ -114,7 +115,7 @@ export function renderReadouts(meta: Meta, r: SimResult, st: PageState): void {
     thresholdNgPerMl: rec.threshold_ng_per_ml,
     onsetNgPerMl: onset,
     onsetSource: landmark ? `${landmark.name}, ${landmark.source} [${landmark.provenance}]` : '',
-  });
+  }, mon ? { session: mon, monitoring: r.monitoring } : undefined);
 }
 
 /** "effect site 150 ng/mL" (the item's first target, in the engine's unit). */

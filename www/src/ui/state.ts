@@ -19,6 +19,8 @@ export interface View {
   logY: boolean;
   /** The time span last chosen (`defaults().spans` id; null: the horizon as the preset set it). */
   span: string | null;
+  /** The vitals chart: change from pre-dose, or absolute values. */
+  vitals: 'change' | 'absolute';
 }
 
 export interface PageState {
@@ -31,7 +33,7 @@ export interface PageState {
 export const MAX_PINS = 4;
 
 export function defaultView(preset: string): View {
-  return { preset, unit: 'ng', session: 0, hidden: [], popOn: false, logY: false, span: null };
+  return { preset, unit: 'ng', session: 0, hidden: [], popOn: false, logY: false, span: null, vitals: 'change' };
 }
 
 function toBase64Url(text: string): string {
@@ -86,6 +88,7 @@ export function decodeLink(hash: string, base: View): Decoded {
     popOn: v.popOn === true,
     logY: v.logY === true,
     span: typeof v.span === 'string' && /^[a-z0-9]+$/.test(v.span) ? v.span : null,
+    vitals: v.vitals === 'absolute' ? 'absolute' : 'change',
   };
   const pins = Array.isArray(raw.pins) ? (raw.pins.filter(isObj).slice(0, MAX_PINS) as unknown as Scenario[]) : [];
   return { kind: 'state', state: { scenario: raw.scenario as unknown as Scenario, view, pins } };

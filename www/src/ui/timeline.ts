@@ -1,7 +1,8 @@
 // The clinic timeline strip of one session: before → dosing → monitoring → below the recovery
 // threshold. Every time comes from the engine's session timeline; this only draws it.
-import type { SessionTimeline } from '../engine/types';
+import type { Monitoring, SessionMonitoring, SessionTimeline } from '../engine/types';
 import { duration, num3 } from './format';
+import { monitoringEnd, monitoringTracks } from './monitoring';
 import { badge } from './panel';
 
 export interface TimelineText {
@@ -16,12 +17,12 @@ export interface TimelineText {
   onsetSource: string;
 }
 
-export function renderTimeline(el: HTMLElement, s: SessionTimeline, text: TimelineText): void {
+export function renderTimeline(el: HTMLElement, s: SessionTimeline, text: TimelineText, mon?: { session: SessionMonitoring; monitoring: Monitoring }): void {
   const start = s.start_min;
   const end = Math.max(s.dosing_end_min, start);
   const ready = s.below_recovery_at_min;
   const after = ready ?? end + 60;
-  const stop = Math.max(after + 30, end + 45, (s.observation?.until_min ?? 0) + 15);
+  const stop = Math.max(after + 30, end + 45, (s.observation?.until_min ?? 0) + 15, mon ? monitoringEnd(mon.session) + 10 : 0);
   const span = stop - start;
   const grow = (a: number, b: number) => `flex:${Math.max(0, b - a) / span} 1 0`;
   const pct = (a: number, b: number) => `${(100 * Math.max(0, b - a)) / span}%`;
@@ -50,5 +51,5 @@ export function renderTimeline(el: HTMLElement, s: SessionTimeline, text: Timeli
         <b>Monitoring</b><span>${ready === null ? beyond : never ? 'clinical criteria decide' : 'until ' + duration(rel(ready))}</span></div>
       ${ready === null ? '' : `<div class="seg ok" style="${grow(ready, stop)}" title="Model estimate: effect-site concentration below ${text.thresholdNgPerMl} ng/mL. Clinical discharge criteria decide, not this model."><b>Below ${text.thresholdNgPerMl} ng/mL</b><span>${never ? `throughout: Ce peaks at ${num3(s.ce_max_ng_per_ml)} ng/mL, ${duration(rel(s.ce_max_at_min))} after the start` : `from ${duration(rel(ready))}`}</span></div>`}
     </div>
-    <div class="diss-track">${diss}${obs ? `<div class="obs-mark" style="left:${pct(start, obs.until_min)}" title="End of the label's observation"></div>` : ''}</div>${observation}`;
+    <div class="diss-track">${diss}${obs ? `<div class="obs-mark" style="left:${pct(start, obs.until_min)}" title="End of the label's observation"></div>` : ''}</div>${observation}${mon ? monitoringTracks(mon.session, mon.monitoring, start, stop) : ''}`;
 }

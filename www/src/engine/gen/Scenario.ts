@@ -4,6 +4,7 @@ import type { Patient } from "./Patient";
 import type { PdOptions } from "./PdOptions";
 import type { PopulationSpec } from "./PopulationSpec";
 import type { SolverOptions } from "./SolverOptions";
+import type { VitalsOptions } from "./VitalsOptions";
 
 /**
  * A complete simulation request.
@@ -44,4 +45,9 @@ solver: SolverOptions,
 /**
  * Virtual population (for `simulate_population`; ignored by `simulate`).
  */
-population?: PopulationSpec | null, };
+population?: PopulationSpec | null, 
+/**
+ * Pre-dose vital signs for the illustrative vitals curves (default 120/80 mmHg, 70
+ * beats/min; see [`crate::monitoring`]).
+ */
+vitals?: VitalsOptions | null, };

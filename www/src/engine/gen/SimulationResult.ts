@@ -5,6 +5,7 @@ import type { DrugForm } from "./DrugForm";
 import type { DrugSeries } from "./DrugSeries";
 import type { Method } from "./Method";
 import type { Metrics } from "./Metrics";
+import type { Monitoring } from "./Monitoring";
 import type { PumpProfile } from "./PumpProfile";
 import type { Scenario } from "./Scenario";
 import type { SessionTimeline } from "./SessionTimeline";
@@ -87,6 +88,10 @@ metrics: Metrics,
  * The clinic timeline of every session within the horizon.
  */
 sessions: Array<SessionTimeline>, 
+/**
+ * Illustrative vitals, side-effect incidences and monitoring rules, every number cited.
+ */
+monitoring: Monitoring, 
 /**
  * Things the user should know (e.g. doses after the horizon were ignored).
  */
