@@ -59,6 +59,7 @@ pub mod presets;
 pub mod scenario;
 pub mod simulate;
 pub mod solver;
+pub mod text;
 pub mod timeline;
 pub mod units;
 

@@ -1,0 +1,147 @@
+//! Text that a person reads: numbers written compactly, and user-supplied strings with their
+//! control characters escaped.
+//!
+//! One formatting rule for every number in a message and in the CSV export: the shortest text
+//! that reads back to the same `f64` (so a value is shown as the user typed it), in exponent
+//! form when it would otherwise run to many digits — `1e308`, not 309 digits; `5e-324`, not
+//! 324 zeros.
+//!
+//! ```
+//! use ketasim::text::num;
+//! assert_eq!(num(1e308), "1e308");
+//! assert_eq!(num(5e-324), "5e-324");
+//! assert_eq!(num(0.5), "0.5");
+//! assert_eq!(num(259_200.0), "259200");
+//! assert_eq!(num(-3.0), "-3");
+//! assert_eq!(num(1e-13), "1e-13");
+//! assert_eq!(num(f64::NAN), "NaN");
+//! ```
+
+use std::borrow::Cow;
+use std::fmt;
+
+/// A number written compactly (see the [module](self) documentation); `Display` does the work
+/// without allocating.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Num(pub f64);
+
+/// Below this magnitude (and above zero) a number is written with an exponent.
+const SMALL: f64 = 1e-5;
+/// From this magnitude on a number is written with an exponent.
+const LARGE: f64 = 1e15;
+
+impl fmt::Display for Num {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let x = self.0;
+        let a = x.abs();
+        if a.is_finite() && a != 0.0 && !(SMALL..LARGE).contains(&a) {
+            write!(f, "{x:e}")
+        } else {
+            write!(f, "{x}")
+        }
+    }
+}
+
+/// `x` written compactly: the shortest text that reads back to the same `f64`, with an
+/// exponent outside 1e-5 ≤ |x| < 1e15.
+pub fn num(x: f64) -> String {
+    Num(x).to_string()
+}
+
+/// `s` with its control characters (ANSI escape sequences, carriage returns, …) written as
+/// escapes, so that a name from a file cannot move the cursor or recolour a terminal.
+///
+/// ```
+/// use ketasim::text::printable;
+/// assert_eq!(printable("plain"), "plain");
+/// assert_eq!(printable("\u{1b}[31mred"), "\\u{1b}[31mred");
+/// ```
+pub fn printable(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(
+        s.chars()
+            .map(|c| {
+                if c.is_control() {
+                    c.escape_unicode().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
+}
+
+/// Rewrites the numbers that serde quotes in its messages (`floating point `1000…0.0``) in the
+/// compact form.
+pub(crate) fn compact_quoted_floats(message: &str) -> String {
+    const KEY: &str = "floating point `";
+    let mut out = String::with_capacity(message.len().min(512));
+    let mut rest = message;
+    while let Some(i) = rest.find(KEY) {
+        let (head, tail) = rest.split_at(i + KEY.len());
+        out.push_str(head);
+        match tail.find('`') {
+            Some(end) => {
+                let quoted = &tail[..end];
+                match quoted.parse::<f64>() {
+                    Ok(x) => out.push_str(&num(x)),
+                    Err(_) => out.push_str(quoted),
+                }
+                rest = &tail[end..];
+            }
+            None => {
+                rest = tail;
+                break;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_number_reads_back_to_itself() {
+        for x in [
+            0.0,
+            -0.0,
+            1.0,
+            0.1,
+            1e-5,
+            9.99e-6,
+            123_456.789,
+            1e15,
+            999_999_999_999_999.9,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+            5e-324,
+            -2.5e-300,
+        ] {
+            let s = num(x);
+            assert_eq!(s.parse::<f64>().unwrap(), x, "{s}");
+            assert!(s.len() <= 24, "{s}");
+        }
+    }
+
+    #[test]
+    fn quoted_floats_in_serde_messages_become_compact() {
+        let long = format!(
+            "invalid type: floating point `1{}.0`, expected u64",
+            "0".repeat(308)
+        );
+        assert_eq!(
+            compact_quoted_floats(&long),
+            "invalid type: floating point `1e308`, expected u64"
+        );
+        assert_eq!(compact_quoted_floats("no number"), "no number");
+        assert_eq!(
+            compact_quoted_floats("floating point `x"),
+            "floating point `x"
+        );
+    }
+}
