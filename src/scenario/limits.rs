@@ -36,6 +36,8 @@ pub const BINDING_HALF_TIME_MIN: (f64, f64) = (0.1, 10_000.0);
 pub const THRESHOLD_NG_PER_ML: (f64, f64) = (0.001, 100_000.0);
 /// Number of extra thresholds.
 pub const MAX_THRESHOLDS: u64 = 16;
+/// Infusion durations in one context-sensitive half-time request (CLI and browser).
+pub const MAX_CSHT_DURATIONS: usize = 1000;
 /// Relative tolerance.
 pub const RTOL: (f64, f64) = (1e-13, 1e-3);
 /// Absolute tolerance, mg.
