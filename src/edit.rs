@@ -215,7 +215,7 @@ const MAX_FALLBACKS: usize = 16;
 /// # Ok::<(), ketasim::Error>(())
 /// ```
 pub fn link_fallback(json: &str) -> Result<LinkFallback> {
-    use crate::text::printable;
+    use crate::text::quoted as clip;
     use serde_json::Value;
     let json = json.strip_prefix('\u{feff}').unwrap_or(json);
     if json.len() > crate::scenario::json::MAX_JSON_BYTES {
@@ -237,8 +237,8 @@ pub fn link_fallback(json: &str) -> Result<LinkFallback> {
     };
     let mut notes = Vec::new();
     let quoted = |x: &Value| match x {
-        Value::String(s) => format!("'{}'", printable(s)),
-        other => printable(&other.to_string()).into_owned(),
+        Value::String(s) => format!("'{}'", clip(s, 64)),
+        other => clip(&other.to_string(), 64),
     };
     let default_model = crate::models::DEFAULT_MODEL;
     if let Some(m) = v.get("model") {

@@ -351,7 +351,8 @@ pub(crate) fn unknown_endpoint(endpoint: &str) -> Error {
     Error::invalid(
         "pd.ke0_endpoint",
         format!(
-            "unknown endpoint '{endpoint}'; allowed: {}, custom",
+            "unknown endpoint '{}'; allowed: {}, custom",
+            crate::text::quoted(endpoint, 64),
             ids.join(", ")
         ),
     )

@@ -73,6 +73,24 @@ pub fn printable(s: &str) -> Cow<'_, str> {
     )
 }
 
+/// A user-supplied text as it may appear in a message: control characters escaped
+/// ([`printable`]) and at most `max_chars` characters kept (then `…`), so that no input makes a
+/// message long or moves a terminal's cursor.
+///
+/// ```
+/// use ketasim::text::quoted;
+/// assert_eq!(quoted("kamp2099", 20), "kamp2099");
+/// assert_eq!(quoted("a\nb", 20), "a\\u{a}b");
+/// assert_eq!(quoted(&"x".repeat(100), 5), "xxxxx…");
+/// ```
+pub fn quoted(s: &str, max_chars: usize) -> String {
+    let p = printable(s);
+    match p.char_indices().nth(max_chars) {
+        Some((end, _)) => format!("{}…", &p[..end]),
+        None => p.into_owned(),
+    }
+}
+
 /// Rewrites the numbers that serde quotes in its messages (`floating point `1000…0.0``) in the
 /// compact form.
 pub(crate) fn compact_quoted_floats(message: &str) -> String {

@@ -8,7 +8,7 @@
 //! 8259 lets a parser ignore it; some editors write one).
 
 use crate::error::{Error, Result};
-use crate::text::compact_quoted_floats;
+use crate::text::{compact_quoted_floats, quoted};
 use serde::de::DeserializeOwned;
 
 /// Largest scenario text accepted, bytes (a scenario at every limit is far smaller: 500 dose
@@ -17,6 +17,11 @@ pub const MAX_JSON_BYTES: usize = 4 << 20;
 
 /// Frames deeper than this are not spelt out in an error's path.
 const MAX_PATH_DEPTH: usize = 16;
+/// Characters of one key in a path, of a whole path, and of a message (longer ones are cut
+/// with `…`: a message stays readable whatever the input).
+const MAX_KEY_CHARS: usize = 64;
+const MAX_PATH_CHARS: usize = 200;
+const MAX_MESSAGE_CHARS: usize = 600;
 
 /// Parses `text` as one JSON object of type `T`, with errors that name the field.
 pub fn from_json<T: DeserializeOwned>(text: &str) -> Result<T> {
@@ -81,13 +86,13 @@ fn error_at(text: &str, e: &serde_json::Error) -> Error {
     let full = e.to_string();
     let suffix = format!(" at line {line} column {column}");
     let raw = full.strip_suffix(&suffix).unwrap_or(&full);
-    let mut message = words(&compact_quoted_floats(raw));
+    let mut message = quoted(&words(&compact_quoted_floats(raw)), MAX_MESSAGE_CHARS);
     let mut field = path_at(text, offset_of(text, line, column));
     if let Some(rest) = message.strip_prefix("unknown field `") {
         // serde names the key alone: name it with its path (the path ends with the key)
         if let Some(end) = rest.find('`') {
-            let key = &rest[..end];
-            if !(field == key || field.ends_with(&format!(".{key}"))) {
+            let key = &path_key(&rest[..end]);
+            if !(field == *key || field.ends_with(&format!(".{key}"))) {
                 field = if field.is_empty() {
                     key.to_string()
                 } else {
@@ -191,7 +196,7 @@ pub(crate) fn path_at(text: &str, offset: usize) -> String {
                 let content = text.get(s..j.min(b.len())).unwrap_or("");
                 if let Some(Frame::Object { key, expect_key }) = stack.last_mut() {
                     if *expect_key {
-                        *key = Some(content.to_string());
+                        *key = Some(path_key(content));
                         *expect_key = false;
                     }
                 }
@@ -218,7 +223,13 @@ pub(crate) fn path_at(text: &str, offset: usize) -> String {
             Frame::Array { index } => path.push_str(&format!("[{index}]")),
         }
     }
-    path
+    quoted(&path, MAX_PATH_CHARS)
+}
+
+/// A key as it appears in a path: control characters escaped (the text may be invalid JSON
+/// with raw ones), at most [`MAX_KEY_CHARS`] characters.
+fn path_key(raw: &str) -> String {
+    quoted(raw, MAX_KEY_CHARS)
 }
 
 #[cfg(test)]

@@ -360,11 +360,12 @@ impl Scenario {
         super::json::from_json(json)
     }
 
-    /// Number of output points the scenario asks for.
+    /// Number of output points the scenario asks for (saturating: a step of 0 asks for
+    /// `u64::MAX`, which validation then rejects).
     pub fn n_points(&self) -> u64 {
         let n = (self.horizon_min / self.output_step_min + 1e-9).floor();
         let exact = (n * self.output_step_min - self.horizon_min).abs() <= 1e-9 * self.horizon_min;
-        n as u64 + 1 + u64::from(!exact)
+        (n as u64).saturating_add(1 + u64::from(!exact))
     }
 }
 
