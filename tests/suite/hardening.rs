@@ -555,3 +555,30 @@ fn fuzz_an_output_step_of_zero_counts_points_without_overflow() {
     sc.output_step_min = f64::NAN;
     assert!(sc.n_points() >= 1);
 }
+
+#[test]
+fn fuzz_long_decimals_are_read_correctly_rounded_so_a_scenario_reads_back_the_same() {
+    // found by the scenario target: serde_json's default parser read this one ulp off, so the
+    // scenario written back (4.444444444444445e60) read back as another number
+    let digits = format!("{}150", "4".repeat(58));
+    let json = text(&format!(
+        r#","pd":{{"thresholds_ng_per_ml":[50,{digits}]}}"#
+    ));
+    let sc = Scenario::from_json(&json).unwrap();
+    assert_eq!(
+        sc.pd.thresholds_ng_per_ml[1],
+        digits.parse::<f64>().unwrap()
+    );
+    let again = Scenario::from_json(&serde_json::to_string(&sc).unwrap()).unwrap();
+    assert_eq!(again, sc);
+    for x in [
+        "0.1",
+        "2.2250738585072011e-308",
+        "1.7976931348623157e308",
+        "9007199254740993",
+    ] {
+        let json = text(&format!(r#","output_step_min":{x}"#));
+        let sc = Scenario::from_json(&json).unwrap();
+        assert_eq!(sc.output_step_min, x.parse::<f64>().unwrap(), "{x}");
+    }
+}
