@@ -12,7 +12,7 @@
 #
 # A crash stops the run with libFuzzer's report; the input is kept in fuzz/artifacts/<target>/
 # (replay: cargo +nightly fuzz run <target> fuzz/artifacts/<target>/<file>). Every run ends
-# with libFuzzer's final statistics (executions, coverage) in fuzz/logs/<target>.log.
+# with libFuzzer's final statistics (executions, coverage) in fuzz/logs/<target>-<secs>s.log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-60}
@@ -31,8 +31,8 @@ fi
 
 # the seed corpus: every preset (alone, and with a small population), the fixtures, and
 # inputs that reach each error path
-seeds=fuzz/seeds
-rm -rf "$seeds"
+seeds=$(mktemp -d)
+trap 'rm -rf "$seeds"' EXIT
 mkdir -p "$seeds"/{scenario,population,export} fuzz/logs
 cargo build --quiet --release --bin ketasim
 target/release/ketasim presets > "$seeds/presets.json"
@@ -81,20 +81,21 @@ rm "$seeds/presets.json"
 
 for t in "${targets[@]}"; do
   mkdir -p "fuzz/corpus/$t"
+  log="fuzz/logs/$t-${secs}s.log"
   echo "fuzz: $t for ${secs} s"
   # -s none: the engine is safe Rust, where AddressSanitizer finds nothing the panics and
   # overflow checks (-a) do not, at half the speed
   nice -n 10 cargo +nightly fuzz run -s none -a "$t" "fuzz/corpus/$t" "$seeds/$t" -- \
     -dict=fuzz/scenario.dict -max_total_time="$secs" -timeout=20 -rss_limit_mb=2048 \
-    -max_len=16384 -print_final_stats=1 > "fuzz/logs/$t.log" 2>&1 || {
-    tail -n 60 "fuzz/logs/$t.log"
+    -max_len=16384 -print_final_stats=1 > "$log" 2>&1 || {
+    tail -n 60 "$log"
     echo "fuzz: target $t failed; the input is in fuzz/artifacts/$t/" >&2
     exit 1
   }
   # executions and speed from the final statistics; coverage (edges, features) and corpus from
   # libFuzzer's last status line
-  execs=$(awk '/^stat::number_of_executed_units/ {print $2}' "fuzz/logs/$t.log")
-  rate=$(awk '/^stat::average_exec_per_sec/ {print $2}' "fuzz/logs/$t.log")
-  cov=$(grep -E '^#[0-9]+' "fuzz/logs/$t.log" | tail -n 1 | grep -oE 'cov: [0-9]+ ft: [0-9]+ corp: [0-9]+/[0-9A-Za-z]+')
+  execs=$(awk '/^stat::number_of_executed_units/ {print $2}' "$log")
+  rate=$(awk '/^stat::average_exec_per_sec/ {print $2}' "$log")
+  cov=$(grep -E '^#[0-9]+' "$log" | tail -n 1 | grep -oE 'cov: [0-9]+ ft: [0-9]+ corp: [0-9]+/[0-9A-Za-z]+')
   echo "fuzz: $t: $execs executions in $secs s ($rate/s), $cov, 0 crashes"
 done
