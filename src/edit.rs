@@ -184,8 +184,8 @@ pub fn with_model(sc: &Scenario, model_id: &str) -> Result<Adapted> {
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
 pub struct LinkFallback {
-    /// The scenario (JSON), every replaced field at its default; anything else as given, for
-    /// validation to name.
+    /// The scenario (JSON), every replaced field at its default and, when it reads, every
+    /// absent field too; otherwise as given, for validation to name.
     #[ts(type = "Record<string, unknown>")]
     pub scenario: serde_json::Value,
     /// One sentence per replacement: the field, the value the link gave, what is shown instead.
@@ -199,16 +199,17 @@ const MAX_FALLBACKS: usize = 16;
 /// What a shared link's scenario (JSON text) can keep in this version: an unknown model id
 /// becomes the default model, an effect-site endpoint the model does not have becomes the
 /// default endpoint, and a choice that is not one of a field's allowed values (a route, a sex,
-/// a salt…) becomes that field's default, each with a note saying so. Text that is not a JSON
-/// object comes back unchanged with no note (validation then names the problem).
+/// a salt…) becomes that field's default, each with a note saying so. A scenario that then
+/// reads comes back with every default filled in; one that does not, or text that is not a
+/// JSON object, comes back as it is (validation then names the problem).
 ///
 /// ```
 /// let link = r#"{"patient":{"weight_kg":70,"sex":"x"},"model":"kamp2099",
 ///   "regimen":[{"dose_mg":10}],"horizon_min":60,"pd":{"ke0_endpoint":"telepathy"}}"#;
 /// let f = ketasim::edit::link_fallback(link)?;
 /// assert_eq!(f.scenario["model"], "kamp2020");
-/// assert!(f.scenario["pd"].get("ke0_endpoint").is_none());
-/// assert!(f.scenario["patient"].get("sex").is_none());
+/// assert_eq!(f.scenario["pd"]["ke0_endpoint"], "subjective");
+/// assert_eq!(f.scenario["patient"]["sex"], "unspecified");
 /// assert_eq!(f.notes.len(), 3);
 /// assert!(f.notes[0].contains("'kamp2099'"));
 /// ketasim::Scenario::from_json(&f.scenario.to_string())?.validate()?;
@@ -291,6 +292,13 @@ pub fn link_fallback(json: &str) -> Result<LinkFallback> {
              instead.",
             quoted(&given)
         ));
+    }
+    // a scenario that reads is given with every default filled in, as the page's controls show
+    // it (and as a result echoes it)
+    if let Ok(sc) = crate::scenario::json::from_json::<Scenario>(&v.to_string()) {
+        if let Ok(full) = serde_json::to_value(&sc) {
+            v = full;
+        }
     }
     Ok(LinkFallback { scenario: v, notes })
 }

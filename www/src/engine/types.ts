@@ -32,6 +32,8 @@ export type { Defaults } from './gen/Defaults';
 export type { Adapted } from './gen/Adapted';
 export type { Quantity } from './gen/Quantity';
 export type { Distribution } from './gen/Distribution';
+export type { FailedSubject } from './gen/FailedSubject';
+export type { LinkFallback } from './gen/LinkFallback';
 
 import type { ModelSpec } from './gen/ModelSpec';
 import type { Derived } from './gen/Derived';
