@@ -184,10 +184,8 @@ pub fn with_model(sc: &Scenario, model_id: &str) -> Result<Adapted> {
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
 pub struct LinkFallback {
-    /// The scenario (JSON), every replaced field at its default and, when it reads, every
-    /// absent field too; otherwise as given, for validation to name.
-    #[ts(type = "Record<string, unknown>")]
-    pub scenario: serde_json::Value,
+    /// The scenario, every replaced field at its default (and every absent one too).
+    pub scenario: Scenario,
     /// One sentence per replacement: the field, the value the link gave, what is shown instead.
     pub notes: Vec<String>,
 }
@@ -199,152 +197,102 @@ const MAX_FALLBACKS: usize = 16;
 /// What a shared link's scenario (JSON text) can keep in this version: an unknown model id
 /// becomes the default model, an effect-site endpoint the model does not have becomes the
 /// default endpoint, and a choice that is not one of a field's allowed values (a route, a sex,
-/// a salt…) becomes that field's default, each with a note saying so. A scenario that then
-/// reads comes back with every default filled in; one that does not, or text that is not a
-/// JSON object, comes back as it is (validation then names the problem).
+/// a salt…) becomes that field's default, each with a note saying so. Any other problem is the
+/// error that validation gives (the page then shows it beside the control).
+///
+/// Works on the text and the scenario's types (no generic JSON tree: 16 KB less in the page's
+/// WebAssembly): a field that does not read is cut out of the text, member and comma, so that
+/// it takes its default, and the text is read again.
 ///
 /// ```
 /// let link = r#"{"patient":{"weight_kg":70,"sex":"x"},"model":"kamp2099",
 ///   "regimen":[{"dose_mg":10}],"horizon_min":60,"pd":{"ke0_endpoint":"telepathy"}}"#;
 /// let f = ketasim::edit::link_fallback(link)?;
-/// assert_eq!(f.scenario["model"], "kamp2020");
-/// assert_eq!(f.scenario["pd"]["ke0_endpoint"], "subjective");
-/// assert_eq!(f.scenario["patient"]["sex"], "unspecified");
+/// assert_eq!(f.scenario.model, "kamp2020");
+/// assert_eq!(f.scenario.pd.ke0_endpoint, "subjective");
+/// assert_eq!(f.scenario.patient.sex, ketasim::scenario::Sex::Unspecified);
 /// assert_eq!(f.notes.len(), 3);
-/// assert!(f.notes[0].contains("'kamp2099'"));
-/// ketasim::Scenario::from_json(&f.scenario.to_string())?.validate()?;
+/// assert!(f.notes[0].contains("patient.sex 'x'"));
+/// assert!(f.notes[1].contains("model 'kamp2099'"));
+/// f.scenario.validate()?;
 /// # Ok::<(), ketasim::Error>(())
 /// ```
 pub fn link_fallback(json: &str) -> Result<LinkFallback> {
-    use crate::text::quoted as clip;
-    use serde_json::Value;
-    let json = json.strip_prefix('\u{feff}').unwrap_or(json);
-    if json.len() > crate::scenario::json::MAX_JSON_BYTES {
-        return Err(Error::TooLarge {
-            what: "scenario JSON, bytes".into(),
-            value: json.len() as u64,
-            limit: crate::scenario::json::MAX_JSON_BYTES as u64,
-        });
-    }
-    let mut v: Value = match serde_json::from_str(json) {
-        Ok(v @ Value::Object(_)) => v,
-        Ok(other) => {
-            return Ok(LinkFallback {
-                scenario: other,
-                notes: Vec::new(),
-            })
-        }
-        Err(e) => return Err(Error::Parse(e.to_string())),
-    };
+    use crate::scenario::json;
+    use crate::text::quoted;
+    let mut text = json.strip_prefix('\u{feff}').unwrap_or(json).to_string();
     let mut notes = Vec::new();
-    let quoted = |x: &Value| match x {
-        Value::String(s) => format!("'{}'", clip(s, 64)),
-        other => clip(&other.to_string(), 64),
-    };
-    let default_model = crate::models::DEFAULT_MODEL;
-    if let Some(m) = v.get("model") {
-        if m.as_str().is_none_or(|id| crate::models::get(id).is_err()) {
-            notes.push(format!(
-                "The link's model {} is not one of this version's models: showing {} instead.",
-                quoted(m),
-                crate::models::get(default_model).map_or(default_model, |m| m.name)
-            ));
-            v["model"] = Value::from(default_model);
-        }
-    }
-    let model = v
-        .get("model")
-        .and_then(Value::as_str)
-        .and_then(|id| crate::models::get(id).ok())
-        .or_else(|| crate::models::get(default_model).ok());
-    if let (Some(model), Some(Value::Object(pd))) = (model, v.get_mut("pd")) {
-        if let Some(e) = pd.get("ke0_endpoint") {
-            let known = e
-                .as_str()
-                .is_some_and(|id| id == "custom" || crate::pd::ke0_for(model, id).is_ok());
-            if !known {
-                notes.push(format!(
-                    "The link's effect-site endpoint (pd.ke0_endpoint) {} is not one that {} \
-                     has: showing the default (subjective) instead.",
-                    quoted(e),
-                    model.name
-                ));
-                pd.remove("ke0_endpoint");
-                pd.remove("ke0_per_min");
-            }
-        }
-    }
-    // a choice outside a field's allowed values: that field's default
-    for _ in 0..MAX_FALLBACKS {
-        let Err(Error::Json { field, message, .. }) =
-            crate::scenario::json::from_json::<Scenario>(&v.to_string())
-        else {
-            break;
+    let mut fallbacks = 0;
+    let mut sc = loop {
+        let e = match json::from_json::<Scenario>(&text) {
+            Ok(sc) => break sc,
+            Err(e) => e,
         };
-        if !message.starts_with("unknown variant") || field.is_empty() {
-            break;
+        let Error::Json {
+            field,
+            message,
+            line,
+            column,
+        } = &e
+        else {
+            return Err(e);
+        };
+        // a choice outside a field's allowed values, or a model or endpoint that is no id
+        let fixable = message.starts_with("unknown variant")
+            || field == "model"
+            || field == "pd.ke0_endpoint";
+        fallbacks += 1;
+        if !fixable || fallbacks > MAX_FALLBACKS {
+            return Err(e);
         }
-        let Some(given) = remove_path(&mut v, &field) else {
-            break;
+        // the tag of the binding object takes the whole object with it
+        let up = usize::from(field.ends_with("binding.kind"));
+        let offset = json::offset_of(&text, *line, *column);
+        let Some((member, value)) = json::member_at(&text, offset, up) else {
+            return Err(e);
+        };
+        let given = &text[value.clone()];
+        let given = match given.strip_prefix('"').and_then(|g| g.strip_suffix('"')) {
+            Some(s) => format!("'{}'", quoted(s, 64)),
+            None => quoted(given, 64),
+        };
+        let what = if up == 1 {
+            format!("{field} {given}: the binding is shown as equilibrium")
+        } else {
+            format!("{field} {given}")
         };
         notes.push(format!(
-            "The link's {field} {} is not one of the allowed values: showing the default \
-             instead.",
-            quoted(&given)
+            "The link's {what} is not one of the allowed values: showing the default instead."
         ));
+        text.replace_range(member, "");
+    };
+    if crate::models::get(&sc.model).is_err() {
+        let default = crate::models::DEFAULT_MODEL;
+        notes.push(format!(
+            "The link's model '{}' is not one of this version's models: showing {} instead.",
+            quoted(&sc.model, 64),
+            crate::models::get(default).map_or(default, |m| m.name)
+        ));
+        sc.model = default.into();
     }
-    // a scenario that reads is given with every default filled in, as the page's controls show
-    // it (and as a result echoes it)
-    if let Ok(sc) = crate::scenario::json::from_json::<Scenario>(&v.to_string()) {
-        if let Ok(full) = serde_json::to_value(&sc) {
-            v = full;
+    if let Ok(model) = crate::models::get(&sc.model) {
+        let e = &sc.pd.ke0_endpoint;
+        if e != "custom" && crate::pd::ke0_for(model, e).is_err() {
+            notes.push(format!(
+                "The link's effect-site endpoint (pd.ke0_endpoint) '{}' is not one that {} has: \
+                 showing the default (subjective) instead.",
+                quoted(e, 64),
+                model.name
+            ));
+            sc.pd = crate::scenario::PdOptions {
+                ke0_endpoint: crate::scenario::PdOptions::default().ke0_endpoint,
+                ke0_per_min: None,
+                ..sc.pd
+            };
         }
     }
-    Ok(LinkFallback { scenario: v, notes })
-}
-
-/// Removes the field at a dotted path (`regimen[0].route`, `pd.binding.kind`) from `v` and
-/// returns the value it had. The `kind` of a tagged object (`pd.binding.kind`) removes the
-/// object, which then takes its default as a whole.
-fn remove_path(v: &mut serde_json::Value, path: &str) -> Option<serde_json::Value> {
-    let mut keys: Vec<String> = Vec::new();
-    for part in path.split('.') {
-        match part.split_once('[') {
-            Some((k, rest)) => {
-                if !k.is_empty() {
-                    keys.push(k.to_string());
-                }
-                for idx in rest.split('[') {
-                    keys.push(format!("[{}", idx.trim_end_matches(']')));
-                }
-            }
-            None => keys.push(part.to_string()),
-        }
-    }
-    // a tagged object's tag cannot be defaulted alone: default the whole object
-    if path.ends_with("binding.kind") {
-        let given = v.pointer(&pointer(&keys))?.clone();
-        keys.pop();
-        remove_last(v, &keys)?;
-        return Some(given);
-    }
-    remove_last(v, &keys)
-}
-
-fn pointer(keys: &[String]) -> String {
-    keys.iter()
-        .map(|k| {
-            let k = k.strip_prefix('[').unwrap_or(k);
-            format!("/{}", k.replace('~', "~0").replace('/', "~1"))
-        })
-        .collect()
-}
-
-fn remove_last(v: &mut serde_json::Value, keys: &[String]) -> Option<serde_json::Value> {
-    let (last, parent) = keys.split_last()?;
-    let parent = v.pointer_mut(&pointer(parent))?;
-    match parent {
-        serde_json::Value::Object(o) if !last.starts_with('[') => o.remove(last),
-        _ => None,
-    }
+    Ok(LinkFallback {
+        scenario: sc,
+        notes,
+    })
 }

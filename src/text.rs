@@ -103,10 +103,7 @@ pub(crate) fn compact_quoted_floats(message: &str) -> String {
         match tail.find('`') {
             Some(end) => {
                 let quoted = &tail[..end];
-                match quoted.parse::<f64>() {
-                    Ok(x) => out.push_str(&num(x)),
-                    Err(_) => out.push_str(quoted),
-                }
+                out.push_str(&compact_decimal(quoted).unwrap_or_else(|| quoted.to_string()));
                 rest = &tail[end..];
             }
             None => {
@@ -119,9 +116,87 @@ pub(crate) fn compact_quoted_floats(message: &str) -> String {
     out
 }
 
+/// A number written out in full (`1000…000.0`, `0.000…005`, as `{}` writes an `f64`) in the
+/// form of [`num`], by moving digits rather than parsing: the page's WebAssembly then needs no
+/// decimal-to-float code for messages. `None` when `s` is not such a number.
+fn compact_decimal(s: &str) -> Option<String> {
+    let (sign, body) = match s.strip_prefix('-') {
+        Some(b) => ("-", b),
+        None => ("", s),
+    };
+    // serde writes large and small numbers with an exponent too (`1e+308`)
+    let (body, e10) = match body.split_once(['e', 'E']) {
+        Some((m, e)) => (m, e.trim_start_matches('+').parse::<i64>().ok()?),
+        None => (body, 0),
+    };
+    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+    if int.is_empty() || !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let all: Vec<u8> = int.bytes().chain(frac.bytes()).collect();
+    let Some(lead) = all.iter().position(|&b| b != b'0') else {
+        return Some(format!("{sign}0"));
+    };
+    let last = all.iter().rposition(|&b| b != b'0').unwrap_or(lead);
+    let sig = &all[lead..=last];
+    let exp = int.len() as i64 - lead as i64 - 1 + e10;
+    if e10 == 0 && (-5..15).contains(&exp) {
+        let frac = frac.trim_end_matches('0');
+        return Some(if frac.is_empty() {
+            format!("{sign}{int}")
+        } else {
+            format!("{sign}{int}.{frac}")
+        });
+    }
+    let mut out = format!("{sign}{}", sig[0] as char);
+    if sig.len() > 1 {
+        out.push('.');
+        out.extend(sig[1..].iter().map(|&b| b as char));
+    }
+    Some(format!("{out}e{exp}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn full_decimals_become_what_num_writes() {
+        for x in [
+            1e308,
+            -1e308,
+            5e-324,
+            1.5e-7,
+            123.5,
+            100.0,
+            0.5,
+            1e15,
+            9.99e14,
+            1e-5,
+            2.5e-300,
+            0.0,
+            f64::MAX,
+        ] {
+            assert_eq!(
+                compact_decimal(&format!("{x}")).as_deref(),
+                Some(num(x).as_str()),
+                "{x}"
+            );
+            // as serde quotes it: with a decimal point
+            let serde = format!("{x}");
+            let serde = if serde.contains('.') {
+                serde
+            } else {
+                format!("{serde}.0")
+            };
+            assert_eq!(compact_decimal(&serde).as_deref(), Some(num(x).as_str()));
+        }
+        assert_eq!(compact_decimal("inf"), None);
+        assert_eq!(compact_decimal("1e+308").as_deref(), Some("1e308"));
+        assert_eq!(compact_decimal("-2.50e-7").as_deref(), Some("-2.5e-7"));
+        assert_eq!(compact_decimal("1e5x"), None);
+        assert_eq!(compact_decimal(""), None);
+    }
 
     #[test]
     fn every_number_reads_back_to_itself() {

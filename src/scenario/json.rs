@@ -58,7 +58,7 @@ pub fn from_json<T: DeserializeOwned>(text: &str) -> Result<T> {
 }
 
 /// The line (1-based) and byte column of byte `offset`, as serde_json counts them.
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let before = &text.as_bytes()[..offset.min(text.len())];
     let line_start = before
         .iter()
@@ -69,7 +69,7 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
 }
 
 /// The byte offset of serde_json's (line, column).
-fn offset_of(text: &str, line: usize, column: usize) -> usize {
+pub(crate) fn offset_of(text: &str, line: usize, column: usize) -> usize {
     let mut offset = 0;
     for _ in 1..line {
         match text.as_bytes()[offset..].iter().position(|&b| b == b'\n') {
@@ -232,6 +232,127 @@ fn path_key(raw: &str) -> String {
     quoted(raw, MAX_KEY_CHARS)
 }
 
+/// The end (exclusive) of the JSON value that starts at byte `start` (after whitespace), by
+/// bracket depth and string escapes; `None` when the text ends first.
+fn value_end(b: &[u8], start: usize) -> Option<usize> {
+    let mut i = start;
+    while i < b.len() && b[i].is_ascii_whitespace() {
+        i += 1;
+    }
+    let mut depth = 0usize;
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                if depth == 0 {
+                    return (i < b.len()).then_some(i + 1);
+                }
+            }
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' if depth == 0 => return Some(i),
+            b'}' | b']' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i + 1);
+                }
+            }
+            b',' if depth == 0 => return Some(i),
+            _ => {}
+        }
+        i += 1;
+    }
+    (depth == 0 && i > start).then_some(i)
+}
+
+/// The object member (`"key": value`) at byte `offset` — in the innermost object there
+/// (`up` = 0) or in an enclosing one (`up` objects out) — as the span to cut (the member with
+/// one adjoining comma, so that the rest stays valid JSON) and the span of its value. `None`
+/// when the offset is not within a member's value.
+pub(crate) fn member_at(
+    text: &str,
+    offset: usize,
+    up: usize,
+) -> Option<(std::ops::Range<usize>, std::ops::Range<usize>)> {
+    /// An object's current member: where its key starts, the comma before it, where its value
+    /// starts.
+    #[derive(Clone, Copy, Default)]
+    struct Member {
+        key: Option<usize>,
+        comma: Option<usize>,
+        value: Option<usize>,
+    }
+    let b = text.as_bytes();
+    let end = offset.min(b.len());
+    // objects hold their current member; arrays hold nothing
+    let mut stack: Vec<Option<Member>> = Vec::new();
+    let mut i = 0;
+    while i < end {
+        match b[i] {
+            b'{' => stack.push(Some(Member::default())),
+            b'[' => stack.push(None),
+            b'}' | b']' => {
+                stack.pop();
+            }
+            b',' => {
+                if let Some(Some(m)) = stack.last_mut() {
+                    *m = Member {
+                        comma: Some(i),
+                        ..Member::default()
+                    };
+                }
+            }
+            b':' => {
+                if let Some(Some(m)) = stack.last_mut() {
+                    let mut v = i + 1;
+                    while v < b.len() && b[v].is_ascii_whitespace() {
+                        v += 1;
+                    }
+                    m.value = Some(v);
+                }
+            }
+            b'"' => {
+                if let Some(Some(m)) = stack.last_mut() {
+                    if m.key.is_none() {
+                        m.key = Some(i);
+                    }
+                }
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    let m = stack.iter().rev().flatten().nth(up).copied()?;
+    let (key, value) = (m.key?, m.value?);
+    let value_end = value_end(b, value)?;
+    let cut = match m.comma {
+        Some(c) => c..value_end,
+        None => {
+            // the first member: take the comma after it, if any
+            let mut j = value_end;
+            while j < b.len() && b[j].is_ascii_whitespace() {
+                j += 1;
+            }
+            if b.get(j) == Some(&b',') {
+                j += 1;
+                while j < b.len() && b[j].is_ascii_whitespace() {
+                    j += 1;
+                }
+                key..j
+            } else {
+                key..value_end
+            }
+        }
+    };
+    Some((cut, value..value_end))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -245,6 +366,57 @@ mod tests {
         assert_eq!(path_at(t, t.len()), "x");
         assert_eq!(path_at("", 5), "");
         assert_eq!(path_at("[[[[", 4), "[0][0][0][0]");
+    }
+
+    #[test]
+    fn members_are_cut_with_one_comma() {
+        let cut = |t: &str, at: &str, up: usize| {
+            let off = t.find(at).unwrap() + at.len();
+            let (m, v) = member_at(t, off, up).unwrap();
+            let mut s = t.to_string();
+            let value = t[v].to_string();
+            s.replace_range(m, "");
+            (s, value)
+        };
+        let t = r#"{"a": 1, "b": "x", "c": {"d": [1, {"e": "y"}]}}"#;
+        assert_eq!(
+            cut(t, r#""x""#, 0),
+            (
+                r#"{"a": 1, "c": {"d": [1, {"e": "y"}]}}"#.into(),
+                r#""x""#.into()
+            )
+        );
+        assert_eq!(
+            cut(t, "1", 0),
+            (
+                r#"{"b": "x", "c": {"d": [1, {"e": "y"}]}}"#.into(),
+                "1".into()
+            )
+        );
+        assert_eq!(
+            cut(t, r#""y""#, 0),
+            (
+                r#"{"a": 1, "b": "x", "c": {"d": [1, {}]}}"#.into(),
+                r#""y""#.into()
+            )
+        );
+        assert_eq!(
+            cut(t, r#""y""#, 1),
+            (
+                r#"{"a": 1, "b": "x", "c": {}}"#.into(),
+                r#"[1, {"e": "y"}]"#.into()
+            )
+        );
+        assert_eq!(
+            cut(t, r#""y""#, 2),
+            (
+                r#"{"a": 1, "b": "x"}"#.into(),
+                r#"{"d": [1, {"e": "y"}]}"#.into()
+            )
+        );
+        assert!(member_at(t, t.len(), 0).is_none());
+        assert!(member_at("{\"a\"", 4, 0).is_none());
+        assert!(member_at("{\"a\": [", 7, 0).is_none());
     }
 
     #[test]

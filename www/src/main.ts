@@ -308,7 +308,7 @@ async function fromLink(state: PageState): Promise<{ state: PageState; notes: st
   const fix = async (s: Scenario): Promise<{ scenario: Scenario; notes: string[] }> => {
     try {
       const f = await engine.linkFallback(s);
-      return { scenario: f.scenario as unknown as Scenario, notes: f.notes };
+      return { scenario: f.scenario, notes: f.notes };
     } catch {
       return { scenario: s, notes: [] }; // validation names the problem
     }

@@ -224,9 +224,16 @@ test('a scenario of the link falls back where this version cannot show it, with 
   const f = wasm.linkFallback(J({ ...base, model: 'nope2030', pd: { ke0_endpoint: 'telepathy' }, patient: { weight_kg: 70, sex: 'x' } }));
   assert.equal(f.scenario.model, 'kamp2020');
   assert.equal(f.notes.length, 3);
-  assert.match(f.notes[0], /model 'nope2030' is not one of this version's models: showing .* instead/);
-  assert.match(f.notes[1], /pd.ke0_endpoint\) 'telepathy'/);
-  assert.match(f.notes[2], /patient.sex 'x' is not one of the allowed values/);
+  assert.match(f.notes[0], /patient.sex 'x' is not one of the allowed values/);
+  assert.match(f.notes[1], /model 'nope2030' is not one of this version's models: showing .* instead/);
+  assert.match(f.notes[2], /pd.ke0_endpoint\) 'telepathy'/);
+  // a binding of an unknown kind is shown as equilibrium; a wrong type of model, as the default
+  const g = wasm.linkFallback(J({ ...base, model: 7, pd: { binding: { kind: 'slow', half_time_min: 5 } } }));
+  assert.equal(g.scenario.model, 'kamp2020');
+  assert.equal(g.scenario.pd.binding.kind, 'equilibrium');
+  assert.equal(g.notes.length, 2);
+  // anything else is the reader's error, named as validation names it
+  assert.throws(() => wasm.linkFallback(J({ ...base, patient: { weight_kg: 'heavy' } })), (e) => e.field === 'patient.weight_kg');
   assert.equal(wasm.simulate(J(f.scenario)).t_min.length, 361);
   // a scenario that reads comes back whole (every default filled in), as a result echoes it
   assert.deepEqual(wasm.linkFallback(J(base)), { scenario: wasm.simulate(J(base)).scenario, notes: [] });
