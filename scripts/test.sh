@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test, with all set-up it needs: Rust (fmt, clippy for the host and wasm32, rustdoc,
-# unit/integration/doc tests, each criterion bench once), the wasm package in Node, TypeScript,
-# and end-to-end tests in headless Chromium (Debian's package, installed when missing).
+# unit/integration/doc tests, each criterion bench once), a short coverage-guided fuzzing run,
+# the wasm package in Node, TypeScript, and end-to-end tests in headless Chromium (Debian's
+# package, installed when missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,6 +38,8 @@ step "criterion benches, each run once"
 cargo bench --bench engine -- --test
 step "native CLI (release) for the wasm-vs-native comparisons"
 cargo build --release --bin ketasim
+step "coverage-guided fuzzing, 60 s per target (cargo-fuzz, libFuzzer, nightly; the long run: scripts/fuzz.sh 3600)"
+scripts/fuzz.sh 60
 
 step "wasm build"
 scripts/build-wasm.sh
@@ -45,4 +48,4 @@ step "TypeScript (strict) and page build"
 step "wasm package in Node"
 (cd www && node --test tests/wasm.test.mjs)
 step "end-to-end in headless Chromium (screenshots in artifacts/)"
-(cd www && node --test --test-concurrency=1 tests/e2e.test.mjs tests/view.test.mjs tests/regimen.test.mjs)
+(cd www && node --test --test-concurrency=1 tests/e2e.test.mjs tests/view.test.mjs tests/regimen.test.mjs tests/hardening.test.mjs)

@@ -379,3 +379,120 @@ pub fn with_step(sc: &Scenario, kind: DoseKind) -> Result<Adapted> {
         note: None,
     })
 }
+
+/// A shared link's scenario with what this version cannot show replaced, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct LinkFallback {
+    /// The scenario, every replaced field at its default (and every absent one too).
+    pub scenario: Scenario,
+    /// One sentence per replacement: the field, the value the link gave, what is shown instead.
+    pub notes: Vec<String>,
+}
+
+/// Most replacements [`link_fallback`] makes (each removes a field, so a scenario runs out of
+/// them long before this).
+const MAX_FALLBACKS: usize = 16;
+
+/// What a shared link's scenario (JSON text) can keep in this version: an unknown model id
+/// becomes the default model, an effect-site endpoint the model does not have becomes the
+/// default endpoint, and a choice that is not one of a field's allowed values (a route, a sex,
+/// a salt…) becomes that field's default, each with a note saying so. Any other problem is the
+/// error that validation gives (the page then shows it beside the control).
+///
+/// Works on the text and the scenario's types (no generic JSON tree: 16 KB less in the page's
+/// WebAssembly): a field that does not read is cut out of the text, member and comma, so that
+/// it takes its default, and the text is read again.
+///
+/// ```
+/// let link = r#"{"patient":{"weight_kg":70,"sex":"x"},"model":"kamp2099",
+///   "regimen":[{"dose_mg":10}],"horizon_min":60,"pd":{"ke0_endpoint":"telepathy"}}"#;
+/// let f = ketasim::edit::link_fallback(link)?;
+/// assert_eq!(f.scenario.model, "kamp2020");
+/// assert_eq!(f.scenario.pd.ke0_endpoint, "subjective");
+/// assert_eq!(f.scenario.patient.sex, ketasim::scenario::Sex::Unspecified);
+/// assert_eq!(f.notes.len(), 3);
+/// assert!(f.notes[0].contains("patient.sex 'x'"));
+/// assert!(f.notes[1].contains("model 'kamp2099'"));
+/// f.scenario.validate()?;
+/// # Ok::<(), ketasim::Error>(())
+/// ```
+pub fn link_fallback(json: &str) -> Result<LinkFallback> {
+    use crate::scenario::json;
+    use crate::text::quoted;
+    let mut text = json.strip_prefix('\u{feff}').unwrap_or(json).to_string();
+    let mut notes = Vec::new();
+    let mut fallbacks = 0;
+    let mut sc = loop {
+        let e = match json::from_json::<Scenario>(&text) {
+            Ok(sc) => break sc,
+            Err(e) => e,
+        };
+        let Error::Json {
+            field,
+            message,
+            line,
+            column,
+        } = &e
+        else {
+            return Err(e);
+        };
+        // a choice outside a field's allowed values, or a model or endpoint that is no id
+        let fixable = message.starts_with("unknown variant")
+            || field == "model"
+            || field == "pd.ke0_endpoint";
+        fallbacks += 1;
+        if !fixable || fallbacks > MAX_FALLBACKS {
+            return Err(e);
+        }
+        // the tag of the binding object takes the whole object with it
+        let up = usize::from(field.ends_with("binding.kind"));
+        let offset = json::offset_of(&text, *line, *column);
+        let Some((member, value)) = json::member_at(&text, offset, up) else {
+            return Err(e);
+        };
+        let given = &text[value.clone()];
+        let given = match given.strip_prefix('"').and_then(|g| g.strip_suffix('"')) {
+            Some(s) => format!("'{}'", quoted(s, 64)),
+            None => quoted(given, 64),
+        };
+        let what = if up == 1 {
+            format!("{field} {given}: the binding is shown as equilibrium")
+        } else {
+            format!("{field} {given}")
+        };
+        notes.push(format!(
+            "The link's {what} is not one of the allowed values: showing the default instead."
+        ));
+        text.replace_range(member, "");
+    };
+    if crate::models::get(&sc.model).is_err() {
+        let default = crate::models::DEFAULT_MODEL;
+        notes.push(format!(
+            "The link's model '{}' is not one of this version's models: showing {} instead.",
+            quoted(&sc.model, 64),
+            crate::models::get(default).map_or(default, |m| m.name)
+        ));
+        sc.model = default.into();
+    }
+    if let Ok(model) = crate::models::get(&sc.model) {
+        let e = &sc.pd.ke0_endpoint;
+        if e != "custom" && crate::pd::ke0_for(model, e).is_err() {
+            notes.push(format!(
+                "The link's effect-site endpoint (pd.ke0_endpoint) '{}' is not one that {} has: \
+                 showing the default (subjective) instead.",
+                quoted(e, 64),
+                model.name
+            ));
+            sc.pd = crate::scenario::PdOptions {
+                ke0_endpoint: crate::scenario::PdOptions::default().ke0_endpoint,
+                ke0_per_min: None,
+                ..sc.pd
+            };
+        }
+    }
+    Ok(LinkFallback {
+        scenario: sc,
+        notes,
+    })
+}

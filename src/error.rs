@@ -3,13 +3,19 @@
 //! Every variant carries the numbers a user needs to fix the input: the field, the value and
 //! the allowed range. Nothing in the library panics on user input; all of it comes back here.
 
+use crate::text::Num;
 use thiserror::Error;
 
 /// Everything that can go wrong when building or running a simulation.
 #[derive(Debug, Error, Clone, PartialEq)]
 pub enum Error {
     /// A numeric field is outside its allowed range (or not finite).
-    #[error("{field} = {value} is out of range: allowed {min} to {max} {unit}")]
+    #[error(
+        "{field} = {} is out of range: allowed {} to {} {unit}",
+        Num(*.value),
+        Num(*.min),
+        Num(*.max)
+    )]
     OutOfRange {
         /// Dotted path of the field, e.g. `patient.weight_kg`.
         field: String,
@@ -61,7 +67,11 @@ pub enum Error {
         available: String,
     },
     /// The ODE solver failed (step size underflow, too many steps, stiffness).
-    #[error("ODE solver failed between t = {t_start_min} min and t = {t_end_min} min: {message}")]
+    #[error(
+        "the ODE solver (Dopri5) failed between t = {} min and t = {} min: {message}; {remedy}",
+        Num(*.t_start_min),
+        Num(*.t_end_min)
+    )]
     Solver {
         /// Start of the failing segment, min.
         t_start_min: f64,
@@ -69,10 +79,28 @@ pub enum Error {
         t_end_min: f64,
         /// The solver's own message.
         message: String,
+        /// What to change in the scenario (binding half-time, tolerances, method).
+        remedy: String,
     },
     /// A scenario could not be parsed (JSON syntax or type error).
     #[error("scenario JSON: {0}")]
     Parse(String),
+    /// A scenario could not be read from its JSON text: the field where it went wrong (dotted
+    /// path, empty for the whole document), what is wrong and what is allowed, and where.
+    #[error(
+        "scenario JSON: {}{message} (line {line}, column {column})",
+        field_prefix(.field, .message)
+    )]
+    Json {
+        /// Dotted path of the field, e.g. `regimen[0].schedule.every`.
+        field: String,
+        /// What is wrong, and what is allowed.
+        message: String,
+        /// Line of the text (1-based).
+        line: usize,
+        /// Column of the text, in bytes from the start of the line.
+        column: usize,
+    },
     /// A shipped model's definition is inconsistent (a missing parameter, compartment or
     /// volume, a singular disposition matrix, a covariance matrix that is not positive
     /// definite): a bug in the model data, not in the input.
@@ -122,9 +150,21 @@ pub enum Error {
         /// The operating system's message.
         message: String,
     },
+    /// Every subject of a virtual population failed (one failing subject alone is counted and
+    /// left out of the bands instead: see `PopulationResult::failed`).
+    #[error("all {failed} of {size} subjects of the population failed{first}")]
+    PopulationFailed {
+        /// Subjects that failed.
+        failed: u64,
+        /// Subjects asked for.
+        size: u64,
+        /// The first failure (`; subject i (weight_kg = w): …`), or empty.
+        first: String,
+    },
     /// One subject of a virtual population failed: its index and the parameters it drew.
     #[error(
-        "population subject {index} (weight_kg = {weight_kg}{}): {source}",
+        "population subject {index} (weight_kg = {}{}): {source}",
+        Num(*.weight_kg),
         factor_list(.factors)
     )]
     Subject {
@@ -139,10 +179,19 @@ pub enum Error {
     },
 }
 
+/// `field: ` before a message, unless the message quotes the field itself.
+fn field_prefix(field: &str, message: &str) -> String {
+    if field.is_empty() || message.contains(&format!("`{field}`")) {
+        String::new()
+    } else {
+        format!("{field}: ")
+    }
+}
+
 fn factor_list(factors: &[(String, f64)]) -> String {
     factors
         .iter()
-        .map(|(s, f)| format!(", {s} × {f}"))
+        .map(|(s, f)| format!(", {s} × {}", Num(*f)))
         .collect()
 }
 
@@ -177,6 +226,7 @@ impl Error {
     pub fn field(&self) -> Option<String> {
         match self {
             Error::OutOfRange { field, .. } | Error::Invalid { field, .. } => Some(field.clone()),
+            Error::Json { field, .. } if !field.is_empty() => Some(field.clone()),
             Error::UnknownModel { .. } => Some("model".into()),
             Error::RouteNotInModel { index, .. } => Some(format!("regimen[{index}].route")),
             Error::Subject { source, .. } => source.field(),

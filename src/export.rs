@@ -142,9 +142,10 @@ impl CsvWriter {
     }
 }
 
-/// Shortest text that reads back to the same `f64`.
+/// Shortest text that reads back to the same `f64`, with an exponent for very small or large
+/// magnitudes (`5e-324`, not 324 digits; [`crate::text::num`]).
 fn fmt(x: f64) -> String {
-    format!("{x}")
+    crate::text::num(x)
 }
 
 /// The full result as JSON.

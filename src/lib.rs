@@ -63,6 +63,7 @@ pub mod scenario;
 pub mod simulate;
 pub mod solver;
 pub mod tci;
+pub mod text;
 pub mod timeline;
 pub mod units;
 

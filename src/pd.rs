@@ -256,7 +256,11 @@ pub fn occupancy_equilibrium(ratios: impl IntoIterator<Item = f64>) -> f64 {
 /// How occupancy follows concentration.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, TS, Deserialize)]
 #[ts(export)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(
+    tag = "kind",
+    rename_all = "snake_case",
+    try_from = "crate::scenario::de::BindingRepr"
+)]
 pub enum Binding {
     /// Instant equilibrium with the unbound effect-site concentration.
     #[default]
@@ -347,7 +351,8 @@ pub(crate) fn unknown_endpoint(endpoint: &str) -> Error {
     Error::invalid(
         "pd.ke0_endpoint",
         format!(
-            "unknown endpoint '{endpoint}'; allowed: {}, custom",
+            "unknown endpoint '{}'; allowed: {}, custom",
+            crate::text::quoted(endpoint, 64),
             ids.join(", ")
         ),
     )

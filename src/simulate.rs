@@ -3,14 +3,15 @@
 //! ([`readout`]) and metrics.
 
 use crate::dosing::InputPlan;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::metrics::{self, ThresholdTimes};
 use crate::model::LinearSystem;
-use crate::pd::BindingRhs;
+use crate::pd::{Binding, BindingRhs};
 use crate::scenario::{Method, PreparedRun, Scenario};
 use crate::solver::exact::ExactStepper;
 use crate::solver::ode::OdeStepper;
 use crate::solver::{self, Trajectory};
+use crate::text::Num;
 use nalgebra::DMatrix;
 use serde::Serialize;
 use ts_rs::TS;
@@ -410,8 +411,42 @@ fn integrate(
             let binding = BindingRhs::new(&run.pd, sys, active)?;
             let n = m + binding.as_ref().map_or(0, BindingRhs::n_states);
             let mut st = OdeStepper::new(entries, binding, n, sc.solver.rtol, sc.solver.atol)?;
-            solver::run(&mut st, n, plan, grid, sc.horizon_min)
+            solver::run(&mut st, n, plan, grid, sc.horizon_min).map_err(|e| solver_remedy(e, sc))
         }
+    }
+}
+
+/// A solver failure names what to change in this scenario: the kinetic-binding half-time and
+/// the tolerances, or the exact method when the system is linear.
+fn solver_remedy(e: Error, sc: &Scenario) -> Error {
+    let Error::Solver {
+        t_start_min,
+        t_end_min,
+        message,
+        ..
+    } = e
+    else {
+        return e;
+    };
+    let (rtol, atol) = (Num(sc.solver.rtol), Num(sc.solver.atol));
+    let remedy = match sc.pd.binding {
+        Binding::Kinetic { half_time_min } => format!(
+            "kinetic binding with a short half-time makes the equations stiff: lengthen \
+             pd.binding.half_time_min (now {} min), loosen solver.rtol (now {rtol}) and \
+             solver.atol (now {atol} mg), or use equilibrium binding (pd.binding {{\"kind\": \
+             \"equilibrium\"}}) with solver.method 'exact'",
+            Num(half_time_min)
+        ),
+        Binding::Equilibrium => format!(
+            "this system is linear: use solver.method 'exact' (or 'auto'), which takes no steps, \
+             or loosen solver.rtol (now {rtol}) and solver.atol (now {atol} mg)"
+        ),
+    };
+    Error::Solver {
+        t_start_min,
+        t_end_min,
+        message,
+        remedy,
     }
 }
 

@@ -2,6 +2,9 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 use ketasim::population::{self, PopulationSpec};
+use ketasim::scenario::json::MAX_JSON_BYTES;
+use ketasim::scenario::limits::{MAX_CSHT_DURATIONS, WEIGHT_KG};
+use ketasim::text::{num, printable};
 use ketasim::{csht, export, models, presets, simulate, Error, Scenario};
 use std::io::{Read, Write};
 use std::process::ExitCode;
@@ -180,6 +183,10 @@ fn run(cli: Cli) -> Result<(), Error> {
             let r = population::simulate_population(&sc, !serial, &|d| bar.set_position(d));
             bar.finish_and_clear();
             let r = r?;
+            if !r.failed.is_empty() && !matches!(format, Format::Summary) {
+                // the bands and the JSON's `failed` list say it too; a CSV has no room for it
+                eprintln!("warning: {}", failed_line(&r));
+            }
             out = match format {
                 Format::Csv => population_csv(&r),
                 Format::Json => serde_json::to_string(&r).map_err(json_err)?,
@@ -191,6 +198,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             weight_kg,
             json: as_json,
         } => {
+            check_weight(weight_kg)?;
             if as_json {
                 out = json(&models::all())?;
             } else {
@@ -232,6 +240,8 @@ fn run(cli: Cli) -> Result<(), Error> {
             weight_kg,
             durations_min,
         } => {
+            check_weight(weight_kg)?;
+            check_durations(&durations_min)?;
             let list: Vec<&ketasim::model::ModelSpec> = match model {
                 Some(id) => vec![models::get(&id)?],
                 None => models::all().iter().collect(),
@@ -241,7 +251,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 let textbook = csht::csht_curve(m, weight_kg, &durations_min)?;
                 let rate = csht::constant_rate_curve(m, weight_kg, &durations_min)?;
                 for ((d, h), (_, r)) in textbook.into_iter().zip(rate) {
-                    out.push_str(&format!("{},{d},{h:.4},{r:.4}\n", m.id));
+                    out.push_str(&format!("{},{},{h:.4},{r:.4}\n", m.id, num(d)));
                 }
             }
         }
@@ -257,20 +267,72 @@ fn run(cli: Cli) -> Result<(), Error> {
     Ok(())
 }
 
+/// `--weight-kg`, within the scenario's limits (a weight of 0 would make every rate constant
+/// infinite).
+fn check_weight(weight_kg: f64) -> Result<(), Error> {
+    let (lo, hi) = WEIGHT_KG;
+    if weight_kg.is_finite() && (lo..=hi).contains(&weight_kg) {
+        Ok(())
+    } else {
+        Err(Error::out_of_range("--weight-kg", weight_kg, lo, hi, "kg"))
+    }
+}
+
+/// `--durations-min`: each an infusion duration within the scenario's limits.
+fn check_durations(durations_min: &[f64]) -> Result<(), Error> {
+    if durations_min.len() > MAX_CSHT_DURATIONS {
+        return Err(Error::TooLarge {
+            what: "--durations-min values".into(),
+            value: durations_min.len() as u64,
+            limit: MAX_CSHT_DURATIONS as u64,
+        });
+    }
+    let (lo, hi) = ketasim::scenario::limits::DURATION_MIN;
+    for (i, &d) in durations_min.iter().enumerate() {
+        if !(d.is_finite() && (lo..=hi).contains(&d)) {
+            return Err(Error::out_of_range(
+                format!("--durations-min[{i}]"),
+                d,
+                lo,
+                hi,
+                "min",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The scenario text of a file or stdin: at most [`MAX_JSON_BYTES`], UTF-8.
+fn read_scenario(path: &str) -> Result<String, Error> {
+    let mut bytes = Vec::new();
+    let limit = MAX_JSON_BYTES as u64 + 4; // a byte-order mark does not count
+    let read = if path == "-" {
+        std::io::stdin().lock().take(limit).read_to_end(&mut bytes)
+    } else {
+        std::fs::File::open(path).and_then(|f| f.take(limit).read_to_end(&mut bytes))
+    };
+    read.map_err(io_err("scenario", path))?;
+    if bytes.len() as u64 >= limit {
+        return Err(Error::TooLarge {
+            what: format!("scenario {path}: bytes (a scenario is a few KB; is it the right file?)"),
+            value: bytes.len() as u64,
+            limit: MAX_JSON_BYTES as u64,
+        });
+    }
+    String::from_utf8(bytes).map_err(|e| Error::Io {
+        what: "scenario",
+        path: path.into(),
+        message: format!(
+            "not UTF-8 text (byte {} is not valid UTF-8): save the file as UTF-8",
+            e.utf8_error().valid_up_to()
+        ),
+    })
+}
+
 fn load(scenario: Option<String>, preset: Option<String>) -> Result<Scenario, Error> {
     match (scenario, preset) {
         (_, Some(id)) => Ok(presets::get(&id)?.scenario),
-        (Some(path), None) => {
-            let mut text = String::new();
-            if path == "-" {
-                std::io::stdin()
-                    .read_to_string(&mut text)
-                    .map_err(io_err("scenario", "-"))?;
-            } else {
-                text = std::fs::read_to_string(&path).map_err(io_err("scenario", &path))?;
-            }
-            Scenario::from_json(&text)
-        }
+        (Some(path), None) => Scenario::from_json(&read_scenario(&path)?),
         (None, None) => Err(Error::invalid(
             "scenario",
             "give a scenario file, '-' for stdin, or --preset ID",
@@ -298,19 +360,58 @@ fn population_csv(r: &population::PopulationResult) -> String {
     }
     s.push_str(",fraction_ce_above_threshold\n");
     for k in 0..r.t_min.len() {
-        s.push_str(&format!("{}", r.t_min[k]));
+        s.push_str(&num(r.t_min[k]));
         for b in &r.bands {
             for series in &b.series {
-                s.push_str(&format!(",{}", series[k] * scale(b)));
+                s.push(',');
+                s.push_str(&num(series[k] * scale(b)));
             }
         }
-        s.push_str(&format!(",{}\n", r.fraction_above[k]));
+        s.push(',');
+        s.push_str(&num(r.fraction_above[k]));
+        s.push('\n');
+    }
+    s
+}
+
+/// How many subjects failed, and the first few with their parameters and error.
+fn failed_line(r: &population::PopulationResult) -> String {
+    const SHOWN: usize = 3;
+    let mut s = format!(
+        "{} of {} subjects failed and are left out of the bands and distributions (which come \
+         from the other {}):",
+        r.failed.len(),
+        r.size,
+        u64::from(r.size).saturating_sub(r.failed.len() as u64)
+    );
+    for f in r.failed.iter().take(SHOWN) {
+        let factors: String = f
+            .factors
+            .iter()
+            .map(|(p, x)| format!(", {p} × {}", num(*x)))
+            .collect();
+        s.push_str(&format!(
+            "\n  subject {} (weight_kg = {}{factors}): {}",
+            f.index,
+            num(f.weight_kg),
+            f.error
+        ));
+    }
+    if r.failed.len() > SHOWN {
+        s.push_str(&format!(
+            "\n  … and {} more (all in the JSON output's \"failed\")",
+            r.failed.len() - SHOWN
+        ));
     }
     s
 }
 
 fn population_summary(r: &population::PopulationResult) -> String {
     let mut s = format!("{} subjects, seed {}\n", r.size, r.seed);
+    if !r.failed.is_empty() {
+        s.push_str(&failed_line(r));
+        s.push('\n');
+    }
     let line = |what: &str, d: &population::Distribution| {
         let p = &d.percentiles;
         format!(
@@ -340,7 +441,7 @@ fn population_summary(r: &population::PopulationResult) -> String {
 fn summary(sc: &Scenario, r: &ketasim::SimulationResult) -> String {
     let mut s = format!(
         "{} — model {} ({:?}), ke0 {:.4} /min\n",
-        sc.name.as_deref().unwrap_or("scenario"),
+        printable(sc.name.as_deref().unwrap_or("scenario")),
         r.model_id,
         r.method,
         r.ke0_per_min

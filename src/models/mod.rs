@@ -51,7 +51,7 @@ pub fn get(id: &str) -> Result<&'static ModelSpec> {
         .iter()
         .find(|m| m.id == id)
         .ok_or_else(|| Error::UnknownModel {
-            id: id.to_string(),
+            id: crate::text::quoted(id, 64),
             available: all().iter().map(|m| m.id).collect::<Vec<_>>().join(", "),
         })
 }

@@ -18,7 +18,9 @@ pub mod variability;
 
 pub use crate::scenario::limits::population as limits;
 pub use crate::scenario::{CovariateDist, PopulationSpec, DEFAULT_WEIGHT_CV_PERCENT};
-pub use runner::{Population, PopulationResult, Quantity, SubjectSummary};
+pub use runner::{
+    FailedSubject, Population, PopulationResult, Quantity, SubjectRows, SubjectSummary,
+};
 pub use statistics::{
     block_stats, distribution, Bands, BlockStats, Distribution, Part, HISTOGRAM_BINS, PERCENTILES,
 };
@@ -35,6 +37,16 @@ pub fn simulate_population(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<PopulationResult> {
     Population::of(scenario)?.run(parallel, progress)
+}
+
+/// A population run prepared within the browser's limits: the scenario is validated first,
+/// so that an error names the field that is wrong (a horizon of 1e9 min is the horizon's
+/// error, not a population too large for its output points); then the browser's limits; then
+/// the population itself.
+pub fn for_browser(scenario: &Scenario) -> Result<Population<'_>> {
+    scenario.validate()?;
+    check_browser(scenario)?;
+    Population::of(scenario)
 }
 
 /// Checks the browser's limits (smaller than the native ones) with a message that says what to

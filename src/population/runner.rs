@@ -59,6 +59,56 @@ pub struct PopulationResult {
     pub recovery_min: Vec<Option<f64>>,
     /// Per subject: body weight drawn, kg.
     pub weight_kg: Vec<f64>,
+    /// Subjects whose simulation failed, in index order: each is left out of the bands, the
+    /// fractions and the distributions (and of the per-subject lists above, which hold the
+    /// subjects that ran, in index order).
+    pub failed: Vec<FailedSubject>,
+}
+
+/// A virtual subject whose simulation failed: who it was and why.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct FailedSubject {
+    /// Index of the subject (its random stream).
+    #[ts(type = "number")]
+    pub index: u64,
+    /// Body weight drawn, kg.
+    pub weight_kg: f64,
+    /// Multipliers drawn for the parameters with variability: (symbol, factor).
+    pub factors: Vec<(String, f64)>,
+    /// What failed, and what to change.
+    pub error: String,
+}
+
+impl FailedSubject {
+    fn of(e: &Error) -> Option<Self> {
+        match e {
+            Error::Subject {
+                index,
+                weight_kg,
+                factors,
+                source,
+            } => Some(FailedSubject {
+                index: *index,
+                weight_kg: *weight_kg,
+                factors: factors.clone(),
+                error: source.to_string(),
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// What [`Population::simulate_range`] returns: the rows and summaries of the subjects that ran
+/// (index order) and the subjects that failed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SubjectRows {
+    /// Rows of the subjects that ran, subject-major, each [`Population::row_len`] long.
+    pub rows: Vec<f32>,
+    /// Their summaries, in the same order.
+    pub summaries: Vec<SubjectSummary>,
+    /// The subjects that failed.
+    pub failed: Vec<FailedSubject>,
 }
 
 /// Per-subject summary values.
@@ -271,13 +321,16 @@ impl<'a> Population<'a> {
 
     /// Simulates subjects `start .. start + count` into rows (subject-major, each
     /// [`Self::row_len`] long). `parallel` uses all cores natively; the result is the same.
+    ///
+    /// A subject whose simulation fails does not stop the others: it is left out of the rows
+    /// and listed in [`SubjectRows::failed`] with its index, weight, factors and error.
     pub fn simulate_range(
         &self,
         start: u64,
         count: u32,
         parallel: bool,
         progress: &(dyn Fn(u64) + Sync),
-    ) -> Result<(Vec<f32>, Vec<SubjectSummary>)> {
+    ) -> Result<SubjectRows> {
         let end = start.saturating_add(u64::from(count));
         if end > u64::from(self.spec.size) {
             return Err(Error::out_of_range(
@@ -290,15 +343,41 @@ impl<'a> Population<'a> {
         }
         let len = self.row_len();
         let mut rows = vec![0f32; count as usize * len];
-        let summaries = for_each_row(&mut rows, len, start, parallel, progress, &|i, row| {
+        let results = for_each_row(&mut rows, len, start, parallel, progress, &|i, row| {
             self.subject(i, row)
-        })?;
-        Ok((rows, summaries))
+        });
+        // keep the rows of the subjects that ran, in order
+        let mut summaries = Vec::with_capacity(results.len());
+        let mut failed = Vec::new();
+        for (i, r) in results.into_iter().enumerate() {
+            match r {
+                Ok(s) => {
+                    let to = summaries.len() * len;
+                    if to != i * len {
+                        rows.copy_within(i * len..(i + 1) * len, to);
+                    }
+                    summaries.push(s);
+                }
+                Err(e) => failed.push(FailedSubject::of(&e).ok_or(e)?),
+            }
+        }
+        rows.truncate(summaries.len() * len);
+        Ok(SubjectRows {
+            rows,
+            summaries,
+            failed,
+        })
     }
 
-    /// Runs every subject and computes bands, fractions and distributions.
+    /// Runs every subject and computes bands, fractions and distributions over the subjects
+    /// that ran. Subjects that fail are counted and listed in [`PopulationResult::failed`];
+    /// when every subject fails, the error is [`Error::PopulationFailed`].
     pub fn run(&self, parallel: bool, progress: &(dyn Fn(u64) + Sync)) -> Result<PopulationResult> {
-        let (rows, summaries) = self.simulate_range(0, self.spec.size, parallel, progress)?;
+        let SubjectRows {
+            rows,
+            summaries,
+            failed,
+        } = self.simulate_range(0, self.spec.size, parallel, progress)?;
         let npts = self.run.t_min.len();
         let part = Part {
             rows: &rows,
@@ -311,12 +390,33 @@ impl<'a> Population<'a> {
             self.threshold_ng_per_ml(),
             parallel,
         );
-        Ok(self.result(stats, &summaries))
+        self.result(stats, &summaries, failed)
     }
 
     /// Assembles the result from the statistics of all time points (`stats` covering every
-    /// output point) and the summaries of all subjects in index order.
-    pub fn result(&self, stats: BlockStats, summaries: &[SubjectSummary]) -> PopulationResult {
+    /// output point), the summaries of the subjects that ran and the subjects that failed (both
+    /// in index order). An error when no subject ran.
+    pub fn result(
+        &self,
+        stats: BlockStats,
+        summaries: &[SubjectSummary],
+        failed: Vec<FailedSubject>,
+    ) -> Result<PopulationResult> {
+        if summaries.is_empty() {
+            let first = failed.first().map_or_else(String::new, |f| {
+                format!(
+                    "; subject {} (weight_kg = {}): {}",
+                    f.index,
+                    crate::text::Num(f.weight_kg),
+                    f.error
+                )
+            });
+            return Err(Error::PopulationFailed {
+                failed: failed.len() as u64,
+                size: u64::from(self.spec.size),
+                first,
+            });
+        }
         let npts = self.run.t_min.len();
         let bands = self
             .quantities
@@ -332,7 +432,7 @@ impl<'a> Population<'a> {
         let cmax: Vec<f64> = summaries.iter().map(|s| s.cmax_ng_per_ml).collect();
         let recovery: Vec<Option<f64>> = summaries.iter().map(|s| s.recovery_min).collect();
         let recovered: Vec<f64> = recovery.iter().flatten().copied().collect();
-        PopulationResult {
+        Ok(PopulationResult {
             size: self.spec.size,
             seed: self.spec.seed,
             t_min: self.run.t_min.clone(),
@@ -345,7 +445,8 @@ impl<'a> Population<'a> {
             cmax_ng_per_ml: cmax,
             recovery_min: recovery,
             weight_kg: summaries.iter().map(|s| s.weight_kg).collect(),
-        }
+            failed,
+        })
     }
 }
 
@@ -359,7 +460,7 @@ fn for_each_row(
     parallel: bool,
     progress: &(dyn Fn(u64) + Sync),
     run: &RowFn,
-) -> Result<Vec<SubjectSummary>> {
+) -> Vec<Result<SubjectSummary>> {
     use rayon::prelude::*;
     use std::sync::atomic::{AtomicU64, Ordering};
     let n = (rows.len() / len.max(1)) as u64;
@@ -387,12 +488,12 @@ fn for_each_row(
     _parallel: bool,
     progress: &(dyn Fn(u64) + Sync),
     run: &RowFn,
-) -> Result<Vec<SubjectSummary>> {
-    let out: Result<Vec<SubjectSummary>> = rows
+) -> Vec<Result<SubjectSummary>> {
+    let out: Vec<Result<SubjectSummary>> = rows
         .chunks_mut(len)
         .enumerate()
         .map(|(i, row)| run(start + i as u64, row))
         .collect();
-    progress(out.as_ref().map_or(0, |v| v.len() as u64));
+    progress(out.len() as u64);
     out
 }

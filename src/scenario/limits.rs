@@ -58,6 +58,8 @@ pub const BASELINE_SBP_MMHG: (f64, f64) = (60.0, 250.0);
 pub const BASELINE_DBP_MMHG: (f64, f64) = (30.0, 150.0);
 /// Pre-dose heart rate, beats/min.
 pub const BASELINE_HR_BPM: (f64, f64) = (30.0, 200.0);
+/// Infusion durations in one context-sensitive half-time request (CLI and browser).
+pub const MAX_CSHT_DURATIONS: usize = 1000;
 /// Relative tolerance.
 pub const RTOL: (f64, f64) = (1e-13, 1e-3);
 /// Absolute tolerance, mg.

@@ -23,6 +23,8 @@
 //! # Ok::<(), ketasim::Error>(())
 //! ```
 
+pub(crate) mod de;
+pub mod json;
 pub mod limits;
 mod prepare;
 pub mod spec;

@@ -295,9 +295,13 @@ pub enum Salt {
 }
 
 /// When a dose item is given.
+///
+/// In JSON, an object with exactly one of `at_min`, `at_h`, `at_days`, `every` (read through
+/// `de::ScheduleRepr`, so that two of them in one object, or an unknown key at any depth, is
+/// an error that says so).
 #[derive(Debug, Clone, PartialEq, Serialize, TS, Deserialize)]
 #[ts(export)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", try_from = "super::de::ScheduleRepr")]
 pub enum Schedule {
     /// Explicit start times, min.
     AtMin(Vec<f64>),
@@ -564,16 +568,18 @@ fn default_step() -> f64 {
 }
 
 impl Scenario {
-    /// Parses JSON (errors name the line, column and field).
+    /// Parses JSON: one object, every field known (errors name the field, the line and the
+    /// column; see [`crate::scenario::json`]).
     pub fn from_json(json: &str) -> Result<Self> {
-        serde_json::from_str(json).map_err(|e| Error::Parse(e.to_string()))
+        super::json::from_json(json)
     }
 
-    /// Number of output points the scenario asks for.
+    /// Number of output points the scenario asks for (saturating: a step of 0 asks for
+    /// `u64::MAX`, which validation then rejects).
     pub fn n_points(&self) -> u64 {
         let n = (self.horizon_min / self.output_step_min + 1e-9).floor();
         let exact = (n * self.output_step_min - self.horizon_min).abs() <= 1e-9 * self.horizon_min;
-        n as u64 + 1 + u64::from(!exact)
+        (n as u64).saturating_add(1 + u64::from(!exact))
     }
 }
 
@@ -666,7 +672,7 @@ impl PdOptions {
 /// A covariate distribution.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, TS, Deserialize)]
 #[ts(export)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum CovariateDist {
     /// Everyone the same.
     Fixed(f64),
@@ -697,9 +703,10 @@ pub enum CovariateDist {
 #[serde(deny_unknown_fields)]
 pub struct PopulationSpec {
     /// Number of subjects (1 – 100 000).
+    #[serde(deserialize_with = "super::de::size")]
     pub size: u32,
     /// Seed of the random streams (JavaScript passes it as a number: up to 2^53 − 1 exactly).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::de::seed")]
     #[ts(type = "number")]
     pub seed: u64,
     /// Body weight, kg (default: log-normal around the scenario's weight with CV

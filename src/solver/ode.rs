@@ -9,8 +9,10 @@
 use super::{Segment, Stepper};
 use crate::error::{Error, Result};
 use crate::pd::BindingRhs;
+use crate::text::Num;
 use nalgebra::{DVector, SVector};
 use ode_solvers::continuous_output_model::ContinuousOutputModel;
+use ode_solvers::dop_shared::IntegrationError;
 use ode_solvers::{Dopri5, System};
 
 struct Rhs<'a, const N: usize> {
@@ -27,6 +29,27 @@ impl<const N: usize> System<f64, SVector<f64, N>> for Rhs<'_, N> {
         }
         if let Some(b) = self.binding {
             b.derivatives(y.as_slice(), dy.as_mut_slice());
+        }
+    }
+}
+
+/// What to change when the solver fails and nothing more is known about the scenario
+/// (`simulate` replaces it with a remedy that names the scenario's own values).
+const GENERIC_REMEDY: &str = "loosen solver.rtol and solver.atol, or use solver.method 'exact' \
+                              when the system is linear (equilibrium binding)";
+
+/// The solver's failure in the scenario's terms (time in min).
+fn integration_error(e: &IntegrationError) -> String {
+    match *e {
+        IntegrationError::MaxNumStepReached { x, n_step } => format!(
+            "it needed more than {n_step} steps in one interval between doses (stopped at t = {} min)",
+            Num(x)
+        ),
+        IntegrationError::StepSizeUnderflow { x } => {
+            format!("its step size fell below the smallest possible at t = {} min", Num(x))
+        }
+        IntegrationError::StiffnessDetected { x } => {
+            format!("the system became stiff at t = {} min", Num(x))
         }
     }
 }
@@ -98,17 +121,18 @@ impl OdeStepper {
             t_start_min: t0,
             t_end_min: t1,
             message,
+            remedy: GENERIC_REMEDY.into(),
         };
         let mut solver = Dopri5::new(rhs, t0, t1, t1 - t0, y0, self.rtol, self.atol);
         let mut model = ContinuousOutputModel::new();
         let stats = solver
             .integrate_with_continuous_output_model(&mut model)
-            .map_err(|e| fail(e.to_string()))?;
+            .map_err(|e| fail(integration_error(&e)))?;
         self.accepted_steps += u64::from(stats.accepted_steps);
         for (&t, row) in outs.iter().zip(rec.chunks_exact_mut(n)) {
             let y = model
                 .evaluate(t)
-                .ok_or_else(|| fail(format!("no dense output at t = {t} min")))?;
+                .ok_or_else(|| fail(format!("no dense output at t = {} min", Num(t))))?;
             row.copy_from_slice(&y.as_slice()[..n]);
         }
         let (xs, ys) = solver.results().get();

@@ -1,22 +1,28 @@
 //! Exports of the page's main module: single runs, the scenario edits that need a rule, and
 //! metadata (models, presets, PD tables, limits, defaults).
+//!
+//! Arguments are `JsValue`s read by the checks of the parent module (see there why); the
+//! TypeScript types say what each must be.
 
-use super::{f64s, js_error, parse, set, to_js};
+use super::{f64_list, f64s, js_error, number, scenario, set, text, to_js};
 use crate::model::Route;
+use crate::scenario::limits::MAX_CSHT_DURATIONS;
 use crate::{edit, export, models, pd, presets, simulate::SimulationResult, Error};
 use js_sys::{Array, Float64Array, Object};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-fn check_weight(weight_kg: f64) -> Result<(), JsValue> {
+fn weight(v: &JsValue) -> Result<f64, JsError> {
+    let weight_kg = number(v, "patient.weight_kg")?;
     let (lo, hi) = crate::scenario::limits::WEIGHT_KG;
     crate::error::check_range(|| "patient.weight_kg".into(), weight_kg, lo, hi, "kg")
-        .map_err(js_error)
+        .map_err(|e| js_error(&e))?;
+    Ok(weight_kg)
 }
 
 /// The result with the keys of its serde form (snake_case, as in the CLI's JSON); series as
 /// `Float64Array`s.
-fn result_to_js(r: &SimulationResult) -> Result<JsValue, JsValue> {
+fn result_to_js(r: &SimulationResult) -> Result<JsValue, JsError> {
     let o = Object::new();
     set(&o, "scenario", &to_js(&r.scenario)?);
     set(&o, "drug", &to_js(&r.drug)?);
@@ -73,7 +79,7 @@ fn result_to_js(r: &SimulationResult) -> Result<JsValue, JsValue> {
 }
 
 /// The monitoring panel with its series as `Float64Array`s.
-fn monitoring_to_js(m: &crate::monitoring::Monitoring) -> Result<JsValue, JsValue> {
+fn monitoring_to_js(m: &crate::monitoring::Monitoring) -> Result<JsValue, JsError> {
     let mut bare = m.clone();
     for v in &mut bare.vitals {
         for s in [
@@ -88,7 +94,10 @@ fn monitoring_to_js(m: &crate::monitoring::Monitoring) -> Result<JsValue, JsValu
         }
     }
     let o = to_js(&bare)?;
-    let vitals = Array::from(&js_sys::Reflect::get(&o, &"vitals".into())?);
+    let vitals = Array::from(
+        &js_sys::Reflect::get(&o, &"vitals".into())
+            .map_err(|_| JsError::new("monitoring: no vitals in the converted result"))?,
+    );
     for (i, v) in m.vitals.iter().enumerate() {
         let vo: Object = vitals.get(i as u32).into();
         for (k, s) in [
@@ -105,89 +114,138 @@ fn monitoring_to_js(m: &crate::monitoring::Monitoring) -> Result<JsValue, JsValu
     Ok(o)
 }
 
-/// Validates and simulates a scenario (same JSON shape as the CLI's). The result carries the
-/// validated scenario that produced it.
+/// Validates and simulates a scenario, given as its JSON text (`JSON.stringify(scenario)`: the
+/// CLI's format). The result carries the validated scenario that produced it.
 #[wasm_bindgen]
-pub fn simulate(scenario: JsValue) -> Result<JsValue, JsValue> {
-    let sc = parse(scenario)?;
-    let r = crate::simulate(&sc).map_err(js_error)?;
+pub fn simulate(
+    #[wasm_bindgen(unchecked_param_type = "string")] scenario_json: JsValue,
+) -> Result<JsValue, JsError> {
+    let sc = scenario(&scenario_json)?;
+    let r = crate::simulate(&sc).map_err(|e| js_error(&e))?;
     result_to_js(&r)
 }
 
-/// Validates a scenario without running it (throws the same errors as `simulate`).
+/// Validates a scenario's JSON text without running it (throws the same errors as `simulate`).
 #[wasm_bindgen(js_name = validateScenario)]
-pub fn validate_scenario(scenario: JsValue) -> Result<(), JsValue> {
-    parse(scenario)?.validate().map_err(js_error)
+pub fn validate_scenario(
+    #[wasm_bindgen(unchecked_param_type = "string")] scenario_json: JsValue,
+) -> Result<(), JsError> {
+    scenario(&scenario_json)?
+        .validate()
+        .map_err(|e| js_error(&e))
 }
 
-/// The time courses of a scenario as CSV text (columns as the CLI's `--format csv`).
+/// The time courses of a scenario (JSON text) as CSV text (columns as the CLI's `--format
+/// csv`).
 #[wasm_bindgen(js_name = simulateCsv)]
-pub fn simulate_csv(scenario: JsValue) -> Result<String, JsValue> {
-    let sc = parse(scenario)?;
-    let r = crate::simulate(&sc).map_err(js_error)?;
-    export::to_csv(&r).map_err(js_error)
+pub fn simulate_csv(
+    #[wasm_bindgen(unchecked_param_type = "string")] scenario_json: JsValue,
+) -> Result<String, JsError> {
+    let sc = scenario(&scenario_json)?;
+    let r = crate::simulate(&sc).map_err(|e| js_error(&e))?;
+    export::to_csv(&r).map_err(|e| js_error(&e))
 }
 
 /// The horizon and output step of the span `span` (`2h`, `6h`, `24h`, `3d`, `course`; see
-/// `ketasim::edit::with_span`): `{horizon_min, output_step_min}`.
+/// `ketasim::edit::with_span`) for the scenario (JSON text): `{horizon_min, output_step_min}`.
 #[wasm_bindgen(js_name = withSpan)]
-pub fn with_span(scenario: JsValue, span: &str) -> Result<JsValue, JsValue> {
-    let sc = parse(scenario)?;
-    to_js(&edit::with_span(&sc, span).map_err(js_error)?)
+pub fn with_span(
+    #[wasm_bindgen(unchecked_param_type = "string")] scenario_json: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] span: JsValue,
+) -> Result<JsValue, JsError> {
+    let sc = scenario(&scenario_json)?;
+    let span = text(&span, "span", 64)?;
+    to_js(&edit::with_span(&sc, &span).map_err(|e| js_error(&e))?)
 }
 
-/// The scenario's regimen with a new step of `kind` (`bolus`, `infusion`, `tci`) appended,
-/// starting when the regimen's dosing ends (see `ketasim::edit::with_step`): `{model, regimen,
-/// note}`.
+/// The scenario's (JSON text) regimen with a new step of `kind` (`bolus`, `infusion`, `tci`)
+/// appended where the regimen's dosing ends (see `ketasim::edit::with_step`): `{model,
+/// regimen, note}`.
 #[wasm_bindgen(js_name = withStep)]
-pub fn with_step(scenario: JsValue, kind: &str) -> Result<JsValue, JsValue> {
-    let sc = parse(scenario)?;
-    let kind = match kind {
+pub fn with_step(
+    #[wasm_bindgen(unchecked_param_type = "string")] scenario_json: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] kind: JsValue,
+) -> Result<JsValue, JsError> {
+    let sc = scenario(&scenario_json)?;
+    let kind = text(&kind, "kind", 64)?;
+    let kind = match kind.as_str() {
         "bolus" => crate::scenario::DoseKind::Bolus,
         "infusion" => crate::scenario::DoseKind::Infusion,
         "tci" => crate::scenario::DoseKind::Tci,
         other => {
-            return Err(js_error(Error::invalid(
+            return Err(js_error(&Error::invalid(
                 "kind",
-                format!("unknown step kind '{other}'; one of bolus, infusion, tci"),
+                format!(
+                    "unknown step kind '{}'; one of bolus, infusion, tci",
+                    crate::text::quoted(other, 64)
+                ),
             )))
         }
     };
-    to_js(&edit::with_step(&sc, kind).map_err(js_error)?)
+    to_js(&edit::with_step(&sc, kind).map_err(|e| js_error(&e))?)
 }
 
-/// The CSHT chart of a scenario (`ketasim::csht::CshtCurves::for_scenario`): the textbook
-/// context-sensitive half-time and the time to recover below the recovery threshold against
-/// infusion duration, 1 min to 8 h.
+/// The CSHT chart of a scenario (JSON text; `ketasim::csht::CshtCurves::for_scenario`): the
+/// textbook context-sensitive half-time and the time to recover below the recovery threshold
+/// against infusion duration, 1 min to 8 h.
 #[wasm_bindgen(js_name = cshtCurves)]
-pub fn csht_curves(scenario: JsValue) -> Result<JsValue, JsValue> {
-    let sc = parse(scenario)?;
-    to_js(&crate::csht::CshtCurves::for_scenario(&sc).map_err(js_error)?)
+pub fn csht_curves(
+    #[wasm_bindgen(unchecked_param_type = "string")] scenario_json: JsValue,
+) -> Result<JsValue, JsError> {
+    let sc = scenario(&scenario_json)?;
+    to_js(&crate::csht::CshtCurves::for_scenario(&sc).map_err(|e| js_error(&e))?)
 }
 
-/// The scenario's model and regimen given by `route` (see `ketasim::edit::with_route`):
-/// `{model, regimen, note}`.
+/// The scenario's (JSON text) model and regimen given by `route` (see
+/// `ketasim::edit::with_route`): `{model, regimen, note}`.
 #[wasm_bindgen(js_name = withRoute)]
-pub fn with_route(scenario: JsValue, route: &str) -> Result<JsValue, JsValue> {
-    let sc = parse(scenario)?;
+pub fn with_route(
+    #[wasm_bindgen(unchecked_param_type = "string")] scenario_json: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] route: JsValue,
+) -> Result<JsValue, JsError> {
+    let sc = scenario(&scenario_json)?;
+    let route = text(&route, "regimen[0].route", 64)?;
     let r = Route::ALL
         .into_iter()
         .find(|r| r.id() == route)
         .ok_or_else(|| {
-            js_error(Error::invalid(
+            js_error(&Error::invalid(
                 "regimen[0].route",
-                format!("unknown route '{route}'; one of iv, im, oral, sublingual, intranasal"),
+                format!(
+                    "unknown route '{}'; one of iv, im, oral, sublingual, intranasal",
+                    crate::text::quoted(&route, 64)
+                ),
             ))
         })?;
-    to_js(&edit::with_route(&sc, r).map_err(js_error)?)
+    to_js(&edit::with_route(&sc, r).map_err(|e| js_error(&e))?)
 }
 
-/// The scenario's regimen on `model_id` (see `ketasim::edit::with_model`): `{model, regimen,
-/// note}`.
+/// The scenario's (JSON text) regimen on `model_id` (see `ketasim::edit::with_model`):
+/// `{model, regimen, note}`.
 #[wasm_bindgen(js_name = withModel)]
-pub fn with_model(scenario: JsValue, model_id: &str) -> Result<JsValue, JsValue> {
-    let sc = parse(scenario)?;
-    to_js(&edit::with_model(&sc, model_id).map_err(js_error)?)
+pub fn with_model(
+    #[wasm_bindgen(unchecked_param_type = "string")] scenario_json: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] model_id: JsValue,
+) -> Result<JsValue, JsError> {
+    let sc = scenario(&scenario_json)?;
+    let model_id = text(&model_id, "model", 256)?;
+    to_js(&edit::with_model(&sc, &model_id).map_err(|e| js_error(&e))?)
+}
+
+/// What a shared link's scenario (JSON text) can keep: the scenario with an unknown model or
+/// effect-site endpoint replaced by the default, and a message for each replacement
+/// (`{scenario, notes}`; see `ketasim::edit::link_fallback`). Anything else is left for
+/// validation to name.
+#[wasm_bindgen(js_name = linkFallback)]
+pub fn link_fallback(
+    #[wasm_bindgen(unchecked_param_type = "string")] scenario_json: JsValue,
+) -> Result<JsValue, JsError> {
+    let json = text(
+        &scenario_json,
+        "scenario",
+        crate::scenario::json::MAX_JSON_BYTES,
+    )?;
+    to_js(&edit::link_fallback(&json).map_err(|e| js_error(&e))?)
 }
 
 #[derive(Serialize)]
@@ -202,8 +260,10 @@ struct ModelInfo<'a> {
 /// Every model with its citation, parameters (value, unit, scaling, provenance), structure and
 /// derived values at `weight_kg`.
 #[wasm_bindgen]
-pub fn models(weight_kg: f64) -> Result<JsValue, JsValue> {
-    check_weight(weight_kg)?;
+pub fn models(
+    #[wasm_bindgen(unchecked_param_type = "number")] weight_kg: JsValue,
+) -> Result<JsValue, JsError> {
+    let weight_kg = weight(&weight_kg)?;
     let list = models::all()
         .iter()
         .map(|m| {
@@ -215,56 +275,52 @@ pub fn models(weight_kg: f64) -> Result<JsValue, JsValue> {
             })
         })
         .collect::<Result<Vec<_>, Error>>()
-        .map_err(js_error)?;
+        .map_err(|e| js_error(&e))?;
     to_js(&list)
 }
 
 /// The built-in teaching scenarios.
 #[wasm_bindgen]
-pub fn presets() -> Result<JsValue, JsValue> {
+pub fn presets() -> Result<JsValue, JsError> {
     to_js(&presets::all())
 }
 
 /// PD reference data: ligands (Ki, fu), ke0 endpoints and concentration landmarks, each with
 /// source and provenance, and the dissociative onset.
 #[wasm_bindgen(js_name = pdTables)]
-pub fn pd_tables() -> Result<JsValue, JsValue> {
+pub fn pd_tables() -> Result<JsValue, JsError> {
     to_js(&pd::tables())
 }
 
 /// Every numeric limit of a scenario (`[{field, min, max, unit}]`), the browser's population
 /// limits included.
 #[wasm_bindgen]
-pub fn limits() -> Result<JsValue, JsValue> {
+pub fn limits() -> Result<JsValue, JsError> {
     to_js(&crate::scenario::limits::table())
 }
 
 /// Defaults: the scenario the page starts from, the population, the routes with their names.
 #[wasm_bindgen]
-pub fn defaults() -> Result<JsValue, JsValue> {
-    to_js(&crate::scenario::Defaults::get().map_err(js_error)?)
+pub fn defaults() -> Result<JsValue, JsError> {
+    to_js(&crate::scenario::Defaults::get().map_err(|e| js_error(&e))?)
 }
 
-/// Context-sensitive half-times (min) of `model_id` at `weight_kg` for each infusion duration,
-/// textbook definition (Hughes 1992): the plasma concentration held constant for the duration,
-/// then the time for it to fall by half ([`crate::csht::context_sensitive_half_time`]; not the
-/// constant-rate variant).
+/// Context-sensitive half-times (min) of `model_id` at `weight_kg` for each infusion duration
+/// (`durations_min`: an array or typed array of numbers, at most 1000), textbook definition
+/// (Hughes 1992): the plasma concentration held constant for the duration, then the time for
+/// it to fall by half ([`crate::csht::context_sensitive_half_time`]; not the constant-rate
+/// variant).
 #[wasm_bindgen]
 pub fn csht(
-    model_id: &str,
-    weight_kg: f64,
-    durations_min: &[f64],
-) -> Result<Float64Array, JsValue> {
-    if durations_min.len() > 1000 {
-        return Err(js_error(Error::TooLarge {
-            what: "durations".into(),
-            value: durations_min.len() as u64,
-            limit: 1000,
-        }));
-    }
-    check_weight(weight_kg)?;
-    let m = models::get(model_id).map_err(js_error)?;
-    let c = crate::csht::csht_curve(m, weight_kg, durations_min).map_err(js_error)?;
+    #[wasm_bindgen(unchecked_param_type = "string")] model_id: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] weight_kg: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Float64Array | number[]")] durations_min: JsValue,
+) -> Result<Float64Array, JsError> {
+    let model_id = text(&model_id, "model", 256)?;
+    let weight_kg = weight(&weight_kg)?;
+    let durations = f64_list(&durations_min, "durations_min", MAX_CSHT_DURATIONS)?;
+    let m = models::get(&model_id).map_err(|e| js_error(&e))?;
+    let c = crate::csht::csht_curve(m, weight_kg, &durations).map_err(|e| js_error(&e))?;
     let v: Vec<f64> = c.into_iter().map(|(_, h)| h).collect();
     Ok(Float64Array::from(&v[..]))
 }

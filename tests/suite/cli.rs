@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-fn ketasim(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
+pub(super) fn ketasim(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_ketasim"))
         .args(args)
         .stdin(Stdio::piped())

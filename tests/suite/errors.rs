@@ -238,7 +238,7 @@ fn malformed_json_and_unknown_fields_are_parse_errors() {
         r#"{"patient":{"weight_kg":70},"regimen":[{"route":"rectal","dose_mg":1}],"horizon_min":60}"#,
     ] {
         let e = Scenario::from_json(text).expect_err(text);
-        assert!(matches!(e, Error::Parse(_)), "{e}");
+        assert!(matches!(e, Error::Json { .. }), "{e}");
         assert!(e.to_string().starts_with("scenario JSON:"));
     }
     let e = Scenario::from_json(

@@ -549,7 +549,7 @@ fn baseline_inputs_are_validated_with_field_value_and_range() {
     let mut v = serde_json::to_value(&std).unwrap();
     v["vitals"] = serde_json::json!({ "baseline_sbp": 120 });
     let e = Scenario::from_json(&v.to_string()).unwrap_err().to_string();
-    assert!(e.contains("unknown field `baseline_sbp`"), "{e}");
+    assert!(e.contains("unknown field `vitals.baseline_sbp`"), "{e}");
     // absent: the presets' JSON does not change
     assert!(serde_json::to_value(&std).unwrap().get("vitals").is_none());
 }

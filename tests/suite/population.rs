@@ -108,8 +108,9 @@ fn split_subjects_and_time_blocks_merge_to_the_same_result() {
         // each range's rows restricted to points k0..k1 (what a worker transfers)
         let sliced: Vec<Vec<f32>> = runs
             .iter()
-            .map(|(rows, _)| {
-                rows.chunks(npts)
+            .map(|r| {
+                r.rows
+                    .chunks(npts)
                     .flat_map(|r| r[k0..k1].iter().copied())
                     .collect()
             })
@@ -131,8 +132,12 @@ fn split_subjects_and_time_blocks_merge_to_the_same_result() {
         ));
     }
     let stats = BlockStats::concat(&blocks, nq);
-    let summaries: Vec<_> = runs.iter().flat_map(|(_, s)| s.iter().copied()).collect();
-    let merged = pop.result(stats, &summaries);
+    let summaries: Vec<_> = runs
+        .iter()
+        .flat_map(|r| r.summaries.iter().copied())
+        .collect();
+    assert!(runs.iter().all(|r| r.failed.is_empty()));
+    let merged = pop.result(stats, &summaries, Vec::new()).unwrap();
     for (a, b) in whole.bands.iter().zip(&merged.bands) {
         assert_eq!(a.series, b.series);
     }
@@ -146,7 +151,7 @@ fn bands_match_sorted_order_statistics() {
     // oracle: sort each column and interpolate (numpy's default "linear" percentile)
     let sc = scenario("herd2007", 25.0, 101, 4, "");
     let pop = Population::of(&sc).unwrap();
-    let (rows, _) = pop.simulate_range(0, 101, true, &none).unwrap();
+    let rows = pop.simulate_range(0, 101, true, &none).unwrap().rows;
     let r = pop.run(true, &none).unwrap();
     let npts = pop.t_min().len();
     let row_len = pop.row_len();
@@ -169,7 +174,7 @@ fn bands_match_sorted_order_statistics() {
     for size in [37u32, 4] {
         let sc = scenario("herd2007", 25.0, size, 4, "");
         let pop = Population::of(&sc).unwrap();
-        let (rows, _) = pop.simulate_range(0, size, false, &none).unwrap();
+        let rows = pop.simulate_range(0, size, false, &none).unwrap().rows;
         let r = pop.run(false, &none).unwrap();
         let npts = pop.t_min().len();
         for (q, b) in r.bands.iter().enumerate() {

@@ -1,6 +1,7 @@
 // Browser benchmark: the standard infusion in wasm (exact propagator and Dopri5) and in a
 // plain-JavaScript ODE solver (odex, Gragg–Bulirsch–Stoer extrapolation, at the same tolerances),
 // side by side in one run; then virtual populations in the app's worker pool.
+import './bench.css';
 import { Solver } from 'odex';
 import { loadDirect } from './engine/direct';
 import { PopulationPool } from './engine/population';
@@ -88,7 +89,9 @@ async function run(): Promise<void> {
   const defaults = wasm.defaults() as Defaults;
   const exact: Scenario = { ...sc, solver: { ...sc.solver, method: 'exact' } };
   const dopri: Scenario = { ...sc, solver: { ...sc.solver, method: 'dopri5' } };
-  const ref = wasm.simulate(exact) as SimResult;
+  const exactJson = JSON.stringify(exact);
+  const dopriJson = JSON.stringify(dopri);
+  const ref = wasm.simulate(exactJson) as SimResult;
   const kamp = (wasm.models(70) as ModelInfo[]).find((m) => m.id === sc.model)!;
   const val = (sym: string) => kamp.params.find((q) => q.symbol === sym)!.value;
   // 70 kg is the reference weight of the allometric scaling: values as published; L/h → L/min
@@ -99,7 +102,7 @@ async function run(): Promise<void> {
   const rtol = 1e-6;
   const atol = 1e-9; // the scenario defaults (src/scenario.rs)
   const js = jsRun(p, doseMg / tInf, tInf, sc.horizon_min, rtol, atol);
-  const dop = wasm.simulate(dopri) as SimResult;
+  const dop = wasm.simulate(dopriJson) as SimResult;
   const diff = (a: Float64Array, b: Float64Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
   const refCp = ref.analytes[0].cp_ng_per_ml;
   const refCe = ref.analytes[0].ce_ng_per_ml;
@@ -109,12 +112,13 @@ async function run(): Promise<void> {
   const perSubject = (method: 'exact' | 'dopri5') => {
     const s: Scenario = { ...sc, solver: { ...sc.solver, method }, population: { ...defaults.population, size: SUBJECTS, seed: 1, weight_kg: { fixed: sc.patient.weight_kg } } };
     const cuts = new Uint32Array([0, ref.t_min.length]);
-    const r = popWasm.populationSimulate(s, 0, SUBJECTS, cuts) as { blocks: Float32Array[] };
+    const json = JSON.stringify(s);
+    const r = popWasm.populationSimulate(json, 0, SUBJECTS, cuts) as { blocks: Float32Array[] };
     const n = ref.t_min.length;
     const nq = r.blocks[0].length / SUBJECTS / n; // quantities: Cp per analyte, Ce, occupancy
     const row = r.blocks[0];
     const d = Math.max(diff(Float64Array.from(row.subarray(0, n)), refCp), diff(Float64Array.from(row.subarray((nq - 2) * n, (nq - 1) * n)), refCe));
-    return { us: time(() => popWasm.populationSimulate(s, 0, SUBJECTS, cuts), 10, 9) / SUBJECTS, d };
+    return { us: time(() => popWasm.populationSimulate(json, 0, SUBJECTS, cuts), 10, 9) / SUBJECTS, d };
   };
   const pe = perSubject('exact');
   const pd = perSubject('dopri5');
@@ -122,8 +126,8 @@ async function run(): Promise<void> {
     { engine: 'wasm, population path, exact propagator', usPerRun: pe.us, maxAbsDiffNgPerMl: pe.d },
     { engine: 'wasm, population path, Dopri5 (ode_solvers)', usPerRun: pd.us, maxAbsDiffNgPerMl: pd.d },
     { engine: 'JavaScript, odex (GBS)', usPerRun: time(() => jsRun(p, doseMg / tInf, tInf, sc.horizon_min, rtol, atol), 100, 9), maxAbsDiffNgPerMl: Math.max(diff(js.cp, refCp), diff(js.ce, refCe)) },
-    { engine: 'wasm simulate(), exact, full result object to JS', usPerRun: time(() => wasm.simulate(exact), 200), maxAbsDiffNgPerMl: 0 },
-    { engine: 'wasm simulate(), Dopri5, full result object to JS', usPerRun: time(() => wasm.simulate(dopri), 100), maxAbsDiffNgPerMl: Math.max(diff(dop.analytes[0].cp_ng_per_ml, refCp), diff(dop.analytes[0].ce_ng_per_ml, refCe)) },
+    { engine: 'wasm simulate(), exact, full result object to JS', usPerRun: time(() => wasm.simulate(exactJson), 200), maxAbsDiffNgPerMl: 0 },
+    { engine: 'wasm simulate(), Dopri5, full result object to JS', usPerRun: time(() => wasm.simulate(dopriJson), 100), maxAbsDiffNgPerMl: Math.max(diff(dop.analytes[0].cp_ng_per_ml, refCp), diff(dop.analytes[0].ce_ng_per_ml, refCe)) },
   ];
   $('single').querySelector('tbody')!.innerHTML = single
     .map((r) => `<tr><td>${r.engine}</td><td>${r.usPerRun.toFixed(1)}</td><td>${(r.usPerRun / single[0].usPerRun).toFixed(2)}</td><td>${r.maxAbsDiffNgPerMl === 0 ? '(reference)' : r.maxAbsDiffNgPerMl?.toExponential(2) + ' ng/mL'}</td></tr>`)

@@ -7,6 +7,7 @@ import type { DoseKind, Scenario, SimResult } from './engine/types';
 import { PopulationPool, type PopulationBands } from './engine/population';
 import { COLORS, Charts, CshtChart, type CshtRun, type PumpSteps, type Run, type TargetLine } from './ui/charts';
 import { bindControls, modelOf, renderStatic, syncControls, type Meta } from './ui/controls';
+import { applyCss } from './ui/dom';
 import { clearMessages, showMessage } from './ui/errors';
 import { downloadCsv, exportPng, runLabel, whatIfNote } from './ui/export';
 import { renderPanel } from './ui/panel';
@@ -49,6 +50,11 @@ declare global {
       cshtRenders: number;
       /** The concentration axis's range as drawn. */
       concAxis: () => [number, number];
+      /** Makes the page's engine worker (or population worker `i`) trap, for the tests of its replacement. */
+      trapEngine: () => Promise<void>;
+      trapPopulation: (i?: number) => Promise<void>;
+      /** Workers replaced after a trap: the page's engine, the population pool. */
+      replacements: () => { engine: number; population: number };
     };
   }
 }
@@ -61,17 +67,34 @@ function toast(msg: string): void {
   setTimeout(() => t.classList.remove('show'), 4000);
 }
 
-const engine = new Engine((m) => {
-  engineError = new EngineFailure({ message: m, crashed: true });
+/** The change (`seq`) whose run was last repeated on a replaced worker: repeated once only. */
+let retriedSeq = -1;
+const engine = new Engine((m, replaced) => {
+  engineError = new EngineFailure({ message: m, crashed: true, replaced });
+  if (replaced) {
+    // a fresh worker runs already: say so, and run the current scenario on it once
+    notice = retriedSeq === seq ? `${m} It stopped again on this scenario: change an input to try again.` : m;
+    toast(m);
+    if (retriedSeq !== seq) {
+      retriedSeq = seq;
+      void update();
+    }
+  }
   showState();
 });
 // the CSHT curves take a few hundred ms: a worker of their own, so that runs never wait for them
 const cshtEngine = new Engine(() => {
   $('err-csht').textContent = 'The engine that computes the CSHT curves stopped; it restarts with the next change.';
 });
-const pool = new PopulationPool(undefined, (m) => {
+let popRetriedSeq = -1;
+const pool = new PopulationPool(undefined, (m, replaced) => {
   popError = m;
   clearPopulation();
+  if (replaced && popRetriedSeq !== seq) {
+    popRetriedSeq = seq;
+    toast(m);
+    void updatePopulation(seq);
+  }
   showState();
 });
 
@@ -366,8 +389,9 @@ async function updatePopulation(my: number, t0 = performance.now()): Promise<voi
     return;
   }
   if (!bands || my !== seq || !st.view.popOn) return; // superseded, or switched off meanwhile
-  popError = '';
-  $('err-pop').textContent = '';
+  // a worker replaced after a trap is said until the next change; a failed subject with the bands
+  popError = popRetriedSeq === seq ? popError : '';
+  $('err-pop').textContent = popError;
   lastPop = { bands, scenario: sc };
   charts.setPopulation({
     t: bands.layout.t_min,
@@ -389,9 +413,10 @@ function renderPins(): void {
   $('pins').innerHTML = st.pins
     .map(
       (p, i) =>
-        `<li><span class="swatch" style="border-color:${COLORS.pins[i % COLORS.pins.length]}"></span>${runLabel(meta, p)} <button type="button" data-unpin="${i}" aria-label="Remove pinned run ${i + 1}">remove</button></li>`,
+        `<li><span class="swatch" data-css="border-color:${COLORS.pins[i % COLORS.pins.length]}"></span>${runLabel(meta, p)} <button type="button" data-unpin="${i}" aria-label="Remove pinned run ${i + 1}">remove</button></li>`,
     )
     .join('');
+  applyCss($('pins'));
 }
 
 async function loadPins(): Promise<void> {
@@ -408,6 +433,27 @@ async function loadPins(): Promise<void> {
   st = { ...st, pins: kept };
   pinRuns = runs;
   renderPins();
+}
+
+/**
+ * A link's state with what this version cannot show replaced by the engine (an unknown model,
+ * effect-site endpoint or choice: the default, with a note each); pins likewise.
+ */
+async function fromLink(state: PageState): Promise<{ state: PageState; notes: string[] }> {
+  const fix = async (s: Scenario): Promise<{ scenario: Scenario; notes: string[] }> => {
+    try {
+      const f = await engine.linkFallback(s);
+      return { scenario: f.scenario, notes: f.notes };
+    } catch {
+      return { scenario: s, notes: [] }; // validation names the problem
+    }
+  };
+  const main = await fix(state.scenario);
+  const pins = await Promise.all(state.pins.map(fix));
+  return {
+    state: { ...state, scenario: main.scenario, pins: pins.map((p) => p.scenario) },
+    notes: [...main.notes, ...pins.flatMap((p) => p.notes.map((n) => `Pinned run: ${n}`))],
+  };
 }
 
 // ---------- actions ----------
@@ -506,9 +552,11 @@ async function start(): Promise<void> {
 
   const decoded = decodeLink(location.hash, defaultView(defaults.preset));
   if (decoded.kind === 'state') {
-    st = decoded.state;
+    const { state, notes } = await fromLink(decoded.state);
+    st = state;
     syncControls(meta, st);
     await loadPins();
+    if (notes.length) notice = [...notes, notice].filter(Boolean).join(' ');
   } else {
     loadPreset(decoded.kind === 'preset' && presets.some((p) => p.id === decoded.id) ? decoded.id : defaults.preset);
     if (decoded.kind === 'error') notice = decoded.message;
@@ -608,8 +656,12 @@ async function start(): Promise<void> {
     const d = decodeLink(location.hash, st.view);
     if (d.kind === 'state') {
       formatErrors.clear();
-      commit(d.state);
-      void loadPins().then(() => shown && render(shown.result));
+      void fromLink(d.state).then(({ state, notes }) => {
+        commit(state);
+        if (notes.length) notice = notes.join(' ');
+        showState();
+        void loadPins().then(() => shown && render(shown.result));
+      });
     } else if (d.kind === 'preset') loadPreset(d.id);
   });
 
@@ -638,6 +690,9 @@ window.__ketasim = {
   concAxis: () => charts.concAxis(),
   runPopulation: (s, workers) => pool.run(s, workers),
   populationRenders: 0,
+  trapEngine: () => engine.trapForTests(),
+  trapPopulation: (i) => pool.trapForTests(i),
+  replacements: () => ({ engine: engine.replacements, population: pool.replacements }),
 };
 start().catch((e) => {
   $('err-general').textContent = `The simulator could not start: ${e instanceof Error ? e.message : String(e)}`;

@@ -312,9 +312,10 @@ test('regressions from a newcomer’s tryout: no stuck stale state, no silent de
   await page.waitForTimeout(200);
   await settle(page);
   assert.equal((await page.evaluate(() => window.__ketasim.shown().result.scenario.model)), 'perez_ruixo2021');
-  // a link whose first pin cannot run keeps the other pin, and says so
+  // a link whose first pin cannot run keeps the other pin, and says so (an unknown model
+  // falls back to the default instead: tests/hardening.test.mjs)
   const good = presetScenario('antidepressant_1mgkg');
-  const bad = { ...presetScenario('antidepressant_40min'), model: 'no_such_model' };
+  const bad = { ...presetScenario('antidepressant_40min'), patient: { weight_kg: 0 } };
   await page.goto(server.url + '#s=' + Buffer.from(JSON.stringify({ scenario: presetScenario('antidepressant_40min'), view: { preset: 'antidepressant_40min' }, pins: [bad, good] })).toString('base64url'));
   await page.reload();
   await page.waitForFunction(() => window.__ketasim?.ready === true);

@@ -1,5 +1,6 @@
 // The built wasm package in Node: same numbers as the native CLI, the same numeric checks as
-// the Rust tests, and errors — never panics — for any input.
+// the Rust tests, and errors — never panics, never a module left broken — for any input.
+// Scenarios cross the boundary as JSON text (J = JSON.stringify), read by the CLI's reader.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
@@ -9,6 +10,8 @@ import { execFileSync } from 'node:child_process';
 import init, * as wasm from '../src/pkg/ketasim.js';
 import initPop, * as pop from '../src/pkg-pop/ketasim_pop.js';
 import { WWW, ROOT, fixture, readFixture, nativeJson, maxRelDiff } from './helpers.mjs';
+
+const J = (x) => JSON.stringify(x);
 
 before(async () => {
   await init({ module_or_path: readFileSync(join(WWW, 'src', 'pkg', 'ketasim_bg.wasm')) });
@@ -38,7 +41,7 @@ function compareWithNative(w, n) {
 }
 
 test('wasm result for the fixture scenario equals the native CLI result (≤ 1e-12 relative)', () => {
-  const w = wasm.simulate(readFixture('standard_infusion.json'));
+  const w = wasm.simulate(J(readFixture('standard_infusion.json')));
   const n = nativeJson(fixture('standard_infusion.json'));
   const worst = compareWithNative(w, n);
   assert.ok(worst <= 1e-12, `max relative difference ${worst}`);
@@ -50,7 +53,7 @@ test('every preset gives the native numbers in wasm', () => {
   for (const p of wasm.presets()) {
     const path = join(dir, `${p.id}.json`);
     writeFileSync(path, JSON.stringify(p.scenario));
-    const worst = compareWithNative(wasm.simulate(p.scenario), nativeJson(path));
+    const worst = compareWithNative(wasm.simulate(J(p.scenario)), nativeJson(path));
     assert.ok(worst <= 1e-12, `${p.id}: ${worst}`);
   }
 });
@@ -61,8 +64,8 @@ test('mass balance and occupancy bounds hold in the wasm build', () => {
     for (const m of models) {
       // every preset on every model, its regimen adapted by the engine as the page does
       const model = m.id;
-      const a = wasm.withModel(p.scenario, model);
-      const r = wasm.simulate({ ...p.scenario, model: a.model, regimen: a.regimen });
+      const a = wasm.withModel(J(p.scenario), model);
+      const r = wasm.simulate(J({ ...p.scenario, model: a.model, regimen: a.regimen }));
       const total = r.input_mg[r.input_mg.length - 1];
       for (let k = 0; k < r.t_min.length; k += 7) {
         const held = r.compartments.reduce((s, c) => s + c.amount_mg[k], 0) + r.eliminated_mg[k];
@@ -84,11 +87,11 @@ test('invalid inputs throw Error with the field, and the module keeps working', 
   ];
   for (const [sc, field, re] of cases) {
     assert.throws(
-      () => wasm.simulate(sc),
+      () => wasm.simulate(J(sc)),
       (e) => e instanceof Error && !(e instanceof WebAssembly.RuntimeError) && e.field === field && re.test(e.message),
     );
   }
-  assert.ok(wasm.simulate(base).analytes[0].cp_ng_per_ml.length > 0);
+  assert.ok(wasm.simulate(J(base)).analytes[0].cp_ng_per_ml.length > 0);
 });
 
 test('unknown fields are errors, as in the CLI, at any depth and in both modules', () => {
@@ -101,16 +104,16 @@ test('unknown fields are errors, as in the CLI, at any depth and in both modules
     [{ ...base, population: { size: 10, sede: 1 } }, 'population.sede'],
   ];
   for (const [sc, path] of cases) {
-    for (const call of [() => wasm.simulate(sc), () => wasm.validateScenario(sc), () => pop.simulatePopulation(sc)]) {
+    for (const call of [() => wasm.simulate(J(sc)), () => wasm.validateScenario(J(sc)), () => pop.simulatePopulation(J(sc))]) {
       assert.throws(call, (e) => e instanceof Error && !(e instanceof WebAssembly.RuntimeError) && e.message.includes(`unknown field \`${path}\``), path);
     }
   }
   // what is written back may leave out null and empty fields: they are not unknown
   const ok = { ...base, name: null, pd: { thresholds_ng_per_ml: [] }, population: { size: 3, weight_kg: null } };
-  assert.ok(wasm.simulate(ok).t_min.length > 0);
-  assert.equal(pop.simulatePopulation(ok).size, 3);
+  assert.ok(wasm.simulate(J(ok)).t_min.length > 0);
+  assert.equal(pop.simulatePopulation(J(ok)).size, 3);
   // and every preset passes as it is
-  for (const p of wasm.presets()) wasm.validateScenario(p.scenario);
+  for (const p of wasm.presets()) wasm.validateScenario(J(p.scenario));
 });
 
 test('malformed and random inputs never panic the module', () => {
@@ -140,7 +143,7 @@ test('malformed and random inputs never panic the module', () => {
   let ok = 0;
   for (const sc of junk) {
     try {
-      wasm.simulate(sc);
+      wasm.simulate(J(sc));
       ok++;
     } catch (e) {
       assert.ok(!(e instanceof WebAssembly.RuntimeError), `panic for ${JSON.stringify(sc)}: ${e}`);
@@ -148,7 +151,124 @@ test('malformed and random inputs never panic the module', () => {
     }
   }
   assert.ok(ok > 0, 'some random scenarios should be valid');
-  assert.ok(wasm.simulate(readFixture('standard_infusion.json')).t_min.length === 361);
+  assert.ok(wasm.simulate(J(readFixture('standard_infusion.json'))).t_min.length === 361);
+});
+
+/** Values that throw when read, in every way a caller's value can: getters, Proxy traps,
+ * revoked proxies, `valueOf`, endless iterators, plus what is not of the expected type. */
+function hostileValues(base) {
+  const getter = { ...base };
+  Object.defineProperty(getter, 'horizon_min', { get() { throw new Error('x'); }, enumerable: true });
+  const throwsString = { ...base };
+  Object.defineProperty(throwsString, 'patient', { get() { throw 'not an Error'; }, enumerable: true });
+  const trap = () => { throw new RangeError('trap'); };
+  const proxy = new Proxy({}, { get: trap, has: trap, ownKeys: trap, getOwnPropertyDescriptor: trap, getPrototypeOf: trap });
+  const arrayProxy = new Proxy([1, 2, 3], { get: trap, getPrototypeOf: trap });
+  const { proxy: revoked, revoke } = Proxy.revocable({}, {});
+  revoke();
+  const lyingLength = { get length() { return this.n++ ? 1e9 : 2; }, n: 0, 0: 1, 1: 2 };
+  const endless = new Float64Array(3);
+  endless[Symbol.iterator] = function* () { for (;;) yield 1; };
+  const typedProxy = new Proxy(new Float64Array(4), { get: trap, getPrototypeOf: trap });
+  let deep = 'x';
+  for (let i = 0; i < 10000; i++) deep = [deep];
+  const deepText = J(base).replace('{', `{"name":${'['.repeat(10000)}"x"${']'.repeat(10000)},`);
+  return [
+    getter, throwsString, proxy, arrayProxy, revoked, lyingLength, endless, typedProxy,
+    { valueOf: trap, toString: trap }, Symbol('s'), 10n, () => 1, null, undefined, NaN, -1, 2 ** 53, 1e308,
+    { ...base, name: deep }, '', 'x'.repeat(5_000_000), deepText, '{"patient":', J([base]), '\ufeff' + J(base),
+  ];
+}
+
+test('nothing a caller passes breaks the module: the bricking sequence, every export, every hostile value', () => {
+  const base = readFixture('standard_infusion.json');
+  const good = J(base);
+  // the sequence that bricked the module (about 400 calls whose input threw while read)
+  const bad = { ...base };
+  Object.defineProperty(bad, 'horizon_min', { get() { throw new Error('x'); }, enumerable: true });
+  for (let i = 0; i < 500; i++) {
+    assert.throws(() => wasm.simulate(bad), (e) => e instanceof Error && !(e instanceof WebAssembly.RuntimeError) && /must be the scenario's JSON text/.test(e.message));
+  }
+  assert.equal(wasm.simulate(good).t_min.length, 361);
+  assert.throws(() => wasm.csht(5, 70, new Float64Array([10])), (e) => e instanceof Error && e.field === 'model' && /must be a string \(got a number\)/.test(e.message));
+  assert.throws(() => wasm.simulate(J([base])), (e) => /a scenario is one JSON object/.test(e.message));
+  // every export, every argument position, each hostile value, several rounds
+  const calls = [
+    (v) => wasm.simulate(v), (v) => wasm.validateScenario(v), (v) => wasm.simulateCsv(v), (v) => wasm.linkFallback(v),
+    (v) => wasm.withRoute(v, 'oral'), (v) => wasm.withRoute(good, v), (v) => wasm.withModel(v, 'herd2007'), (v) => wasm.withModel(good, v),
+    (v) => wasm.withSpan(v, '2h'), (v) => wasm.withSpan(good, v), (v) => wasm.withStep(v, 'tci'), (v) => wasm.withStep(good, v), (v) => wasm.cshtCurves(v),
+    (v) => wasm.models(v), (v) => wasm.csht(v, 70, [10]), (v) => wasm.csht('kamp2020', v, [10]), (v) => wasm.csht('kamp2020', 70, v),
+    (v) => pop.populationLayout(v), (v) => pop.simulatePopulation(v), (v) => pop.populationSimulate(v, 0, 1, [0, 361]),
+    (v) => pop.populationSimulate(J({ ...base, population: { size: 2 } }), v, 1, [0, 361]), (v) => pop.populationSimulate(J({ ...base, population: { size: 2 } }), 0, 1, v),
+    (v) => pop.populationBlockStats(v, 1, 1, 0, 100), (v) => pop.populationBlockStats([v], 1, 1, 0, 100), (v) => pop.populationBlockStats([new Float32Array(4)], v, 2, 0, 100),
+    (v) => pop.populationDistribution(v, 20), (v) => pop.populationDistribution([1, 2, 3], v),
+  ];
+  const values = hostileValues(base);
+  const kinds = new Map();
+  for (let round = 0; round < 4; round++) {
+    for (const call of calls) {
+      for (const v of values) {
+        try {
+          call(v);
+        } catch (e) {
+          assert.ok(e instanceof Error, `a throw that is not an Error: ${String(e)}`);
+          assert.ok(!(e instanceof WebAssembly.RuntimeError), `a trap: ${e.message} for ${call}`);
+          kinds.set(e.constructor.name, (kinds.get(e.constructor.name) ?? 0) + 1);
+        }
+      }
+    }
+  }
+  assert.ok(kinds.get('Error') > 1000, JSON.stringify([...kinds]));
+  // still working, both modules
+  assert.equal(wasm.simulate(good).t_min.length, 361);
+  assert.deepEqual(wasm.csht('kamp2020', 70, new Float64Array([10])).length, 1);
+  assert.equal(pop.simulatePopulation(J({ ...base, population: { size: 3 } })).size, 3);
+});
+
+test('a scenario of the link falls back where this version cannot show it, with a note', () => {
+  const base = readFixture('standard_infusion.json');
+  const f = wasm.linkFallback(J({ ...base, model: 'nope2030', pd: { ke0_endpoint: 'telepathy' }, patient: { weight_kg: 70, sex: 'x' } }));
+  assert.equal(f.scenario.model, 'kamp2020');
+  assert.equal(f.notes.length, 3);
+  assert.match(f.notes[0], /patient.sex 'x' is not one of the allowed values/);
+  assert.match(f.notes[1], /model 'nope2030' is not one of this version's models: showing .* instead/);
+  assert.match(f.notes[2], /pd.ke0_endpoint\) 'telepathy'/);
+  // a binding of an unknown kind is shown as equilibrium; a wrong type of model, as the default
+  const g = wasm.linkFallback(J({ ...base, model: 7, pd: { binding: { kind: 'slow', half_time_min: 5 } } }));
+  assert.equal(g.scenario.model, 'kamp2020');
+  assert.equal(g.scenario.pd.binding.kind, 'equilibrium');
+  assert.equal(g.notes.length, 2);
+  // anything else is the reader's error, named as validation names it
+  assert.throws(() => wasm.linkFallback(J({ ...base, patient: { weight_kg: 'heavy' } })), (e) => e.field === 'patient.weight_kg');
+  assert.equal(wasm.simulate(J(f.scenario)).t_min.length, 361);
+  // a scenario that reads comes back whole (every default filled in), as a result echoes it
+  assert.deepEqual(wasm.linkFallback(J(base)), { scenario: wasm.simulate(J(base)).scenario, notes: [] });
+  assert.equal(wasm.linkFallback(J({ ...base, pd: {} })).scenario.pd.binding.kind, 'equilibrium');
+});
+
+test('one failing virtual patient is left out and named; the bands come from the rest', () => {
+  const sc = {
+    patient: { weight_kg: 70 }, regimen: [{ dose_mg: 400 }], horizon_min: 240, output_step_min: 60,
+    pd: { binding: { kind: 'kinetic', half_time_min: 0.5 } },
+    population: { size: 40, seed: 3, weight_kg: { uniform: { min: 5, max: 250 } } },
+  };
+  const whole = pop.simulatePopulation(J(sc));
+  assert.ok(whole.failed.length > 0 && whole.failed.length < 40, `${whole.failed.length} failed`);
+  assert.equal(whole.cmax_ng_per_ml.length + whole.failed.length, 40);
+  assert.match(whole.failed[0].error, /lengthen pd.binding.half_time_min \(now 0.5 min\)/);
+  // the same split across workers: rows of the patients that ran, failures listed by each
+  const layout = pop.populationLayout(J(sc));
+  const cuts = [0, layout.t_min.length];
+  const parts = [[0, 13], [13, 27]].map(([s, c]) => pop.populationSimulate(J(sc), s, c, cuts));
+  assert.deepEqual(parts.flatMap((p) => p.failed), whole.failed);
+  const stats = pop.populationBlockStats(parts.map((p) => p.blocks[0]), layout.quantities.length, layout.t_min.length, layout.ce_quantity, layout.threshold_ng_per_ml);
+  assert.deepEqual([...stats.fraction_above], whole.fraction_above);
+  // natively the same patients fail, and the others give the same numbers (the stiffness is
+  // met at a time that may differ in the last digits: the platform's maths under Dopri5)
+  const native = nativePopulation(sc);
+  const who = (r) => r.failed.map((f) => [f.index, f.weight_kg, f.factors, f.error.replace(/t = [0-9.e-]+ min;/, '')]);
+  assert.deepEqual(who(whole), who(native));
+  assert.deepEqual({ ...whole, failed: [] }, { ...native, failed: [] });
 });
 
 test('metadata: models cite sources with provenance, CSV has the CLI columns, csht is monotone', () => {
@@ -161,7 +281,7 @@ test('metadata: models cite sources with provenance, CSV has the CLI columns, cs
   }
   const pd = wasm.pdTables();
   assert.ok(pd.landmarks.every((l) => l.source.length > 0));
-  const csv = wasm.simulateCsv(readFixture('standard_infusion.json'));
+  const csv = wasm.simulateCsv(J(readFixture('standard_infusion.json')));
   const native = execFileSync(join(ROOT, 'target', 'release', 'ketasim'), ['simulate', fixture('standard_infusion.json')]).toString();
   assert.equal(csv, native);
   const c = wasm.csht('kamp2020', 70, new Float64Array([10, 60, 240]));
@@ -198,7 +318,7 @@ function populationScenario(p) {
 test('same seed gives the same population natively and in wasm, bit for bit', () => {
   for (const p of POPULATIONS) {
     const sc = populationScenario(p);
-    const w = pop.simulatePopulation(sc);
+    const w = pop.simulatePopulation(J(sc));
     const n = nativePopulation(sc);
     assert.equal(w.size, n.size);
     assert.deepEqual(w.cmax_ng_per_ml, n.cmax_ng_per_ml, `${p.model}: Cmax`);
@@ -213,20 +333,20 @@ test('same seed gives the same population natively and in wasm, bit for bit', ()
     const cp = w.bands[0].series;
     assert.ok(cp[4][20] > 1.2 * cp[0][20], `${p.model}: 95th vs 5th percentile`);
     // and a different seed gives different numbers
-    const other = pop.simulatePopulation({ ...sc, population: { ...sc.population, seed: sc.population.seed + 1 } });
+    const other = pop.simulatePopulation(J({ ...sc, population: { ...sc.population, seed: sc.population.seed + 1 } }));
     assert.notDeepEqual(other.cmax_ng_per_ml, w.cmax_ng_per_ml);
   }
 });
 
 test('subjects split across workers and merged by time block give the single-run result', () => {
   const sc = populationScenario(POPULATIONS[1]);
-  const whole = pop.simulatePopulation(sc);
-  const layout = pop.populationLayout(sc);
+  const whole = pop.simulatePopulation(J(sc));
+  const layout = pop.populationLayout(J(sc));
   const npts = layout.t_min.length;
   const nq = layout.quantities.length;
   const cuts = new Uint32Array([0, 50, 51, npts]);
   const ranges = [[0, 64], [64, 1], [65, 135]];
-  const runs = ranges.map(([s, c]) => pop.populationSimulate(sc, s, c, cuts));
+  const runs = ranges.map(([s, c]) => pop.populationSimulate(J(sc), s, c, cuts));
   const stats = [];
   for (let b = 0; b < cuts.length - 1; b++) {
     const parts = runs.map((r) => r.blocks[b]).reverse();
@@ -251,18 +371,18 @@ test('subjects split across workers and merged by time block give the single-run
 test('population limits in the browser are errors that name the field', () => {
   const sc = populationScenario(POPULATIONS[0]);
   const big = { ...sc, population: { size: 20001 } };
-  assert.throws(() => pop.populationLayout(big), (e) => e.field === 'population.size' && /20000/.test(e.message));
-  assert.throws(() => pop.simulatePopulation({ ...sc, population: { size: 0 } }), (e) => e.field === 'population.size');
+  assert.throws(() => pop.populationLayout(J(big)), (e) => e.field === 'population.size' && /20000/.test(e.message));
+  assert.throws(() => pop.simulatePopulation(J({ ...sc, population: { size: 0 } })), (e) => e.field === 'population.size');
   assert.throws(
-    () => pop.populationLayout({ ...sc, horizon_min: 1440, output_step_min: 0.25, population: { size: 10000 } }),
+    () => pop.populationLayout(J({ ...sc, horizon_min: 1440, output_step_min: 0.25, population: { size: 10000 } })),
     (e) => e.field === 'population.size' && /allowed 1 to 1388 virtual patients/.test(e.message),
   );
-  assert.throws(() => pop.populationSimulate(sc, 299, 2, new Uint32Array([0, 151])), (e) => e.field === 'population.range');
-  assert.throws(() => pop.populationSimulate(sc, 0, 2, new Uint32Array([0, 7])), (e) => e.field === 'cuts');
-  assert.throws(() => pop.populationBlockStats([new Float32Array(5)], 2, 2, 0, 100), (e) => e.field === 'parts');
-  assert.throws(() => pop.populationBlockStats([[1, 2, 3, 4]], 2, 2, 0, 100), (e) => e.field === 'parts' && /Float32Array/.test(e.message));
+  assert.throws(() => pop.populationSimulate(J(sc), 299, 2, new Uint32Array([0, 151])), (e) => e.field === 'count' && /from 0 to 1$/.test(e.message));
+  assert.throws(() => pop.populationSimulate(J(sc), 0, 2, new Uint32Array([0, 7])), (e) => e.field === 'cuts');
+  assert.throws(() => pop.populationBlockStats([new Float32Array(5)], 2, 2, 0, 100), (e) => e.field === 'parts[0]');
+  assert.throws(() => pop.populationBlockStats([[1, 2, 3, 4]], 2, 2, 0, 100), (e) => e.field === 'parts[0]' && /Float32Array/.test(e.message));
   // 10 000 subjects on the standard 6-h grid are allowed
-  const ok = pop.populationLayout({ ...readFixture('standard_infusion.json'), population: { size: 10000 } });
+  const ok = pop.populationLayout(J({ ...readFixture('standard_infusion.json'), population: { size: 10000 } }));
   assert.equal(ok.size, 10000);
 });
 
@@ -282,9 +402,9 @@ test('malformed population inputs never panic the population module', () => {
     if (rnd() < 0.3) population.threshold_ng_per_ml = num();
     const sc = { ...base, population, horizon_min: pick([60, 300, 1e7]), output_step_min: pick([1, 5, 0.001]) };
     const calls = [
-      () => pop.populationLayout(sc),
-      () => pop.simulatePopulation(sc),
-      () => pop.populationSimulate(sc, Math.floor(num()) >>> 0, Math.floor(num()) >>> 0, new Uint32Array([0, Math.floor(num()) >>> 0])),
+      () => pop.populationLayout(J(sc)),
+      () => pop.simulatePopulation(J(sc)),
+      () => pop.populationSimulate(J(sc), Math.floor(num()) >>> 0, Math.floor(num()) >>> 0, new Uint32Array([0, Math.floor(num()) >>> 0])),
       () => pop.populationBlockStats([new Float32Array(Math.floor(rnd() * 20))], Math.floor(num()) >>> 0, Math.floor(num()) >>> 0, Math.floor(num()) >>> 0, num()),
       () => pop.populationDistribution(new Float64Array([num(), num(), num()]), Math.floor(num()) >>> 0),
     ];
@@ -299,11 +419,11 @@ test('malformed population inputs never panic the population module', () => {
     }
   }
   assert.ok(ok > 0, 'some calls should succeed');
-  assert.equal(pop.simulatePopulation(base).size, 300); // the module still works
+  assert.equal(pop.simulatePopulation(J(base)).size, 300); // the module still works
 });
 
 test('the wasm result has exactly the keys of the serde (CLI) JSON: one shape, one case convention', () => {
-  const w = wasm.simulate(readFixture('standard_infusion.json'));
+  const w = wasm.simulate(J(readFixture('standard_infusion.json')));
   const n = nativeJson(fixture('standard_infusion.json'));
   const shape = (v) => {
     if (v instanceof Float64Array || Array.isArray(v)) return v.length && typeof v[0] === 'object' && v[0] !== null ? [shape(v[0])] : 'list';
@@ -338,7 +458,7 @@ test('a TCI pump profile in wasm equals the native one, and its targets are met'
   };
   const path = join(dir, 'tci.json');
   writeFileSync(path, JSON.stringify(sc));
-  const w = wasm.simulate(sc);
+  const w = wasm.simulate(J(sc));
   const n = nativeJson(path);
   assert.equal(w.pumps.length, 1);
   assert.equal(w.pumps[0].segments.length, n.pumps[0].segments.length);
@@ -349,13 +469,13 @@ test('a TCI pump profile in wasm equals the native one, and its targets are met'
   const steps = w.metrics.tci[0].steps;
   assert.deepEqual(steps.map((s) => s.target), [150, 200]);
   assert.ok(steps.every((s) => s.reached_at_min !== null && s.overshoot_percent < 0.1));
-  const csv = wasm.simulateCsv(sc);
+  const csv = wasm.simulateCsv(J(sc));
   assert.match(csv.split('\n')[0], /pump_rate_mg_per_h,pump_rate_ml_per_h/);
 });
 
 test('cshtCurves gives the CLI csht numbers and a recovery curve; withSpan sets horizon and step', () => {
   const sc = wasm.presets().find((p) => p.id === 'antidepressant_40min').scenario;
-  const c = wasm.cshtCurves(sc);
+  const c = wasm.cshtCurves(J(sc));
   const cli = execFileSync(join(ROOT, 'target', 'release', 'ketasim'),
     ['csht', '--model', sc.model, '--weight-kg', '70', '--durations-min', '40,60,120'], { encoding: 'utf8' })
     .trim().split('\n').slice(1).map((l) => Number(l.split(',')[2]));
@@ -366,8 +486,12 @@ test('cshtCurves gives the CLI csht numbers and a recovery curve; withSpan sets 
   assert.equal(c.recovery_min.length, c.durations_min.length);
   assert.ok(c.hold_ng_per_ml > c.threshold_ng_per_ml);
   assert.ok(c.recovery_min.every((v, i) => i === 0 || v >= c.recovery_min[i - 1] - 1e-9));
-  assert.deepEqual(wasm.withSpan(sc, '2h'), { horizon_min: 120, output_step_min: 0.5 });
+  assert.deepEqual(wasm.withSpan(J(sc), '2h'), { horizon_min: 120, output_step_min: 0.5 });
   const course = wasm.presets().find((p) => p.id === 'course_6_infusions').scenario;
-  assert.ok(wasm.withSpan(course, 'course').horizon_min > 11 * 1440);
-  assert.throws(() => wasm.withSpan(sc, 'week'), /unknown span 'week'/);
+  assert.ok(wasm.withSpan(J(course), 'course').horizon_min > 11 * 1440);
+  assert.throws(() => wasm.withSpan(J(sc), 'week'), /unknown span 'week'/);
+  // the engine places a new step: a second pump after the first
+  const tci = wasm.presets().find((p) => p.id === 'tci_effect_site').scenario;
+  assert.deepEqual(wasm.withStep(J(tci), 'tci').regimen[1].schedule, { at_min: [60] });
+  assert.throws(() => wasm.withStep(J(tci), 'pill'), /unknown step kind 'pill'/);
 });

@@ -2,7 +2,7 @@
 // latest-request-wins simulate() so that dragging a slider never queues stale work.
 import type { Op } from './protocol';
 import { EngineFailure, EngineWorker, LatestOnly } from './rpc';
-import type { Adapted, CshtCurves, Defaults, DoseKind, EngineError, Limit, ModelInfo, PdTables, Preset, Route, Scenario, SimResult, Timing } from './types';
+import type { Adapted, CshtCurves, Defaults, DoseKind, EngineError, Limit, LinkFallback, ModelInfo, PdTables, Preset, Route, Scenario, SimResult, Timing } from './types';
 
 export type { EngineError };
 export { EngineFailure };
@@ -10,8 +10,11 @@ export { EngineFailure };
 export class Engine {
   private worker: EngineWorker;
 
-  /** `onCrash`: called when the worker dies (it is replaced; the message says why). */
-  constructor(onCrash: (message: string) => void = () => {}) {
+  /**
+   * `onCrash`: called when the worker traps (`replaced`: a fresh worker already runs) or fails
+   * to load; the message says which.
+   */
+  constructor(onCrash: (message: string, replaced: boolean) => void = () => {}) {
     this.worker = new EngineWorker(() => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' }), onCrash);
   }
 
@@ -53,6 +56,10 @@ export class Engine {
   async cshtCurves(s: Scenario): Promise<CshtCurves> {
     return (await this.call<CshtCurves>('cshtCurves', s)).value;
   }
+  /** A shared link's scenario with an unknown model, endpoint or choice replaced, and why. */
+  async linkFallback(s: Scenario): Promise<LinkFallback> {
+    return (await this.call<LinkFallback>('linkFallback', s)).value;
+  }
   async csv(s: Scenario): Promise<string> {
     return (await this.call<string>('simulateCsv', s)).value;
   }
@@ -62,6 +69,16 @@ export class Engine {
   async simulateOnce(s: Scenario): Promise<{ result: SimResult; engineMs: number }> {
     const r = await this.call<SimResult>('simulate', s);
     return { result: r.value, engineMs: r.engineMs };
+  }
+
+  /** Workers replaced after a trap so far. */
+  get replacements(): number {
+    return this.worker.replacements;
+  }
+
+  /** Makes the worker's WebAssembly trap (`trapForTests`): for the tests of the replacement. */
+  async trapForTests(): Promise<void> {
+    await this.call('trapForTests');
   }
 
   private latest = new LatestOnly((s: Scenario) => this.simulateOnce(s));

@@ -4,9 +4,9 @@
 // subjects. Subject i always draws from random stream i of the seed, and a percentile does not
 // depend on the order of the values, so the result is the same for any number of workers —
 // and the same as the single-call `simulatePopulation` (the e2e test checks it bit for bit).
-import { EngineWorker, LatestOnly } from './rpc';
+import { EngineFailure, EngineWorker, LatestOnly } from './rpc';
 import type { Op } from './protocol';
-import type { Distribution, Quantity, Scenario } from './types';
+import type { Distribution, FailedSubject, Quantity, Scenario } from './types';
 
 export type { Quantity };
 
@@ -31,6 +31,8 @@ export interface PopulationBands {
   fraction_above: Float64Array;
   cmax: Distribution;
   recovery: Distribution;
+  /** Subjects whose simulation failed (index order): left out of the bands and distributions. */
+  failed: FailedSubject[];
   workers: number;
   /** Whether this was the pool's first run (its time includes starting the workers and their wasm). */
   coldStart: boolean;
@@ -43,6 +45,7 @@ interface SimPart {
   weight_kg: Float64Array;
   cmax_ng_per_ml: Float64Array;
   recovery_min: Float64Array;
+  failed: FailedSubject[];
 }
 
 interface BlockStats {
@@ -87,7 +90,7 @@ export class PopulationPool {
    */
   constructor(
     readonly maxWorkers = Math.max(2, Math.min(8, navigator.hardwareConcurrency || 2)),
-    private onCrash: (message: string) => void = () => {},
+    private onCrash: (message: string, replaced: boolean) => void = () => {},
   ) {}
 
   private worker(i: number): EngineWorker {
@@ -125,9 +128,15 @@ export class PopulationPool {
       ranges.map(([start, count], i) => this.call<SimPart>(i, 'populationSimulate', [scenario, start, count, cuts])),
     );
     const t1 = performance.now();
+    const failed = sims.flatMap((s) => s.failed);
+    if (failed.length === layout.size) {
+      const f = failed[0];
+      throw new EngineFailure({ message: `All ${layout.size} virtual patients failed; patient ${f.index} (weight ${f.weight_kg} kg): ${f.error}` });
+    }
     const nBlocks = cuts.length - 1;
     const statsP = Array.from({ length: nBlocks }, (_, b) => {
-      const parts = sims.map((s) => s.blocks[b]);
+      // a worker whose subjects all failed has no rows
+      const parts = sims.map((s) => s.blocks[b]).filter((p) => p.length > 0);
       return this.call<BlockStats>(
         b % w,
         'populationBlockStats',
@@ -164,6 +173,7 @@ export class PopulationPool {
       fraction_above,
       cmax: dCmax,
       recovery: dRec,
+      failed,
       workers: w,
       coldStart,
       timing: { totalMs: t2 - t0, simulateMs: t1 - t0, statsMs: t2 - t1 },
@@ -175,6 +185,16 @@ export class PopulationPool {
   /** Runs `scenario` unless a newer request arrives first (superseded callers get `null`). */
   runLatest(scenario: Scenario): Promise<LatestBands> {
     return this.latest.request(scenario);
+  }
+
+  /** Workers replaced after a trap so far. */
+  get replacements(): number {
+    return this.workers.reduce((n, w) => n + w.replacements, 0);
+  }
+
+  /** Makes worker `i`'s WebAssembly trap (`trapForTests`): for the tests of the replacement. */
+  async trapForTests(i = 0): Promise<void> {
+    await this.call(i, 'trapForTests', []);
   }
 
   /** The whole population in one worker, one call (reference for tests and the bench page). */

@@ -10,6 +10,7 @@ export type Op =
   | 'withSpan'
   | 'withStep'
   | 'cshtCurves'
+  | 'linkFallback'
   | 'limits'
   | 'defaults'
   | 'models'
@@ -17,6 +18,7 @@ export type Op =
   | 'pdTables'
   | 'csht'
   | 'version'
+  | 'trapForTests'
   | 'populationLayout'
   | 'populationSimulate'
   | 'populationBlockStats'
@@ -64,10 +66,12 @@ export function serve(ready: Promise<unknown>, run: (op: Op, args: unknown[]) =>
       buffers(value, transfer);
       (self as unknown as Worker).postMessage({ id, ok: true, value, engineMs } satisfies Response, transfer);
     } catch (e) {
-      const err = e as { message?: string; field?: string };
       // a WebAssembly.RuntimeError (a trap) leaves the module unusable: the page replaces us
       const fatal = e instanceof WebAssembly.RuntimeError;
-      const error = { message: err?.message ?? String(e), field: err?.field, fatal };
+      const message = e instanceof Error ? (fatal ? `${e.name}: ${e.message}` : e.message) : String(e);
+      const f = e instanceof Error ? (e as Error & { field?: unknown }).field : undefined;
+      const field = typeof f === 'string' ? f : undefined;
+      const error = { message, field, fatal };
       (self as unknown as Worker).postMessage({ id, ok: false, error } satisfies Response);
     }
   };

@@ -7,10 +7,13 @@ export class EngineFailure extends Error implements EngineError {
   field?: string;
   /** The engine itself failed (it stopped or could not load), not the input. */
   crashed: boolean;
-  constructor(e: EngineError & { crashed?: boolean }) {
+  /** It stopped (a WebAssembly trap) and a fresh worker has already replaced it. */
+  replaced: boolean;
+  constructor(e: EngineError & { crashed?: boolean; replaced?: boolean }) {
     super(e.message);
     this.field = e.field;
     this.crashed = e.crashed ?? false;
+    this.replaced = e.replaced ?? false;
   }
 }
 
@@ -24,14 +27,19 @@ export class EngineWorker {
   private nextId = 1;
   private pending = new Map<number, Pending>();
 
+  /** Workers replaced after a trap (for the page's tests and its console). */
+  replacements = 0;
+
   /**
-   * `make` starts a module worker running `serve` from protocol.ts. When the worker fails to
-   * load (offline, a missing file) or dies (a wasm trap), every pending call is rejected with a
-   * message that says so, `onCrash` is told, and the next call starts a fresh worker.
+   * `make` starts a module worker running `serve` from protocol.ts. When the worker traps (a
+   * WebAssembly RuntimeError leaves its instance unusable), it is terminated and a fresh one
+   * started at once; when it fails to load (offline, a missing file), the next call starts a
+   * fresh one. Either way every pending call is rejected with a message that says so, and
+   * `onCrash` is told (`replaced`: a fresh worker is already running).
    */
   constructor(
     private readonly make: () => Worker,
-    private readonly onCrash: (message: string) => void = () => {},
+    private readonly onCrash: (message: string, replaced: boolean) => void = () => {},
     private readonly what = 'simulation',
   ) {}
 
@@ -44,10 +52,12 @@ export class EngineWorker {
       if (!p) return;
       this.pending.delete(msg.id);
       if (msg.ok) p.resolve({ value: msg.value, engineMs: msg.engineMs });
+      else if (!msg.error.fatal) p.reject(new EngineFailure(msg.error));
       else {
-        p.reject(new EngineFailure(msg.error));
-        // a trap leaves the wasm instance unusable: start a fresh worker next time
-        if (msg.error.fatal) this.crash(`The ${this.what} engine stopped (${msg.error.message}); it is restarted with the next change.`);
+        // a trap leaves the wasm instance unusable: replace the worker now
+        const message = `The ${this.what} engine stopped (${msg.error.message}) and was replaced by a fresh one.`;
+        p.reject(new EngineFailure({ message, crashed: true, replaced: true }));
+        this.crash(message, true);
       }
     };
     const fail = (ev: Event | ErrorEvent) => {
@@ -65,12 +75,16 @@ export class EngineWorker {
     return w;
   }
 
-  private crash(message: string): void {
+  private crash(message: string, replace = false): void {
     this.worker?.terminate();
     this.worker = null;
-    for (const p of this.pending.values()) p.reject(new EngineFailure({ message, crashed: true }));
+    for (const p of this.pending.values()) p.reject(new EngineFailure({ message, crashed: true, replaced: replace }));
     this.pending.clear();
-    this.onCrash(message);
+    if (replace) {
+      this.replacements++;
+      this.get();
+    }
+    this.onCrash(message, replace);
   }
 
   /** Runs `op` in the worker; `transfer` lists buffers handed over (they become unusable here). */

@@ -51,6 +51,8 @@ export type { PumpSegment } from './gen/PumpSegment';
 export type { Span } from './gen/Span';
 export type { Timing } from './gen/Timing';
 export type { CshtCurves } from './gen/CshtCurves';
+export type { FailedSubject } from './gen/FailedSubject';
+export type { LinkFallback } from './gen/LinkFallback';
 
 import type { ModelSpec } from './gen/ModelSpec';
 import type { Derived } from './gen/Derived';

@@ -1,4 +1,5 @@
 // Module Web Worker that owns the page's wasm engine (single runs, edits and metadata).
+// Scenarios cross the wasm boundary as JSON text: the engine reads them with the CLI's reader.
 import init, * as wasm from '../pkg/ketasim.js';
 import wasmUrl from '../pkg/ketasim_bg.wasm?url';
 import { serve, type Op } from './protocol';
@@ -6,21 +7,23 @@ import { serve, type Op } from './protocol';
 serve(init({ module_or_path: wasmUrl }), (op: Op, args: unknown[]): unknown => {
   switch (op) {
     case 'simulate':
-      return wasm.simulate(args[0]);
+      return wasm.simulate(JSON.stringify(args[0]));
     case 'simulateCsv':
-      return wasm.simulateCsv(args[0]);
+      return wasm.simulateCsv(JSON.stringify(args[0]));
     case 'validate':
-      return wasm.validateScenario(args[0]);
+      return wasm.validateScenario(JSON.stringify(args[0]));
     case 'withRoute':
-      return wasm.withRoute(args[0], args[1] as string);
+      return wasm.withRoute(JSON.stringify(args[0]), args[1] as string);
     case 'withModel':
-      return wasm.withModel(args[0], args[1] as string);
+      return wasm.withModel(JSON.stringify(args[0]), args[1] as string);
     case 'withStep':
-      return wasm.withStep(args[0], args[1] as string);
+      return wasm.withStep(JSON.stringify(args[0]), args[1] as string);
     case 'withSpan':
-      return wasm.withSpan(args[0], args[1] as string);
+      return wasm.withSpan(JSON.stringify(args[0]), args[1] as string);
     case 'cshtCurves':
-      return wasm.cshtCurves(args[0]);
+      return wasm.cshtCurves(JSON.stringify(args[0]));
+    case 'linkFallback':
+      return wasm.linkFallback(JSON.stringify(args[0]));
     case 'models':
       return wasm.models(args[0] as number);
     case 'presets':
@@ -32,9 +35,11 @@ serve(init({ module_or_path: wasmUrl }), (op: Op, args: unknown[]): unknown => {
     case 'defaults':
       return wasm.defaults();
     case 'csht':
-      return wasm.csht(args[0] as string, args[1] as number, new Float64Array(args[2] as number[]));
+      return wasm.csht(args[0] as string, args[1] as number, args[2] as number[]);
     case 'version':
       return wasm.version();
+    case 'trapForTests':
+      return wasm.trapForTests();
     default:
       throw new Error(`operation ${op} is not in the page's module`);
   }

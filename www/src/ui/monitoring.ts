@@ -21,7 +21,7 @@ export function monitoringTracks(mon: SessionMonitoring, m: Monitoring, start: n
   const rows: string[] = [];
   if (mon.checks.length) {
     const ticks = mon.checks
-      .map((c) => `<i class="tick" style="left:${pct(c.at_min)}" title="${esc(`${c.at_min === start ? 'before' : rel(c.at_min)}: ${c.what} — ${short(c.source)} [${c.provenance}]`)}"></i>`)
+      .map((c) => `<i class="tick" data-css="left:${pct(c.at_min)}" title="${esc(`${c.at_min === start ? 'before' : rel(c.at_min)}: ${c.what} — ${short(c.source)} [${c.provenance}]`)}"></i>`)
       .join('');
     const c = mon.checks[0];
     rows.push(
@@ -31,14 +31,14 @@ export function monitoringTracks(mon: SessionMonitoring, m: Monitoring, start: n
   const course = (c: CitedCourse, cls: string) => {
     const other =
       c.other_to_min !== null
-        ? `<i class="other" style="left:${pct(c.to_min)};width:calc(${pct(Math.min(c.other_to_min, stop))} - ${pct(c.to_min)})"></i>`
+        ? `<i class="other" data-css="left:${pct(c.to_min)};width:calc(${pct(Math.min(c.other_to_min, stop))} - ${pct(c.to_min)})"></i>`
         : '';
     const title = `${short(c.source)}: ${c.text}${c.other_text && c.other_source ? ` — ${short(c.other_source)}: ${c.other_text}` : ''}`;
     const otherText =
       c.other_to_min !== null && c.other_source
         ? ` — <span class="disagree" data-source="${esc(c.other_source)}">${esc(short(c.other_source))}: lasts about ${rel(c.other_to_min)}${c.other_to_min > stop ? ' (beyond this strip)' : ''}</span>`
         : '';
-    return `<div class="mrow ${cls}"><div class="mbar"><i class="span" style="left:${pct(c.from_min)};width:calc(${pct(c.to_min)} - ${pct(c.from_min)})"></i><i class="peak" style="left:${pct(c.peak_min)}"></i>${other}</div><p class="mtext" title="${esc(title)}"><b>${esc(c.what)}</b>: peak ${rel(c.peak_min)}, over by ${rel(c.to_min)} · <span class="src" data-source="${esc(c.source)}">${esc(short(c.source))}</span> ${badge(c.provenance)}${otherText}</p></div>`;
+    return `<div class="mrow ${cls}"><div class="mbar"><i class="span" data-css="left:${pct(c.from_min)};width:calc(${pct(c.to_min)} - ${pct(c.from_min)})"></i><i class="peak" data-css="left:${pct(c.peak_min)}"></i>${other}</div><p class="mtext" title="${esc(title)}"><b>${esc(c.what)}</b>: peak ${rel(c.peak_min)}, over by ${rel(c.to_min)} · <span class="src" data-source="${esc(c.source)}">${esc(short(c.source))}</span> ${badge(c.provenance)}${otherText}</p></div>`;
   };
   if (mon.bp_course) rows.push(course(mon.bp_course, 'bp'));
   if (mon.cadss) rows.push(course(mon.cadss, 'cadss'));

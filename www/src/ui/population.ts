@@ -52,6 +52,15 @@ function fractionChart(t: Float64Array, f: Float64Array, threshold: number, span
     <p class="help">at most <b>${(peak * 100).toFixed(0)} %</b>, at ${timeOfDay(peakT, span)}${span > 12 * 60 ? '' : ' min'}</p></figure>`;
 }
 
+/** The virtual patients whose simulation failed, if any: how many, the first, and why. */
+function failedNote(pop: PopulationBands): string {
+  const n = pop.failed.length;
+  if (n === 0) return '';
+  const f = pop.failed[0];
+  const ran = pop.layout.size - n;
+  return `<p class="err pop-failed" role="alert">${n.toLocaleString('en')} of ${pop.layout.size.toLocaleString('en')} virtual patients could not be simulated and are left out: the bands and distributions come from the other ${ran.toLocaleString('en')}. The first, patient ${f.index} (${f.weight_kg.toPrecision(3)} kg): ${esc(f.error)}</p>`;
+}
+
 export function renderPopulation(el: HTMLElement, pop: PopulationBands, modelNote: string, seed: number): void {
   const t = pop.layout.t_min;
   const span = t[t.length - 1] - t[0];
@@ -59,6 +68,7 @@ export function renderPopulation(el: HTMLElement, pop: PopulationBands, modelNot
   el.innerHTML = `
     <p class="pop-head"><b>${pop.layout.size.toLocaleString('en')} virtual patients</b> (seed ${seed}). ${esc(modelNote)}
       <span class="perf">Bands in ${pop.timing.totalMs.toFixed(0)} ms on ${pop.workers} worker${pop.workers > 1 ? 's' : ''} (${perSubjectUs.toFixed(1)} µs per patient${pop.coldStart ? '; this first run includes starting the workers' : ''}).</span></p>
+    ${failedNote(pop)}
     <div class="pop-figs">
       ${fractionChart(t, pop.fraction_above, pop.layout.threshold_ng_per_ml, span)}
       ${histogram(pop.cmax, 'Peak plasma concentration (Cmax)', 'ng/mL', '#1d4ed8')}

@@ -1,5 +1,6 @@
 // The readout cards, the metabolite line, the session zoom buttons and the clinic timeline:
 // every number is the engine's (metrics, session timeline); this only formats it.
+import { applyCss } from './dom';
 import type { SimResult } from '../engine/types';
 import { amountKey, deviceOf, renderLandmarkLegend, routeLabel, type Meta } from './controls';
 import { badge } from './panel';
@@ -60,9 +61,10 @@ export function renderReadouts(meta: Meta, r: SimResult, st: PageState): void {
   $('analytes').innerHTML = extra
     .map(
       ({ series: x }, i) =>
-        `<label><input type="checkbox" data-analyte="${x.id}" ${st.view.hidden.includes(x.id) ? '' : 'checked'} /><span class="sw" style="background:${COLORS.extra[i % COLORS.extra.length]}"></span>${x.name}</label>`,
+        `<label><input type="checkbox" data-analyte="${x.id}" ${st.view.hidden.includes(x.id) ? '' : 'checked'} /><span class="sw" data-css="background:${COLORS.extra[i % COLORS.extra.length]}"></span>${x.name}</label>`,
     )
     .join('');
+  applyCss($('analytes'));
 
   // session zoom
   const sessions = $('sessions');

@@ -4,6 +4,7 @@ import type { Monitoring, SessionMonitoring, SessionTimeline } from '../engine/t
 import { duration, num3 } from './format';
 import { monitoringEnd, monitoringTracks } from './monitoring';
 import { badge } from './panel';
+import { applyCss } from './dom';
 
 export interface TimelineText {
   /** What the dose segment is called ("Infusion", "Nasal spray", …) and its detail line. */
@@ -32,7 +33,7 @@ export function renderTimeline(el: HTMLElement, s: SessionTimeline, text: Timeli
   const to = s.dissociated_to_min;
   const diss =
     from !== null && to !== null
-      ? `<div class="diss" style="left:${pct(start, from)};width:${pct(from, to)}" title="Effect site at or above ${text.onsetNgPerMl} ng/mL (${text.onsetSource})"></div><span>▬ dissociated (effect site ≥ ${text.onsetNgPerMl} ng/mL) ${duration(rel(from))} – ${duration(rel(to))} after the start, ${duration(s.dissociated_min)} in all</span>`
+      ? `<div class="diss" data-css="left:${pct(start, from)};width:${pct(from, to)}" title="Effect site at or above ${text.onsetNgPerMl} ng/mL (${text.onsetSource})"></div><span>▬ dissociated (effect site ≥ ${text.onsetNgPerMl} ng/mL) ${duration(rel(from))} – ${duration(rel(to))} after the start, ${duration(s.dissociated_min)} in all</span>`
       : `<span>the effect site stays below the dissociative onset (${text.onsetNgPerMl} ng/mL)</span>`;
   const obs = s.observation;
   const observation = obs
@@ -45,11 +46,12 @@ export function renderTimeline(el: HTMLElement, s: SessionTimeline, text: Timeli
     <div class="strip">
       <div class="seg pre" title="Before the session: weigh, consent, baseline vitals; dose by body weight">
         <b>Before</b><span>${text.doseText}</span></div>
-      <div class="seg inf" style="${grow(start, end)}" title="${text.kindLabel}: ${text.kindDetail}">
+      <div class="seg inf" data-css="${grow(start, end)}" title="${text.kindLabel}: ${text.kindDetail}">
         <b>${text.kindLabel}</b><span>${text.kindDetail}</span></div>
-      <div class="seg mon" style="${grow(end, ready ?? stop)}" title="Monitoring until the effect-site concentration stays below ${text.thresholdNgPerMl} ng/mL">
+      <div class="seg mon" data-css="${grow(end, ready ?? stop)}" title="Monitoring until the effect-site concentration stays below ${text.thresholdNgPerMl} ng/mL">
         <b>Monitoring</b><span>${ready === null ? beyond : never ? 'clinical criteria decide' : 'until ' + duration(rel(ready))}</span></div>
-      ${ready === null ? '' : `<div class="seg ok" style="${grow(ready, stop)}" title="Model estimate: effect-site concentration below ${text.thresholdNgPerMl} ng/mL. Clinical discharge criteria decide, not this model."><b>Below ${text.thresholdNgPerMl} ng/mL</b><span>${never ? `throughout: Ce peaks at ${num3(s.ce_max_ng_per_ml)} ng/mL, ${duration(rel(s.ce_max_at_min))} after the start` : `from ${duration(rel(ready))}`}</span></div>`}
+      ${ready === null ? '' : `<div class="seg ok" data-css="${grow(ready, stop)}" title="Model estimate: effect-site concentration below ${text.thresholdNgPerMl} ng/mL. Clinical discharge criteria decide, not this model."><b>Below ${text.thresholdNgPerMl} ng/mL</b><span>${never ? `throughout: Ce peaks at ${num3(s.ce_max_ng_per_ml)} ng/mL, ${duration(rel(s.ce_max_at_min))} after the start` : `from ${duration(rel(ready))}`}</span></div>`}
     </div>
-    <div class="diss-track">${diss}${obs ? `<div class="obs-mark" style="left:${pct(start, obs.until_min)}" title="End of the label's observation"></div>` : ''}</div>${observation}${mon ? monitoringTracks(mon.session, mon.monitoring, start, stop) : ''}`;
+    <div class="diss-track">${diss}${obs ? `<div class="obs-mark" data-css="left:${pct(start, obs.until_min)}" title="End of the label's observation"></div>` : ''}</div>${observation}${mon ? monitoringTracks(mon.session, mon.monitoring, start, stop) : ''}`;
+  applyCss(el);
 }

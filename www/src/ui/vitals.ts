@@ -6,6 +6,7 @@ import uPlot from 'uplot';
 import type { Calibration, Cited, CitedSource, Monitoring, Threshold, VitalSeries } from '../engine/types';
 import { moment, num3, timeOfDay, timeUnit } from './format';
 import { badge } from './panel';
+import { applyCss } from './dom';
 
 export type VitalsShow = 'change' | 'absolute';
 
@@ -294,7 +295,7 @@ export function renderVitalsInfo(el: HTMLElement, m: Monitoring, spanMin: number
   const rows = m.vitals
     .map(
       (v) =>
-        `<li data-sign="${v.sign}" data-mode="${v.mode}" title="${esc(v.source_label)}"><span class="sw" style="background:${VITAL_COLORS[v.sign]}"></span><b>${esc(v.name)}</b> <span class="mode mode-${v.mode}">${v.mode === 'empirical' ? 'cited course' : 'concentration-driven'}</span>: peak ${v.peak_change >= 0 ? '+' : ''}${v.peak_change.toFixed(1)} ${esc(v.unit)} at ${moment(v.peak_at_min, spanMin)} (${num3(v.peak_value)} ${esc(v.unit)}) · mean ${cited(v.mean, s)} · band ${cited(v.band_low, s)} – ${cited(v.band_high, s)} <span class="src" title="${esc(v.band)}">(${esc(v.band)})</span></li>`,
+        `<li data-sign="${v.sign}" data-mode="${v.mode}" title="${esc(v.source_label)}"><span class="sw" data-css="background:${VITAL_COLORS[v.sign]}"></span><b>${esc(v.name)}</b> <span class="mode mode-${v.mode}">${v.mode === 'empirical' ? 'cited course' : 'concentration-driven'}</span>: peak ${v.peak_change >= 0 ? '+' : ''}${v.peak_change.toFixed(1)} ${esc(v.unit)} at ${moment(v.peak_at_min, spanMin)} (${num3(v.peak_value)} ${esc(v.unit)}) · mean ${cited(v.mean, s)} · band ${cited(v.band_low, s)} – ${cited(v.band_high, s)} <span class="src" title="${esc(v.band)}">(${esc(v.band)})</span></li>`,
     )
     .join('');
   const byWhy = new Map<string, string[]>();
@@ -315,6 +316,7 @@ export function renderVitalsInfo(el: HTMLElement, m: Monitoring, spanMin: number
     <p class="why">${whys.map(esc).join(' ')}</p>
     <p class="predose${m.predose.above ? ' above' : ''}">Pre-dose ${cited(b.sbp_mmhg, s)}/${cited(b.dbp_mmhg, s)}, ${cited(b.hr_bpm, s)}: ${esc(m.predose.text)}</p>
     <details class="thresholds"><summary><b class="illustrative">${esc(m.label)}</b> ${esc(m.statement)} Reference lines (${m.thresholds.length}): ${esc(m.thresholds_scope)}</summary><ul>${lines}</ul></details>`;
+  applyCss(el);
 }
 
 /** The calibration of the concentration-driven link, for the model panel. */

@@ -2,6 +2,10 @@
 
 /**
  * When a dose item is given.
+ *
+ * In JSON, an object with exactly one of `at_min`, `at_h`, `at_days`, `every` (read through
+ * `de::ScheduleRepr`, so that two of them in one object, or an unknown key at any depth, is
+ * an error that says so).
  */
 export type Schedule = { "at_min": Array<number> } | { "at_h": Array<number> } | { "at_days": { 
 /**
