@@ -578,7 +578,8 @@ impl Scenario {
     /// `u64::MAX`, which validation then rejects).
     pub fn n_points(&self) -> u64 {
         let n = (self.horizon_min / self.output_step_min + 1e-9).floor();
-        let exact = (n * self.output_step_min - self.horizon_min).abs() <= 1e-9 * self.horizon_min;
+        let exact = (n * self.output_step_min - self.horizon_min).abs()
+            <= crate::solver::horizon_tolerance(self.horizon_min);
         (n as u64).saturating_add(1 + u64::from(!exact))
     }
 }

@@ -81,13 +81,20 @@ pub fn grid(horizon_min: f64, dt_min: f64) -> Vec<f64> {
     let n = (horizon_min / dt_min + 1e-9).floor() as usize;
     let mut g: Vec<f64> = (0..=n).map(|k| k as f64 * dt_min).collect();
     if let Some(last) = g.last_mut() {
-        if (*last - horizon_min).abs() <= TIME_EPS_MIN {
+        if (*last - horizon_min).abs() <= horizon_tolerance(horizon_min) {
             *last = horizon_min;
         } else if *last < horizon_min {
             g.push(horizon_min);
         }
     }
     g
+}
+
+/// How close (min) the last multiple of the output step must be to the horizon to count as
+/// the horizon itself (and not add a last point a few nanominutes later). [`grid`] and
+/// [`crate::Scenario::n_points`] share it, so the grid always has the announced length.
+pub fn horizon_tolerance(horizon_min: f64) -> f64 {
+    TIME_EPS_MIN.max(1e-9 * horizon_min)
 }
 
 /// Runs `stepper` over all boundaries of `plan` and records `n` states on `grid`.

@@ -584,3 +584,22 @@ fn fuzz_long_decimals_are_read_correctly_rounded_so_a_scenario_reads_back_the_sa
         assert_eq!(sc.output_step_min, x.parse::<f64>().unwrap(), "{x}");
     }
 }
+
+#[test]
+fn fuzz_a_step_just_under_a_divisor_of_the_horizon_gives_the_announced_grid() {
+    // found by the scenario fuzz target: 240 min at a step of 0.166666666661666666 min left a
+    // last multiple 7e-9 min short of the horizon; the grid added the horizon as one more point
+    // while n_points counted it as the horizon (1442 vs 1441 points)
+    let sc: ketasim::Scenario = serde_json::from_value(serde_json::json!({
+        "patient": {"weight_kg": 30},
+        "regimen": [{"kind": "tci", "target": "effect_site", "target_ng_per_ml": 150,
+                     "duration_min": 61}],
+        "horizon_min": 240,
+        "output_step_min": 0.166666666661666666
+    }))
+    .unwrap();
+    let r = ketasim::simulate(&sc).unwrap();
+    assert_eq!(r.t_min.len() as u64, sc.n_points());
+    assert_eq!(r.t_min.last(), Some(&240.0));
+    assert!(r.t_min.windows(2).all(|w| w[1] - w[0] > 0.1));
+}
