@@ -139,7 +139,16 @@ pub fn population_block_stats(
                 "must be a Float32Array from populationSimulate",
             ));
         }
-        let d = f32_list(p, &field, max_values - total)?;
+        let d = f32_list(p, &field, max_values)?;
+        if total + d.len() > max_values {
+            return Err(js_error(&crate::Error::TooLarge {
+                what: "parts: values in all (subjects × n_quantities × n_points, at most the \
+                       browser's population)"
+                    .into(),
+                value: (total + d.len()) as u64,
+                limit: max_values as u64,
+            }));
+        }
         if d.len() % (nq * np) != 0 {
             return Err(super::arg_error(
                 &field,

@@ -381,6 +381,12 @@ test('population limits in the browser are errors that name the field', () => {
   assert.throws(() => pop.populationSimulate(J(sc), 0, 2, new Uint32Array([0, 7])), (e) => e.field === 'cuts');
   assert.throws(() => pop.populationBlockStats([new Float32Array(5)], 2, 2, 0, 100), (e) => e.field === 'parts[0]');
   assert.throws(() => pop.populationBlockStats([[1, 2, 3, 4]], 2, 2, 0, 100), (e) => e.field === 'parts[0]' && /Float32Array/.test(e.message));
+  // the statistics take at most the browser's population, however the parts are split
+  // (once: 55 s and 640 MB for parts nobody had bounded)
+  const cap = (np) => Math.min(20000, Math.floor(8_000_000 / np)) * np;
+  assert.throws(() => pop.populationBlockStats([new Float32Array(cap(1) + 1)], 1, 1, 0, 100), (e) => e.field === undefined && /parts\[0\]: values = 20001 exceeds the limit of 20000/.test(e.message));
+  assert.throws(() => pop.populationBlockStats([new Float32Array(cap(400)), new Float32Array(400)], 1, 400, 0, 100), (e) => /parts: values in all .* = 8000400 exceeds the limit of 8000000/.test(e.message));
+  assert.equal(pop.populationBlockStats([new Float32Array(cap(400))], 1, 400, 0, 100).fraction_above.length, 400);
   // 10 000 subjects on the standard 6-h grid are allowed
   const ok = pop.populationLayout(J({ ...readFixture('standard_infusion.json'), population: { size: 10000 } }));
   assert.equal(ok.size, 10000);
