@@ -590,13 +590,12 @@ fn fuzz_a_step_just_under_a_divisor_of_the_horizon_gives_the_announced_grid() {
     // found by the scenario fuzz target: 240 min at a step of 0.166666666661666666 min left a
     // last multiple 7e-9 min short of the horizon; the grid added the horizon as one more point
     // while n_points counted it as the horizon (1442 vs 1441 points)
-    let sc: ketasim::Scenario = serde_json::from_value(serde_json::json!({
-        "patient": {"weight_kg": 30},
-        "regimen": [{"kind": "tci", "target": "effect_site", "target_ng_per_ml": 150,
-                     "duration_min": 61}],
-        "horizon_min": 240,
-        "output_step_min": 0.166666666661666666
-    }))
+    let sc = ketasim::Scenario::from_json(
+        r#"{"patient": {"weight_kg": 30},
+            "regimen": [{"kind": "tci", "target": "effect_site", "target_ng_per_ml": 150,
+                         "duration_min": 61}],
+            "horizon_min": 240, "output_step_min": 0.166666666661666666}"#,
+    )
     .unwrap();
     let r = ketasim::simulate(&sc).unwrap();
     assert_eq!(r.t_min.len() as u64, sc.n_points());
