@@ -391,7 +391,52 @@ impl Stepper for ExactStepper {
     }
 }
 
+/// Runs `$body` with `$k` bound to the fixed-size kernel, or `$flat` without one.
+macro_rules! with_kernel {
+    ($self:ident, $k:ident => $body:expr, $flat:expr) => {
+        match &mut $self.kernel {
+            Some(Kernel::F4($k)) => $body,
+            Some(Kernel::F6($k)) => $body,
+            Some(Kernel::F8($k)) => $body,
+            Some(Kernel::F12($k)) => $body,
+            Some(Kernel::F16($k)) => $body,
+            _ => $flat,
+        }
+    };
+}
+
 impl ExactStepper {
+    /// Prepares the constant input `u` of an interval for [`ExactStepper::step`] (`Γ(dt)·u`
+    /// once, as [`Stepper::segment`] does).
+    pub(crate) fn set_input(&mut self, u: &[f64], u_zero: bool) {
+        let n = self.n;
+        if !u_zero {
+            with_kernel!(self, k => k.set_input(n, u), {});
+            matvec(n, &self.cache[0].gamma, u, &mut self.g_dt);
+        }
+        self.g_dt_valid = !u_zero;
+    }
+
+    /// Advances `x` exactly by `h` minutes under the input of the last
+    /// [`ExactStepper::set_input`]: the grid step through the fixed-size kernel, any other
+    /// step through the propagator cache.
+    pub(crate) fn step(&mut self, h: f64, x: &mut [f64], u: &[f64], u_zero: bool) -> Result<()> {
+        if (h - self.dt).abs() <= 1e-12 * self.dt {
+            macro_rules! fixed {
+                ($k:ident) => {{
+                    let mut xf = [0.0; _];
+                    xf[..x.len()].copy_from_slice(x);
+                    $k.step(&mut xf, !u_zero);
+                    let n = x.len();
+                    x.copy_from_slice(&xf[..n]);
+                    return Ok(());
+                }};
+            }
+            with_kernel!(self, k => fixed!(k), {});
+        }
+        self.advance(h, x, u, u_zero)
+    }
+
     /// The same stepper without the fixed-size kernel (the path models with more than 16
     /// states take); exposed so tests can check both kernels on every model.
     #[doc(hidden)]
