@@ -9,6 +9,7 @@ use crate::model::LinearSystem;
 use crate::pd::BindingRhs;
 use crate::scenario::{Method, PreparedRun, Scenario};
 use crate::solver::exact::ExactStepper;
+use crate::solver::kinetic::KineticStepper;
 use crate::solver::ode::OdeStepper;
 use crate::solver::{self, Trajectory};
 use nalgebra::DMatrix;
@@ -308,7 +309,7 @@ fn trajectory_pruned(
     };
     if active.len() == sys.n {
         let all: Vec<usize> = (0..sys.n).collect();
-        return integrate(run, sys, &all, &sys.a, sys.entries.clone(), plan);
+        return integrate(run, sys, &all, &sys.a, plan);
     }
     let mut map = vec![usize::MAX; sys.n];
     for (r, &s) in active.iter().enumerate() {
@@ -316,12 +317,6 @@ fn trajectory_pruned(
     }
     let m = active.len();
     let a = DMatrix::from_fn(m, m, |r, c| sys.a[(active[r], active[c])]);
-    let entries = sys
-        .entries
-        .iter()
-        .filter(|(i, j, _)| map[*i] != usize::MAX && map[*j] != usize::MAX)
-        .map(|&(i, j, v)| (map[i], map[j], v))
-        .collect();
     // inputs into states that were pruned (they cannot reach what is observed) are dropped
     let mut reduced = plan.clone();
     reduced.boluses.retain(|b| map[b.state] != usize::MAX);
@@ -332,7 +327,7 @@ fn trajectory_pruned(
     for r in &mut reduced.rates {
         r.state = map[r.state];
     }
-    let mut t = integrate(run, sys, &active, &a, entries, &reduced)?;
+    let mut t = integrate(run, sys, &active, &a, &reduced)?;
     // pruned states are identically zero and stay unstored; binding states follow the linear
     // ones in both numberings
     let mut columns = vec![None; sys.n + n_bind];
@@ -386,28 +381,35 @@ fn closure(sys: &LinearSystem, mut stack: Vec<usize>, downstream: bool) -> Vec<b
     on
 }
 
-/// Integrates the linear states `active` of `sys` (with matrix `a` and sparse `entries` in
-/// their numbering) plus, for kinetic binding, one bound fraction per analyte after them.
+/// Integrates the linear states `active` of `sys` (with matrix `a` in their numbering) plus,
+/// for kinetic binding, one bound fraction per analyte after them.
 fn integrate(
     run: &PreparedRun,
     sys: &LinearSystem,
     active: &[usize],
     a: &DMatrix<f64>,
-    entries: Vec<(usize, usize, f64)>,
     plan: &InputPlan,
 ) -> Result<Trajectory> {
     let sc = run.scenario;
     let grid = run.t_min.clone();
     let m = active.len();
     match run.method {
-        Method::Exact | Method::Auto => {
-            let mut st = ExactStepper::new(a, sc.output_step_min)?;
-            solver::run(&mut st, m, plan, grid, sc.horizon_min)
+        Method::Exact | Method::Auto | Method::ExactKinetic => {
+            match BindingRhs::new(&run.pd, sys, active)? {
+                Some(b) if run.method == Method::ExactKinetic => {
+                    let mut st = KineticStepper::new(a, sc.output_step_min, &b, sc.solver.rtol)?;
+                    solver::run(&mut st, m + b.n_states(), plan, grid, sc.horizon_min)
+                }
+                _ => {
+                    let mut st = ExactStepper::new(a, sc.output_step_min)?;
+                    solver::run(&mut st, m, plan, grid, sc.horizon_min)
+                }
+            }
         }
         Method::Dopri5 => {
             let binding = BindingRhs::new(&run.pd, sys, active)?;
-            let n = m + binding.as_ref().map_or(0, BindingRhs::n_states);
-            let mut st = OdeStepper::new(entries, binding, n, sc.solver.rtol, sc.solver.atol)?;
+            let mut st = OdeStepper::new(a, binding, sc.solver.rtol, sc.solver.atol)?;
+            let n = st.n_states();
             solver::run(&mut st, n, plan, grid, sc.horizon_min)
         }
     }

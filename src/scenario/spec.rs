@@ -423,12 +423,19 @@ impl Default for PdOptions {
 #[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum Method {
-    /// Exact propagator when the system is linear, Dopri5 otherwise (kinetic binding).
+    /// The exact propagator when the system is linear (equilibrium binding), and with kinetic
+    /// binding `exact_kinetic`.
     #[default]
     Auto,
     /// Matrix-exponential propagator with piecewise-constant input (linear systems only).
     Exact,
-    /// Dormand–Prince 5(4) from `ode_solvers`, restarted at every dose event.
+    /// The linear states by the exact propagator, the bound fractions of kinetic binding by
+    /// the implicit Hermite–Obreschkoff (2, 3) formula (order 5, L-stable) with step-size
+    /// control against the exact effect site ([`crate::solver::kinetic`]); without kinetic
+    /// binding the same as `exact`.
+    ExactKinetic,
+    /// Dormand–Prince 5(4) from `ode_solvers` on every state, restarted at every dose event:
+    /// the independent check.
     Dopri5,
 }
 
@@ -440,10 +447,12 @@ pub struct SolverOptions {
     /// Integrator.
     #[serde(default)]
     pub method: Method,
-    /// Relative tolerance (Dopri5).
+    /// Relative tolerance (Dopri5: every state; `exact_kinetic`: the bound fractions).
     #[serde(default = "default_rtol")]
     pub rtol: f64,
-    /// Absolute tolerance, mg (Dopri5).
+    /// Absolute tolerance (Dopri5: mg for amounts, and the same number for the bound
+    /// fractions; `exact_kinetic` integrates only the bound fractions and controls them
+    /// relatively, with the fixed floor [`crate::solver::kinetic::B_FLOOR`]).
     #[serde(default = "default_atol")]
     pub atol: f64,
 }

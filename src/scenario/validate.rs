@@ -100,8 +100,8 @@ impl Scenario {
         if s.method == Method::Exact && matches!(self.pd.binding, Binding::Kinetic { .. }) {
             return Err(Error::invalid(
                 "solver.method",
-                "'exact' needs a linear system; kinetic binding is non-linear: use 'auto' or \
-                 'dopri5'",
+                "'exact' needs a linear system; kinetic binding is non-linear: use 'auto' \
+                 (the same as 'exact_kinetic') or 'dopri5'",
             ));
         }
         Ok(model)

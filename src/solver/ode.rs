@@ -1,40 +1,65 @@
-//! Dopri5 (`ode_solvers`) on the same system, plus optional non-linear receptor binding.
+//! Dopri5 (`ode_solvers`) on the same system, plus optional non-linear receptor binding: the
+//! independent check of the exact paths, and a selectable method.
 //!
 //! Each interval between boundaries is a fresh integration. Output grid points inside it come
 //! from the solver's continuous output model; the restart state is the solver's last accepted
 //! step at the interval end, never the dense output (which can be extrapolated there).
-//! The state lives in a fixed-size `SVector` (8, 16 or 32 entries, zero-padded) so the
-//! right-hand side allocates nothing.
+//!
+//! The state is a fixed-size `SVector` of exactly the model's size (linear states reached by
+//! the inputs, then one bound fraction per ligand) up to [`OdeStepper::EXACT_MAX`] states, so
+//! the solver's root-mean-square error norm runs over the model's states and the tolerances
+//! mean what they say. Larger systems (three analytes with metabolites) are padded with
+//! states that stay zero, to 24 or 32, and the tolerances are scaled by `√(n/N)` so that the
+//! norm is still that of the `n` model states exactly (each size is a separate instance of
+//! the solver: one per size up to the limit keeps the WebAssembly module small). The
+//! right-hand side is the compiled matrix itself, `A·y + u` in fixed-size arithmetic, plus the
+//! binding terms.
+//!
+//! Stiffness (a fast binding half-time, or a long dose-free stretch in which the step is held
+//! by stability) makes Dopri5 slow, never wrong: its stiffness test is off, long intervals are
+//! integrated in chunks of at most [`OdeStepper::CHUNK_STEPS`] steps (memory stays bounded),
+//! and a run stops with an error after [`OdeStepper::MAX_STEPS`] steps. `auto` uses the
+//! exact paths, which stiffness does not slow down.
 
 use super::{Segment, Stepper};
 use crate::error::{Error, Result};
 use crate::pd::BindingRhs;
-use nalgebra::{DVector, SVector};
+use nalgebra::{DMatrix, DVector, SMatrix, SVector};
 use ode_solvers::continuous_output_model::ContinuousOutputModel;
+use ode_solvers::dop_shared::OutputType;
 use ode_solvers::{Dopri5, System};
 
 struct Rhs<'a, const N: usize> {
-    entries: &'a [(usize, usize, f64)],
+    a: SMatrix<f64, N, N>,
     u: SVector<f64, N>,
     binding: Option<&'a BindingRhs>,
+    /// Accepted steps of this integration.
+    steps: u32,
 }
 
 impl<const N: usize> System<f64, SVector<f64, N>> for Rhs<'_, N> {
+    #[inline]
     fn system(&self, _t: f64, y: &SVector<f64, N>, dy: &mut SVector<f64, N>) {
-        *dy = self.u;
-        for &(i, j, v) in self.entries {
-            dy[i] += v * y[j];
-        }
+        self.a.mul_to(y, dy);
+        *dy += self.u;
         if let Some(b) = self.binding {
             b.derivatives(y.as_slice(), dy.as_mut_slice());
         }
+    }
+
+    /// Ends the integration after a chunk of steps (the driver continues from there).
+    fn solout(&mut self, _x: f64, _y: &SVector<f64, N>, _dy: &SVector<f64, N>) -> bool {
+        self.steps += 1;
+        self.steps >= OdeStepper::CHUNK_STEPS
     }
 }
 
 /// The Dopri5 stepper.
 #[derive(Debug, Clone)]
 pub struct OdeStepper {
-    entries: Vec<(usize, usize, f64)>,
+    /// The system matrix over all `n` states (zero rows and columns for the bound fractions),
+    /// column-major.
+    a: Vec<f64>,
     binding: Option<BindingRhs>,
     n: usize,
     rtol: f64,
@@ -46,33 +71,52 @@ pub struct OdeStepper {
 impl OdeStepper {
     /// Largest state vector supported.
     pub const MAX_STATES: usize = 32;
+    /// Largest state vector integrated at its exact size (larger ones are padded).
+    pub const EXACT_MAX: usize = 16;
+    /// Accepted steps per integration before the driver restarts from the last accepted step
+    /// (bounds the memory of the continuous output model on long intervals).
+    pub const CHUNK_STEPS: u32 = 20_000;
+    /// Accepted steps per run before giving up.
+    pub const MAX_STEPS: u64 = 10_000_000;
 
-    /// A stepper for the sparse linear part `entries` (row, column, value) over `n` states,
-    /// with optional binding states among them.
+    /// A stepper for the linear system `a` (`m × m`, the states reached by the inputs) with
+    /// optional binding states after them (`binding.first_state == m`).
     pub fn new(
-        entries: Vec<(usize, usize, f64)>,
+        a: &DMatrix<f64>,
         binding: Option<BindingRhs>,
-        n: usize,
         rtol: f64,
         atol: f64,
     ) -> Result<Self> {
+        let m = a.nrows();
+        let n = m + binding.as_ref().map_or(0, BindingRhs::n_states);
         if n > Self::MAX_STATES {
             return Err(Error::TooLarge {
                 what: "states of the Dopri5 path (model states reached by the inputs + binding \
-                       states; use equilibrium binding and method 'exact')"
+                       states; use method 'auto')"
                     .into(),
                 value: n as u64,
                 limit: Self::MAX_STATES as u64,
             });
         }
+        let mut dense = vec![0.0; n * n];
+        for j in 0..m {
+            for i in 0..m {
+                dense[j * n + i] = a[(i, j)];
+            }
+        }
         Ok(OdeStepper {
-            entries,
+            a: dense,
             binding,
             n,
             rtol,
             atol,
             accepted_steps: 0,
         })
+    }
+
+    /// Number of states integrated (`m` linear + bound fractions).
+    pub fn n_states(&self) -> usize {
+        self.n
     }
 
     fn seg<const N: usize>(
@@ -85,49 +129,111 @@ impl OdeStepper {
             t0, t1, u, outs, ..
         } = *seg;
         let n = self.n;
-        let mut y0 = SVector::<f64, N>::zeros();
-        y0.as_mut_slice()[..n].copy_from_slice(x.as_slice());
-        let mut uu = SVector::<f64, N>::zeros();
-        uu.as_mut_slice()[..n].copy_from_slice(u.as_slice());
-        let rhs = Rhs {
-            entries: &self.entries,
-            u: uu,
-            binding: self.binding.as_ref(),
-        };
         let fail = |message: String| Error::Solver {
             t_start_min: t0,
             t_end_min: t1,
             message,
         };
-        let mut solver = Dopri5::new(rhs, t0, t1, t1 - t0, y0, self.rtol, self.atol);
-        let mut model = ContinuousOutputModel::new();
-        let stats = solver
-            .integrate_with_continuous_output_model(&mut model)
-            .map_err(|e| fail(e.to_string()))?;
-        self.accepted_steps += u64::from(stats.accepted_steps);
-        for (&t, row) in outs.iter().zip(rec.chunks_exact_mut(n)) {
-            let y = model
-                .evaluate(t)
-                .ok_or_else(|| fail(format!("no dense output at t = {t} min")))?;
-            row.copy_from_slice(&y.as_slice()[..n]);
-        }
-        let (xs, ys) = solver.results().get();
-        match (xs.last(), ys.last()) {
-            (Some(&xe), Some(ye)) if (xe - t1).abs() <= 1e-9 * t1.abs().max(1.0) => {
-                x.as_mut_slice().copy_from_slice(&ye.as_slice()[..n]);
-                Ok(())
+        let mut a = SMatrix::<f64, N, N>::zeros();
+        for j in 0..n {
+            for i in 0..n {
+                a[(i, j)] = self.a[j * n + i];
             }
-            _ => Err(fail("integration stopped before the interval end".into())),
+        }
+        let mut uu = SVector::<f64, N>::zeros();
+        uu.as_mut_slice()[..n].copy_from_slice(&u.as_slice()[..n]);
+        let mut y = SVector::<f64, N>::zeros();
+        y.as_mut_slice()[..n].copy_from_slice(x.as_slice());
+        // padded states contribute zero errors: scaling the tolerances by √(n/N) makes the
+        // solver's norm (over N) that of the n model states
+        let scale = if N == n {
+            1.0
+        } else {
+            (n as f64 / N as f64).sqrt()
+        };
+        let mut t = t0;
+        let mut k = 0;
+        let mut rows = rec.chunks_exact_mut(n);
+        loop {
+            let rhs = Rhs {
+                a,
+                u: uu,
+                binding: self.binding.as_ref(),
+                steps: 0,
+            };
+            let span = t1 - t;
+            let mut solver = Dopri5::from_param(
+                rhs,
+                t,
+                t1,
+                span,
+                y,
+                self.rtol * scale,
+                self.atol * scale,
+                // ode_solvers' defaults: safety factor, β, fac_min, fac_max, h_max, h (0:
+                // automatic), n_max; the stiffness test is off
+                0.9,
+                0.04,
+                0.2,
+                10.0,
+                span,
+                0.0,
+                100_000,
+                u32::MAX,
+                OutputType::Continuous,
+            );
+            let mut model = ContinuousOutputModel::new();
+            let stats = solver
+                .integrate_with_continuous_output_model(&mut model)
+                .map_err(|e| fail(e.to_string()))?;
+            self.accepted_steps += u64::from(stats.accepted_steps);
+            let (xs, ys) = solver.results().get();
+            let (Some(&xe), Some(ye)) = (xs.last(), ys.last()) else {
+                return Err(fail("the integration made no step".into()));
+            };
+            let end = (xe - t1).abs() <= 1e-9 * t1.abs().max(1.0);
+            while k < outs.len() && (end || outs[k] <= xe) {
+                let yk = model
+                    .evaluate(outs[k])
+                    .ok_or_else(|| fail(format!("no dense output at t = {} min", outs[k])))?;
+                if let Some(row) = rows.next() {
+                    row.copy_from_slice(&yk.as_slice()[..n]);
+                }
+                k += 1;
+            }
+            if end {
+                x.as_mut_slice().copy_from_slice(&ye.as_slice()[..n]);
+                return Ok(());
+            }
+            if xe <= t {
+                return Err(fail("integration stopped before the interval end".into()));
+            }
+            if self.accepted_steps > Self::MAX_STEPS {
+                return Err(fail(format!(
+                    "Dopri5 needed more than {} steps by t = {xe} min: the system is stiff \
+                     here (a fast binding half-time, or a long stretch without doses); use \
+                     method 'auto'",
+                    Self::MAX_STEPS
+                )));
+            }
+            // the next chunk starts from the solver's own last accepted step
+            t = xe;
+            y = *ye;
         }
     }
 }
 
 impl Stepper for OdeStepper {
     fn segment(&mut self, seg: &Segment, x: &mut DVector<f64>, rec: &mut [f64]) -> Result<()> {
-        match self.n {
-            0..=8 => self.seg::<8>(seg, x, rec),
-            9..=16 => self.seg::<16>(seg, x, rec),
-            _ => self.seg::<32>(seg, x, rec),
+        macro_rules! exact {
+            ($($k:literal)*) => {
+                match self.n {
+                    $($k => self.seg::<$k>(seg, x, rec),)*
+                    17..=24 => self.seg::<24>(seg, x, rec),
+                    _ => self.seg::<32>(seg, x, rec),
+                }
+            };
         }
+        exact!(1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16)
     }
 }

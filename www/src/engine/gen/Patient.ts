@@ -23,9 +23,11 @@ sex: Sex,
  */
 race: Race, 
 /**
- * What-if: multiplies the administered drug's clearance (elimination and metabolism out
- * of its central compartment), 0.25–4, default 1 \[ASSUMPTION\]: illustrative, e.g.
- * impaired liver function or an interacting drug. A TCI pump does not know it: it
- * computes its rates with the published model.
+ * What-if: multiplies the administered drug's clearance, 0.25–4, default 1
+ * \[ASSUMPTION\]: illustrative, e.g. impaired liver function or an interacting drug. It
+ * scales every flow that clears the drug ([`crate::model::ModelSpec::compile_for`]); in a
+ * model with a hepatic compartment (perez_ruixo2021) that is the intrinsic clearance, and
+ * the organ clearance changes less because liver blood flow limits it. A TCI pump does
+ * not know it: it computes its rates with the published model.
  */
 clearance_multiplier?: number, };
