@@ -46,6 +46,18 @@ fn matvec(n: usize, m: &[f64], x: &[f64], y: &mut [f64]) {
 
 /// `(Φ(h), Γ(h))` as column-major arrays for the column-major `n×n` matrix `a`.
 fn propagator_flat(n: usize, a: &[f64], h: f64) -> Result<(Vec<f64>, Vec<f64>)> {
+    propagator_chain(n, a, h, |_, _, _| {})
+}
+
+/// The same, calling `each(h / 2^i, Φ, Γ)` for every `i` that scaling and squaring passes
+/// through on the way (`i = s, s−1, …, 1`; not for `h` itself), where `s` is its number of
+/// squarings: the propagators of the halved steps come for free.
+pub(crate) fn propagator_chain(
+    n: usize,
+    a: &[f64],
+    h: f64,
+    mut each: impl FnMut(u32, &[f64], &[f64]),
+) -> Result<(Vec<f64>, Vec<f64>)> {
     // scale so that ‖A·h/2^s‖₁ ≤ 1/2
     let norm = (0..n)
         .map(|j| a[j * n..(j + 1) * n].iter().map(|v| v.abs()).sum::<f64>())
@@ -85,7 +97,8 @@ fn propagator_flat(n: usize, a: &[f64], h: f64) -> Result<(Vec<f64>, Vec<f64>)> 
             break;
         }
     }
-    for _ in 0..s {
+    for i in (1..=s).rev() {
+        each(i as u32, &phi, &gamma);
         // Γ(2h) = Γ + Φ·Γ ; Φ(2h) = Φ·Φ
         matmul(n, &phi, &gamma, &mut tmp);
         for (gm, t) in gamma.iter_mut().zip(&tmp) {
@@ -243,7 +256,7 @@ impl<const N: usize> Fixed<N> {
 /// length known at compile time in each arm: a plain `copy_from_slice` of a run-time length
 /// becomes a `memcpy` call per output point, which cost more than the propagation itself.
 #[inline(always)]
-fn copy_small<const N: usize>(dst: &mut [f64], src: &[f64; N]) {
+pub(crate) fn copy_small<const N: usize>(dst: &mut [f64], src: &[f64; N]) {
     macro_rules! arms {
         ($($k:literal)*) => {
             match dst.len() {
@@ -391,52 +404,51 @@ impl Stepper for ExactStepper {
     }
 }
 
-/// Runs `$body` with `$k` bound to the fixed-size kernel, or `$flat` without one.
-macro_rules! with_kernel {
-    ($self:ident, $k:ident => $body:expr, $flat:expr) => {
-        match &mut $self.kernel {
-            Some(Kernel::F4($k)) => $body,
-            Some(Kernel::F6($k)) => $body,
-            Some(Kernel::F8($k)) => $body,
-            Some(Kernel::F12($k)) => $body,
-            Some(Kernel::F16($k)) => $body,
-            _ => $flat,
-        }
-    };
-}
-
 impl ExactStepper {
+    /// A stepper without the fixed-size kernel, for [`ExactStepper::step`], given the grid
+    /// step's propagator `(Φ(dt), Γ(dt))` (column-major): for a caller that keeps it in its
+    /// own fixed-size arrays.
+    pub(crate) fn with_grid_propagator(
+        a: &DMatrix<f64>,
+        dt_min: f64,
+        phi: Vec<f64>,
+        gamma: Vec<f64>,
+    ) -> Self {
+        let n = a.nrows();
+        ExactStepper {
+            kernel: Some(Kernel::Flat),
+            n,
+            a: a.as_slice().to_vec(),
+            dt: dt_min,
+            cache: vec![Prop {
+                h: dt_min,
+                phi,
+                gamma,
+            }],
+            g_dt: vec![0.0; n],
+            g_dt_valid: false,
+            tmp: vec![0.0; n],
+            tmp2: vec![0.0; n],
+        }
+    }
+
     /// Prepares the constant input `u` of an interval for [`ExactStepper::step`] (`Γ(dt)·u`
-    /// once, as [`Stepper::segment`] does).
+    /// once).
     pub(crate) fn set_input(&mut self, u: &[f64], u_zero: bool) {
-        let n = self.n;
         if !u_zero {
-            with_kernel!(self, k => k.set_input(n, u), {});
-            matvec(n, &self.cache[0].gamma, u, &mut self.g_dt);
+            matvec(self.n, &self.cache[0].gamma, u, &mut self.g_dt);
         }
         self.g_dt_valid = !u_zero;
     }
 
     /// Advances `x` exactly by `h` minutes under the input of the last
-    /// [`ExactStepper::set_input`]: the grid step through the fixed-size kernel, any other
-    /// step through the propagator cache.
+    /// [`ExactStepper::set_input`] (through the propagator cache).
     pub(crate) fn step(&mut self, h: f64, x: &mut [f64], u: &[f64], u_zero: bool) -> Result<()> {
-        if (h - self.dt).abs() <= 1e-12 * self.dt {
-            macro_rules! fixed {
-                ($k:ident) => {{
-                    let mut xf = [0.0; _];
-                    xf[..x.len()].copy_from_slice(x);
-                    $k.step(&mut xf, !u_zero);
-                    let n = x.len();
-                    x.copy_from_slice(&xf[..n]);
-                    return Ok(());
-                }};
-            }
-            with_kernel!(self, k => fixed!(k), {});
-        }
         self.advance(h, x, u, u_zero)
     }
+}
 
+impl ExactStepper {
     /// The same stepper without the fixed-size kernel (the path models with more than 16
     /// states take); exposed so tests can check both kernels on every model.
     #[doc(hidden)]

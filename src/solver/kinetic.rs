@@ -40,7 +40,7 @@
 //! use are computed once and reused (the grid step itself runs through the fixed-size kernel
 //! of [`super::exact`]); every output point and every dose event is a step end.
 
-use super::exact::ExactStepper;
+use super::exact::{copy_small, propagator_chain, ExactStepper};
 use super::{Segment, Stepper};
 use crate::error::{Error, Result};
 use crate::pd::BindingRhs;
@@ -182,11 +182,14 @@ fn ho_step(
     w: &mut Work,
 ) -> bool {
     let nb = w.nb;
-    start_derivatives(koff, r0, b0, &mut w.db0, &mut w.d2b0);
     let (h2, h3) = (h * h, h * h * h);
     if nb == 1 {
         // the general formulas below, on scalars
-        let (k, k1, k2, kf) = (r1.k[0], r1.d1[0], r1.d2[0], koff[0]);
+        let kf = koff[0];
+        let free = 1.0 - b0[0];
+        let db = r0.k[0] * free - kf * b0[0];
+        let d2b = r0.d1[0] * free - (r0.k[0] + kf) * db;
+        let (k, k1, k2) = (r1.k[0], r1.d1[0], r1.d2[0]);
         let lam = k + kf;
         let (p1, q1) = (k, -lam);
         let (p2, q2) = (k1 - lam * p1, -k1 - lam * q1);
@@ -194,7 +197,6 @@ fn ho_step(
             k2 - 2.0 * k1 * p1 - lam * p2,
             -k2 - 2.0 * k1 * q1 - lam * q2,
         );
-        let (db, d2b) = (w.db0[0], w.d2b0[0]);
         let den_hi = 1.0 - HI_END[0] * h * q1 + HI_END[1] * h2 * q2 - HI_END[2] * h3 * q3;
         let num_hi = b0[0] + HI_START[0] * h * db + HI_START[1] * h2 * d2b + HI_END[0] * h * p1
             - HI_END[1] * h2 * p2
@@ -207,10 +209,12 @@ fn ho_step(
         if !(den_hi > 0.5 && den_lo > 0.5) {
             return false;
         }
-        hi[0] = num_hi / den_hi;
-        lo[0] = num_lo / den_lo;
+        let inv = 1.0 / (den_hi * den_lo);
+        hi[0] = num_hi * den_lo * inv;
+        lo[0] = num_lo * den_hi * inv;
         return hi[0].is_finite() && lo[0].is_finite();
     }
+    start_derivatives(koff, r0, b0, &mut w.db0, &mut w.d2b0);
     // with S = 1ᵀB₁: B₁' = k − k·S − D·B₁, B₁'' = k' − k'·S − k·S' − D·B₁',
     // B₁''' = k'' − k''·S − 2k'·S' − k·S'' − D·B₁'', each as pⱼ + Qⱼ·B₁
     let (k, kd1, kd2) = (&r1.k, &r1.d1, &r1.d2);
@@ -266,27 +270,234 @@ fn ho_step(
     true
 }
 
-/// One ligand: its effect-site state and `kon × (state units → unbound brain µM)`.
-#[derive(Debug, Clone, Copy)]
-struct Lig {
-    effect: usize,
-    kon_c: f64,
+/// The propagator of one step length in fixed-size arrays (zero-padded to `M` states).
+struct Level<const M: usize> {
+    /// Columns of `Φ(h)`.
+    phi: [[f64; M]; M],
+    /// Columns of `Γ(h)`.
+    gamma: [[f64; M]; M],
+    /// `Γ(h)·u` of the current interval.
+    g: [f64; M],
+}
+
+impl<const M: usize> Level<M> {
+    fn new(m: usize, phi: &[f64], gamma: &[f64], u: &[f64]) -> Self {
+        let mut l = Level {
+            phi: [[0.0; M]; M],
+            gamma: [[0.0; M]; M],
+            g: [0.0; M],
+        };
+        for j in 0..m {
+            l.phi[j][..m].copy_from_slice(&phi[j * m..(j + 1) * m]);
+            l.gamma[j][..m].copy_from_slice(&gamma[j * m..(j + 1) * m]);
+        }
+        l.set_input(u);
+        l
+    }
+
+    fn set_input(&mut self, u: &[f64]) {
+        let mut g = [0.0; M];
+        for (col, &uj) in self.gamma.iter().zip(u) {
+            for (gi, c) in g.iter_mut().zip(col) {
+                *gi += c * uj;
+            }
+        }
+        self.g = g;
+    }
+
+    /// The propagator of twice the step.
+    fn squared(&self) -> Self {
+        let mut l = Level {
+            phi: [[0.0; M]; M],
+            gamma: self.gamma,
+            g: [0.0; M],
+        };
+        for j in 0..M {
+            for (k, &pkj) in self.phi[j].iter().enumerate() {
+                for i in 0..M {
+                    l.phi[j][i] += self.phi[k][i] * pkj;
+                }
+            }
+            for (k, &gkj) in self.gamma[j].iter().enumerate() {
+                for i in 0..M {
+                    l.gamma[j][i] += self.phi[k][i] * gkj;
+                }
+            }
+        }
+        l
+    }
+
+    #[inline]
+    fn step(&self, x: &[f64; M], with_input: bool) -> [f64; M] {
+        let mut y = if with_input { self.g } else { [0.0; M] };
+        for (col, &xj) in self.phi.iter().zip(x) {
+            for (yi, c) in y.iter_mut().zip(col) {
+                *yi += c * xj;
+            }
+        }
+        y
+    }
+}
+
+/// The hot path in fixed-size arrays: the propagators of the grid step `dt` and of
+/// `dt/2, dt/4, …` (level `j` is `dt/2^j`; the levels that scaling and squaring passes
+/// through when computing `Φ(dt)` come for free, finer ones are computed when first needed)
+/// and the ligands' effect-site rows of `A` and `A²`.
+struct Kern<const M: usize> {
+    m: usize,
+    dt: f64,
+    /// The system matrix, column-major `m × m` (for finer levels).
+    a: Vec<f64>,
+    levels: Vec<Option<Level<M>>>,
+    /// The current input (zero-padded).
+    u: [f64; M],
+    r1: Vec<[f64; M]>,
+    r2: Vec<[f64; M]>,
+}
+
+impl<const M: usize> Kern<M> {
+    fn new(
+        m: usize,
+        dt: f64,
+        a: &[f64],
+        chain: &[(u32, Vec<f64>, Vec<f64>)],
+        rows: &[(Vec<f64>, Vec<f64>)],
+    ) -> Box<Self> {
+        let mut k = Box::new(Kern {
+            m,
+            dt,
+            a: a.to_vec(),
+            levels: Vec::new(),
+            u: [0.0; M],
+            r1: Vec::with_capacity(rows.len()),
+            r2: Vec::with_capacity(rows.len()),
+        });
+        for (j, phi, gamma) in chain {
+            let j = *j as usize;
+            if k.levels.len() <= j {
+                k.levels.resize_with(j + 1, || None);
+            }
+            k.levels[j] = Some(Level::new(m, phi, gamma, &[]));
+        }
+        for (r1, r2) in rows {
+            let mut a = [0.0; M];
+            let mut b = [0.0; M];
+            a[..m].copy_from_slice(r1);
+            b[..m].copy_from_slice(r2);
+            k.r1.push(a);
+            k.r2.push(b);
+        }
+        k
+    }
+
+    fn set_input(&mut self, u: &[f64]) {
+        self.u = [0.0; M];
+        self.u[..u.len()].copy_from_slice(u);
+        for l in self.levels.iter_mut().flatten() {
+            l.set_input(u);
+        }
+    }
+
+    /// The propagator of level `j`, computed when first needed: by squaring the nearest finer
+    /// level (`Φ(2h) = Φ(h)²`, `Γ(2h) = Γ(h) + Φ(h)·Γ(h)`), or else by the Taylor series with
+    /// scaling and squaring (whose intermediate levels are kept too).
+    #[inline]
+    fn level(&mut self, j: u32) -> Result<&Level<M>> {
+        let j = j as usize;
+        if self.levels.get(j).is_none_or(Option::is_none) {
+            self.fill(j)?;
+        }
+        self.levels[j].as_ref().ok_or_else(|| Error::Numerical {
+            quantity: "the propagator of a binding step".into(),
+            context: format!("level {j}"),
+            remedy: "report this as a bug".into(),
+        })
+    }
+
+    #[cold]
+    fn fill(&mut self, j: usize) -> Result<()> {
+        if self.levels.len() <= j {
+            self.levels.resize_with(j + 1, || None);
+        }
+        let m = self.m;
+        let finer = (j + 1..self.levels.len()).find(|&i| self.levels[i].is_some());
+        match finer {
+            Some(mut i) => {
+                while i > j {
+                    let l = self.levels[i].as_ref().map(Level::squared);
+                    i -= 1;
+                    if let Some(mut l) = l {
+                        l.set_input(&self.u[..m]);
+                        self.levels[i] = Some(l);
+                    }
+                }
+            }
+            None => {
+                let h = self.dt / (1u64 << j) as f64;
+                let mut finer = Vec::new();
+                let (phi, gamma) = propagator_chain(m, &self.a, h, |i, p, g| {
+                    finer.push((j + i as usize, p.to_vec(), g.to_vec()));
+                })?;
+                finer.push((j, phi, gamma));
+                for (i, phi, gamma) in finer {
+                    if self.levels.len() <= i {
+                        self.levels.resize_with(i + 1, || None);
+                    }
+                    self.levels[i] = Some(Level::new(m, &phi, &gamma, &self.u[..m]));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[inline]
+fn dot<const M: usize>(a: &[f64; M], b: &[f64; M]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+/// Per ligand: effect-site state, `kon × (state units → unbound brain µM)`, `koff`, and
+/// `(A·u)` at the effect site for the current interval.
+#[derive(Debug, Clone)]
+struct Ligands {
+    effect: Vec<usize>,
+    kon_c: Vec<f64>,
+    koff: Vec<f64>,
+    au: Vec<f64>,
+}
+
+impl Ligands {
+    /// `k`, `k'`, `k''` of every ligand at the linear state `x` under input `u`.
+    #[inline(always)]
+    fn rates<const M: usize>(&self, kern: &Kern<M>, x: &[f64; M], r: &mut Rates) {
+        for i in 0..self.effect.len() {
+            let (e, c) = (self.effect[i], self.kon_c[i]);
+            r.k[i] = c * x[e];
+            r.d1[i] = c * (dot(&kern.r1[i], x) + kern.u[e]);
+            r.d2[i] = c * (dot(&kern.r2[i], x) + self.au[i]);
+        }
+    }
+}
+
+enum Kernel {
+    K4(Box<Kern<4>>),
+    K6(Box<Kern<6>>),
+    K8(Box<Kern<8>>),
+    K12(Box<Kern<12>>),
+    K16(Box<Kern<16>>),
+    K32(Box<Kern<32>>),
 }
 
 /// The `exact_kinetic` stepper: linear states exact, bound fractions by the
 /// Hermite–Obreschkoff (2, 3) formula with error control.
 ///
-/// The state is the linear states (`m` of them) followed by one bound fraction per ligand,
-/// the layout of the Dopri5 path.
+/// The state is the linear states (`m` of them, at most [`KineticStepper::MAX_LINEAR`])
+/// followed by one bound fraction per ligand, the layout of the Dopri5 path.
 pub struct KineticStepper {
+    /// Intervals other than the grid step (at dose events), through the propagator cache.
     lin: ExactStepper,
-    m: usize,
-    lig: Vec<Lig>,
-    koff: Vec<f64>,
-    /// Per ligand, the rows of `A` and of `A²` of its effect-site state (`m` entries each).
-    rows: Vec<(Vec<f64>, Vec<f64>)>,
-    /// Per ligand, `(A·u)` at its effect-site state for the current interval.
-    au: Vec<f64>,
+    kernel: Option<Kernel>,
+    lig: Ligands,
     rtol: f64,
     /// Step length the controller proposes, min.
     h_target: f64,
@@ -294,7 +505,9 @@ pub struct KineticStepper {
     pub accepted_steps: u64,
     /// Rejected steps so far.
     pub rejected_steps: u64,
-    x1: Vec<f64>,
+    xs: Vec<f64>,
+    /// Whether `r0` holds the rates at the current state.
+    r0_valid: bool,
     hi: Vec<f64>,
     lo: Vec<f64>,
     r0: Rates,
@@ -303,43 +516,65 @@ pub struct KineticStepper {
 }
 
 impl KineticStepper {
+    /// Most linear states supported.
+    pub const MAX_LINEAR: usize = 32;
+
     /// A stepper for the linear system `a` (its states numbered as `binding`'s effect-site
     /// indices) with the bound fractions of `binding`, output step `dt_min` and relative
     /// tolerance `rtol` for the bound fractions (absolute floor [`B_FLOOR`]).
     pub fn new(a: &DMatrix<f64>, dt_min: f64, binding: &BindingRhs, rtol: f64) -> Result<Self> {
         let m = a.nrows();
+        if m > Self::MAX_LINEAR {
+            return Err(Error::TooLarge {
+                what: "linear states of the kinetic-binding path (model states reached by the \
+                       inputs)"
+                    .into(),
+                value: m as u64,
+                limit: Self::MAX_LINEAR as u64,
+            });
+        }
         let nb = binding.n_states();
-        let lig: Vec<Lig> = binding
-            .ligands
+        let effect: Vec<usize> = binding.ligands.iter().map(|l| l.0).collect();
+        let rows: Vec<(Vec<f64>, Vec<f64>)> = effect
             .iter()
-            .map(|&(effect, to_um, kon, _)| Lig {
-                effect,
-                kon_c: kon * to_um,
-            })
-            .collect();
-        let koff = binding.ligands.iter().map(|l| l.3).collect();
-        let rows = lig
-            .iter()
-            .map(|l| {
-                let r1: Vec<f64> = (0..m).map(|j| a[(l.effect, j)]).collect();
+            .map(|&e| {
+                let r1: Vec<f64> = (0..m).map(|j| a[(e, j)]).collect();
                 let r2 = (0..m)
                     .map(|j| (0..m).map(|i| r1[i] * a[(i, j)]).sum())
                     .collect();
                 (r1, r2)
             })
             .collect();
+        let mut chain = Vec::new();
+        let (phi, gamma) = propagator_chain(m, a.as_slice(), dt_min, |j, p, g| {
+            chain.push((j, p.to_vec(), g.to_vec()));
+        })?;
+        let lin = ExactStepper::with_grid_propagator(a, dt_min, phi.clone(), gamma.clone());
+        chain.push((0, phi, gamma));
+        let s = a.as_slice();
+        let kernel = match m {
+            0..=4 => Kernel::K4(Kern::new(m, dt_min, s, &chain, &rows)),
+            5..=6 => Kernel::K6(Kern::new(m, dt_min, s, &chain, &rows)),
+            7..=8 => Kernel::K8(Kern::new(m, dt_min, s, &chain, &rows)),
+            9..=12 => Kernel::K12(Kern::new(m, dt_min, s, &chain, &rows)),
+            13..=16 => Kernel::K16(Kern::new(m, dt_min, s, &chain, &rows)),
+            _ => Kernel::K32(Kern::new(m, dt_min, s, &chain, &rows)),
+        };
         Ok(KineticStepper {
-            lin: ExactStepper::new(a, dt_min)?,
-            m,
-            lig,
-            koff,
-            rows,
-            au: vec![0.0; nb],
+            lin,
+            kernel: Some(kernel),
+            lig: Ligands {
+                effect,
+                kon_c: binding.ligands.iter().map(|l| l.2 * l.1).collect(),
+                koff: binding.ligands.iter().map(|l| l.3).collect(),
+                au: vec![0.0; nb],
+            },
             rtol,
             h_target: f64::INFINITY,
             accepted_steps: 0,
             rejected_steps: 0,
-            x1: vec![0.0; m],
+            xs: vec![0.0; m],
+            r0_valid: false,
             hi: vec![0.0; nb],
             lo: vec![0.0; nb],
             r0: Rates::new(nb),
@@ -348,26 +583,16 @@ impl KineticStepper {
         })
     }
 
-    /// `k`, `k'`, `k''` of every ligand at the linear state `x` under input `u`.
-    fn rates(&self, x: &[f64], u: &[f64], r: &mut Rates) {
-        for (i, (l, (r1, r2))) in self.lig.iter().zip(&self.rows).enumerate() {
-            let dot = |row: &[f64]| row.iter().zip(x).map(|(a, b)| a * b).sum::<f64>();
-            r.k[i] = l.kon_c * x[l.effect];
-            r.d1[i] = l.kon_c * (dot(r1) + u[l.effect]);
-            r.d2[i] = l.kon_c * (dot(r2) + self.au[i]);
-        }
-    }
-
     /// Integrates from `ta` to `tb` (no dose event inside): `x` the linear states, `b` the
     /// bound fractions.
     #[allow(clippy::too_many_arguments)]
-    fn interval(
+    fn interval<const M: usize>(
         &mut self,
+        kern: &mut Kern<M>,
         ta: f64,
         tb: f64,
-        x: &mut [f64],
+        x: &mut [f64; M],
         b: &mut [f64],
-        u: &[f64],
         u_zero: bool,
         seg: &Segment,
     ) -> Result<()> {
@@ -375,62 +600,83 @@ impl KineticStepper {
         if delta <= 0.0 {
             return Ok(());
         }
+        let KineticStepper {
+            lin,
+            lig,
+            rtol,
+            h_target,
+            accepted_steps,
+            rejected_steps,
+            xs,
+            r0_valid,
+            hi,
+            lo,
+            r0,
+            r1,
+            work,
+            ..
+        } = self;
+        let grid_step = (delta - kern.dt).abs() <= 1e-12 * kern.dt;
         // the coarsest level whose step does not exceed the proposal
         let mut j: u32 = 0;
         let mut h = delta;
-        while h > self.h_target * (1.0 + 1e-9) && j < LEVELS {
+        while h > *h_target * (1.0 + 1e-9) && j < LEVELS {
             j += 1;
             h *= 0.5;
         }
+        // k, k' at x: carried from the last accepted step, or computed at a segment start
+        if !*r0_valid {
+            lig.rates(kern, x, r0);
+            *r0_valid = true;
+        }
+        let single = hi.len() == 1;
         let mut pos: u64 = 0;
-        let mut r0 = std::mem::replace(&mut self.r0, Rates::new(0));
-        let mut r1 = std::mem::replace(&mut self.r1, Rates::new(0));
-        let mut x1 = std::mem::take(&mut self.x1);
-        self.rates(x, u, &mut r0);
-        let mut result = Ok(());
         while pos < FULL {
             let h = delta / (1u64 << j) as f64;
-            x1.copy_from_slice(x);
-            if let Err(e) = self.lin.step(h, &mut x1, u, u_zero) {
-                result = Err(e);
-                break;
-            }
-            self.rates(&x1, u, &mut r1);
-            let ok = ho_step(
-                &self.koff,
-                &r0,
-                &r1,
-                h,
-                b,
-                &mut self.hi,
-                &mut self.lo,
-                &mut self.work,
-            );
-            let err = if ok {
+            let x1 = if grid_step {
+                kern.level(j)?.step(x, !u_zero)
+            } else {
+                let m = kern.m;
+                xs.copy_from_slice(&x[..m]);
+                lin.step(h, xs, &kern.u[..m], u_zero)?;
+                let mut x1 = [0.0; M];
+                x1[..m].copy_from_slice(xs);
+                x1
+            };
+            lig.rates(kern, &x1, r1);
+            let ok = ho_step(&lig.koff, r0, r1, h, b, hi, lo, work);
+            let err = if !ok {
+                f64::INFINITY
+            } else if single {
+                let sc = B_FLOOR + *rtol * b[0].abs().max(hi[0].abs());
+                ((hi[0] - lo[0]) / sc).abs()
+            } else {
                 let mut sum = 0.0;
-                for ((hi, lo), b0) in self.hi.iter().zip(&self.lo).zip(b.iter()) {
-                    let sc = B_FLOOR + self.rtol * b0.abs().max(hi.abs());
+                for ((hi, lo), b0) in hi.iter().zip(lo.iter()).zip(b.iter()) {
+                    let sc = B_FLOOR + *rtol * b0.abs().max(hi.abs());
                     sum += ((hi - lo) / sc) * ((hi - lo) / sc);
                 }
-                (sum / self.hi.len().max(1) as f64).sqrt()
-            } else {
-                f64::INFINITY
+                (sum / hi.len() as f64).sqrt()
             };
             if err <= 1.0 {
                 // accept; propose up to 4× longer (growth 0.9·err^(−1/5), in powers of two)
-                self.accepted_steps += 1;
-                x.copy_from_slice(&x1);
-                b.copy_from_slice(&self.hi);
-                std::mem::swap(&mut r0, &mut r1);
+                *accepted_steps += 1;
+                *x = x1;
+                if single {
+                    b[0] = hi[0];
+                } else {
+                    b.copy_from_slice(hi);
+                }
+                std::mem::swap(r0, r1);
                 pos += 1u64 << (LEVELS - j);
-                let grow = if err <= (0.9f64 / 4.0).powi(5) {
+                let grow = if err <= GROW_4 {
                     2
-                } else if err <= (0.9f64 / 2.0).powi(5) {
+                } else if err <= GROW_2 {
                     1
                 } else {
                     0
                 };
-                self.h_target = h * f64::from(1u32 << grow);
+                *h_target = h * f64::from(1u32 << grow);
                 // coarsen only where the position is a multiple of the longer step
                 for _ in 0..grow {
                     if j > 0 && pos % (1u64 << (LEVELS - j + 1)) == 0 {
@@ -440,41 +686,39 @@ impl KineticStepper {
             } else {
                 // reject: shrink by 0.9·err^(−1/5): at least ½, at most ⅛ (also when the
                 // step's system was singular)
-                self.rejected_steps += 1;
-                let shrink = if err <= (0.9f64 / 0.5).powi(5) {
+                *rejected_steps += 1;
+                j += if err <= SHRINK_2 {
                     1
-                } else if err <= (0.9f64 / 0.25).powi(5) {
+                } else if err <= SHRINK_4 {
                     2
                 } else {
                     3
                 };
-                j += shrink;
                 if j > LEVELS {
-                    result = Err(Error::Solver {
+                    return Err(Error::Solver {
                         t_start_min: seg.t0,
                         t_end_min: seg.t1,
                         message: format!(
                             "the binding integrator needed a step shorter than {:e} min near \
-                             t = {} min (error estimate {err:e}); use method 'dopri5' or a \
-                             longer binding half-time",
+                             t = {} min (error estimate {err:e}); use method 'dopri5'",
                             delta / FULL as f64,
                             ta + delta * (pos as f64 / FULL as f64)
                         ),
                     });
-                    break;
                 }
-                self.h_target = delta / (1u64 << j) as f64;
+                *h_target = delta / (1u64 << j) as f64;
             }
         }
-        self.r0 = r0;
-        self.r1 = r1;
-        self.x1 = x1;
-        result
+        Ok(())
     }
-}
 
-impl Stepper for KineticStepper {
-    fn segment(&mut self, seg: &Segment, x: &mut DVector<f64>, rec: &mut [f64]) -> Result<()> {
+    fn segment_fixed<const M: usize>(
+        &mut self,
+        kern: &mut Kern<M>,
+        seg: &Segment,
+        x: &mut DVector<f64>,
+        rec: &mut [f64],
+    ) -> Result<()> {
         let Segment {
             t0,
             t1,
@@ -482,22 +726,67 @@ impl Stepper for KineticStepper {
             u_zero,
             outs,
         } = *seg;
-        let m = self.m;
+        let m = kern.m;
         let n = x.len();
         let u = &u.as_slice()[..m];
         self.lin.set_input(u, u_zero);
-        for (au, (r1, _)) in self.au.iter_mut().zip(&self.rows) {
+        kern.set_input(u);
+        for (au, r1) in self.lig.au.iter_mut().zip(&kern.r1) {
             *au = r1.iter().zip(u).map(|(a, b)| a * b).sum();
         }
+        // the state may have jumped (a bolus) and k' depends on u
+        self.r0_valid = false;
         let (xs, bs) = x.as_mut_slice().split_at_mut(m);
+        let mut xf = [0.0; M];
+        xf[..m].copy_from_slice(xs);
         let mut t = t0;
         for (&tg, row) in outs.iter().zip(rec.chunks_exact_mut(n)) {
-            self.interval(t, tg, xs, bs, u, u_zero, seg)?;
-            row[..m].copy_from_slice(xs);
-            row[m..].copy_from_slice(bs);
+            self.interval(kern, t, tg, &mut xf, bs, u_zero, seg)?;
+            let (rl, rb) = row.split_at_mut(m);
+            copy_small(rl, &xf);
+            if let [b] = bs {
+                rb[0] = *b;
+            } else {
+                rb.copy_from_slice(bs);
+            }
             t = tg;
         }
-        self.interval(t, t1, xs, bs, u, u_zero, seg)
+        let r = self.interval(kern, t, t1, &mut xf, bs, u_zero, seg);
+        xs.copy_from_slice(&xf[..m]);
+        r
+    }
+}
+
+/// Error thresholds of the step-size controller (growth `0.9·err^(−1/5)`): grow 4× below
+/// `GROW_4`, 2× below `GROW_2`; after a rejection shrink 2× below `SHRINK_2`, 4× below
+/// `SHRINK_4`, else 8×.
+const GROW_4: f64 = 0.9 * 0.9 * 0.9 * 0.9 * 0.9 / 1024.0;
+const GROW_2: f64 = 0.9 * 0.9 * 0.9 * 0.9 * 0.9 / 32.0;
+const SHRINK_2: f64 = 0.9 * 0.9 * 0.9 * 0.9 * 0.9 * 32.0;
+const SHRINK_4: f64 = 0.9 * 0.9 * 0.9 * 0.9 * 0.9 * 1024.0;
+
+impl Stepper for KineticStepper {
+    fn segment(&mut self, seg: &Segment, x: &mut DVector<f64>, rec: &mut [f64]) -> Result<()> {
+        macro_rules! fixed {
+            ($variant:ident, $k:ident) => {{
+                let r = self.segment_fixed(&mut $k, seg, x, rec);
+                self.kernel = Some(Kernel::$variant($k));
+                r
+            }};
+        }
+        match self.kernel.take() {
+            Some(Kernel::K4(mut k)) => fixed!(K4, k),
+            Some(Kernel::K6(mut k)) => fixed!(K6, k),
+            Some(Kernel::K8(mut k)) => fixed!(K8, k),
+            Some(Kernel::K12(mut k)) => fixed!(K12, k),
+            Some(Kernel::K16(mut k)) => fixed!(K16, k),
+            Some(Kernel::K32(mut k)) => fixed!(K32, k),
+            None => Err(Error::Numerical {
+                quantity: "the kinetic-binding stepper".into(),
+                context: "re-entered while running".into(),
+                remedy: "report this as a bug".into(),
+            }),
+        }
     }
 }
 

@@ -12,8 +12,8 @@
 //! states that stay zero, to 24 or 32, and the tolerances are scaled by `√(n/N)` so that the
 //! norm is still that of the `n` model states exactly (each size is a separate instance of
 //! the solver: one per size up to the limit keeps the WebAssembly module small). The
-//! right-hand side is the compiled matrix itself, `A·y + u` in fixed-size arithmetic, plus the
-//! binding terms.
+//! right-hand side is the compiled matrix itself, `A·y + u` in fixed-size arithmetic (the
+//! compiler unrolls it), plus the binding terms.
 //!
 //! Stiffness (a fast binding half-time, or a long dose-free stretch in which the step is held
 //! by stability) makes Dopri5 slow, never wrong: its stiffness test is off, long intervals are
@@ -24,15 +24,20 @@
 use super::{Segment, Stepper};
 use crate::error::{Error, Result};
 use crate::pd::BindingRhs;
-use nalgebra::{DMatrix, DVector, SMatrix, SVector};
+use nalgebra::{DMatrix, DVector, SVector};
 use ode_solvers::continuous_output_model::ContinuousOutputModel;
 use ode_solvers::dop_shared::OutputType;
 use ode_solvers::{Dopri5, System};
 
+/// `dy = A·y + u` plus the binding terms, in fixed-size arrays.
 struct Rhs<'a, const N: usize> {
-    a: SMatrix<f64, N, N>,
-    u: SVector<f64, N>,
-    binding: Option<&'a BindingRhs>,
+    /// The columns of `A` (zero-padded).
+    cols: &'a [[f64; N]; N],
+    u: [f64; N],
+    /// Index of the first bound fraction.
+    first: usize,
+    /// Per ligand: effect-site state, `kon × (state units → unbound µM)`, `koff`.
+    ligands: &'a [(usize, f64, f64)],
     /// Accepted steps of this integration.
     steps: u32,
 }
@@ -40,10 +45,28 @@ struct Rhs<'a, const N: usize> {
 impl<const N: usize> System<f64, SVector<f64, N>> for Rhs<'_, N> {
     #[inline]
     fn system(&self, _t: f64, y: &SVector<f64, N>, dy: &mut SVector<f64, N>) {
-        self.a.mul_to(y, dy);
-        *dy += self.u;
-        if let Some(b) = self.binding {
-            b.derivatives(y.as_slice(), dy.as_mut_slice());
+        let d: &mut [f64; N] = &mut dy.data.0[0];
+        *d = self.u;
+        // the bound fractions' columns of A are zero
+        for (col, &yj) in self.cols.iter().zip(y.iter()).take(self.first) {
+            for (di, c) in d.iter_mut().zip(col) {
+                *di += c * yj;
+            }
+        }
+        // dB_i/dt = kon_i·Cu_i·(1 − ΣB) − koff_i·B_i (as BindingRhs::derivatives)
+        if let [(e, kc, koff)] = *self.ligands {
+            let b = y[self.first];
+            d[self.first] = kc * y[e] * (1.0 - b) - koff * b;
+        } else if !self.ligands.is_empty() {
+            let nb = self.ligands.len();
+            let free = 1.0
+                - y.as_slice()[self.first..self.first + nb]
+                    .iter()
+                    .sum::<f64>();
+            for (l, &(e, kc, koff)) in self.ligands.iter().enumerate() {
+                let s = self.first + l;
+                d[s] = kc * y[e] * free - koff * y[s];
+            }
         }
     }
 
@@ -61,6 +84,8 @@ pub struct OdeStepper {
     /// column-major.
     a: Vec<f64>,
     binding: Option<BindingRhs>,
+    /// Per ligand: effect-site state, `kon × to_um`, `koff`.
+    ligands: Vec<(usize, f64, f64)>,
     n: usize,
     rtol: f64,
     atol: f64,
@@ -104,8 +129,18 @@ impl OdeStepper {
                 dense[j * n + i] = a[(i, j)];
             }
         }
+        let ligands = binding
+            .as_ref()
+            .map(|b| {
+                b.ligands
+                    .iter()
+                    .map(|&(e, to_um, kon, koff)| (e, kon * to_um, koff))
+                    .collect()
+            })
+            .unwrap_or_default();
         Ok(OdeStepper {
             a: dense,
+            ligands,
             binding,
             n,
             rtol,
@@ -134,14 +169,16 @@ impl OdeStepper {
             t_end_min: t1,
             message,
         };
-        let mut a = SMatrix::<f64, N, N>::zeros();
-        for j in 0..n {
-            for i in 0..n {
-                a[(i, j)] = self.a[j * n + i];
-            }
+        let mut cols = Box::new([[0.0; N]; N]);
+        for (j, col) in cols.iter_mut().enumerate().take(n) {
+            col[..n].copy_from_slice(&self.a[j * n..(j + 1) * n]);
         }
-        let mut uu = SVector::<f64, N>::zeros();
-        uu.as_mut_slice()[..n].copy_from_slice(&u.as_slice()[..n]);
+        let mut uu = [0.0; N];
+        uu[..n].copy_from_slice(&u.as_slice()[..n]);
+        let (first, ligands) = match &self.binding {
+            Some(b) => (b.first_state, self.ligands.as_slice()),
+            None => (n, &[][..]),
+        };
         let mut y = SVector::<f64, N>::zeros();
         y.as_mut_slice()[..n].copy_from_slice(x.as_slice());
         // padded states contribute zero errors: scaling the tolerances by √(n/N) makes the
@@ -156,9 +193,10 @@ impl OdeStepper {
         let mut rows = rec.chunks_exact_mut(n);
         loop {
             let rhs = Rhs {
-                a,
+                cols: &cols,
                 u: uu,
-                binding: self.binding.as_ref(),
+                first,
+                ligands,
                 steps: 0,
             };
             let span = t1 - t;
