@@ -3,6 +3,7 @@ mod boundaries;
 mod cli;
 mod csht;
 mod errors;
+mod kinetic;
 mod ligands;
 mod literature;
 mod mass_balance;
