@@ -37,8 +37,38 @@
 //! below `rtol·|B| + 10⁻¹⁵` per bound fraction in the root-mean-square norm (the step goes on
 //! with the order-5 solution). A rejected step is retried shorter. Step lengths are the output
 //! interval divided by a power of two, so the propagators `Φ(h), Γ(h)` of the few lengths in
-//! use are computed once and reused (the grid step itself runs through the fixed-size kernel
-//! of [`super::exact`]); every output point and every dose event is a step end.
+//! use are computed once and reused (the grid step and its halvings run through fixed-size
+//! arrays); every output point and every dose event is a step end.
+//!
+//! On the benchmark workload (a 3-compartment model with effect site, 0.5 mg/kg over 40 min,
+//! half-time 10 min, 361 points, rtol 1e-6) it takes about 1.1 steps per output point and is
+//! within 3e-8 of Dopri5 at rtol 1e-11; every preset × half-time 0.1–10 000 min × horizon up
+//! to 180 days stays within 1e-6 (`tests/suite/kinetic.rs`, `docs/benchmarks.md`).
+//!
+//! # Example
+//!
+//! `auto` resolves to this method when binding is kinetic; Dopri5 stays selectable as the
+//! independent check:
+//!
+//! ```
+//! use ketasim::pd::Binding;
+//! use ketasim::scenario::Method;
+//! use ketasim::{presets, simulate};
+//!
+//! let mut sc = presets::get("antidepressant_40min")?.scenario;
+//! sc.pd.binding = Binding::Kinetic { half_time_min: 10.0 };
+//! let result = simulate(&sc)?; // rtol 1e-6 (the default)
+//! assert_eq!(result.method, Method::ExactKinetic);
+//!
+//! sc.solver.method = Method::Dopri5;
+//! (sc.solver.rtol, sc.solver.atol) = (1e-11, 1e-15);
+//! let reference = simulate(&sc)?;
+//! let peak = reference.metrics.occupancy_max;
+//! for (b, r) in result.occupancy.iter().zip(&reference.occupancy) {
+//!     assert!((b - r).abs() <= 1e-6 * r.max(1e-6 * peak)); // relative error ≤ 1e-6
+//! }
+//! # Ok::<(), ketasim::Error>(())
+//! ```
 
 use super::exact::{copy_small, propagator_chain, ExactStepper};
 use super::{Segment, Stepper};
