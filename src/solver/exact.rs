@@ -46,17 +46,20 @@ fn matvec(n: usize, m: &[f64], x: &[f64], y: &mut [f64]) {
 
 /// `(Φ(h), Γ(h))` as column-major arrays for the column-major `n×n` matrix `a`.
 fn propagator_flat(n: usize, a: &[f64], h: f64) -> Result<(Vec<f64>, Vec<f64>)> {
-    propagator_chain(n, a, h, |_, _, _| {})
+    propagator_chain(n, a, h, &mut |_, _, _| {})
 }
 
-/// The same, calling `each(h / 2^i, Φ, Γ)` for every `i` that scaling and squaring passes
+/// A callback receiving `(i, Φ(h/2^i), Γ(h/2^i))` from [`propagator_chain`].
+pub(crate) type EachLevel<'a> = dyn FnMut(u32, &[f64], &[f64]) + 'a;
+
+/// The same, calling `each(i, Φ, Γ)` for the step `h / 2^i` for every `i` that scaling and squaring passes
 /// through on the way (`i = s, s−1, …, 1`; not for `h` itself), where `s` is its number of
 /// squarings: the propagators of the halved steps come for free.
 pub(crate) fn propagator_chain(
     n: usize,
     a: &[f64],
     h: f64,
-    mut each: impl FnMut(u32, &[f64], &[f64]),
+    each: &mut EachLevel,
 ) -> Result<(Vec<f64>, Vec<f64>)> {
     // scale so that ‖A·h/2^s‖₁ ≤ 1/2
     let norm = (0..n)

@@ -310,7 +310,9 @@ fn ho_step(
     true
 }
 
-/// The propagator of one step length in fixed-size arrays (zero-padded to `M` states).
+/// The propagator of one step length in fixed-size arrays (zero-padded to `M` states: 4, 8,
+/// 16 or 32; each size is a separate instance of the stepper, so few of them keep the
+/// WebAssembly module small).
 struct Level<const M: usize> {
     /// Columns of `Φ(h)`.
     phi: [[f64; M]; M],
@@ -379,10 +381,11 @@ impl<const M: usize> Level<M> {
     }
 }
 
-/// The hot path in fixed-size arrays: the propagators of the grid step `dt` and of
-/// `dt/2, dt/4, …` (level `j` is `dt/2^j`; the levels that scaling and squaring passes
-/// through when computing `Φ(dt)` come for free, finer ones are computed when first needed)
-/// and the ligands' effect-site rows of `A` and `A²`.
+/// The linear states and everything that depends on their number, in fixed-size arrays:
+/// the propagators of the grid step `dt` and of `dt/2, dt/4, …` (level `j` is `dt/2^j`; the
+/// levels that scaling and squaring passes through when computing `Φ(dt)` come for free,
+/// finer ones are computed when first needed), the ligands' effect-site rows of `A` and `A²`,
+/// the state `x` and the candidate `x1` of the step being tried.
 struct Kern<const M: usize> {
     m: usize,
     dt: f64,
@@ -393,6 +396,34 @@ struct Kern<const M: usize> {
     u: [f64; M],
     r1: Vec<[f64; M]>,
     r2: Vec<[f64; M]>,
+    x: [f64; M],
+    x1: [f64; M],
+}
+
+/// What the step-size control needs from [`Kern`], for any `M`: the control loop is compiled
+/// once, only these small operations once per size.
+trait Linear {
+    fn m(&self) -> usize;
+    fn dt(&self) -> f64;
+    fn set_input(&mut self, u: &[f64]);
+    /// `x ← x[..m]`, and `x[..m] ← x` (the driver's vector).
+    fn load(&mut self, x: &[f64]);
+    fn store(&self, x: &mut [f64]);
+    /// `x1 ←` the state after a step of level `j` (the grid step's levels), or of `h` through
+    /// the propagator cache of `lin` (odd intervals).
+    fn propagate(
+        &mut self,
+        level: Option<u32>,
+        h: f64,
+        lin: &mut ExactStepper,
+        u_zero: bool,
+    ) -> Result<()>;
+    /// `k`, `k'`, `k''` at `x` (or `x1`).
+    fn rates(&self, at_x1: bool, lig: &Ligands, r: &mut Rates);
+    /// `x ← x1`.
+    fn accept(&mut self);
+    /// `(A·u)` at each ligand's effect site.
+    fn au(&self, au: &mut [f64]);
 }
 
 impl<const M: usize> Kern<M> {
@@ -411,6 +442,8 @@ impl<const M: usize> Kern<M> {
             u: [0.0; M],
             r1: Vec::with_capacity(rows.len()),
             r2: Vec::with_capacity(rows.len()),
+            x: [0.0; M],
+            x1: [0.0; M],
         });
         for (j, phi, gamma) in chain {
             let j = *j as usize;
@@ -428,14 +461,6 @@ impl<const M: usize> Kern<M> {
             k.r2.push(b);
         }
         k
-    }
-
-    fn set_input(&mut self, u: &[f64]) {
-        self.u = [0.0; M];
-        self.u[..u.len()].copy_from_slice(u);
-        for l in self.levels.iter_mut().flatten() {
-            l.set_input(u);
-        }
     }
 
     /// The propagator of level `j`, computed when first needed: by squaring the nearest finer
@@ -475,7 +500,7 @@ impl<const M: usize> Kern<M> {
             None => {
                 let h = self.dt / (1u64 << j) as f64;
                 let mut finer = Vec::new();
-                let (phi, gamma) = propagator_chain(m, &self.a, h, |i, p, g| {
+                let (phi, gamma) = propagator_chain(m, &self.a, h, &mut |i, p, g| {
                     finer.push((j + i as usize, p.to_vec(), g.to_vec()));
                 })?;
                 finer.push((j, phi, gamma));
@@ -488,6 +513,75 @@ impl<const M: usize> Kern<M> {
             }
         }
         Ok(())
+    }
+}
+
+impl<const M: usize> Linear for Kern<M> {
+    fn m(&self) -> usize {
+        self.m
+    }
+
+    fn dt(&self) -> f64 {
+        self.dt
+    }
+
+    fn set_input(&mut self, u: &[f64]) {
+        self.u = [0.0; M];
+        self.u[..u.len()].copy_from_slice(u);
+        for l in self.levels.iter_mut().flatten() {
+            l.set_input(u);
+        }
+    }
+
+    fn load(&mut self, x: &[f64]) {
+        self.x = [0.0; M];
+        self.x[..x.len()].copy_from_slice(x);
+    }
+
+    fn store(&self, x: &mut [f64]) {
+        copy_small(x, &self.x);
+    }
+
+    fn propagate(
+        &mut self,
+        level: Option<u32>,
+        h: f64,
+        lin: &mut ExactStepper,
+        u_zero: bool,
+    ) -> Result<()> {
+        self.x1 = match level {
+            Some(j) => {
+                let x = self.x;
+                self.level(j)?.step(&x, !u_zero)
+            }
+            None => {
+                let m = self.m;
+                let mut xs = self.x;
+                lin.step(h, &mut xs[..m], &self.u[..m], u_zero)?;
+                xs
+            }
+        };
+        Ok(())
+    }
+
+    fn rates(&self, at_x1: bool, lig: &Ligands, r: &mut Rates) {
+        let x = if at_x1 { &self.x1 } else { &self.x };
+        for i in 0..lig.effect.len() {
+            let (e, c) = (lig.effect[i], lig.kon_c[i]);
+            r.k[i] = c * x[e];
+            r.d1[i] = c * (dot(&self.r1[i], x) + self.u[e]);
+            r.d2[i] = c * (dot(&self.r2[i], x) + lig.au[i]);
+        }
+    }
+
+    fn accept(&mut self) {
+        self.x = self.x1;
+    }
+
+    fn au(&self, au: &mut [f64]) {
+        for (a, r1) in au.iter_mut().zip(&self.r1) {
+            *a = dot(r1, &self.u);
+        }
     }
 }
 
@@ -506,28 +600,6 @@ struct Ligands {
     au: Vec<f64>,
 }
 
-impl Ligands {
-    /// `k`, `k'`, `k''` of every ligand at the linear state `x` under input `u`.
-    #[inline(always)]
-    fn rates<const M: usize>(&self, kern: &Kern<M>, x: &[f64; M], r: &mut Rates) {
-        for i in 0..self.effect.len() {
-            let (e, c) = (self.effect[i], self.kon_c[i]);
-            r.k[i] = c * x[e];
-            r.d1[i] = c * (dot(&kern.r1[i], x) + kern.u[e]);
-            r.d2[i] = c * (dot(&kern.r2[i], x) + self.au[i]);
-        }
-    }
-}
-
-enum Kernel {
-    K4(Box<Kern<4>>),
-    K6(Box<Kern<6>>),
-    K8(Box<Kern<8>>),
-    K12(Box<Kern<12>>),
-    K16(Box<Kern<16>>),
-    K32(Box<Kern<32>>),
-}
-
 /// The `exact_kinetic` stepper: linear states exact, bound fractions by the
 /// Hermite–Obreschkoff (2, 3) formula with error control.
 ///
@@ -536,7 +608,7 @@ enum Kernel {
 pub struct KineticStepper {
     /// Intervals other than the grid step (at dose events), through the propagator cache.
     lin: ExactStepper,
-    kernel: Option<Kernel>,
+    kern: Box<dyn Linear>,
     lig: Ligands,
     rtol: f64,
     /// Step length the controller proposes, min.
@@ -545,7 +617,6 @@ pub struct KineticStepper {
     pub accepted_steps: u64,
     /// Rejected steps so far.
     pub rejected_steps: u64,
-    xs: Vec<f64>,
     /// Whether `r0` holds the rates at the current state.
     r0_valid: bool,
     hi: Vec<f64>,
@@ -586,23 +657,23 @@ impl KineticStepper {
             })
             .collect();
         let mut chain = Vec::new();
-        let (phi, gamma) = propagator_chain(m, a.as_slice(), dt_min, |j, p, g| {
+        let (phi, gamma) = propagator_chain(m, a.as_slice(), dt_min, &mut |j, p, g| {
             chain.push((j, p.to_vec(), g.to_vec()));
         })?;
         let lin = ExactStepper::with_grid_propagator(a, dt_min, phi.clone(), gamma.clone());
         chain.push((0, phi, gamma));
         let s = a.as_slice();
-        let kernel = match m {
-            0..=4 => Kernel::K4(Kern::new(m, dt_min, s, &chain, &rows)),
-            5..=6 => Kernel::K6(Kern::new(m, dt_min, s, &chain, &rows)),
-            7..=8 => Kernel::K8(Kern::new(m, dt_min, s, &chain, &rows)),
-            9..=12 => Kernel::K12(Kern::new(m, dt_min, s, &chain, &rows)),
-            13..=16 => Kernel::K16(Kern::new(m, dt_min, s, &chain, &rows)),
-            _ => Kernel::K32(Kern::new(m, dt_min, s, &chain, &rows)),
+        // padding with zeros changes no result (each extra term adds an exact 0), only the
+        // work: four sizes, each a separate instance of the small operations of `Linear`
+        let kern: Box<dyn Linear> = match m {
+            0..=4 => Kern::<4>::new(m, dt_min, s, &chain, &rows),
+            5..=8 => Kern::<8>::new(m, dt_min, s, &chain, &rows),
+            9..=16 => Kern::<16>::new(m, dt_min, s, &chain, &rows),
+            _ => Kern::<32>::new(m, dt_min, s, &chain, &rows),
         };
         Ok(KineticStepper {
             lin,
-            kernel: Some(kernel),
+            kern,
             lig: Ligands {
                 effect,
                 kon_c: binding.ligands.iter().map(|l| l.2 * l.1).collect(),
@@ -613,7 +684,6 @@ impl KineticStepper {
             h_target: f64::INFINITY,
             accepted_steps: 0,
             rejected_steps: 0,
-            xs: vec![0.0; m],
             r0_valid: false,
             hi: vec![0.0; nb],
             lo: vec![0.0; nb],
@@ -623,15 +693,12 @@ impl KineticStepper {
         })
     }
 
-    /// Integrates from `ta` to `tb` (no dose event inside): `x` the linear states, `b` the
-    /// bound fractions.
-    #[allow(clippy::too_many_arguments)]
-    fn interval<const M: usize>(
+    /// Integrates from `ta` to `tb` (no dose event inside): the linear states in the kernel,
+    /// `b` the bound fractions.
+    fn interval(
         &mut self,
-        kern: &mut Kern<M>,
         ta: f64,
         tb: f64,
-        x: &mut [f64; M],
         b: &mut [f64],
         u_zero: bool,
         seg: &Segment,
@@ -642,12 +709,12 @@ impl KineticStepper {
         }
         let KineticStepper {
             lin,
+            kern,
             lig,
             rtol,
             h_target,
             accepted_steps,
             rejected_steps,
-            xs,
             r0_valid,
             hi,
             lo,
@@ -656,7 +723,8 @@ impl KineticStepper {
             work,
             ..
         } = self;
-        let grid_step = (delta - kern.dt).abs() <= 1e-12 * kern.dt;
+        let dt = kern.dt();
+        let grid_step = (delta - dt).abs() <= 1e-12 * dt;
         // the coarsest level whose step does not exceed the proposal
         let mut j: u32 = 0;
         let mut h = delta;
@@ -666,24 +734,15 @@ impl KineticStepper {
         }
         // k, k' at x: carried from the last accepted step, or computed at a segment start
         if !*r0_valid {
-            lig.rates(kern, x, r0);
+            kern.rates(false, lig, r0);
             *r0_valid = true;
         }
         let single = hi.len() == 1;
         let mut pos: u64 = 0;
         while pos < FULL {
             let h = delta / (1u64 << j) as f64;
-            let x1 = if grid_step {
-                kern.level(j)?.step(x, !u_zero)
-            } else {
-                let m = kern.m;
-                xs.copy_from_slice(&x[..m]);
-                lin.step(h, xs, &kern.u[..m], u_zero)?;
-                let mut x1 = [0.0; M];
-                x1[..m].copy_from_slice(xs);
-                x1
-            };
-            lig.rates(kern, &x1, r1);
+            kern.propagate(grid_step.then_some(j), h, lin, u_zero)?;
+            kern.rates(true, lig, r1);
             let ok = ho_step(&lig.koff, r0, r1, h, b, hi, lo, work);
             let err = if !ok {
                 f64::INFINITY
@@ -701,7 +760,7 @@ impl KineticStepper {
             if err <= 1.0 {
                 // accept; propose up to 4× longer (growth 0.9·err^(−1/5), in powers of two)
                 *accepted_steps += 1;
-                *x = x1;
+                kern.accept();
                 if single {
                     b[0] = hi[0];
                 } else {
@@ -739,8 +798,8 @@ impl KineticStepper {
                         t_start_min: seg.t0,
                         t_end_min: seg.t1,
                         message: format!(
-                            "the binding integrator needed a step shorter than {:e} min near \
-                             t = {} min (error estimate {err:e}); use method 'dopri5'",
+                            "the binding integrator needed a step shorter than {} min near t = \
+                             {} min (error estimate {err}); use method 'dopri5'",
                             delta / FULL as f64,
                             ta + delta * (pos as f64 / FULL as f64)
                         ),
@@ -750,50 +809,6 @@ impl KineticStepper {
             }
         }
         Ok(())
-    }
-
-    fn segment_fixed<const M: usize>(
-        &mut self,
-        kern: &mut Kern<M>,
-        seg: &Segment,
-        x: &mut DVector<f64>,
-        rec: &mut [f64],
-    ) -> Result<()> {
-        let Segment {
-            t0,
-            t1,
-            u,
-            u_zero,
-            outs,
-        } = *seg;
-        let m = kern.m;
-        let n = x.len();
-        let u = &u.as_slice()[..m];
-        self.lin.set_input(u, u_zero);
-        kern.set_input(u);
-        for (au, r1) in self.lig.au.iter_mut().zip(&kern.r1) {
-            *au = r1.iter().zip(u).map(|(a, b)| a * b).sum();
-        }
-        // the state may have jumped (a bolus) and k' depends on u
-        self.r0_valid = false;
-        let (xs, bs) = x.as_mut_slice().split_at_mut(m);
-        let mut xf = [0.0; M];
-        xf[..m].copy_from_slice(xs);
-        let mut t = t0;
-        for (&tg, row) in outs.iter().zip(rec.chunks_exact_mut(n)) {
-            self.interval(kern, t, tg, &mut xf, bs, u_zero, seg)?;
-            let (rl, rb) = row.split_at_mut(m);
-            copy_small(rl, &xf);
-            if let [b] = bs {
-                rb[0] = *b;
-            } else {
-                rb.copy_from_slice(bs);
-            }
-            t = tg;
-        }
-        let r = self.interval(kern, t, t1, &mut xf, bs, u_zero, seg);
-        xs.copy_from_slice(&xf[..m]);
-        r
     }
 }
 
@@ -807,26 +822,38 @@ const SHRINK_4: f64 = 0.9 * 0.9 * 0.9 * 0.9 * 0.9 * 1024.0;
 
 impl Stepper for KineticStepper {
     fn segment(&mut self, seg: &Segment, x: &mut DVector<f64>, rec: &mut [f64]) -> Result<()> {
-        macro_rules! fixed {
-            ($variant:ident, $k:ident) => {{
-                let r = self.segment_fixed(&mut $k, seg, x, rec);
-                self.kernel = Some(Kernel::$variant($k));
-                r
-            }};
+        let Segment {
+            t0,
+            t1,
+            u,
+            u_zero,
+            outs,
+        } = *seg;
+        let m = self.kern.m();
+        let n = x.len();
+        let u = &u.as_slice()[..m];
+        self.lin.set_input(u, u_zero);
+        self.kern.set_input(u);
+        self.kern.au(&mut self.lig.au);
+        // the state may have jumped (a bolus) and k' depends on u
+        self.r0_valid = false;
+        let (xs, bs) = x.as_mut_slice().split_at_mut(m);
+        self.kern.load(xs);
+        let mut t = t0;
+        for (&tg, row) in outs.iter().zip(rec.chunks_exact_mut(n)) {
+            self.interval(t, tg, bs, u_zero, seg)?;
+            let (rl, rb) = row.split_at_mut(m);
+            self.kern.store(rl);
+            if let [b] = bs {
+                rb[0] = *b;
+            } else {
+                rb.copy_from_slice(bs);
+            }
+            t = tg;
         }
-        match self.kernel.take() {
-            Some(Kernel::K4(mut k)) => fixed!(K4, k),
-            Some(Kernel::K6(mut k)) => fixed!(K6, k),
-            Some(Kernel::K8(mut k)) => fixed!(K8, k),
-            Some(Kernel::K12(mut k)) => fixed!(K12, k),
-            Some(Kernel::K16(mut k)) => fixed!(K16, k),
-            Some(Kernel::K32(mut k)) => fixed!(K32, k),
-            None => Err(Error::Numerical {
-                quantity: "the kinetic-binding stepper".into(),
-                context: "re-entered while running".into(),
-                remedy: "report this as a bug".into(),
-            }),
-        }
+        let r = self.interval(t, t1, bs, u_zero, seg);
+        self.kern.store(xs);
+        r
     }
 }
 

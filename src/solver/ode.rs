@@ -6,13 +6,13 @@
 //! step at the interval end, never the dense output (which can be extrapolated there).
 //!
 //! The state is a fixed-size `SVector` of exactly the model's size (linear states reached by
-//! the inputs, then one bound fraction per ligand) up to [`OdeStepper::EXACT_MAX`] states, so
-//! the solver's root-mean-square error norm runs over the model's states and the tolerances
-//! mean what they say. Larger systems (three analytes with metabolites) are padded with
-//! states that stay zero, to 24 or 32, and the tolerances are scaled by `√(n/N)` so that the
-//! norm is still that of the `n` model states exactly (each size is a separate instance of
-//! the solver: one per size up to the limit keeps the WebAssembly module small). The
-//! right-hand side is the compiled matrix itself, `A·y + u` in fixed-size arithmetic (the
+//! the inputs, then one bound fraction per ligand) from 4 to [`OdeStepper::EXACT_MAX`]
+//! states: every one-analyte model, with or without binding states. Other sizes (models with
+//! metabolites) are padded with states that stay zero, to 4, 12, 16, 24 or 32, and the
+//! tolerances are scaled by `√(n/N)`, so the solver's root-mean-square error norm is that of
+//! the `n` model states exactly either way and the tolerances mean what they say. (Each size
+//! is a separate instance of the solver, about 1.4 KB of the gzipped WebAssembly module: one
+//! per size up to 32 would add 40 KB.) The right-hand side is the compiled matrix itself, `A·y + u` in fixed-size arithmetic (the
 //! compiler unrolls it), plus the binding terms.
 //!
 //! Stiffness (a fast binding half-time, or a long dose-free stretch in which the step is held
@@ -96,8 +96,9 @@ pub struct OdeStepper {
 impl OdeStepper {
     /// Largest state vector supported.
     pub const MAX_STATES: usize = 32;
-    /// Largest state vector integrated at its exact size (larger ones are padded).
-    pub const EXACT_MAX: usize = 16;
+    /// State vectors of 4 to this many states are integrated at their exact size (smaller and
+    /// larger ones are padded).
+    pub const EXACT_MAX: usize = 8;
     /// Accepted steps per integration before the driver restarts from the last accepted step
     /// (bounds the memory of the continuous output model on long intervals).
     pub const CHUNK_STEPS: u32 = 20_000;
@@ -263,15 +264,16 @@ impl OdeStepper {
 
 impl Stepper for OdeStepper {
     fn segment(&mut self, seg: &Segment, x: &mut DVector<f64>, rec: &mut [f64]) -> Result<()> {
-        macro_rules! exact {
-            ($($k:literal)*) => {
-                match self.n {
-                    $($k => self.seg::<$k>(seg, x, rec),)*
-                    17..=24 => self.seg::<24>(seg, x, rec),
-                    _ => self.seg::<32>(seg, x, rec),
-                }
-            };
+        match self.n {
+            0..=4 => self.seg::<4>(seg, x, rec),
+            5 => self.seg::<5>(seg, x, rec),
+            6 => self.seg::<6>(seg, x, rec),
+            7 => self.seg::<7>(seg, x, rec),
+            8 => self.seg::<8>(seg, x, rec),
+            9..=12 => self.seg::<12>(seg, x, rec),
+            13..=16 => self.seg::<16>(seg, x, rec),
+            17..=24 => self.seg::<24>(seg, x, rec),
+            _ => self.seg::<32>(seg, x, rec),
         }
-        exact!(1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16)
     }
 }
