@@ -13,13 +13,30 @@
 //!   the subject's matrix (the states that reach plasma and effect site), then
 //!   `x ← Φ·x (+ Γ·u)` at each of the 360 steps, in fixed-size nalgebra matrices.
 //!
-//! Inputs are fixed scenarios (no randomness). `cargo bench -- --test` runs each once.
+//! - `kinetic_subject/{floor,floor_quarter_step,exact_kinetic,dopri5,ode_solvers_direct,
+//!   exact_linear}`: the
+//!   kinetic-binding workload of issue 14 (`benches/common/kinetic.rs`): a three-compartment
+//!   model with effect site and kinetic NMDA binding (half-time 10 min), 0.5 mg/kg over
+//!   40 min, 361 output points, rtol 1e-6, 1 000 subjects varying k10 and V1 (seeded); one
+//!   iteration runs all 1 000, so µs per subject = the time / 1 000. `floor`: exact
+//!   propagator in fixed-size matrices + one RK4 step per output interval for the bound
+//!   fraction, no error control (`floor_quarter_step`: four RK4 steps per output interval,
+//!   the step that brings its error below 1e-6); `exact_kinetic`: the engine's stepper for `auto`;
+//!   `dopri5`: the engine's Dopri5 (state sized to the model); `ode_solvers_direct`:
+//!   `ode_solvers`' Dopri5 with a hand-written right-hand side; `exact_linear`: the engine's
+//!   exact propagator without binding. The setup prints each method's largest relative error
+//!   against Dopri5 at rtol 1e-11.
+//!
+//! Inputs are fixed scenarios or seeded draws. `cargo bench -- --test` runs each once.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use ketasim::dosing::InputPlan;
 use ketasim::scenario::Method;
 use ketasim::{models, presets, simulate, Scenario};
 use std::hint::black_box;
+
+#[path = "common/kinetic.rs"]
+mod kinetic;
 
 fn with_method(mut sc: Scenario, m: Method) -> Scenario {
     sc.solver.method = m;
@@ -175,5 +192,97 @@ fn bench_population(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench, bench_single_subject, bench_population);
+fn bench_kinetic(c: &mut Criterion) {
+    let w = kinetic::workload(1000);
+    for a in &w.subjects {
+        kinetic::check_structure(a);
+    }
+    // accuracy on the first 50 subjects against Dopri5 at rtol 1e-11 (printed, not timed)
+    let mut worst = [[0.0f64; 3]; 5];
+    let mut out = vec![0.0; kinetic::N * kinetic::POINTS];
+    for a in w.subjects.iter().take(50) {
+        let reference = kinetic::dopri5(&w, a, 1e-11, 1e-15).states;
+        kinetic::floor(&w, a, 1, &mut out);
+        let floor = out.clone();
+        kinetic::floor(&w, a, 4, &mut out);
+        let floor4 = out.clone();
+        kinetic::direct(&w, a, 1e-6, 1e-9, &mut out);
+        let runs = [
+            floor,
+            floor4,
+            kinetic::exact_kinetic(&w, a, 1e-6).states,
+            kinetic::dopri5(&w, a, 1e-6, 1e-9).states,
+            out.clone(),
+        ];
+        for (wst, x) in worst.iter_mut().zip(&runs) {
+            for (e, s) in wst.iter_mut().zip([0, kinetic::M - 1, kinetic::M]) {
+                *e = e.max(kinetic::max_rel_err(x, &reference, s));
+            }
+        }
+    }
+    for (name, e) in [
+        "floor",
+        "floor_quarter_step",
+        "exact_kinetic",
+        "dopri5",
+        "ode_solvers_direct",
+    ]
+    .iter()
+    .zip(worst)
+    {
+        eprintln!(
+            "kinetic_subject/{name}: max relative error vs Dopri5 rtol 1e-11 (50 subjects): \
+             central {:.1e}, effect site {:.1e}, bound fraction {:.1e}",
+            e[0], e[1], e[2]
+        );
+    }
+    let mut g = c.benchmark_group("kinetic_subject");
+    g.sample_size(10);
+    for (name, sub) in [("floor", 1), ("floor_quarter_step", 4)] {
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                for a in &w.subjects {
+                    kinetic::floor(&w, black_box(a), sub, &mut out);
+                }
+            })
+        });
+    }
+    g.bench_function("exact_kinetic", |b| {
+        b.iter(|| {
+            for a in &w.subjects {
+                black_box(kinetic::exact_kinetic(&w, black_box(a), 1e-6));
+            }
+        })
+    });
+    g.bench_function("dopri5", |b| {
+        b.iter(|| {
+            for a in &w.subjects {
+                black_box(kinetic::dopri5(&w, black_box(a), 1e-6, 1e-9));
+            }
+        })
+    });
+    g.bench_function("ode_solvers_direct", |b| {
+        b.iter(|| {
+            for a in &w.subjects {
+                kinetic::direct(&w, black_box(a), 1e-6, 1e-9, &mut out);
+            }
+        })
+    });
+    g.bench_function("exact_linear", |b| {
+        b.iter(|| {
+            for a in &w.subjects {
+                black_box(kinetic::exact_linear(&w, black_box(a)));
+            }
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(
+    benches,
+    bench,
+    bench_single_subject,
+    bench_population,
+    bench_kinetic
+);
 criterion_main!(benches);

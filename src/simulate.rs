@@ -9,6 +9,7 @@ use crate::model::LinearSystem;
 use crate::pd::{Binding, BindingRhs};
 use crate::scenario::{Method, PreparedRun, Scenario};
 use crate::solver::exact::ExactStepper;
+use crate::solver::kinetic::KineticStepper;
 use crate::solver::ode::OdeStepper;
 use crate::solver::{self, Trajectory};
 use crate::text::Num;
@@ -311,7 +312,7 @@ fn trajectory_pruned(
     };
     if active.len() == sys.n {
         let all: Vec<usize> = (0..sys.n).collect();
-        return integrate(run, sys, &all, &sys.a, sys.entries.clone(), plan);
+        return integrate(run, sys, &all, &sys.a, plan);
     }
     let mut map = vec![usize::MAX; sys.n];
     for (r, &s) in active.iter().enumerate() {
@@ -319,12 +320,6 @@ fn trajectory_pruned(
     }
     let m = active.len();
     let a = DMatrix::from_fn(m, m, |r, c| sys.a[(active[r], active[c])]);
-    let entries = sys
-        .entries
-        .iter()
-        .filter(|(i, j, _)| map[*i] != usize::MAX && map[*j] != usize::MAX)
-        .map(|&(i, j, v)| (map[i], map[j], v))
-        .collect();
     // inputs into states that were pruned (they cannot reach what is observed) are dropped
     let mut reduced = plan.clone();
     reduced.boluses.retain(|b| map[b.state] != usize::MAX);
@@ -335,7 +330,7 @@ fn trajectory_pruned(
     for r in &mut reduced.rates {
         r.state = map[r.state];
     }
-    let mut t = integrate(run, sys, &active, &a, entries, &reduced)?;
+    let mut t = integrate(run, sys, &active, &a, &reduced)?;
     // pruned states are identically zero and stay unstored; binding states follow the linear
     // ones in both numberings
     let mut columns = vec![None; sys.n + n_bind];
@@ -389,28 +384,37 @@ fn closure(sys: &LinearSystem, mut stack: Vec<usize>, downstream: bool) -> Vec<b
     on
 }
 
-/// Integrates the linear states `active` of `sys` (with matrix `a` and sparse `entries` in
-/// their numbering) plus, for kinetic binding, one bound fraction per analyte after them.
+/// Integrates the linear states `active` of `sys` (with matrix `a` in their numbering) plus,
+/// for kinetic binding, one bound fraction per analyte after them.
 fn integrate(
     run: &PreparedRun,
     sys: &LinearSystem,
     active: &[usize],
     a: &DMatrix<f64>,
-    entries: Vec<(usize, usize, f64)>,
     plan: &InputPlan,
 ) -> Result<Trajectory> {
     let sc = run.scenario;
     let grid = run.t_min.clone();
     let m = active.len();
     match run.method {
-        Method::Exact | Method::Auto => {
-            let mut st = ExactStepper::new(a, sc.output_step_min)?;
-            solver::run(&mut st, m, plan, grid, sc.horizon_min)
+        Method::Exact | Method::Auto | Method::ExactKinetic => {
+            match BindingRhs::new(&run.pd, sys, active)? {
+                Some(b) if run.method == Method::ExactKinetic => {
+                    let mut st = KineticStepper::new(a, sc.output_step_min, &b, sc.solver.rtol)?;
+                    solver::run(&mut st, m + b.n_states(), plan, grid, sc.horizon_min)
+                        .map_err(|e| solver_remedy(e, sc))
+                }
+                _ => {
+                    let mut st = ExactStepper::new(a, sc.output_step_min)?;
+                    solver::run(&mut st, m, plan, grid, sc.horizon_min)
+                }
+            }
         }
         Method::Dopri5 => {
             let binding = BindingRhs::new(&run.pd, sys, active)?;
-            let n = m + binding.as_ref().map_or(0, BindingRhs::n_states);
-            let mut st = OdeStepper::new(entries, binding, n, sc.solver.rtol, sc.solver.atol)?;
+            let mut st = OdeStepper::new(a, binding, sc.solver.rtol, sc.solver.atol)?
+                .with_max_steps(sc.solver.max_steps);
+            let n = st.n_states();
             solver::run(&mut st, n, plan, grid, sc.horizon_min).map_err(|e| solver_remedy(e, sc))
         }
     }
@@ -430,11 +434,17 @@ fn solver_remedy(e: Error, sc: &Scenario) -> Error {
     };
     let (rtol, atol) = (Num(sc.solver.rtol), Num(sc.solver.atol));
     let remedy = match sc.pd.binding {
+        Binding::Kinetic { half_time_min } if sc.solver.method == Method::Dopri5 => format!(
+            "kinetic binding with a short half-time (now {} min) or a long stretch without \
+             doses makes the equations stiff for Dopri5: use solver.method 'auto' (the exact \
+             propagator with the implicit binding integrator), raise solver.max_steps (now {}), \
+             or loosen solver.rtol (now {rtol}) and solver.atol (now {atol} mg)",
+            Num(half_time_min),
+            sc.solver.max_steps
+        ),
         Binding::Kinetic { half_time_min } => format!(
-            "kinetic binding with a short half-time makes the equations stiff: lengthen \
-             pd.binding.half_time_min (now {} min), loosen solver.rtol (now {rtol}) and \
-             solver.atol (now {atol} mg), or use equilibrium binding (pd.binding {{\"kind\": \
-             \"equilibrium\"}}) with solver.method 'exact'",
+            "use solver.method 'dopri5' (the independent check), loosen solver.rtol (now \
+             {rtol}), or lengthen pd.binding.half_time_min (now {} min)",
             Num(half_time_min)
         ),
         Binding::Equilibrium => format!(

@@ -92,11 +92,12 @@ impl PreparedRun<'_> {
     }
 }
 
-/// The method `auto` resolves to: the exact propagator for a linear system, Dopri5 when
+/// The method `auto` resolves to: the exact propagator for a linear system, the exact
+/// propagator with an implicit integrator for the bound fractions (`exact_kinetic`) when
 /// kinetic binding makes it non-linear.
 pub(crate) fn resolve_method(method: Method, binding: Binding) -> Method {
     match (method, binding) {
-        (Method::Auto, Binding::Kinetic { .. }) => Method::Dopri5,
+        (Method::Auto, Binding::Kinetic { .. }) => Method::ExactKinetic,
         (Method::Auto, Binding::Equilibrium) => Method::Exact,
         (m, _) => m,
     }

@@ -481,12 +481,19 @@ impl Default for PdOptions {
 #[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum Method {
-    /// Exact propagator when the system is linear, Dopri5 otherwise (kinetic binding).
+    /// The exact propagator when the system is linear (equilibrium binding), and with kinetic
+    /// binding `exact_kinetic`.
     #[default]
     Auto,
     /// Matrix-exponential propagator with piecewise-constant input (linear systems only).
     Exact,
-    /// Dormand–Prince 5(4) from `ode_solvers`, restarted at every dose event.
+    /// The linear states by the exact propagator, the bound fractions of kinetic binding by
+    /// the implicit Hermite–Obreschkoff (2, 3) formula (order 5, L-stable) with step-size
+    /// control against the exact effect site ([`crate::solver::kinetic`]); without kinetic
+    /// binding the same as `exact`.
+    ExactKinetic,
+    /// Dormand–Prince 5(4) from `ode_solvers` on every state, restarted at every dose event:
+    /// the independent check.
     Dopri5,
 }
 
@@ -498,12 +505,18 @@ pub struct SolverOptions {
     /// Integrator.
     #[serde(default)]
     pub method: Method,
-    /// Relative tolerance (Dopri5).
+    /// Relative tolerance (Dopri5: every state; `exact_kinetic`: the bound fractions).
     #[serde(default = "default_rtol")]
     pub rtol: f64,
-    /// Absolute tolerance, mg (Dopri5).
+    /// Absolute tolerance (Dopri5: mg for amounts, and the same number for the bound
+    /// fractions; `exact_kinetic` integrates only the bound fractions and controls them
+    /// relatively, with the fixed floor [`crate::solver::kinetic::B_FLOOR`]).
     #[serde(default = "default_atol")]
     pub atol: f64,
+    /// Dopri5 only: accepted steps per run before it stops with an error (bounds the time a
+    /// stiff system can take; the exact paths take no steps or few).
+    #[serde(default = "default_max_steps")]
+    pub max_steps: u32,
 }
 
 /// 1e-6: six significant digits, far below anything a chart shows; the exact propagator (the
@@ -514,6 +527,9 @@ fn default_rtol() -> f64 {
 fn default_atol() -> f64 {
     1e-9
 }
+fn default_max_steps() -> u32 {
+    crate::solver::ode::OdeStepper::MAX_STEPS
+}
 
 impl Default for SolverOptions {
     fn default() -> Self {
@@ -521,6 +537,7 @@ impl Default for SolverOptions {
             method: Method::Auto,
             rtol: default_rtol(),
             atol: default_atol(),
+            max_steps: default_max_steps(),
         }
     }
 }

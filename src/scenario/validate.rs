@@ -100,11 +100,18 @@ impl Scenario {
         let s = &self.solver;
         check_range(|| "solver.rtol".into(), s.rtol, RTOL.0, RTOL.1, "")?;
         check_range(|| "solver.atol".into(), s.atol, ATOL.0, ATOL.1, "mg")?;
+        check_range(
+            || "solver.max_steps".into(),
+            f64::from(s.max_steps),
+            MAX_STEPS.0,
+            MAX_STEPS.1,
+            "steps",
+        )?;
         if s.method == Method::Exact && matches!(self.pd.binding, Binding::Kinetic { .. }) {
             return Err(Error::invalid(
                 "solver.method",
-                "'exact' needs a linear system; kinetic binding is non-linear: use 'auto' or \
-                 'dopri5'",
+                "'exact' needs a linear system; kinetic binding is non-linear: use 'auto' \
+                 (the same as 'exact_kinetic') or 'dopri5'",
             ));
         }
         Ok(model)

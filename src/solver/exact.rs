@@ -46,6 +46,21 @@ fn matvec(n: usize, m: &[f64], x: &[f64], y: &mut [f64]) {
 
 /// `(Φ(h), Γ(h))` as column-major arrays for the column-major `n×n` matrix `a`.
 fn propagator_flat(n: usize, a: &[f64], h: f64) -> Result<(Vec<f64>, Vec<f64>)> {
+    propagator_chain(n, a, h, &mut |_, _, _| {})
+}
+
+/// A callback receiving `(i, Φ(h/2^i), Γ(h/2^i))` from [`propagator_chain`].
+pub(crate) type EachLevel<'a> = dyn FnMut(u32, &[f64], &[f64]) + 'a;
+
+/// The same, calling `each(i, Φ, Γ)` for the step `h / 2^i` for every `i` that scaling and squaring passes
+/// through on the way (`i = s, s−1, …, 1`; not for `h` itself), where `s` is its number of
+/// squarings: the propagators of the halved steps come for free.
+pub(crate) fn propagator_chain(
+    n: usize,
+    a: &[f64],
+    h: f64,
+    each: &mut EachLevel,
+) -> Result<(Vec<f64>, Vec<f64>)> {
     // scale so that ‖A·h/2^s‖₁ ≤ 1/2
     let norm = (0..n)
         .map(|j| a[j * n..(j + 1) * n].iter().map(|v| v.abs()).sum::<f64>())
@@ -85,7 +100,8 @@ fn propagator_flat(n: usize, a: &[f64], h: f64) -> Result<(Vec<f64>, Vec<f64>)> 
             break;
         }
     }
-    for _ in 0..s {
+    for i in (1..=s).rev() {
+        each(i as u32, &phi, &gamma);
         // Γ(2h) = Γ + Φ·Γ ; Φ(2h) = Φ·Φ
         matmul(n, &phi, &gamma, &mut tmp);
         for (gm, t) in gamma.iter_mut().zip(&tmp) {
@@ -243,7 +259,7 @@ impl<const N: usize> Fixed<N> {
 /// length known at compile time in each arm: a plain `copy_from_slice` of a run-time length
 /// becomes a `memcpy` call per output point, which cost more than the propagation itself.
 #[inline(always)]
-fn copy_small<const N: usize>(dst: &mut [f64], src: &[f64; N]) {
+pub(crate) fn copy_small<const N: usize>(dst: &mut [f64], src: &[f64; N]) {
     macro_rules! arms {
         ($($k:literal)*) => {
             match dst.len() {
@@ -388,6 +404,50 @@ impl Stepper for ExactStepper {
             t = tg;
         }
         self.advance(t1 - t, xs, us, u_zero)
+    }
+}
+
+impl ExactStepper {
+    /// A stepper without the fixed-size kernel, for [`ExactStepper::step`], given the grid
+    /// step's propagator `(Φ(dt), Γ(dt))` (column-major): for a caller that keeps it in its
+    /// own fixed-size arrays.
+    pub(crate) fn with_grid_propagator(
+        a: &DMatrix<f64>,
+        dt_min: f64,
+        phi: Vec<f64>,
+        gamma: Vec<f64>,
+    ) -> Self {
+        let n = a.nrows();
+        ExactStepper {
+            kernel: Some(Kernel::Flat),
+            n,
+            a: a.as_slice().to_vec(),
+            dt: dt_min,
+            cache: vec![Prop {
+                h: dt_min,
+                phi,
+                gamma,
+            }],
+            g_dt: vec![0.0; n],
+            g_dt_valid: false,
+            tmp: vec![0.0; n],
+            tmp2: vec![0.0; n],
+        }
+    }
+
+    /// Prepares the constant input `u` of an interval for [`ExactStepper::step`] (`Γ(dt)·u`
+    /// once).
+    pub(crate) fn set_input(&mut self, u: &[f64], u_zero: bool) {
+        if !u_zero {
+            matvec(self.n, &self.cache[0].gamma, u, &mut self.g_dt);
+        }
+        self.g_dt_valid = !u_zero;
+    }
+
+    /// Advances `x` exactly by `h` minutes under the input of the last
+    /// [`ExactStepper::set_input`] (through the propagator cache).
+    pub(crate) fn step(&mut self, h: f64, x: &mut [f64], u: &[f64], u_zero: bool) -> Result<()> {
+        self.advance(h, x, u, u_zero)
     }
 }
 

@@ -7,6 +7,7 @@
 //! state is always the stepper's own final state, never an interpolated value.
 
 pub mod exact;
+pub mod kinetic;
 pub mod ode;
 
 use crate::dosing::{InputPlan, TIME_EPS_MIN};

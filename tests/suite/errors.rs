@@ -292,7 +292,8 @@ fn a_prepared_run_resolves_once_what_the_lower_layers_need() {
         half_time_min: 10.0,
     };
     let run = sc.prepare().unwrap();
-    assert_eq!(run.method, ketasim::scenario::Method::Dopri5); // auto → Dopri5 when non-linear
+    // auto → the exact propagator with the implicit binding integrator when non-linear
+    assert_eq!(run.method, ketasim::scenario::Method::ExactKinetic);
     assert_eq!(run.t_min.len() as u64, sc.n_points());
     assert_eq!(run.subject.weight_kg, 70.0);
     // prepare validates: the same error as validate()

@@ -4,6 +4,7 @@ mod cli;
 mod csht;
 mod errors;
 mod hardening;
+mod kinetic;
 mod ligands;
 mod literature;
 mod mass_balance;

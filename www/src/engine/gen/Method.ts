@@ -3,4 +3,4 @@
 /**
  * Which integrator to use.
  */
-export type Method = "auto" | "exact" | "dopri5";
+export type Method = "auto" | "exact" | "exact_kinetic" | "dopri5";

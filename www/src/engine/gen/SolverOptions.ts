@@ -10,10 +10,17 @@ export type SolverOptions = {
  */
 method: Method, 
 /**
- * Relative tolerance (Dopri5).
+ * Relative tolerance (Dopri5: every state; `exact_kinetic`: the bound fractions).
  */
 rtol: number, 
 /**
- * Absolute tolerance, mg (Dopri5).
+ * Absolute tolerance (Dopri5: mg for amounts, and the same number for the bound
+ * fractions; `exact_kinetic` integrates only the bound fractions and controls them
+ * relatively, with the fixed floor [`crate::solver::kinetic::B_FLOOR`]).
  */
-atol: number, };
+atol: number, 
+/**
+ * Dopri5 only: accepted steps per run before it stops with an error (bounds the time a
+ * stiff system can take; the exact paths take no steps or few).
+ */
+max_steps: number, };
