@@ -324,3 +324,45 @@ pub fn csht(
     let v: Vec<f64> = c.into_iter().map(|(_, h)| h).collect();
     Ok(Float64Array::from(&v[..]))
 }
+
+/// The default lecture (ketamine for treatment-resistant depression, eight scenes).
+#[wasm_bindgen]
+pub fn lecture() -> Result<JsValue, JsError> {
+    to_js(&crate::lecture::Lecture::depression().map_err(|e| js_error(&e))?)
+}
+
+/// Reads and validates a lecture from its JSON text (`JSON.stringify(lecture)`); errors name
+/// the scene and the field, e.g. `scenes[2].scenario.regimen[0].dose_mg_per_kg`.
+#[wasm_bindgen(js_name = readLecture)]
+pub fn read_lecture(
+    #[wasm_bindgen(unchecked_param_type = "string")] lecture_json: JsValue,
+) -> Result<JsValue, JsError> {
+    let json = text(
+        &lecture_json,
+        "lecture",
+        crate::scenario::json::MAX_JSON_BYTES,
+    )?;
+    to_js(&crate::lecture::Lecture::from_json(&json).map_err(|e| js_error(&e))?)
+}
+
+/// Amounts in every compartment and fluxes along every arrow of the model's diagram, at most
+/// `max_points` output times of the scenario (JSON text), for the animated diagram.
+#[wasm_bindgen]
+pub fn diagram(
+    #[wasm_bindgen(unchecked_param_type = "string")] scenario_json: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] max_points: JsValue,
+) -> Result<JsValue, JsError> {
+    let sc = scenario(&scenario_json)?;
+    let n = number(&max_points, "max_points")?;
+    let max = crate::diagram::MAX_DIAGRAM_POINTS as f64;
+    if !(n.fract() == 0.0 && (2.0..=max).contains(&n)) {
+        return Err(js_error(&Error::out_of_range(
+            "max_points",
+            n,
+            2.0,
+            max,
+            "points",
+        )));
+    }
+    to_js(&crate::diagram::DiagramTrace::of(&sc, n as usize).map_err(|e| js_error(&e))?)
+}
