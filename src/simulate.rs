@@ -17,6 +17,7 @@ use nalgebra::DMatrix;
 use serde::Serialize;
 use ts_rs::TS;
 
+pub mod problem;
 pub mod readout;
 
 pub use readout::{AnalytePoint, Readout};
@@ -297,6 +298,37 @@ fn trajectory_pruned(
     plan: &InputPlan,
     observed: Option<&[usize]>,
 ) -> Result<Trajectory> {
+    let n_bind = if run.pd.is_kinetic() {
+        sys.analytes.len()
+    } else {
+        0
+    };
+    let Some((active, a, reduced)) = reduce(sys, plan, observed) else {
+        let all: Vec<usize> = (0..sys.n).collect();
+        return integrate(run, sys, &all, &sys.a, plan);
+    };
+    let m = active.len();
+    let mut t = integrate(run, sys, &active, &a, &reduced)?;
+    // pruned states are identically zero and stay unstored; binding states follow the linear
+    // ones in both numberings
+    let mut columns = vec![None; sys.n + n_bind];
+    for (r, &s) in active.iter().enumerate() {
+        columns[s] = Some(r);
+    }
+    for b in 0..n_bind {
+        columns[sys.n + b] = Some(m + b);
+    }
+    t.columns = columns;
+    Ok(t)
+}
+
+/// The states that the inputs reach (and, with `observed`, that can influence one of them),
+/// the matrix over them and the plan in their numbering; `None` when that is every state.
+fn reduce(
+    sys: &LinearSystem,
+    plan: &InputPlan,
+    observed: Option<&[usize]>,
+) -> Option<(Vec<usize>, DMatrix<f64>, InputPlan)> {
     let mut active = reachable_states(sys, plan);
     if let Some(obs) = observed {
         let needed = ancestors(sys, obs);
@@ -305,14 +337,8 @@ fn trajectory_pruned(
             active.push(sys.analytes[0].central); // nothing observable given: a trivial system
         }
     }
-    let n_bind = if run.pd.is_kinetic() {
-        sys.analytes.len()
-    } else {
-        0
-    };
     if active.len() == sys.n {
-        let all: Vec<usize> = (0..sys.n).collect();
-        return integrate(run, sys, &all, &sys.a, plan);
+        return None;
     }
     let mut map = vec![usize::MAX; sys.n];
     for (r, &s) in active.iter().enumerate() {
@@ -330,18 +356,7 @@ fn trajectory_pruned(
     for r in &mut reduced.rates {
         r.state = map[r.state];
     }
-    let mut t = integrate(run, sys, &active, &a, &reduced)?;
-    // pruned states are identically zero and stay unstored; binding states follow the linear
-    // ones in both numberings
-    let mut columns = vec![None; sys.n + n_bind];
-    for (r, &s) in active.iter().enumerate() {
-        columns[s] = Some(r);
-    }
-    for b in 0..n_bind {
-        columns[sys.n + b] = Some(m + b);
-    }
-    t.columns = columns;
-    Ok(t)
+    Some((active, a, reduced))
 }
 
 /// States reachable from the plan's inputs through the flows of `sys` (sorted).

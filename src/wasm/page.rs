@@ -366,3 +366,14 @@ pub fn diagram(
     }
     to_js(&crate::diagram::DiagramTrace::of(&sc, n as usize).map_err(|e| js_error(&e))?)
 }
+
+/// The scenario's initial-value problem for its typical patient as plain data (matrix, inputs,
+/// binding constants, grid): what the browser benchmark gives the JavaScript solvers, so they
+/// integrate exactly the engine's problem.
+#[wasm_bindgen(js_name = odeProblem)]
+pub fn ode_problem(
+    #[wasm_bindgen(unchecked_param_type = "string")] scenario_json: JsValue,
+) -> Result<JsValue, JsError> {
+    let sc = scenario(&scenario_json)?;
+    to_js(&crate::simulate::problem::OdeProblem::of(&sc).map_err(|e| js_error(&e))?)
+}

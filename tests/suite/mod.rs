@@ -16,6 +16,7 @@ mod oracle;
 mod pd;
 mod population;
 mod presets;
+mod problem;
 mod properties;
 mod routes;
 mod tci;
