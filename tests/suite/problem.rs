@@ -11,8 +11,8 @@ fn rk4(p: &OdeProblem, h: f64) -> Vec<Vec<f64>> {
     // the rates of the step's interval (its midpoint `t`): events are on the output grid
     let rhs = |t: f64, x: &[f64]| -> Vec<f64> {
         let mut d = vec![0.0; n];
-        for i in 0..m {
-            d[i] = (0..m).map(|j| p.a[i * m + j] * x[j]).sum();
+        for (di, row) in d.iter_mut().zip(p.a.chunks_exact(m)) {
+            *di = row.iter().zip(x).map(|(a, xj)| a * xj).sum();
         }
         for r in &p.rates {
             if t >= r.t_start_min && t < r.t_end_min {
@@ -37,8 +37,8 @@ fn rk4(p: &OdeProblem, h: f64) -> Vec<Vec<f64>> {
             let k2 = rhs(tm, &y(&k1, s / 2.0));
             let k3 = rhs(tm, &y(&k2, s / 2.0));
             let k4 = rhs(tm, &y(&k3, s));
-            for i in 0..n {
-                x[i] += s / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i]);
+            for (i, xi) in x.iter_mut().enumerate() {
+                *xi += s / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i]);
             }
             t += s;
         }
