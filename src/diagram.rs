@@ -131,7 +131,7 @@ pub struct DiagramTrace {
 }
 
 fn rate_label(r: &Rate) -> String {
-    match *r {
+    match r {
         Rate::Clearance(s) | Rate::Constant(s) => s.to_string(),
         Rate::Transit { mtt, n } => format!("{n}/{mtt}"),
     }
@@ -165,7 +165,7 @@ impl DiagramTrace {
         let pick = |v: &[f64]| keep.iter().map(|&k| v[k]).collect::<Vec<f64>>();
         let t_min = pick(&r.t_min);
         let comp_name = |state: usize| match sys.kinds.get(state) {
-            Some(StateKind::Amount(ci)) => model.compartments.get(*ci).map(|c| c.name),
+            Some(StateKind::Amount(ci)) => model.compartments.get(*ci).map(|c| &*c.name),
             _ => None,
         };
 
@@ -174,9 +174,9 @@ impl DiagramTrace {
             .iter()
             .zip(&r.compartments)
             .map(|(c, s)| DiagramNode {
-                id: c.name.into(),
-                analyte: model.analytes[c.analyte].id.into(),
-                analyte_name: model.analytes[c.analyte].name.into(),
+                id: c.name.to_string(),
+                analyte: model.analytes[c.analyte].id.to_string(),
+                analyte_name: model.analytes[c.analyte].name.to_string(),
                 role: c.role,
                 amount_mg: pick(&s.amount_mg),
             })
@@ -185,15 +185,16 @@ impl DiagramTrace {
         // the model's symbol for the flow j → i (or j → out of the body)
         let label_of = |from: &str, to: Option<&str>| -> String {
             let mut names: Vec<String> = Vec::new();
-            for f in model.flows {
-                match *f {
+            for f in model.flows.iter() {
+                match f {
                     Flow::Transfer {
                         from: a,
                         to: b,
                         rate,
                         fraction,
                     } if a == from => {
-                        let l = rate_label(&rate);
+                        let l = rate_label(rate);
+                        let b = b.as_deref();
                         let arrives = b.is_some() && b == to;
                         // a fraction below 1 sends the rest out of the body
                         let leaves = to.is_none() && (b.is_none() || fraction.is_some());
@@ -210,7 +211,7 @@ impl DiagramTrace {
                         }
                     }
                     Flow::Exchange { a, b, q }
-                        if (a == from && to == Some(b)) || (b == from && to == Some(a)) =>
+                        if (a == from && to == Some(&**b)) || (b == from && to == Some(&**a)) =>
                     {
                         names.push(q.to_string());
                     }
@@ -223,12 +224,12 @@ impl DiagramTrace {
         let mut edges = Vec::new();
         for (j, src) in model.compartments.iter().enumerate() {
             let x = &r.compartments[j].amount_mg;
-            let mut push = |to: Option<&'static str>, k: f64| {
+            let mut push = |to: Option<&str>, k: f64| {
                 if k != 0.0 {
                     edges.push(DiagramEdge {
-                        from: src.name.into(),
+                        from: src.name.to_string(),
                         to: to.map(Into::into),
-                        label: label_of(src.name, to),
+                        label: label_of(&src.name, to),
                         rate_per_min: k,
                         flux_mg_per_min: keep.iter().map(|&t| k * x[t]).collect(),
                     });

@@ -53,7 +53,7 @@ fn regimen_for(
         return Err(Error::RouteNotInModel {
             index: 0,
             route: route.id().into(),
-            model: model.id.into(),
+            model: model.id.to_string(),
             available: model.route_list(),
         });
     };
@@ -132,7 +132,7 @@ fn regimen_for(
         })
         .collect();
     Ok(Adapted {
-        model: model.id.into(),
+        model: model.id.to_string(),
         regimen,
         note: (!notes.is_empty()).then(|| notes.join("; ")),
     })
@@ -144,7 +144,7 @@ pub fn with_model(sc: &Scenario, model_id: &str) -> Result<Adapted> {
     let model = crate::models::get(model_id)?;
     let from = crate::models::get(&sc.model)?;
     let mut on = sc.clone();
-    on.model = model.id.into();
+    on.model = model.id.to_string();
     let missing: Vec<Route> = sc
         .regimen
         .iter()
@@ -471,7 +471,7 @@ pub fn link_fallback(json: &str) -> Result<LinkFallback> {
         notes.push(format!(
             "The link's model '{}' is not one of this version's models: showing {} instead.",
             quoted(&sc.model, 64),
-            crate::models::get(default).map_or(default, |m| m.name)
+            crate::models::get(default).map_or(default, |m| &*m.name)
         ));
         sc.model = default.into();
     }

@@ -444,7 +444,7 @@ impl DrugForm {
     /// or S and R together), S-ketamine when its administered drug is S-ketamine alone.
     pub fn of(model: &ModelSpec) -> DrugForm {
         let has = |l: &str| model.analytes.iter().any(|a| a.ligand == l);
-        if model.analytes.first().map(|a| a.ligand) == Some("s_ketamine") && !has("r_ketamine") {
+        if model.analytes.first().map(|a| &*a.ligand) == Some("s_ketamine") && !has("r_ketamine") {
             DrugForm::S
         } else {
             DrugForm::Racemic
@@ -476,7 +476,7 @@ impl DrugForm {
     /// id and name: the racemate total S + R where a racemic model carries the enantiomers
     /// separately (landmarks of racemic ketamine are total concentrations), else the first
     /// analyte alone.
-    pub fn readout(model: &ModelSpec) -> (Vec<usize>, &'static str, &'static str) {
+    pub fn readout(model: &ModelSpec) -> (Vec<usize>, &str, &str) {
         let find = |l: &str| model.analytes.iter().position(|a| a.ligand == l);
         match (find("s_ketamine"), find("r_ketamine")) {
             (Some(s), Some(r)) => (vec![s, r], "racemate", "Ketamine (S + R)"),
@@ -484,8 +484,8 @@ impl DrugForm {
                 let a = model.analytes.first();
                 (
                     vec![0],
-                    a.map_or("drug", |a| a.id),
-                    a.map_or("Drug", |a| a.name),
+                    a.map_or("drug", |a| &*a.id),
+                    a.map_or("Drug", |a| &*a.name),
                 )
             }
         }
@@ -612,7 +612,7 @@ impl ResolvedPd {
             ke0_per_min,
             ki_set,
             binding,
-            ligands: model.analytes.iter().map(|a| ligand(a.ligand)).collect(),
+            ligands: model.analytes.iter().map(|a| ligand(&a.ligand)).collect(),
         }
     }
 

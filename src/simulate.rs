@@ -494,8 +494,8 @@ fn occupancy_parts(
         .iter()
         .zip(parts)
         .map(|(a, occupancy)| OccupancyPart {
-            analyte: a.id.into(),
-            ligand: a.ligand.into(),
+            analyte: a.id.to_string(),
+            ligand: a.ligand.to_string(),
             occupancy,
             share: if occ_max > 0.0 {
                 occupancy / occ_max
@@ -541,8 +541,8 @@ fn assemble(
             |(ai, (a, [cp_um, cp_ng_per_ml, ce_um, ce_ng_per_ml, ce_unbound_um]))| {
                 let spec = &model.analytes[ai];
                 AnalyteSeries {
-                    id: spec.id.into(),
-                    name: spec.name.into(),
+                    id: spec.id.to_string(),
+                    name: spec.name.to_string(),
                     mw_g_per_mol: a.mw_g_per_mol,
                     cp_ng_per_ml,
                     cp_um,
@@ -560,8 +560,8 @@ fn assemble(
         .iter()
         .enumerate()
         .map(|(i, c)| CompartmentSeries {
-            name: c.name.into(),
-            analyte: model.analytes[c.analyte].id.into(),
+            name: c.name.to_string(),
+            analyte: model.analytes[c.analyte].id.to_string(),
             amount_mg: column(i),
         })
         .collect();
@@ -659,9 +659,9 @@ fn assemble(
     Ok(SimulationResult {
         scenario: scenario.clone(),
         drug: run.drug,
-        landmarks: run.drug.landmarks().map(|l| l.id.into()).collect(),
+        landmarks: run.drug.landmarks().map(|l| l.id.to_string()).collect(),
         sessions,
-        model_id: model.id.into(),
+        model_id: model.id.to_string(),
         method: run.method,
         ke0_per_min: sys.ke0_per_min,
         drug_readout,
@@ -671,7 +671,7 @@ fn assemble(
             occupancy_max: occ_max,
             occupancy_tmax_min: occ_t,
             dissociative_onset_ng_per_ml: onset,
-            dissociative_landmark: run.drug.dissociative_onset().id.into(),
+            dissociative_landmark: run.drug.dissociative_onset().id.to_string(),
             dissociated_min: diss,
             thresholds,
             recovery: Recovery {

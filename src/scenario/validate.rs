@@ -71,7 +71,7 @@ impl Scenario {
                 return Err(Error::RouteNotInModel {
                     index: i,
                     route: item.route.id().into(),
-                    model: model.id.into(),
+                    model: model.id.to_string(),
                     available: model.route_list(),
                 });
             };

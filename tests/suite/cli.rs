@@ -30,7 +30,9 @@ fn every_preset_simulates_to_csv() {
         assert_eq!(code, 0, "{}: {err}", p.id);
         let mut lines = out.lines();
         let header = lines.next().unwrap();
-        let drug = ketasim::models::get(&p.scenario.model).unwrap().analytes[0].id;
+        let drug = ketasim::models::get(&p.scenario.model).unwrap().analytes[0]
+            .id
+            .to_string();
         assert!(
             header.starts_with(&format!("t_min,{drug}_cp_ng_per_ml,{drug}_cp_um,")),
             "{header}"
@@ -92,7 +94,7 @@ fn models_and_csht_list_every_model_with_its_source() {
     let (code, out, _) = ketasim(&["models"], None);
     assert_eq!(code, 0);
     for m in ketasim::models::all() {
-        let line = out.lines().find(|l| l.starts_with(m.id)).unwrap();
+        let line = out.lines().find(|l| l.starts_with(&*m.id)).unwrap();
         assert!(line.contains(&m.citation[..20]), "{line}");
     }
     let (code, out, _) = ketasim(

@@ -50,7 +50,7 @@ fn fluxes_add_up_to_the_change_of_every_amount_on_every_model() {
             r#"[{"route":"intranasal","devices":2}]"#
         };
         let h = 0.01;
-        let sc = scenario(m.id, route, 240.0, h);
+        let sc = scenario(&m.id, route, 240.0, h);
         let d = DiagramTrace::of(&sc, 20_000).unwrap();
         assert_eq!(d.stride, 2, "{}", m.id);
         let step = 2.0 * h;
@@ -71,7 +71,7 @@ fn fluxes_add_up_to_the_change_of_every_amount_on_every_model() {
                 assert!(
                     (dxdt - net).abs() <= 1e-4 * scale,
                     "{} {} t={t}: d/dt {dxdt} vs fluxes {net}",
-                    m.id,
+                    &m.id,
                     node.id
                 );
                 checked += 1;
