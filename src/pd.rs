@@ -52,6 +52,35 @@ pub struct Ligand {
     pub koff_factor_provenance: Provenance,
 }
 
+impl Ligand {
+    /// A user-defined model's ligand (every number labelled USER). Its own half-time, when
+    /// given, sets its koff relative to the scenario's (`binding`'s) parent half-time.
+    pub fn user(spec: &crate::model::LigandSpec, binding: Binding) -> Ligand {
+        let koff_factor = match (spec.half_time_min, binding) {
+            (Some(own), Binding::Kinetic { half_time_min }) => half_time_min / own,
+            _ => 1.0,
+        };
+        Ligand {
+            id: "user",
+            name: "user-defined ligand",
+            ki_binding_um: spec.ki_um,
+            ki_binding_source: "user-defined model",
+            ki_binding_provenance: Provenance::User,
+            // no magnesium what-if for a user's ligand: the same Ki
+            ki_mg_um: Some(spec.ki_um),
+            fu: spec.fu,
+            fu_source: "user-defined model",
+            fu_provenance: Provenance::User,
+            brain_penetration: spec.brain_penetration,
+            brain_penetration_source: "user-defined model",
+            brain_penetration_provenance: Provenance::User,
+            koff_factor,
+            koff_factor_source: "user-defined model",
+            koff_factor_provenance: Provenance::User,
+        }
+    }
+}
+
 /// Racemic Ki with Mg²⁺ (GluN2B), µM — the what-if value (UNVERIFIED).
 const KI_MG_RACEMIC_UM: f64 = 5.1;
 /// Racemic Ki from binding assays, µM: 1/(0.5/0.3 + 0.5/1.4).
@@ -602,7 +631,7 @@ pub struct ResolvedPd {
     /// Per analyte of the model: its ligand, or the lookup's error (a model definition bug,
     /// which only kinetic binding turns into an error; at equilibrium the analyte does not
     /// bind).
-    ligands: Vec<Result<&'static Ligand>>,
+    ligands: Vec<Result<std::borrow::Cow<'static, Ligand>>>,
 }
 
 impl ResolvedPd {
@@ -612,14 +641,22 @@ impl ResolvedPd {
             ke0_per_min,
             ki_set,
             binding,
-            ligands: model.analytes.iter().map(|a| ligand(&a.ligand)).collect(),
+            ligands: model
+                .analytes
+                .iter()
+                .map(|a| match a.binding {
+                    Some(spec) => Ok(std::borrow::Cow::Owned(Ligand::user(&spec, binding))),
+                    None => ligand(&a.ligand).map(std::borrow::Cow::Borrowed),
+                })
+                .collect(),
         }
     }
 
     /// The ligand of analyte `analyte`.
-    pub fn ligand(&self, analyte: usize) -> Result<&'static Ligand> {
+    pub fn ligand(&self, analyte: usize) -> Result<&Ligand> {
         match self.ligands.get(analyte) {
-            Some(l) => l.clone(),
+            Some(Ok(l)) => Ok(l),
+            Some(Err(e)) => Err(e.clone()),
             None => Err(Error::ModelDefinition {
                 model: String::new(),
                 problem: format!("no analyte {analyte}"),

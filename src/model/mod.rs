@@ -12,6 +12,7 @@
 
 mod compile;
 mod derived;
+pub mod user;
 
 pub use compile::{CompiledAnalyte, CompiledRoute, InputTarget, LinearSystem, StateKind};
 pub use derived::Derived;
@@ -143,7 +144,7 @@ impl Unit {
 /// How a parameter scales with body weight.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, TS, serde::Deserialize)]
 #[ts(export)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Scaling {
     /// Not scaled.
     None,
@@ -182,7 +183,7 @@ pub struct Param {
 /// How a parameter's ω² was obtained from the source.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, TS, serde::Deserialize)]
 #[ts(export)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum IivSource {
     /// The source prints ω² (log scale); used as published.
     Omega2AsPublished,
@@ -339,7 +340,12 @@ pub struct Compartment {
 /// How fast a first-order flow is.
 #[derive(Debug, Clone, PartialEq, Serialize, TS, serde::Deserialize)]
 #[ts(export)]
-#[serde(tag = "kind", content = "param", rename_all = "snake_case")]
+#[serde(
+    tag = "kind",
+    content = "param",
+    rename_all = "snake_case",
+    deny_unknown_fields
+)]
 pub enum Rate {
     /// A clearance (volume/time), divided by the volume of the source compartment.
     Clearance(Text),
@@ -358,7 +364,12 @@ pub enum Rate {
 /// One factor of an input fraction: a parameter `p`, or `1 − p`.
 #[derive(Debug, Clone, PartialEq, Serialize, TS, serde::Deserialize)]
 #[ts(export)]
-#[serde(tag = "kind", content = "param", rename_all = "snake_case")]
+#[serde(
+    tag = "kind",
+    content = "param",
+    rename_all = "snake_case",
+    deny_unknown_fields
+)]
 pub enum Factor {
     /// The parameter's value.
     Param(Text),
@@ -403,7 +414,7 @@ pub enum Race {
 /// What a covariate does to one parameter.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, TS, serde::Deserialize)]
 #[ts(export)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum CovariateEffect {
     /// Multiply by `factor` for patients of `race` (Japanese patients also get Asian effects).
     Race {
@@ -473,7 +484,7 @@ impl Subject {
 /// A first-order flow of drug between compartments.
 #[derive(Debug, Clone, PartialEq, Serialize, TS, serde::Deserialize)]
 #[ts(export)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Flow {
     /// One-way transfer out of `from`. A fraction (`fraction` parameter, or 1) arrives in `to`;
     /// the rest, and everything when `to` is `None`, counts as eliminated.
@@ -592,8 +603,34 @@ pub struct Analyte {
     pub mw_g_per_mol: f64,
     /// Name of the sampled (central) compartment.
     pub central: Text,
-    /// Ligand id in the PD table ([`crate::pd::ligand`]) for receptor occupancy.
+    /// Ligand id in the PD table ([`crate::pd::ligand`]) for receptor occupancy; with
+    /// `binding`, a name for the user's own ligand.
     pub ligand: Text,
+    /// A user-defined model's own ligand constants (instead of the PD table's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub binding: Option<LigandSpec>,
+}
+
+/// The receptor-binding constants of a user-defined model's analyte (provenance USER).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, TS, serde::Deserialize)]
+#[ts(export)]
+#[serde(deny_unknown_fields)]
+pub struct LigandSpec {
+    /// Unbound fraction in plasma (0–1].
+    pub fu: f64,
+    /// Inhibition constant at the receptor, µM.
+    pub ki_um: f64,
+    /// Dissociation half-time for kinetic binding, min (`koff = ln 2 / t½`, `kon = koff / Ki`);
+    /// without it, the scenario's `pd.binding.half_time_min`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub half_time_min: Option<f64>,
+    /// Brain penetration relative to plasma unbound (default 1).
+    #[serde(default = "one")]
+    pub brain_penetration: f64,
+}
+
+fn one() -> f64 {
+    1.0
 }
 
 /// A complete, cited model: plain constant data (see `src/models`).

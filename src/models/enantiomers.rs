@@ -158,6 +158,7 @@ pub(super) const MODEL: ModelSpec = ModelSpec {
             mw_g_per_mol: MW_KETAMINE,
             central: t("S_central"),
             ligand: t("s_ketamine"),
+            binding: None,
         },
         Analyte {
             id: t("r_ketamine"),
@@ -165,6 +166,7 @@ pub(super) const MODEL: ModelSpec = ModelSpec {
             mw_g_per_mol: MW_KETAMINE,
             central: t("R_central"),
             ligand: t("r_ketamine"),
+            binding: None,
         },
     ]),
     compartments: l(COMPARTMENTS),

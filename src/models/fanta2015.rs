@@ -172,6 +172,7 @@ pub(super) const MODEL: ModelSpec = ModelSpec {
             mw_g_per_mol: MW_KETAMINE,
             central: t("central"),
             ligand: t("s_ketamine"),
+            binding: None,
         },
         Analyte {
             id: t("s_norketamine"),
@@ -179,6 +180,7 @@ pub(super) const MODEL: ModelSpec = ModelSpec {
             mw_g_per_mol: MW_NORKETAMINE,
             central: t("nk_central"),
             ligand: t("s_norketamine"),
+            binding: None,
         },
     ]),
     compartments: Cow::Borrowed(&[

@@ -65,6 +65,7 @@ const RACEMIC: &[Analyte] = &[Analyte {
     mw_g_per_mol: MW_KETAMINE,
     central: t("central"),
     ligand: t("ketamine_racemic"),
+    binding: None,
 }];
 
 /// A compartment of the administered drug.

@@ -245,6 +245,7 @@ pub(super) const MODEL: ModelSpec = ModelSpec {
             mw_g_per_mol: MW_KETAMINE,
             central: t("central"),
             ligand: t("s_ketamine"),
+            binding: None,
         },
         Analyte {
             id: t("noresketamine"),
@@ -252,6 +253,7 @@ pub(super) const MODEL: ModelSpec = ModelSpec {
             mw_g_per_mol: MW_NORKETAMINE,
             central: t("nor_central"),
             ligand: t("s_norketamine"),
+            binding: None,
         },
     ]),
     compartments: Cow::Borrowed(&[

@@ -272,6 +272,7 @@ pub(super) const MODEL: ModelSpec = ModelSpec {
             mw_g_per_mol: MW_KETAMINE,
             central: t("K1"),
             ligand: t("s_ketamine"),
+            binding: None,
         },
         Analyte {
             id: t("s_norketamine"),
@@ -279,6 +280,7 @@ pub(super) const MODEL: ModelSpec = ModelSpec {
             mw_g_per_mol: MW_NORKETAMINE,
             central: t("N1"),
             ligand: t("s_norketamine"),
+            binding: None,
         },
         Analyte {
             id: t("s_hnk"),
@@ -286,6 +288,7 @@ pub(super) const MODEL: ModelSpec = ModelSpec {
             mw_g_per_mol: MW_HYDROXYNORKETAMINE,
             central: t("H1"),
             ligand: t("hnk_2s6s"),
+            binding: None,
         },
     ]),
     compartments: Cow::Borrowed(&[

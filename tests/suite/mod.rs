@@ -21,3 +21,4 @@ mod properties;
 mod routes;
 mod tci;
 mod timeline;
+mod user_models;
