@@ -10,51 +10,17 @@
 //! back into an earlier one (no cycles of metabolism); and every compartment is connected and
 //! drains out of the body (no compartment where drug is trapped).
 //!
-//! The benchmark model of issue 14, three compartments with an effect site and kinetic binding
-//! (`docs/user-models.md` has it as JSON):
+//! The benchmark model of issue 14 — three compartments in micro-constants, an effect site,
+//! and its own ligand with kinetic binding — is `tests/fixtures/user_model_three_compartment.json`:
 //!
 //! ```
 //! use ketasim::{simulate, Scenario};
-//! let json = r#"{
-//!   "patient": {"weight_kg": 70},
-//!   "model": "user:three_compartment",
-//!   "model_spec": {
-//!     "id": "user:three_compartment", "name": "Three compartments (benchmark)",
-//!     "citation": "Issue 14's benchmark model", "population": "typical adult",
-//!     "drug": "racemic ketamine", "sampling": "arterial", "notes": [],
-//!     "params": [
-//!       {"symbol": "V1", "description": "central volume", "value": 25, "unit": "L", "scaling": {"kind": "none"}, "provenance": "USER", "omega2": null, "iiv_source": null},
-//!       {"symbol": "k10", "description": "elimination", "value": 0.056, "unit": "1/min", "scaling": {"kind": "none"}, "provenance": "USER", "omega2": null, "iiv_source": null},
-//!       {"symbol": "k12", "description": "to peripheral 1", "value": 0.107, "unit": "1/min", "scaling": {"kind": "none"}, "provenance": "USER", "omega2": null, "iiv_source": null},
-//!       {"symbol": "k21", "description": "from peripheral 1", "value": 0.048, "unit": "1/min", "scaling": {"kind": "none"}, "provenance": "USER", "omega2": null, "iiv_source": null},
-//!       {"symbol": "k13", "description": "to peripheral 2", "value": 0.053, "unit": "1/min", "scaling": {"kind": "none"}, "provenance": "USER", "omega2": null, "iiv_source": null},
-//!       {"symbol": "k31", "description": "from peripheral 2", "value": 0.0084, "unit": "1/min", "scaling": {"kind": "none"}, "provenance": "USER", "omega2": null, "iiv_source": null}
-//!     ],
-//!     "analytes": [{"id": "drug", "name": "Drug", "mw_g_per_mol": 237.73, "central": "central",
-//!                   "ligand": "own", "binding": {"fu": 0.53, "ki_um": 0.53, "half_time_min": 10}}],
-//!     "compartments": [
-//!       {"name": "central", "analyte": 0, "role": "central", "volume": "V1"},
-//!       {"name": "p1", "analyte": 0, "role": "peripheral", "volume": null},
-//!       {"name": "p2", "analyte": 0, "role": "peripheral", "volume": null}
-//!     ],
-//!     "flows": [
-//!       {"kind": "transfer", "from": "central", "to": null, "rate": {"kind": "constant", "param": "k10"}, "fraction": null},
-//!       {"kind": "transfer", "from": "central", "to": "p1", "rate": {"kind": "constant", "param": "k12"}, "fraction": null},
-//!       {"kind": "transfer", "from": "p1", "to": "central", "rate": {"kind": "constant", "param": "k21"}, "fraction": null},
-//!       {"kind": "transfer", "from": "central", "to": "p2", "rate": {"kind": "constant", "param": "k13"}, "fraction": null},
-//!       {"kind": "transfer", "from": "p2", "to": "central", "rate": {"kind": "constant", "param": "k31"}, "fraction": null}
-//!     ],
-//!     "routes": [{"route": "iv", "inputs": [{"compartment": "central", "fraction": [], "duration": null}], "device": null, "note": "IV"}],
-//!     "ke0_overrides": [], "covariates": [], "iiv_covariances": []
-//!   },
-//!   "regimen": [{"kind": "infusion", "dose_mg_per_kg": 0.5, "duration_min": 40}],
-//!   "horizon_min": 360,
-//!   "pd": {"ke0_endpoint": "custom", "ke0_per_min": 0.1, "binding": {"kind": "kinetic", "half_time_min": 10}}
-//! }"#;
+//! let json = include_str!("../../tests/fixtures/user_model_three_compartment.json");
 //! let r = simulate(&Scenario::from_json(json)?)?;
 //! assert_eq!(r.model_id, "user:three_compartment");
-//! // 35 mg over 40 min into 25 L with k10 0.056/min: below the no-distribution bound
+//! // 35 mg over 40 min into V1 = 25 L that also clears and distributes: below 35 mg / 25 L
 //! assert!(r.metrics.analytes[0].cmax_ng_per_ml < 35.0 / 25.0 * 1000.0);
+//! assert!(r.occupancy.iter().any(|&b| b > 0.05)); // the user's ligand binds
 //! # Ok::<(), ketasim::Error>(())
 //! ```
 

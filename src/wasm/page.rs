@@ -279,6 +279,24 @@ pub fn models(
     to_js(&list)
 }
 
+/// The model of a scenario (JSON text), validated, with the same fields as each entry of
+/// `models()`: a user-defined model (`model_spec`, provenance USER) or a built-in one.
+#[wasm_bindgen(js_name = modelInfo)]
+pub fn model_info(
+    #[wasm_bindgen(unchecked_param_type = "string")] scenario_json: JsValue,
+) -> Result<JsValue, JsError> {
+    let sc = scenario(&scenario_json)?;
+    sc.validate().map_err(|e| js_error(&e))?;
+    let m = sc.model_spec().map_err(|e| js_error(&e))?;
+    let info = ModelInfo {
+        spec: m,
+        derived: m.derived(sc.patient.weight_kg).map_err(|e| js_error(&e))?,
+        drug_form: pd::DrugForm::of(m),
+        population_variation: m.population_variation(),
+    };
+    to_js(&info)
+}
+
 /// The built-in teaching scenarios.
 #[wasm_bindgen]
 pub fn presets() -> Result<JsValue, JsError> {

@@ -178,3 +178,24 @@ fn summary_reports_the_tci_pump_and_the_what_if_clearance() {
         "{header}"
     );
 }
+
+#[test]
+fn a_users_model_runs_from_the_cli_and_its_mistakes_are_named() {
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/user_model_three_compartment.json"
+    );
+    let (code, out, err) = ketasim(&["simulate", fixture, "--format", "json"], None);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["model_id"], "user:three_compartment");
+    let text = std::fs::read_to_string(fixture).unwrap();
+    let bad = text.replacen("\"ki_um\": 0.53", "\"ki_um\": -1", 1);
+    assert_ne!(bad, text);
+    let (code, _, err) = ketasim(&["simulate", "-"], Some(&bad));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("model_spec.analytes[0].binding.ki_um = -1 is out of range"),
+        "{err}"
+    );
+}
