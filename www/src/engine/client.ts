@@ -2,7 +2,7 @@
 // latest-request-wins simulate() so that dragging a slider never queues stale work.
 import type { Op } from './protocol';
 import { EngineFailure, EngineWorker, LatestOnly } from './rpc';
-import type { Adapted, CshtCurves, Defaults, DoseKind, EngineError, Limit, LinkFallback, ModelInfo, PdTables, Preset, Route, Scenario, SimResult, Timing } from './types';
+import type { Adapted, CshtCurves, Defaults, DiagramTrace, DoseKind, EngineError, Lecture, Limit, LinkFallback, ModelInfo, PdTables, Preset, Route, Scenario, SimResult, Timing } from './types';
 
 export type { EngineError };
 export { EngineFailure };
@@ -69,6 +69,20 @@ export class Engine {
   async simulateOnce(s: Scenario): Promise<{ result: SimResult; engineMs: number }> {
     const r = await this.call<SimResult>('simulate', s);
     return { result: r.value, engineMs: r.engineMs };
+  }
+
+  // ---- issue 12: lectures and the animated compartment diagram ----
+  /** The default lecture. */
+  async lecture(): Promise<Lecture> {
+    return (await this.call<Lecture>('lecture')).value;
+  }
+  /** A lecture read and validated by the engine (defaults filled); errors name the field. */
+  async readLecture(json: string): Promise<Lecture> {
+    return (await this.call<Lecture>('readLecture', json)).value;
+  }
+  /** Amounts per compartment and fluxes per arrow over `s`'s run, at most `maxPoints` times. */
+  async diagram(s: Scenario, maxPoints: number): Promise<DiagramTrace> {
+    return (await this.call<DiagramTrace>('diagram', s, maxPoints)).value;
   }
 
   /** Workers replaced after a trap so far. */

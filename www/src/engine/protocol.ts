@@ -19,6 +19,10 @@ export type Op =
   | 'csht'
   | 'version'
   | 'trapForTests'
+  // issue 12 (lecture mode, animated diagram)
+  | 'lecture'
+  | 'readLecture'
+  | 'diagram'
   | 'populationLayout'
   | 'populationSimulate'
   | 'populationBlockStats'

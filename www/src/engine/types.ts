@@ -53,6 +53,11 @@ export type { Timing } from './gen/Timing';
 export type { CshtCurves } from './gen/CshtCurves';
 export type { FailedSubject } from './gen/FailedSubject';
 export type { LinkFallback } from './gen/LinkFallback';
+// issue 12: lectures and the animated compartment diagram
+export type { Lecture } from './gen/Lecture';
+export type { Scene } from './gen/Scene';
+export type { Highlight } from './gen/Highlight';
+export type { DiagramTrace } from './gen/DiagramTrace';
 
 import type { ModelSpec } from './gen/ModelSpec';
 import type { Derived } from './gen/Derived';

@@ -38,6 +38,13 @@ serve(init({ module_or_path: wasmUrl }), (op: Op, args: unknown[]): unknown => {
       return wasm.csht(args[0] as string, args[1] as number, args[2] as number[]);
     case 'version':
       return wasm.version();
+    // issue 12: lectures and the animated compartment diagram
+    case 'lecture':
+      return wasm.lecture();
+    case 'readLecture':
+      return wasm.readLecture(args[0] as string);
+    case 'diagram':
+      return wasm.diagram(JSON.stringify(args[0]), args[1] as number);
     case 'trapForTests':
       return wasm.trapForTests();
     default:
