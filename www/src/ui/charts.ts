@@ -79,6 +79,37 @@ export const COLORS = {
   extra: ['#ea580c', '#059669', '#0891b2'],
 };
 
+/**
+ * Issue 12: how the charts are presented in lecture mode (null: the page's ordinary look). Only
+ * the look changes: the data are the engine's run as on the page.
+ */
+export interface Presentation {
+  /** Axis tick and label font, px. */
+  fontPx: number;
+  /** High-contrast dark theme. */
+  dark: boolean;
+  /** Series drawn thick (the others dimmed): 'plasma', 'effect_site', 'metabolites', 'occupancy'. */
+  emphasis: string[];
+  /** The landmark bands drawn strongly and labelled large (the dissociative range). */
+  strongBands: boolean;
+  /** Shaded time ranges with a label (e.g. dosing, from the engine's session timeline), min. */
+  spans: { from: number; to: number; label: string }[];
+  /** Horizontal reference lines on the concentration chart in ng/mL (drawn in the ng/mL unit only). */
+  lines: { ng: number; label: string }[];
+}
+
+/** The series colours on the dark lecture theme (the same hues, lighter). */
+export const DARK_COLORS: typeof COLORS = {
+  cp: '#60a5fa',
+  ce: '#f472b6',
+  occ: '#c4b5fd',
+  pump: '#22d3ee',
+  target: '#f8fafc',
+  pins: ['#2dd4bf', '#fbbf24', '#cbd5e1', '#e879f9'],
+  extra: ['#fb923c', '#34d399', '#67e8f9'],
+};
+const BAND_TEXT_DARK: Record<string, string> = { analgesic: '#86efac', dissociative: '#fde047', anaesthetic: '#fca5a5' };
+
 const BAND_FILL: Record<string, string> = {
   analgesic: 'rgba(22, 163, 74, 0.12)',
   dissociative: 'rgba(234, 179, 8, 0.20)',
@@ -138,6 +169,14 @@ export class Charts {
   /** Landmark bands of the shown drug (the engine lists which apply). */
   private bands: Landmark[] = [];
   private pop: PopBands | null = null;
+  /** Issue 12: lecture-mode presentation (null: the ordinary look). */
+  private pres: Presentation | null = null;
+  private lastXRange: [number, number] | null = null;
+  private landmarkIds: string[] = [];
+  /** Issue 12: time of the animated diagram, drawn as a vertical line (null: none), min. */
+  private marker: number | null = null;
+  /** Issue 12: called with the time under a click on a chart, min. */
+  onPick: ((tMin: number) => void) | null = null;
 
   constructor(
     private concEl: HTMLElement,
@@ -163,6 +202,11 @@ export class Charts {
     const width = Math.max(200, Math.floor(el.getBoundingClientRect().width));
     const vh = window.innerHeight;
     const narrow = window.innerWidth < 900;
+    if (this.pres) {
+      // lecture mode: the charts fill the hall's screen (the panel's CSS leaves them room)
+      const f = el === this.concEl ? 0.36 : el === this.pumpEl ? 0.12 : 0.18;
+      return { width, height: Math.round(Math.max(el === this.concEl ? 220 : 140, vh * f)) };
+    }
     const height =
       el === this.concEl
         ? Math.round(Math.min(440, Math.max(200, vh * 0.32)))
@@ -176,6 +220,135 @@ export class Charts {
     if (this.conc) this.conc.setSize(this.size(this.concEl));
     if (this.occ) this.occ.setSize(this.size(this.occEl));
     if (this.pump) this.pump.setSize(this.size(this.pumpEl));
+  }
+
+  /** Issue 12: the lecture-mode look (null: the ordinary one); rebuilds the charts. */
+  present(p: Presentation | null): void {
+    if (JSON.stringify(p) === JSON.stringify(this.pres)) return;
+    this.pres = p;
+    this.shape = '';
+    if (this.main) this.update(this.main, this.pins, this.unit, this.lastXRange, [...this.hidden], this.landmarkIds, this.logY);
+  }
+
+  /** Issue 12: the diagram's time as a vertical line on every chart (null: none). */
+  setMarker(tMin: number | null): void {
+    if (tMin === this.marker) return;
+    this.marker = tMin;
+    for (const u of [this.conc, this.occ, this.pump]) u?.redraw(false);
+  }
+
+  /** Issue 12: the diagram's time line, min (null: none). */
+  markerTime(): number | null {
+    return this.marker;
+  }
+
+  /** Issue 12: the axis font as drawn, px (for the tests). */
+  axisFontPx(): number {
+    const f = String(this.conc?.axes[0].font ?? '');
+    return parseFloat(f.replace(/^.*?(\d+(\.\d+)?)px.*$/, '$1')) || 0;
+  }
+
+  /** Issue 12: the time range in view, min. */
+  xRange(): [number, number] | null {
+    const x = this.conc?.scales.x;
+    return x && x.min != null && x.max != null ? [x.min, x.max] : null;
+  }
+
+  private palette(): typeof COLORS {
+    return this.pres?.dark ? DARK_COLORS : COLORS;
+  }
+
+  /** Issue 12: width and opacity of a series under the lecture's emphasis. */
+  private weight(key: string, base: number): { width: number; alpha: number } {
+    const e = this.pres?.emphasis ?? [];
+    if (!this.pres) return { width: base, alpha: 1 };
+    const w = base * Math.max(1, this.pres.fontPx / 13);
+    if (!e.length) return { width: w, alpha: 1 };
+    return e.includes(key) ? { width: w * 1.8, alpha: 1 } : { width: w * 0.7, alpha: 0.35 };
+  }
+
+  /** Issue 12: the lecture's shaded spans, reference lines and the diagram's time line. */
+  private drawPresentation(u: uPlot, conc: boolean): void {
+    const p = this.pres;
+    const ctx = u.ctx;
+    const { left, top, width, height } = u.bbox;
+    const dpr = devicePixelRatio;
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(left, top, width, height);
+    ctx.clip();
+    if (p) {
+      const font = Math.round(p.fontPx * 0.9 * dpr);
+      ctx.font = `600 ${font}px system-ui, sans-serif`;
+      for (const s of p.spans) {
+        const x0 = u.valToPos(s.from, 'x', true);
+        const x1 = u.valToPos(s.to, 'x', true);
+        if (x1 < left || x0 > left + width) continue;
+        ctx.fillStyle = p.dark ? 'rgba(34, 211, 238, 0.16)' : 'rgba(14, 116, 144, 0.12)';
+        ctx.fillRect(x0, top, Math.max(2 * dpr, x1 - x0), height);
+        if (conc) {
+          ctx.fillStyle = p.dark ? '#67e8f9' : '#0e7490';
+          ctx.textAlign = 'left';
+          ctx.fillText(s.label, Math.max(left, x0) + 4 * dpr, top + height - 8 * dpr);
+        }
+      }
+      if (conc && this.unit === 'ng') {
+        for (const l of p.lines) {
+          const y = u.valToPos(l.ng, 'y', true);
+          if (y < top || y > top + height) continue;
+          ctx.strokeStyle = p.dark ? '#fef08a' : '#854d0e';
+          ctx.lineWidth = 2 * dpr;
+          ctx.setLineDash([10 * dpr, 6 * dpr]);
+          ctx.beginPath();
+          ctx.moveTo(left, y);
+          ctx.lineTo(left + width, y);
+          ctx.stroke();
+          ctx.setLineDash([]);
+          ctx.fillStyle = ctx.strokeStyle;
+          ctx.textAlign = 'left';
+          ctx.fillText(l.label, left + 6 * dpr, y - 6 * dpr);
+        }
+      }
+    }
+    if (this.marker !== null) {
+      const x = u.valToPos(this.marker, 'x', true);
+      if (x >= left && x <= left + width) {
+        ctx.strokeStyle = p?.dark ? '#f8fafc' : '#0f172a';
+        ctx.lineWidth = 2 * dpr;
+        ctx.setLineDash([]);
+        ctx.beginPath();
+        ctx.moveTo(x, top);
+        ctx.lineTo(x, top + height);
+        ctx.stroke();
+      }
+    }
+    ctx.restore();
+  }
+
+  /** Issue 12: a click on a chart picks its time (for the diagram's scrubber). */
+  private bindPick(u: uPlot): void {
+    u.over.addEventListener('click', () => {
+      const l = u.cursor.left;
+      if (this.onPick && l != null && l >= 0) this.onPick(u.posToVal(l, 'x'));
+    });
+  }
+
+  /** Issue 12: axis options of the lecture look (font, colours, room), or none. */
+  private axisLook(y: boolean): Partial<uPlot.Axis> {
+    const p = this.pres;
+    if (!p) return {};
+    const px = p.fontPx;
+    const ink = p.dark ? '#f1f5f9' : '#0f172a';
+    return {
+      font: `${px}px system-ui, sans-serif`,
+      labelFont: `600 ${px}px system-ui, sans-serif`,
+      stroke: ink,
+      labelSize: Math.round(px * 1.5),
+      size: y ? Math.round(px * 4) : Math.round(px * 2.2),
+      gap: Math.round(px / 3),
+      grid: { stroke: p.dark ? '#334155' : '#e5e7eb' },
+      ticks: { stroke: p.dark ? '#64748b' : '#9ca3af' },
+    };
   }
 
   /** Shows (or, with `null`, removes) population bands; redraws without rebuilding. */
@@ -216,8 +389,9 @@ export class Charts {
       ctx.fillStyle = color;
       ctx.fill();
     };
-    area(s[0], s[4], 0.12);
-    area(s[1], s[3], 0.2);
+    const dark = this.pres?.dark ? 2 : 1; // issue 12: bands stay visible on the dark lecture theme
+    area(s[0], s[4], 0.12 * dark);
+    area(s[1], s[3], 0.2 * dark);
     ctx.globalAlpha = 0.9;
     ctx.strokeStyle = color;
     ctx.lineWidth = 1.25 * devicePixelRatio;
@@ -251,6 +425,8 @@ export class Charts {
 
   /** Draws new data; rebuilds the charts only when their shape (pins, unit, span) changes. */
   update(main: Run, pins: Run[], unit: ConcUnit, xRange: [number, number] | null, hidden: string[], landmarkIds: string[], logY = false): void {
+    this.lastXRange = xRange;
+    this.landmarkIds = landmarkIds;
     this.bands = this.landmarks.filter((l) => l.band && landmarkIds.includes(l.id));
     this.logY = logY;
     this.main = main;
@@ -269,6 +445,7 @@ export class Charts {
       hidden.join('/'),
       logY,
       !!main.pump,
+      JSON.stringify(this.pres),
     ].join('|');
     if (shape !== this.shape) {
       this.shape = shape;
@@ -413,16 +590,19 @@ export class Charts {
     this.occ?.destroy();
     const main0 = this.main!;
     const span = () => this.span;
+    const C = this.palette();
     const xAxis: uPlot.Axis = {
       label: timeAxisLabel(this.span),
       incrs: X_INCRS,
       values: (_u, splits) => splits.map((v) => timeOfDay(v, span())),
       grid: { stroke: '#e5e7eb' },
+      ...this.axisLook(false),
     };
+    const yLook = this.axisLook(true);
     const pinSeries = (what: string): uPlot.Series[] =>
       this.pins.map((p, i) => ({
         label: `${p.label} (${what})`,
-        stroke: COLORS.pins[i % COLORS.pins.length],
+        stroke: C.pins[i % C.pins.length],
         width: 1.5,
         dash: [6, 4],
         spanGaps: true,
@@ -444,14 +624,16 @@ export class Charts {
         const y0 = u.valToPos(lowV, 'y', true);
         const y1 = highV === null ? top : u.valToPos(highV, 'y', true);
         if (y0 < top) continue;
-        ctx.fillStyle = BAND_FILL[b.id] ?? 'rgba(0,0,0,0.06)';
+        const strong = self.pres?.strongBands && b.id === 'dissociative';
+        ctx.fillStyle = strong ? (self.pres?.dark ? 'rgba(250, 204, 21, 0.30)' : 'rgba(234, 179, 8, 0.38)') : (BAND_FILL[b.id] ?? 'rgba(0,0,0,0.06)');
         ctx.fillRect(left, Math.max(y1, top), width, Math.min(y0, top + height) - Math.max(y1, top));
-        ctx.fillStyle = BAND_TEXT[b.id] ?? '#374151';
-        ctx.font = `600 ${Math.round(11 * devicePixelRatio)}px system-ui, sans-serif`;
+        ctx.fillStyle = (self.pres?.dark ? BAND_TEXT_DARK[b.id] : BAND_TEXT[b.id]) ?? '#374151';
+        const fpx = self.pres ? self.pres.fontPx * (strong ? 1.1 : 0.8) : 11;
+        ctx.font = `600 ${Math.round(fpx * devicePixelRatio)}px system-ui, sans-serif`;
         ctx.textAlign = 'right';
         // the analgesic and dissociative ranges overlap: label one at its top, one at its bottom
         const atTop = b.id === 'dissociative';
-        const ty = atTop ? Math.max(y1, top) + 13 * devicePixelRatio : Math.min(y0, top + height) - 4 * devicePixelRatio;
+        const ty = atTop ? Math.max(y1, top) + (fpx + 2) * devicePixelRatio : Math.min(y0, top + height) - 4 * devicePixelRatio;
         ctx.fillText(`${b.id} range`, left + width - 6 * devicePixelRatio, ty);
       }
       ctx.restore();
@@ -465,15 +647,15 @@ export class Charts {
         title: `Plasma and effect-site concentration (${this.unitLabel()}${this.logY ? ', log scale' : ''})`,
         cursor,
         scales: { x: { time: false }, y: this.logY ? { distr: 3, log: 10, range: () => this.concRange() } : { range: () => this.concRange() } },
-        axes: [{ ...xAxis, label: undefined, labelSize: 0 }, { label: this.unitLabel(), grid: { stroke: '#e5e7eb' }, size: 60 }, ...rightPad],
+        axes: [{ ...xAxis, label: undefined, labelSize: 0 }, { label: this.unitLabel(), grid: { stroke: '#e5e7eb' }, size: 60, ...yLook }, ...rightPad],
         series: [
           { label: 'time', value: (_u, v) => (v == null ? '–' : timeOfDay(v, span())) },
-          { label: `${main0.name} plasma`, stroke: COLORS.cp, width: 2.5, value: (_u, v) => (v == null ? '–' : num3(v)) },
-          { label: `${main0.name} effect site`, stroke: COLORS.ce, width: 2.5, dash: [8, 4], value: (_u, v) => (v == null ? '–' : num3(v)) },
+          { label: `${main0.name} plasma`, stroke: C.cp, ...this.weight('plasma', 2.5), value: (_u, v) => (v == null ? '–' : num3(v)) },
+          { label: `${main0.name} effect site`, stroke: C.ce, ...this.weight('effect_site', 2.5), dash: [8, 4], value: (_u, v) => (v == null ? '–' : num3(v)) },
           ...main0.extra.map((e, i) => ({
             label: `${e.name} plasma`,
-            stroke: COLORS.extra[i % COLORS.extra.length],
-            width: 2,
+            stroke: C.extra[i % C.extra.length],
+            ...this.weight('metabolites', 2),
             show: !this.hidden.has(e.id),
             value: (_u: uPlot, v: number | null) => (v == null ? '–' : num3(v)),
           })),
@@ -482,15 +664,16 @@ export class Charts {
         hooks: {
           drawClear: [
             drawBands,
+            (u) => this.drawPresentation(u, true),
             (u) => this.drawTargets(u, 'conc'),
             (u) => {
               const m = this.main;
               if (!m) return;
-              this.drawPopulation(u, `ce:${this.popParent()}`, COLORS.ce, this.unitFactor(`ce:${this.popParent()}`));
+              this.drawPopulation(u, `ce:${this.popParent()}`, C.ce, this.unitFactor(`ce:${this.popParent()}`));
               m.extra.forEach((e, i) => {
-                if (!this.hidden.has(e.id)) this.drawPopulation(u, `cp:${e.id}`, COLORS.extra[i % COLORS.extra.length], this.unitFactor(`cp:${e.id}`));
+                if (!this.hidden.has(e.id)) this.drawPopulation(u, `cp:${e.id}`, C.extra[i % C.extra.length], this.unitFactor(`cp:${e.id}`));
               });
-              this.drawPopulation(u, `cp:${this.popParent()}`, COLORS.cp, this.unitFactor(`cp:${this.popParent()}`));
+              this.drawPopulation(u, `cp:${this.popParent()}`, C.cp, this.unitFactor(`cp:${this.popParent()}`));
             },
           ],
           setCursor: [(u) => this.tooltip(u)],
@@ -506,14 +689,14 @@ export class Charts {
         title: 'NMDA-receptor occupancy (%) — model-derived, not measured',
         cursor,
         scales: { x: { time: false }, y: { range: [0, 100] } },
-        axes: [xAxis, { label: '%', grid: { stroke: '#e5e7eb' }, size: 60, splits: () => [0, 25, 50, 75, 100] }, ...rightPad],
+        axes: [xAxis, { label: '%', grid: { stroke: '#e5e7eb' }, size: 60, splits: () => [0, 25, 50, 75, 100], ...yLook }, ...rightPad],
         series: [
           { label: 'time', value: (_u, v) => (v == null ? '–' : timeOfDay(v, span())) },
-          { label: 'Occupancy', stroke: COLORS.occ, width: 2.5, fill: 'rgba(109, 40, 217, 0.08)', value: (_u, v) => (v == null ? '–' : v.toFixed(1) + ' %') },
+          { label: 'Occupancy', stroke: C.occ, ...this.weight('occupancy', 2.5), fill: this.pres?.dark ? 'rgba(196, 181, 253, 0.14)' : 'rgba(109, 40, 217, 0.08)', value: (_u, v) => (v == null ? '–' : v.toFixed(1) + ' %') },
           ...pinSeries('occupancy'),
         ],
         hooks: {
-          drawClear: [(u) => this.drawPopulation(u, 'occupancy', COLORS.occ, 100), (u) => this.drawTargets(u, 'occ')],
+          drawClear: [(u) => this.drawPresentation(u, false), (u) => this.drawPopulation(u, 'occupancy', C.occ, 100), (u) => this.drawTargets(u, 'occ')],
           setCursor: [(u) => this.tooltip(u)],
         },
         legend: { show: false },
@@ -544,8 +727,8 @@ export class Charts {
           },
           axes: [
             { ...xAxis, label: undefined, labelSize: 0 },
-            { label: 'mg/h', grid: { stroke: '#e5e7eb' }, size: 60 },
-            { scale: 'ml', label: 'mL/h', side: 1, size: 60, grid: { show: false } },
+            { label: 'mg/h', grid: { stroke: '#e5e7eb' }, size: 60, ...yLook },
+            { scale: 'ml', label: 'mL/h', side: 1, size: 60, ...yLook, grid: { show: false } },
           ],
           series: [
             { label: 'time', value: (_u, v) => (v == null ? '–' : timeOfDay(v, span())) },
@@ -554,13 +737,14 @@ export class Charts {
               ? { label: 'the same in mL/h (right axis)', scale: 'ml', stroke: 'rgba(0, 0, 0, 0)', width: 1, paths: stepped, points: { show: false } }
               : { label: 'rate, mL/h (right axis)', scale: 'ml', stroke: '#0f172a', width: 1, dash: [2, 4], paths: stepped, points: { show: false } },
           ],
-          hooks: { draw: [(u) => drawOffScale(u)] },
+          hooks: { draw: [(u) => drawOffScale(u)], drawClear: [(u) => this.drawPresentation(u, false)] },
           legend: { live: false },
         },
         [[], [], []] as unknown as uPlot.AlignedData,
         this.pumpEl,
       );
     }
+    for (const u of [this.conc, this.occ, this.pump]) if (u) this.bindPick(u);
   }
 
   /** "Population (n): Cp 5–95 % a–b" at time `t`, if bands are shown on the same grid. */
