@@ -19,6 +19,7 @@ import type { CshtCurves } from './engine/types';
 import { renderSideEffects } from './ui/sideeffects';
 import { VitalsChart, bindVitals, calibrationHtml, renderVitalsInfo, sourcesHtml, syncVitalsControls } from './ui/vitals';
 import { MAX_PINS, decodeLink, defaultView, encodeLink, withField, type PageState, type View } from './ui/state';
+import { initLecture } from './ui/lecture'; // issue 12
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -114,6 +115,8 @@ let charts: Charts;
 let cshtChart: CshtChart;
 let lastCsht: { curves: CshtCurves; pins: CshtCurves[]; seq: number } | null = null;
 let vitalsChart: VitalsChart;
+/** Issue 12: lecture mode and the animated diagram (told of every run drawn). */
+let lectureHooks: { rendered: (r: SimResult) => void } | null = null;
 
 const current = () => !!shown && shown.seq === seq && formatErrors.size === 0 && !engineError;
 
@@ -284,6 +287,7 @@ function render(r: SimResult): void {
   renderVitalsInfo($('vitals-info'), r.monitoring, span);
   renderSideEffects($('side-effects'), r.monitoring);
   syncVitalsControls(st.view.vitals, st.scenario.vitals?.curve, r.monitoring);
+  lectureHooks?.rendered(r); // issue 12
 }
 
 // ---------- CSHT ----------
@@ -533,6 +537,18 @@ async function openModelPanel(): Promise<void> {
   $<HTMLDialogElement>('model-dialog').showModal();
 }
 
+// ---------- issue 12: lecture mode ----------
+
+/** A lecture scene's scenario, loaded as a preset is (the same commit); no pins, its population on or off. */
+function loadScenario(scenario: Scenario, popOn: boolean): void {
+  formatErrors.clear();
+  engineError = null;
+  pinRuns = [];
+  commit({ scenario: structuredClone(scenario), view: { ...st.view, preset: 'lecture', session: 0, span: null, hidden: [], popOn }, pins: [] });
+  renderPins();
+  if (popOn) pool.warm();
+}
+
 // ---------- start ----------
 
 async function start(): Promise<void> {
@@ -630,6 +646,7 @@ async function start(): Promise<void> {
     exportPng([conc, ...(vit ? [vit] : []), ...rest, ...(c ? [c] : [])].filter((x): x is HTMLCanvasElement => !!x), runLabel(meta, st.scenario), `ketasim-${st.view.preset}.png`, notes);
   });
   $('btn-model').addEventListener('click', () => void openModelPanel());
+  lectureHooks = initLecture({ engine, charts: () => charts, loadScenario, shown: () => (shown ? { result: shown.result, current: current() } : null), toast }); // issue 12
   $('btn-pin').addEventListener('click', () => {
     if (!shown || !current()) return toast('Nothing current to pin: wait for the run, or correct the input.');
     const pins = [...st.pins, shown.result.scenario].slice(-MAX_PINS);

@@ -36,14 +36,15 @@ export function defaultView(preset: string): View {
   return { preset, unit: 'ng', session: 0, hidden: [], popOn: false, logY: false, span: null, vitals: 'change' };
 }
 
-function toBase64Url(text: string): string {
+/** base64url of UTF-8 text (the share links' encoding; also the lecture link's). */
+export function toBase64Url(text: string): string {
   const bytes = new TextEncoder().encode(text);
   let bin = '';
   for (const b of bytes) bin += String.fromCharCode(b);
   return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-function fromBase64Url(s: string): string {
+export function fromBase64Url(s: string): string {
   const bin = atob(s.replace(/-/g, '+').replace(/_/g, '/'));
   return new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0)));
 }
