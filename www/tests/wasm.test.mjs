@@ -203,6 +203,8 @@ test('nothing a caller passes breaks the module: the bricking sequence, every ex
     (v) => pop.populationSimulate(J({ ...base, population: { size: 2 } }), v, 1, [0, 361]), (v) => pop.populationSimulate(J({ ...base, population: { size: 2 } }), 0, 1, v),
     (v) => pop.populationBlockStats(v, 1, 1, 0, 100), (v) => pop.populationBlockStats([v], 1, 1, 0, 100), (v) => pop.populationBlockStats([new Float32Array(4)], v, 2, 0, 100),
     (v) => pop.populationDistribution(v, 20), (v) => pop.populationDistribution([1, 2, 3], v),
+    // issue 12: lectures and the diagram trace
+    (v) => wasm.readLecture(v), (v) => wasm.diagram(v, 50), (v) => wasm.diagram(good, v),
   ];
   const values = hostileValues(base);
   const kinds = new Map();
@@ -534,4 +536,29 @@ test('cshtCurves gives the CLI csht numbers and a recovery curve; withSpan sets 
   const tci = wasm.presets().find((p) => p.id === 'tci_effect_site').scenario;
   assert.deepEqual(wasm.withStep(J(tci), 'tci').regimen[1].schedule, { at_min: [60] });
   assert.throws(() => wasm.withStep(J(tci), 'pill'), /unknown step kind 'pill'/);
+});
+
+test('issue 12: the lecture and diagram exports give the CLI’s lecture, name the field of a mistake, and trace every model', () => {
+  const l = wasm.lecture();
+  const bin = join(ROOT, 'target', 'release', 'ketasim');
+  assert.deepEqual(l, JSON.parse(execFileSync(bin, ['lecture']).toString()), 'the CLI prints the same lecture');
+  assert.equal(l.scenes.length, 8);
+  assert.deepEqual(wasm.readLecture(J(l)), l, 'a lecture reads back to itself');
+  // each scene's scenario is one the engine simulates as given
+  for (const s of l.scenes) assert.deepEqual(wasm.simulate(J(s.scenario)).scenario, s.scenario);
+  const bad = structuredClone(l);
+  bad.scenes[3].scenario.regimen[0].dose_mg_per_kg = -1;
+  assert.throws(() => wasm.readLecture(J(bad)), (e) => e.field === 'scenes[3].scenario.regimen[0].dose_mg_per_kg');
+  assert.throws(() => wasm.readLecture(J({ ...l, scenes: [] })), (e) => e.field === 'scenes');
+  // the diagram: one node per compartment of every model, on at most max_points of the run's grid
+  const base = readFixture('standard_infusion.json');
+  for (const m of wasm.models(70)) {
+    const sc = { ...base, model: m.id, regimen: wasm.withModel(J(base), m.id).regimen };
+    const d = wasm.diagram(J(sc), 100);
+    assert.deepEqual(d.nodes.map((n) => n.id), m.compartments.map((c) => c.name), m.id);
+    assert.ok(d.t_min.length <= 100 && d.t_min.at(-1) === sc.horizon_min, m.id);
+    for (const e of d.edges) assert.equal(e.flux_mg_per_min.length, d.t_min.length);
+  }
+  assert.throws(() => wasm.diagram(J(base), 1), (e) => e.field === 'max_points');
+  assert.throws(() => wasm.diagram(J(base), 20001), (e) => e.field === 'max_points');
 });

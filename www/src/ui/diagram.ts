@@ -15,9 +15,8 @@ export const DIAGRAM_POINTS = 2000;
 const SPEEDS = [1, 2, 5, 10, 30, 60, 300, 1440];
 
 const SVG = 'http://www.w3.org/2000/svg';
+/** Text size of the page's diagram, px (lecture mode lays it out at the charts' axis size). */
 const FONT = 13;
-const NODE_W = 150;
-const NODE_H = 58;
 
 const pretty = (id: string) => id.replace(/_/g, ' ');
 
@@ -28,7 +27,7 @@ function small(v: number): string {
 }
 
 let measureCtx: CanvasRenderingContext2D | null = null;
-function textWidth(s: string, px = FONT, weight = 400): number {
+function textWidth(s: string, px: number, weight = 400): number {
   measureCtx ??= document.createElement('canvas').getContext('2d');
   if (!measureCtx) return s.length * px * 0.62;
   measureCtx.font = `${weight} ${px}px system-ui, sans-serif`;
@@ -87,6 +86,7 @@ interface GraphSpec {
 
 export class DiagramPanel {
   private trace: DiagramTrace | null = null;
+  private dagre: Dagre | null = null;
   private scenarioKey = '';
   private want: Scenario | null = null;
   private k = 0;
@@ -151,6 +151,14 @@ export class DiagramPanel {
       this.show(Number(this.scrub.value));
     });
     this.playBtn.addEventListener('click', () => (this.playing ? this.pause() : this.play()));
+    // a new panel width (full screen, a rotated tablet) may suit the other layout direction
+    let timer = 0;
+    new ResizeObserver(() => {
+      clearTimeout(timer);
+      timer = window.setTimeout(() => {
+        if (this.root.open && this.trace && Math.abs(this.svgBox.clientWidth - this.layoutWidth) > 40) this.relayout();
+      }, 150);
+    }).observe(this.svgBox);
   }
 
   /** Whether the diagram is shown (the trace is fetched only then). */
@@ -216,7 +224,10 @@ export class DiagramPanel {
     const sc = this.want;
     if (!sc) return;
     const key = JSON.stringify(sc);
-    if (key === this.scenarioKey && this.trace) return;
+    if (key === this.scenarioKey && this.trace) {
+      if (this.layoutWidth !== this.svgBox.clientWidth) this.relayout();
+      return;
+    }
     this.scenarioKey = key;
     const my = ++this.fetching;
     this.root.classList.add('stale');
@@ -235,6 +246,7 @@ export class DiagramPanel {
     this.root.classList.remove('stale');
     const keepT = this.trace ? this.trace.t_min[this.k] : null;
     this.trace = trace;
+    this.dagre = dagre;
     this.build(dagre, trace);
     this.scrub.max = String(trace.t_min.length - 1);
     // the same moment as before where the run still has it, else the first frame
@@ -249,13 +261,17 @@ export class DiagramPanel {
   private spec(tr: DiagramTrace): GraphSpec {
     const nodes: GraphSpec['nodes'] = [];
     const edges: GraphSpec['edges'] = [];
-    const lab = (lines: string[]) => ({ w: Math.max(...lines.map((l) => textWidth(l))) + 8, h: lines.length * (FONT + 3) + 4 });
-    const boxW = (name: string) => Math.max(NODE_W, Math.ceil(textWidth(name, FONT, 600)) + 20);
-    for (const n of tr.nodes) nodes.push({ id: n.id, w: boxW(pretty(n.id)), h: NODE_H });
+    const F = this.font;
+    const NODE_H = Math.round(F * 4.4);
+    const lab = (lines: string[]) => ({ w: Math.max(...lines.map((l) => textWidth(l, F))) + 8, h: lines.length * (F + 3) + 4 });
+    const boxW = (name: string) => Math.max(F * 11.5, Math.ceil(textWidth(name, F, 600)) + 20);
+    const shown = new Set(this.shownNodes(tr).map((n) => n.id));
+    for (const n of tr.nodes) if (shown.has(n.id)) nodes.push({ id: n.id, w: boxW(pretty(n.id)), h: NODE_H });
     const seen = new Set<string>();
     for (const e of tr.edges) {
+      if (!shown.has(e.from) || (e.to !== null && !shown.has(e.to))) continue;
       if (e.to === null) {
-        nodes.push({ id: `out:${e.from}`, w: 96, h: 30 });
+        nodes.push({ id: `out:${e.from}`, w: Math.round(F * 7.4), h: Math.round(F * 2.3) });
         edges.push({ id: `elim:${e.from}`, from: e.from, to: `out:${e.from}`, ...lab([`${e.label} < 0.01 mg/min`]) });
         continue;
       }
@@ -268,7 +284,7 @@ export class DiagramPanel {
     }
     const doseTargets = new Set([...tr.inputs.map((i) => i.to), ...tr.boluses.map((b) => b.to)]);
     for (const to of doseTargets) {
-      nodes.push({ id: `dose:${to}`, w: 96, h: 30 });
+      nodes.push({ id: `dose:${to}`, w: Math.round(F * 7.4), h: Math.round(F * 2.3) });
       edges.push({ id: `dose:${to}`, from: `dose:${to}`, to, ...lab(['infusion < 0.01 mg/min', 'bolus 8 888 mg']) });
     }
     for (const es of tr.effect_sites) {
@@ -278,18 +294,46 @@ export class DiagramPanel {
     return { nodes, edges };
   }
 
+  /** Compact (lecture mode): compartments that hold no drug in this run are left out. */
+  private compact = false;
+  private font = FONT;
+  /** Lecture mode: unused compartments left out, text at `fontPx` (null: the page's look). */
+  setCompact(fontPx: number | null): void {
+    const on = fontPx !== null;
+    const font = fontPx ?? FONT;
+    if (on === this.compact && font === this.font) return;
+    this.compact = on;
+    this.font = font;
+    this.relayout();
+  }
+
+  private layoutWidth = 0;
+  /** Lays the trace out again for the panel's size (only while it is shown: closed, it has none). */
+  private relayout(): void {
+    this.layoutWidth = -1;
+    if (!this.trace || !this.dagre || !this.root.open || this.svgBox.clientWidth === 0) return;
+    this.build(this.dagre, this.trace);
+    this.show(this.k);
+  }
+
+  private shownNodes(tr: DiagramTrace): DiagramTrace['nodes'] {
+    return this.compact ? tr.nodes.filter((n) => n.amount_mg.some((v) => v > 0)) : tr.nodes;
+  }
+
   private esName(tr: DiagramTrace, analyte: string): string {
     return `${tr.nodes.find((x) => x.analyte === analyte)?.analyte_name ?? analyte} effect site`;
   }
 
-  /** dagre's layout, top-to-bottom or left-to-right, whichever fits the panel's shape better. */
+  /** dagre's layout, top-to-bottom or left-to-right, whichever shows its text larger in the panel. */
   private layout(dagre: Dagre, g: GraphSpec): Layout {
-    const want = Math.max(0.8, this.svgBox.clientWidth / Math.max(1, window.innerHeight * 0.55));
+    const availW = Math.max(200, this.svgBox.clientWidth);
+    const availH = window.innerHeight * (this.compact ? 0.64 : 0.75);
     let best: Layout | null = null;
-    let bestScore = Infinity;
+    let bestScore = -Infinity;
     for (const rankdir of ['TB', 'LR'] as const) {
       const gr = new dagre.graphlib.Graph({ multigraph: false });
-      gr.setGraph({ rankdir, nodesep: 28, ranksep: 40, edgesep: 24, marginx: 12, marginy: 12 });
+      const sep = this.compact ? 0.75 : 1;
+      gr.setGraph({ rankdir, nodesep: 28 * sep, ranksep: 40 * sep, edgesep: 24 * sep, marginx: 12, marginy: 12 });
       gr.setDefaultEdgeLabel(() => ({}));
       for (const n of g.nodes) gr.setNode(n.id, { width: n.w, height: n.h });
       for (const e of g.edges) gr.setEdge(e.from, e.to, { width: e.w, height: e.h, labelpos: 'r', labeloffset: 10 });
@@ -304,8 +348,10 @@ export class DiagramPanel {
         const v = gr.edge(e.from, e.to);
         L.edges.set(e.id, { points: (v.points ?? []).map((p: Pt) => ({ x: p.x, y: p.y })), x: v.x ?? 0, y: v.y ?? 0, w: e.w, h: e.h });
       }
-      const score = Math.abs(Math.log(L.width / Math.max(1, L.height) / want));
-      if (score < bestScore) {
+      // the scale the panel draws it at (the page never enlarges it), less a little for height
+      const scale = Math.min(availW / L.width, availH / L.height, this.compact ? Infinity : 1);
+      const score = scale - (this.compact ? 0 : L.height / 1e5);
+      if (score > bestScore) {
         bestScore = score;
         best = L;
       }
@@ -323,7 +369,10 @@ export class DiagramPanel {
     this.doseNodes = [];
     const svg = document.createElementNS(SVG, 'svg');
     svg.setAttribute('viewBox', `0 0 ${Math.ceil(L.width)} ${Math.ceil(L.height)}`);
+    svg.setAttribute('width', String(Math.ceil(L.width)));
+    svg.setAttribute('height', String(Math.ceil(L.height)));
     svg.setAttribute('class', 'dia');
+    svg.setAttribute('font-size', String(this.font));
     svg.setAttribute('role', 'img');
     svg.setAttribute('aria-label', `Compartment diagram of ${tr.model_id}: amounts and flows over time`);
     svg.innerHTML = `<defs><marker id="dia-arr" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="9" markerHeight="9" markerUnits="userSpaceOnUse" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="dia-head"/></marker></defs>`;
@@ -349,7 +398,7 @@ export class DiagramPanel {
       const t = el('text', { x: box.x.toFixed(1), y: (box.y - box.h / 2 + 2).toFixed(1), class: `dia-elabel ${cls}`, 'data-edge': id }, gLabels);
       const count = text(0).length;
       const lines: SVGTSpanElement[] = [];
-      for (let i = 0; i < count; i++) lines.push(el('tspan', { x: box.x.toFixed(1), dy: i === 0 ? FONT : FONT + 3 }, t));
+      for (let i = 0; i < count; i++) lines.push(el('tspan', { x: box.x.toFixed(1), dy: i === 0 ? this.font : this.font + 3 }, t));
       this.labels.push({ el: t, lines, text });
     };
 
@@ -395,14 +444,14 @@ export class DiagramPanel {
       return { grp, b };
     };
     // compartments: a fill level and the amount in mg
-    for (const node of tr.nodes) {
+    for (const node of this.shownNodes(tr)) {
       const max = maxOf(node.amount_mg);
       const { grp, b } = box(node.id, `comp role-${node.role}${max > 0 ? '' : ' unused'}`);
       const inset = 3;
       const y0 = b.y + b.h / 2 - inset;
       const fill = el('rect', { x: (b.x - b.w / 2 + inset).toFixed(1), y: y0, width: b.w - 2 * inset, height: 0, rx: 5, class: 'dia-fill' }, grp);
-      el('text', { x: b.x, y: b.y - 6, class: 'dia-name' }, grp).textContent = pretty(node.id);
-      const v = el('text', { x: b.x, y: b.y + 15, class: 'dia-amount' }, grp);
+      el('text', { x: b.x, y: b.y - this.font * 0.45, class: 'dia-name' }, grp).textContent = pretty(node.id);
+      const v = el('text', { x: b.x, y: b.y + this.font * 1.15, class: 'dia-amount' }, grp);
       this.fills.push({ el: fill, y0, h: b.h - 2 * inset, amount: (k) => node.amount_mg[k], max });
       this.values.push({ el: v, text: max > 0 ? (k) => `${small(node.amount_mg[k])} mg` : () => 'not used here' });
       const title = el('title', {}, grp);
@@ -415,22 +464,23 @@ export class DiagramPanel {
       const inset = 3;
       const y0 = b.y + b.h / 2 - inset;
       const fill = el('rect', { x: (b.x - b.w / 2 + inset).toFixed(1), y: y0, width: b.w - 2 * inset, height: 0, rx: 5, class: 'dia-fill' }, grp);
-      el('text', { x: b.x, y: b.y - 6, class: 'dia-name' }, grp).textContent = this.esName(tr, es.analyte);
-      const v = el('text', { x: b.x, y: b.y + 15, class: 'dia-amount' }, grp);
+      el('text', { x: b.x, y: b.y - this.font * 0.45, class: 'dia-name' }, grp).textContent = this.esName(tr, es.analyte);
+      const v = el('text', { x: b.x, y: b.y + this.font * 1.15, class: 'dia-amount' }, grp);
       this.fills.push({ el: fill, y0, h: b.h - 2 * inset, amount: (k) => es.ce_ng_per_ml[k], max });
       this.values.push({ el: v, text: (k) => `Ce ${small(es.ce_ng_per_ml[k])} ng/mL` });
     }
     for (const id of L.nodes.keys()) {
       if (id.startsWith('out:')) {
         const { grp, b } = box(id, 'sink');
-        el('text', { x: b.x, y: b.y + 5, class: 'dia-name' }, grp).textContent = 'eliminated';
+        el('text', { x: b.x, y: b.y + this.font * 0.38, class: 'dia-name' }, grp).textContent = 'eliminated';
       } else if (id.startsWith('dose:')) {
         const { grp, b } = box(id, 'source');
-        el('text', { x: b.x, y: b.y + 5, class: 'dia-name' }, grp).textContent = 'dose';
+        el('text', { x: b.x, y: b.y + this.font * 0.38, class: 'dia-name' }, grp).textContent = 'dose';
         this.doseNodes.push({ el: grp, to: id.slice(5) });
       }
     }
     this.svgBox.replaceChildren(svg);
+    this.layoutWidth = this.svgBox.clientWidth;
     this.layouts++;
   }
 
@@ -473,7 +523,10 @@ export class DiagramPanel {
     for (const v of this.values) v.el.textContent = v.text(k);
     for (const d of this.doseNodes) d.el.classList.toggle('flash', this.bolusAt(d.to, k) > 0);
     const elim = tr.eliminated_mg[k];
-    this.caption.textContent = `Eliminated from the body so far: ${small(elim)} mg (parent-drug equivalents). Frame ${k + 1} of ${tr.t_min.length}.`;
+    const hidden = tr.nodes.length - this.shownNodes(tr).length;
+    this.caption.textContent =
+      `Eliminated from the body so far: ${small(elim)} mg (parent-drug equivalents). Frame ${k + 1} of ${tr.t_min.length}.` +
+      (hidden ? ` Not drawn: ${hidden} compartment${hidden > 1 ? 's' : ''} this run does not use.` : '');
     this.frames++;
     this.charts().setMarker(t);
   }

@@ -251,6 +251,7 @@ export function initLecture(host: LectureHost): { rendered: (r: SimResult) => vo
     active = true;
     bar.hidden = false;
     document.body.classList.add('lecture-mode');
+    diagram.setCompact(presentation(null, []).fontPx);
     // full screen where the browser allows it (a user gesture); the overlay works without it
     document.documentElement.requestFullscreen?.().catch(() => {});
     show(at);
@@ -264,6 +265,7 @@ export function initLecture(host: LectureHost): { rendered: (r: SimResult) => vo
     const body = document.body.classList;
     body.remove('lecture-mode');
     for (const c of [...body]) if (c.startsWith('hl-')) body.remove(c);
+    diagram.setCompact(null);
     diagram.setOpen(diagramWasOpen);
     host.charts().present(null);
     if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
