@@ -188,7 +188,8 @@ export function initLecture(host: LectureHost): { rendered: (r: SimResult) => vo
     } catch (e) {
       const field = (e as { field?: string }).field;
       const msg = e instanceof Error ? e.message : String(e);
-      $('lec-err').textContent = field ? `${field}: ${msg.startsWith(field) ? msg.slice(field.length).replace(/^[\s:=]+/, '') || msg : msg}` : msg;
+      // the engine's message names the field; say which one where it does not
+      $('lec-err').textContent = field && !msg.includes(field) ? `${field}: ${msg}` : msg;
       $('lec-err').dataset.field = field ?? '';
       return false;
     }
