@@ -204,7 +204,9 @@ export class Charts {
     const narrow = window.innerWidth < 900;
     if (this.pres) {
       // lecture mode: the charts fill the hall's screen (the panel's CSS leaves them room)
-      const f = el === this.concEl ? 0.36 : el === this.pumpEl ? 0.12 : 0.18;
+      // a scene about occupancy gives its chart the room
+      const occ = this.pres.emphasis.includes('occupancy');
+      const f = el === this.concEl ? (occ ? 0.26 : 0.36) : el === this.pumpEl ? 0.12 : occ ? 0.3 : 0.18;
       return { width, height: Math.round(Math.max(el === this.concEl ? 220 : 140, vh * f)) };
     }
     const height =
@@ -268,7 +270,7 @@ export class Charts {
   }
 
   /** Issue 12: the lecture's shaded spans, reference lines and the diagram's time line. */
-  private drawPresentation(u: uPlot, conc: boolean): void {
+  private drawPresentation(u: uPlot, conc: boolean, layer: 'back' | 'front' = 'back'): void {
     const p = this.pres;
     const ctx = u.ctx;
     const { left, top, width, height } = u.bbox;
@@ -280,7 +282,7 @@ export class Charts {
     if (p) {
       const font = Math.round(p.fontPx * 0.9 * dpr);
       ctx.font = `600 ${font}px system-ui, sans-serif`;
-      for (const s of p.spans) {
+      for (const s of layer === 'back' ? p.spans : []) {
         const x0 = u.valToPos(s.from, 'x', true);
         const x1 = u.valToPos(s.to, 'x', true);
         if (x1 < left || x0 > left + width) continue;
@@ -289,10 +291,10 @@ export class Charts {
         if (conc) {
           ctx.fillStyle = p.dark ? '#67e8f9' : '#0e7490';
           ctx.textAlign = 'left';
-          ctx.fillText(s.label, Math.max(left, x0) + 4 * dpr, top + height - 8 * dpr);
+          ctx.fillText(s.label, Math.max(left, x0) + 4 * dpr, top + font + 4 * dpr);
         }
       }
-      if (conc && this.unit === 'ng') {
+      if (conc && this.unit === 'ng' && layer === 'front') {
         for (const l of p.lines) {
           const y = u.valToPos(l.ng, 'y', true);
           if (y < top || y > top + height) continue;
@@ -304,13 +306,18 @@ export class Charts {
           ctx.lineTo(left + width, y);
           ctx.stroke();
           ctx.setLineDash([]);
+          // on a ground of the chart's colour, so that curves and bands never hide it
+          const tw = ctx.measureText(l.label).width;
+          const tx = left + width * 0.35;
+          ctx.fillStyle = p.dark ? 'rgba(2, 6, 23, 0.85)' : 'rgba(255, 255, 255, 0.85)';
+          ctx.fillRect(tx - 4 * dpr, y - font - 8 * dpr, tw + 8 * dpr, font + 6 * dpr);
           ctx.fillStyle = ctx.strokeStyle;
           ctx.textAlign = 'left';
-          ctx.fillText(l.label, left + 6 * dpr, y - 6 * dpr);
+          ctx.fillText(l.label, tx, y - 6 * dpr);
         }
       }
     }
-    if (this.marker !== null) {
+    if (this.marker !== null && layer === 'front') {
       const x = u.valToPos(this.marker, 'x', true);
       if (x >= left && x <= left + width) {
         ctx.strokeStyle = p?.dark ? '#f8fafc' : '#0f172a';
@@ -662,6 +669,7 @@ export class Charts {
           ...pinSeries('Ce'),
         ],
         hooks: {
+          draw: [(u) => this.drawPresentation(u, true, 'front')],
           drawClear: [
             drawBands,
             (u) => this.drawPresentation(u, true),
@@ -696,6 +704,7 @@ export class Charts {
           ...pinSeries('occupancy'),
         ],
         hooks: {
+          draw: [(u) => this.drawPresentation(u, false, 'front')],
           drawClear: [(u) => this.drawPresentation(u, false), (u) => this.drawPopulation(u, 'occupancy', C.occ, 100), (u) => this.drawTargets(u, 'occ')],
           setCursor: [(u) => this.tooltip(u)],
         },
@@ -737,7 +746,7 @@ export class Charts {
               ? { label: 'the same in mL/h (right axis)', scale: 'ml', stroke: 'rgba(0, 0, 0, 0)', width: 1, paths: stepped, points: { show: false } }
               : { label: 'rate, mL/h (right axis)', scale: 'ml', stroke: '#0f172a', width: 1, dash: [2, 4], paths: stepped, points: { show: false } },
           ],
-          hooks: { draw: [(u) => drawOffScale(u)], drawClear: [(u) => this.drawPresentation(u, false)] },
+          hooks: { draw: [(u) => drawOffScale(u), (u) => this.drawPresentation(u, false, 'front')], drawClear: [(u) => this.drawPresentation(u, false)] },
           legend: { live: false },
         },
         [[], [], []] as unknown as uPlot.AlignedData,

@@ -12,7 +12,6 @@ import type { Highlight, Lecture, Scenario, SimResult } from '../engine/types';
 import type { Charts, Presentation } from './charts';
 import { DiagramPanel } from './diagram';
 import { duration, num3 } from './format';
-import { qrSvg, QR_MAX_BYTES } from './qr';
 import { fromBase64Url, toBase64Url } from './state';
 
 /** What the page lends the lecture (main.ts). */
@@ -149,8 +148,10 @@ export function initLecture(host: LectureHost): { rendered: (r: SimResult) => vo
 
   const link = () => location.href;
 
-  function renderQr(box: HTMLElement, text: HTMLElement): void {
+  /** The QR code of the current link (its library is loaded on first use). */
+  async function renderQr(box: HTMLElement, text: HTMLElement): Promise<void> {
     const url = link();
+    const { qrSvg, QR_MAX_BYTES } = await import('./qr');
     const q = qrSvg(url);
     if (q.ok) {
       box.innerHTML = q.svg;
@@ -212,6 +213,10 @@ export function initLecture(host: LectureHost): { rendered: (r: SimResult) => vo
         }
       }
       if (hl.includes('recovery')) {
+        const rc = r.metrics.recovery;
+        if (rc.below_at_min !== null && rc.after_dosing_min !== null) {
+          spans.push({ from: rc.dosing_end_min, to: rc.below_at_min, label: `until recovered ${duration(rc.after_dosing_min)}` });
+        }
         lines.push({ ng: r.metrics.recovery.threshold_ng_per_ml, label: `recovered below ${num3(r.metrics.recovery.threshold_ng_per_ml)} ng/mL (effect site)` });
       }
     }
@@ -275,7 +280,7 @@ export function initLecture(host: LectureHost): { rendered: (r: SimResult) => vo
   function toggleQr(): void {
     const box = q('.lec-qr');
     box.hidden = !box.hidden;
-    if (!box.hidden) renderQr(q('.lec-qr-img'), q('.lec-qr-text'));
+    if (!box.hidden) void renderQr(q('.lec-qr-img'), q('.lec-qr-text'));
   }
 
   document.addEventListener('keydown', (e) => {
@@ -325,8 +330,8 @@ export function initLecture(host: LectureHost): { rendered: (r: SimResult) => vo
   // ---- the editor's actions ----
   $('btn-lecture').addEventListener('click', () => dlg.showModal());
   $('btn-qr').addEventListener('click', () => {
-    renderQr($('qr-img'), $('qr-text'));
     qrDlg.showModal();
+    void renderQr($('qr-img'), $('qr-text'));
   });
   $('lec-present').addEventListener('click', () => enter(0));
   $('lec-scenes').addEventListener('click', (e) => {
