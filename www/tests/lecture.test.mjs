@@ -264,6 +264,7 @@ test('the QR code decodes to the current share link, in the dialog and in lectur
   t.after(() => context.close());
   await page.fill('#weight', '82');
   await page.waitForFunction(() => window.__ketasim.shown()?.current && window.__ketasim.shown().result.scenario.patient.weight_kg === 82);
+  await page.click('#btn-lecture');
   await page.click('#btn-qr');
   await page.locator('#qr-img svg').waitFor();
   const href = await page.evaluate(() => location.href);

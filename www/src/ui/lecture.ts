@@ -121,13 +121,14 @@ export function initLecture(host: LectureHost): { rendered: (r: SimResult) => vo
   dlg.setAttribute('aria-labelledby', 'lecture-dialog-title');
   dlg.innerHTML = `
     <form method="dialog" class="dialog-head"><h2 id="lecture-dialog-title">Lecture</h2><button type="submit" aria-label="Close">✕</button></form>
-    <p class="help">A lecture is a list of scenes, each a scenario with a title, narration and what to highlight. Present it full screen (→, PageDown or Space: next; ←, PageUp: previous; Home, End; Q: QR code; Esc: leave). Edit it as JSON: the engine checks it and names the field of a mistake.</p>
+    <p class="help">A lecture is a list of scenes, each a scenario with a title, narration and what to highlight. Present it full screen (→, PageDown or Space: next; ←, PageUp: previous; Home, End; Q: a QR code of the scene’s link for the students’ phones; Esc: leave). Edit it as JSON: the engine checks it and names the field of a mistake.</p>
     <div class="lec-actions">
       <button type="button" id="lec-present">Present full screen</button>
       <label class="lec-file">Load from a file <input type="file" id="lec-file" accept=".json,application/json" /></label>
       <button type="button" id="lec-download">Download JSON</button>
       <button type="button" id="lec-link">Copy lecture link</button>
       <button type="button" id="lec-default">The default lecture</button>
+      <button type="button" id="btn-qr" title="Students open the scenario on screen on their phones">QR code of this page’s link</button>
     </div>
     <ol class="lec-scenes" id="lec-scenes"></ol>
     <label for="lec-json" class="lec-json-l">The lecture as JSON</label>
@@ -330,6 +331,7 @@ export function initLecture(host: LectureHost): { rendered: (r: SimResult) => vo
   // ---- the editor's actions ----
   $('btn-lecture').addEventListener('click', () => dlg.showModal());
   $('btn-qr').addEventListener('click', () => {
+    dlg.close();
     qrDlg.showModal();
     void renderQr($('qr-img'), $('qr-text'));
   });
