@@ -395,6 +395,8 @@ export class DiagramPanel {
     };
     const label = (id: string, text: (k: number) => string[], cls = '') => {
       const box = L.edges.get(id)!;
+      // a ground under the label's reserved box: arrows pass behind the text, not through it
+      el('rect', { x: (box.x - box.w / 2).toFixed(1), y: (box.y - box.h / 2).toFixed(1), width: box.w.toFixed(1), height: box.h.toFixed(1), rx: 3, class: 'dia-lbg' }, gLabels);
       const t = el('text', { x: box.x.toFixed(1), y: (box.y - box.h / 2 + 2).toFixed(1), class: `dia-elabel ${cls}`, 'data-edge': id }, gLabels);
       const count = text(0).length;
       const lines: SVGTSpanElement[] = [];
