@@ -681,6 +681,11 @@ async function start(): Promise<void> {
   }
   window.__ketasim.ready = true;
   trackStickyChart($('conc-wrap'));
+  // printing (print.css): the charts at a size that fits one page, and back afterwards
+  const print = matchMedia('print');
+  print.addEventListener('change', () => charts.setPrinting(print.matches));
+  window.addEventListener('beforeprint', () => charts.setPrinting(true));
+  window.addEventListener('afterprint', () => charts.setPrinting(false));
   registerServiceWorker();
   console.info(`ketasim: first render ${(performance.now() - t0).toFixed(0)} ms after start`);
 }

@@ -4,7 +4,7 @@ import 'uplot/dist/uPlot.min.css';
 import type { LandmarkUm as Landmark } from '../engine/types';
 import type { ConcUnit } from './state';
 import { num3, timeOfDay, timeUnit } from './format';
-import { axisStyle, legendOf, styled, type LegendItem } from './chartstyle';
+import { axisStyle, legendOf, styled, titleOf, type LegendItem } from './chartstyle';
 
 export interface Metabolite {
   id: string;
@@ -145,6 +145,8 @@ export class Charts {
   private landmarkIds: string[] = [];
   /** The axis font the charts were built with (they rebuild when the page's type scales). */
   private font = '';
+  /** Printing: the charts take a fixed size that fits one landscape page beside the readouts. */
+  private printing = false;
   /** Keyboard crosshair: the index on the time grid, or -1. */
   private kIdx = -1;
 
@@ -252,6 +254,7 @@ export class Charts {
    * On a tablet or phone: fractions of the screen height.
    */
   private size(el: HTMLElement): { width: number; height: number } {
+    if (this.printing) return { width: 620, height: el === this.concEl ? 300 : el === this.pumpEl ? 110 : 150 };
     const width = Math.max(200, Math.floor(el.getBoundingClientRect().width));
     return { width, height: this.heights()[el === this.concEl ? 'conc' : el === this.pumpEl ? 'pump' : 'occ'] };
   }
@@ -271,10 +274,15 @@ export class Charts {
       const canvases = drawn(this.conc) + drawn(this.occ) + (pumpOn ? drawn(this.pump) : 0);
       const room = results.clientHeight - (used - canvases) - 4;
       const [c, o, p] = pumpOn ? [0.5, 0.3, 0.2] : [0.6, 0.4, 0];
-      return { conc: Math.max(180, Math.floor(room * c)), occ: Math.max(110, Math.floor(room * o)), pump: Math.max(90, Math.floor(room * p)) };
+      return { conc: Math.max(140, Math.floor(room * c)), occ: Math.max(90, Math.floor(room * o)), pump: Math.max(80, Math.floor(room * p)) };
     }
     if (shell) return { conc: clamp(180, vh * 0.36, 560), occ: clamp(110, vh * 0.2, 320), pump: clamp(90, vh * 0.14, 200) };
     return { conc: clamp(200, vh * 0.3, 420), occ: clamp(130, vh * 0.18, 260), pump: clamp(110, vh * 0.15, 200) };
+  }
+
+  setPrinting(on: boolean): void {
+    this.printing = on;
+    this.fit();
   }
 
   /** Resizes the charts to the room they have now (after new readouts, a resize, a new font size). */
@@ -427,8 +435,8 @@ export class Charts {
   }
 
   /** Each chart's canvas with its legend (every curve, pins with their dash), for the PNG export. */
-  exportParts(): { canvas: HTMLCanvasElement; legend: LegendItem[] }[] {
-    const parts: { canvas: HTMLCanvasElement; legend: LegendItem[] }[] = [];
+  exportParts(): { canvas: HTMLCanvasElement; title: string; legend: LegendItem[] }[] {
+    const parts: { canvas: HTMLCanvasElement; title: string; legend: LegendItem[] }[] = [];
     const pop = this.pop ? [{ label: `Virtual population of ${this.pop.size}: 5–95 % and 25–75 % shaded, median dotted`, color: '#64748b', dash: [2, 3], width: 1.25 }] : [];
     if (this.conc) {
       const inView = this.bandsInView();
@@ -436,10 +444,10 @@ export class Charts {
         .filter((b) => inView.includes(b.id))
         .map((b) => ({ label: `${b.name}: ${b.low_ng_per_ml}${b.high_ng_per_ml ? '–' + b.high_ng_per_ml : '+'} ng/mL (${b.source})`, color: BAND_TEXT[b.id] ?? '#374151', dash: null, width: 1, fill: BAND_FILL[b.id] ?? 'rgba(0,0,0,0.06)' }));
       const targets = this.main?.targets.length ? [{ label: 'TCI target', color: COLORS.target, dash: [3, 3], width: 1.5 }] : [];
-      parts.push({ canvas: this.conc.ctx.canvas, legend: [...legendOf(this.conc), ...targets, ...pop, ...bands] });
+      parts.push({ canvas: this.conc.ctx.canvas, title: titleOf(this.conc), legend: [...legendOf(this.conc), ...targets, ...pop, ...bands] });
     }
-    if (this.pump) parts.push({ canvas: this.pump.ctx.canvas, legend: legendOf(this.pump) });
-    if (this.occ) parts.push({ canvas: this.occ.ctx.canvas, legend: [...legendOf(this.occ).map((l) => (l.label === 'Occupancy' ? { ...l, label: 'NMDA occupancy (model-derived)' } : l)), ...pop] });
+    if (this.pump) parts.push({ canvas: this.pump.ctx.canvas, title: titleOf(this.pump), legend: legendOf(this.pump) });
+    if (this.occ) parts.push({ canvas: this.occ.ctx.canvas, title: titleOf(this.occ), legend: [...legendOf(this.occ).map((l) => (l.label === 'Occupancy' ? { ...l, label: 'NMDA occupancy (model-derived)' } : l)), ...pop] });
     return parts;
   }
 
@@ -655,7 +663,7 @@ export class Charts {
         title: 'NMDA-receptor occupancy (%) — model-derived, not measured',
         cursor,
         scales: { x: { time: false }, y: { range: [0, 100] } },
-        axes: [xAxis, styled({ label: '%', grid: { stroke: '#e5e7eb' }, splits: () => [0, 25, 50, 75, 100] }, true), ...rightPad],
+        axes: [xAxis, styled({ label: '%', grid: { stroke: '#e5e7eb' }, splits: (u) => (u.bbox.height / devicePixelRatio < 90 ? [0, 50, 100] : [0, 25, 50, 75, 100]) }, true), ...rightPad],
         series: [
           { label: 'time', value: (_u, v) => (v == null ? '–' : timeOfDay(v, span())) },
           { label: 'Occupancy', stroke: COLORS.occ, width: 2.5, fill: 'rgba(109, 40, 217, 0.08)', value: (_u, v) => (v == null ? '–' : v.toFixed(1) + ' %') },
@@ -802,8 +810,8 @@ export class CshtChart {
   }
 
   /** The canvas with its legend, for the PNG export. */
-  exportPart(): { canvas: HTMLCanvasElement; legend: LegendItem[] } | null {
-    return this.u ? { canvas: this.u.ctx.canvas, legend: legendOf(this.u) } : null;
+  exportPart(): { canvas: HTMLCanvasElement; title: string; legend: LegendItem[] } | null {
+    return this.u ? { canvas: this.u.ctx.canvas, title: titleOf(this.u), legend: legendOf(this.u) } : null;
   }
 
   update(main: CshtRun, pins: CshtRun[]): void {

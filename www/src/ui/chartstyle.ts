@@ -38,6 +38,11 @@ export interface LegendItem {
   fill?: string;
 }
 
+/** A chart's title (uPlot draws it as HTML above the canvas). */
+export function titleOf(u: uPlot): string {
+  return u.root.querySelector('.u-title')?.textContent ?? '';
+}
+
 /** The legend of a uPlot chart as drawn: every shown series after x. */
 export function legendOf(u: uPlot): LegendItem[] {
   return u.series.slice(1).flatMap((s, k) => {

@@ -75,6 +75,8 @@ function wrap(ctx: CanvasRenderingContext2D, text: string, max: number): string[
 /** A chart for the PNG: its canvas and the legend of every curve drawn on it. */
 export interface ExportPart {
   canvas: HTMLCanvasElement;
+  /** The chart's title (HTML on the page, not in the canvas). */
+  title: string;
   legend: LegendItem[];
 }
 
@@ -95,6 +97,10 @@ export function exportPng(parts: ExportPart[], title: string, name: string, note
   const swatch = 34 * dpr;
 
   // lay out the text first, to know the height
+  probe.font = font(20, 'bold');
+  const titleLines = wrap(probe, `Ketamine PK/PD simulator — ${title}`, inner);
+  probe.font = font(14, '600');
+  const chartTitles = parts.map((p) => wrap(probe, p.title, inner));
   probe.font = font(13);
   const noteLines = notes.flatMap((n) => wrap(probe, n, inner));
   const legends = parts.map((p) => {
@@ -114,8 +120,9 @@ export function exportPng(parts: ExportPart[], title: string, name: string, note
   });
   probe.font = font(11);
   const link = wrap(probe, location.href, inner);
-  const head = 60 * dpr + noteLines.length * line;
-  const height = head + parts.reduce((h, p, i) => h + p.canvas.height + legends[i].length * line + pad, 0) + 20 * dpr + link.length * 14 * dpr + pad;
+  const titleH = 26 * dpr;
+  const head = 60 * dpr + (titleLines.length - 1) * titleH + noteLines.length * line;
+  const height = head + parts.reduce((h, p, i) => h + chartTitles[i].length * line + p.canvas.height + legends[i].length * line + pad, 0) + 20 * dpr + link.length * 14 * dpr + pad;
 
   const out = document.createElement('canvas');
   out.width = width;
@@ -126,12 +133,19 @@ export function exportPng(parts: ExportPart[], title: string, name: string, note
   ctx.textBaseline = 'alphabetic';
   ctx.fillStyle = '#111827';
   ctx.font = font(20, 'bold');
-  ctx.fillText(`Ketamine PK/PD simulator — ${title}`, pad, 28 * dpr);
+  titleLines.forEach((t, i) => ctx.fillText(t, pad, 28 * dpr + i * titleH));
+  const y0 = (titleLines.length - 1) * titleH;
   ctx.font = font(13);
-  ctx.fillText('Educational model, not dosing advice. Occupancy is model-derived.', pad, 48 * dpr);
-  noteLines.forEach((n, i) => ctx.fillText(n, pad, 48 * dpr + line * (i + 1)));
+  ctx.fillText('Educational model, not dosing advice. Occupancy is model-derived.', pad, y0 + 48 * dpr);
+  noteLines.forEach((n, i) => ctx.fillText(n, pad, y0 + 48 * dpr + line * (i + 1)));
   let y = head;
   parts.forEach((p, i) => {
+    ctx.font = font(14, '600');
+    ctx.fillStyle = '#111827';
+    for (const t of chartTitles[i]) {
+      y += line;
+      ctx.fillText(t, pad, y - 4 * dpr);
+    }
     ctx.drawImage(p.canvas, pad, y);
     y += p.canvas.height + 4 * dpr;
     ctx.font = font(13);

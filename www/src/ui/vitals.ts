@@ -2,7 +2,7 @@
 // or the absolute values), its cited reference lines, the engine's statement of which curve is
 // drawn and why, and the calibration for the model panel. Every number is the engine's; every
 // one shown names its source. "ILLUSTRATIVE" is drawn into the canvas, so the PNG carries it.
-import { legendOf, styled, type LegendItem } from './chartstyle';
+import { legendOf, styled, titleOf, type LegendItem } from './chartstyle';
 import uPlot from 'uplot';
 import type { Calibration, Cited, CitedSource, Monitoring, Threshold, VitalSeries } from '../engine/types';
 import { moment, num3, timeOfDay, timeUnit } from './format';
@@ -97,8 +97,8 @@ export class VitalsChart {
   }
 
   /** The canvas with its legend, for the PNG export. */
-  exportPart(): { canvas: HTMLCanvasElement; legend: LegendItem[] } | null {
-    return this.u ? { canvas: this.u.ctx.canvas, legend: legendOf(this.u) } : null;
+  exportPart(): { canvas: HTMLCanvasElement; title: string; legend: LegendItem[] } | null {
+    return this.u ? { canvas: this.u.ctx.canvas, title: titleOf(this.u), legend: legendOf(this.u) } : null;
   }
 
   private series(v: VitalSeries, which: 'mid' | 'low' | 'high'): Float64Array {
