@@ -97,6 +97,10 @@ function timeAxisLabel(spanMin: number): string {
   return { min: 'time (min)', h: 'time (hours)', d: 'time (days)' }[timeUnit(spanMin)];
 }
 
+/** The keyboard crosshair crosses the view in this many arrow-key steps, or page steps. */
+const CROSSHAIR_STEPS = 100;
+const CROSSHAIR_PAGES = 10;
+
 const X_INCRS = [1, 2, 5, 10, 15, 20, 30, 60, 120, 180, 240, 360, 720, 1440, 2880, 4320, 10080];
 
 /** Linear interpolation of (t, y) onto `x` (NaN → gap outside the run). */
@@ -187,8 +191,8 @@ export class Charts {
     while (i0 < t.length - 1 && t[i0] < x0) i0++;
     let i1 = t.length - 1;
     while (i1 > 0 && t[i1] > x1) i1--;
-    const step = Math.max(1, Math.round((i1 - i0) / 100));
-    const page = Math.max(1, Math.round((i1 - i0) / 10));
+    const step = Math.max(1, Math.round((i1 - i0) / CROSSHAIR_STEPS));
+    const page = Math.max(1, Math.round((i1 - i0) / CROSSHAIR_PAGES));
     let k = this.kIdx < i0 || this.kIdx > i1 ? -1 : this.kIdx;
     const from = k < 0 ? i0 : k;
     switch (e.key) {
