@@ -328,7 +328,7 @@ impl CshtCurves {
             vec![0.0; durations.len()]
         };
         Ok(CshtCurves {
-            model_id: run.model.id.into(),
+            model_id: run.model.id.to_string(),
             durations_min: durations,
             half_time_min,
             hold_ng_per_ml: hold,

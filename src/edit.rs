@@ -37,7 +37,7 @@ pub struct Adapted {
 /// devices on device routes (rounded, 1 to the device's maximum), mg/kg elsewhere; infusions
 /// only stay infusions on IV.
 pub fn with_route(sc: &Scenario, route: Route) -> Result<Adapted> {
-    let model = crate::models::get(&sc.model)?;
+    let model = sc.model_spec()?;
     regimen_for(sc, model, model, route)
 }
 
@@ -53,7 +53,7 @@ fn regimen_for(
         return Err(Error::RouteNotInModel {
             index: 0,
             route: route.id().into(),
-            model: model.id.into(),
+            model: model.id.to_string(),
             available: model.route_list(),
         });
     };
@@ -132,7 +132,7 @@ fn regimen_for(
         })
         .collect();
     Ok(Adapted {
-        model: model.id.into(),
+        model: model.id.to_string(),
         regimen,
         note: (!notes.is_empty()).then(|| notes.join("; ")),
     })
@@ -142,9 +142,10 @@ fn regimen_for(
 /// given by the model's first route (see [`with_route`]) with a note saying so.
 pub fn with_model(sc: &Scenario, model_id: &str) -> Result<Adapted> {
     let model = crate::models::get(model_id)?;
-    let from = crate::models::get(&sc.model)?;
+    let from = sc.model_spec()?;
     let mut on = sc.clone();
-    on.model = model.id.into();
+    on.model = model.id.to_string();
+    on.model_spec = None;
     let missing: Vec<Route> = sc
         .regimen
         .iter()
@@ -466,16 +467,17 @@ pub fn link_fallback(json: &str) -> Result<LinkFallback> {
         ));
         text.replace_range(member, "");
     };
-    if crate::models::get(&sc.model).is_err() {
+    if sc.model_spec.is_none() && crate::models::get(&sc.model).is_err() {
         let default = crate::models::DEFAULT_MODEL;
         notes.push(format!(
             "The link's model '{}' is not one of this version's models: showing {} instead.",
             quoted(&sc.model, 64),
-            crate::models::get(default).map_or(default, |m| m.name)
+            crate::models::get(default).map_or(default, |m| &*m.name)
         ));
         sc.model = default.into();
     }
-    if let Ok(model) = crate::models::get(&sc.model) {
+    let model = sc.model_spec().ok().cloned();
+    if let Some(model) = &model {
         let e = &sc.pd.ke0_endpoint;
         if e != "custom" && crate::pd::ke0_for(model, e).is_err() {
             notes.push(format!(

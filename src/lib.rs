@@ -39,7 +39,9 @@
 //!   context-sensitive half-time;
 //! - [`population`]: virtual populations (variability, runner, statistics);
 //! - [`monitoring`]: illustrative vitals curves, side-effect incidences and monitoring rules,
-//!   every number cited.
+//!   every number cited;
+//! - [`diagram`]: amounts and flows over time for the animated compartment diagram;
+//!   [`lecture`]: scenes for the page's lecture mode.
 
 #![cfg_attr(
     not(test),
@@ -48,10 +50,12 @@
 #![warn(missing_docs)]
 
 pub mod csht;
+pub mod diagram;
 pub mod dosing;
 pub mod edit;
 pub mod error;
 pub mod export;
+pub mod lecture;
 pub mod metrics;
 pub mod model;
 pub mod models;

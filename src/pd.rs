@@ -52,6 +52,35 @@ pub struct Ligand {
     pub koff_factor_provenance: Provenance,
 }
 
+impl Ligand {
+    /// A user-defined model's ligand (every number labelled USER). Its own half-time, when
+    /// given, sets its koff relative to the scenario's (`binding`'s) parent half-time.
+    pub fn user(spec: &crate::model::LigandSpec, binding: Binding) -> Ligand {
+        let koff_factor = match (spec.half_time_min, binding) {
+            (Some(own), Binding::Kinetic { half_time_min }) => half_time_min / own,
+            _ => 1.0,
+        };
+        Ligand {
+            id: "user",
+            name: "user-defined ligand",
+            ki_binding_um: spec.ki_um,
+            ki_binding_source: "user-defined model",
+            ki_binding_provenance: Provenance::User,
+            // no magnesium what-if for a user's ligand: the same Ki
+            ki_mg_um: Some(spec.ki_um),
+            fu: spec.fu,
+            fu_source: "user-defined model",
+            fu_provenance: Provenance::User,
+            brain_penetration: spec.brain_penetration,
+            brain_penetration_source: "user-defined model",
+            brain_penetration_provenance: Provenance::User,
+            koff_factor,
+            koff_factor_source: "user-defined model",
+            koff_factor_provenance: Provenance::User,
+        }
+    }
+}
+
 /// Racemic Ki with Mg²⁺ (GluN2B), µM — the what-if value (UNVERIFIED).
 const KI_MG_RACEMIC_UM: f64 = 5.1;
 /// Racemic Ki from binding assays, µM: 1/(0.5/0.3 + 0.5/1.4).
@@ -444,7 +473,7 @@ impl DrugForm {
     /// or S and R together), S-ketamine when its administered drug is S-ketamine alone.
     pub fn of(model: &ModelSpec) -> DrugForm {
         let has = |l: &str| model.analytes.iter().any(|a| a.ligand == l);
-        if model.analytes.first().map(|a| a.ligand) == Some("s_ketamine") && !has("r_ketamine") {
+        if model.analytes.first().map(|a| &*a.ligand) == Some("s_ketamine") && !has("r_ketamine") {
             DrugForm::S
         } else {
             DrugForm::Racemic
@@ -476,7 +505,7 @@ impl DrugForm {
     /// id and name: the racemate total S + R where a racemic model carries the enantiomers
     /// separately (landmarks of racemic ketamine are total concentrations), else the first
     /// analyte alone.
-    pub fn readout(model: &ModelSpec) -> (Vec<usize>, &'static str, &'static str) {
+    pub fn readout(model: &ModelSpec) -> (Vec<usize>, &str, &str) {
         let find = |l: &str| model.analytes.iter().position(|a| a.ligand == l);
         match (find("s_ketamine"), find("r_ketamine")) {
             (Some(s), Some(r)) => (vec![s, r], "racemate", "Ketamine (S + R)"),
@@ -484,8 +513,8 @@ impl DrugForm {
                 let a = model.analytes.first();
                 (
                     vec![0],
-                    a.map_or("drug", |a| a.id),
-                    a.map_or("Drug", |a| a.name),
+                    a.map_or("drug", |a| &*a.id),
+                    a.map_or("Drug", |a| &*a.name),
                 )
             }
         }
@@ -602,7 +631,7 @@ pub struct ResolvedPd {
     /// Per analyte of the model: its ligand, or the lookup's error (a model definition bug,
     /// which only kinetic binding turns into an error; at equilibrium the analyte does not
     /// bind).
-    ligands: Vec<Result<&'static Ligand>>,
+    ligands: Vec<Result<std::borrow::Cow<'static, Ligand>>>,
 }
 
 impl ResolvedPd {
@@ -612,14 +641,22 @@ impl ResolvedPd {
             ke0_per_min,
             ki_set,
             binding,
-            ligands: model.analytes.iter().map(|a| ligand(a.ligand)).collect(),
+            ligands: model
+                .analytes
+                .iter()
+                .map(|a| match a.binding {
+                    Some(spec) => Ok(std::borrow::Cow::Owned(Ligand::user(&spec, binding))),
+                    None => ligand(&a.ligand).map(std::borrow::Cow::Borrowed),
+                })
+                .collect(),
         }
     }
 
     /// The ligand of analyte `analyte`.
-    pub fn ligand(&self, analyte: usize) -> Result<&'static Ligand> {
+    pub fn ligand(&self, analyte: usize) -> Result<&Ligand> {
         match self.ligands.get(analyte) {
-            Some(l) => l.clone(),
+            Some(Ok(l)) => Ok(l),
+            Some(Err(e)) => Err(e.clone()),
             None => Err(Error::ModelDefinition {
                 model: String::new(),
                 problem: format!("no analyte {analyte}"),

@@ -443,6 +443,7 @@ fn scenario(name: &str, regimen: Vec<DoseItem>, horizon_min: f64, step: f64) -> 
             clearance_multiplier: 1.0,
         },
         model: crate::models::DEFAULT_MODEL.into(),
+        model_spec: None,
         regimen,
         horizon_min,
         output_step_min: step,

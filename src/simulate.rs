@@ -17,6 +17,7 @@ use nalgebra::DMatrix;
 use serde::Serialize;
 use ts_rs::TS;
 
+pub mod problem;
 pub mod readout;
 
 pub use readout::{AnalytePoint, Readout};
@@ -297,6 +298,37 @@ fn trajectory_pruned(
     plan: &InputPlan,
     observed: Option<&[usize]>,
 ) -> Result<Trajectory> {
+    let n_bind = if run.pd.is_kinetic() {
+        sys.analytes.len()
+    } else {
+        0
+    };
+    let Some((active, a, reduced)) = reduce(sys, plan, observed) else {
+        let all: Vec<usize> = (0..sys.n).collect();
+        return integrate(run, sys, &all, &sys.a, plan);
+    };
+    let m = active.len();
+    let mut t = integrate(run, sys, &active, &a, &reduced)?;
+    // pruned states are identically zero and stay unstored; binding states follow the linear
+    // ones in both numberings
+    let mut columns = vec![None; sys.n + n_bind];
+    for (r, &s) in active.iter().enumerate() {
+        columns[s] = Some(r);
+    }
+    for b in 0..n_bind {
+        columns[sys.n + b] = Some(m + b);
+    }
+    t.columns = columns;
+    Ok(t)
+}
+
+/// The states that the inputs reach (and, with `observed`, that can influence one of them),
+/// the matrix over them and the plan in their numbering; `None` when that is every state.
+fn reduce(
+    sys: &LinearSystem,
+    plan: &InputPlan,
+    observed: Option<&[usize]>,
+) -> Option<(Vec<usize>, DMatrix<f64>, InputPlan)> {
     let mut active = reachable_states(sys, plan);
     if let Some(obs) = observed {
         let needed = ancestors(sys, obs);
@@ -305,14 +337,8 @@ fn trajectory_pruned(
             active.push(sys.analytes[0].central); // nothing observable given: a trivial system
         }
     }
-    let n_bind = if run.pd.is_kinetic() {
-        sys.analytes.len()
-    } else {
-        0
-    };
     if active.len() == sys.n {
-        let all: Vec<usize> = (0..sys.n).collect();
-        return integrate(run, sys, &all, &sys.a, plan);
+        return None;
     }
     let mut map = vec![usize::MAX; sys.n];
     for (r, &s) in active.iter().enumerate() {
@@ -330,18 +356,7 @@ fn trajectory_pruned(
     for r in &mut reduced.rates {
         r.state = map[r.state];
     }
-    let mut t = integrate(run, sys, &active, &a, &reduced)?;
-    // pruned states are identically zero and stay unstored; binding states follow the linear
-    // ones in both numberings
-    let mut columns = vec![None; sys.n + n_bind];
-    for (r, &s) in active.iter().enumerate() {
-        columns[s] = Some(r);
-    }
-    for b in 0..n_bind {
-        columns[sys.n + b] = Some(m + b);
-    }
-    t.columns = columns;
-    Ok(t)
+    Some((active, a, reduced))
 }
 
 /// States reachable from the plan's inputs through the flows of `sys` (sorted).
@@ -479,8 +494,8 @@ fn occupancy_parts(
         .iter()
         .zip(parts)
         .map(|(a, occupancy)| OccupancyPart {
-            analyte: a.id.into(),
-            ligand: a.ligand.into(),
+            analyte: a.id.to_string(),
+            ligand: a.ligand.to_string(),
             occupancy,
             share: if occ_max > 0.0 {
                 occupancy / occ_max
@@ -526,8 +541,8 @@ fn assemble(
             |(ai, (a, [cp_um, cp_ng_per_ml, ce_um, ce_ng_per_ml, ce_unbound_um]))| {
                 let spec = &model.analytes[ai];
                 AnalyteSeries {
-                    id: spec.id.into(),
-                    name: spec.name.into(),
+                    id: spec.id.to_string(),
+                    name: spec.name.to_string(),
                     mw_g_per_mol: a.mw_g_per_mol,
                     cp_ng_per_ml,
                     cp_um,
@@ -545,8 +560,8 @@ fn assemble(
         .iter()
         .enumerate()
         .map(|(i, c)| CompartmentSeries {
-            name: c.name.into(),
-            analyte: model.analytes[c.analyte].id.into(),
+            name: c.name.to_string(),
+            analyte: model.analytes[c.analyte].id.to_string(),
             amount_mg: column(i),
         })
         .collect();
@@ -644,9 +659,9 @@ fn assemble(
     Ok(SimulationResult {
         scenario: scenario.clone(),
         drug: run.drug,
-        landmarks: run.drug.landmarks().map(|l| l.id.into()).collect(),
+        landmarks: run.drug.landmarks().map(|l| l.id.to_string()).collect(),
         sessions,
-        model_id: model.id.into(),
+        model_id: model.id.to_string(),
         method: run.method,
         ke0_per_min: sys.ke0_per_min,
         drug_readout,
@@ -656,7 +671,7 @@ fn assemble(
             occupancy_max: occ_max,
             occupancy_tmax_min: occ_t,
             dissociative_onset_ng_per_ml: onset,
-            dissociative_landmark: run.drug.dissociative_onset().id.into(),
+            dissociative_landmark: run.drug.dissociative_onset().id.to_string(),
             dissociated_min: diss,
             thresholds,
             recovery: Recovery {

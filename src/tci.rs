@@ -270,7 +270,7 @@ pub fn pump_profiles(run: &PreparedRun) -> Result<Vec<PumpProfile>> {
     let all: Vec<Option<usize>> = (0..sys.n).map(Some).collect();
     let readout = Readout::new(&run.pd, &sys, &all);
     let iv = sys.route(Route::Iv).ok_or_else(|| Error::ModelDefinition {
-        model: run.model.id.into(),
+        model: run.model.id.to_string(),
         problem: "a TCI item needs the IV route".into(),
     })?;
     // unit input: 1 mg/min of drug split over the IV route's targets
@@ -386,7 +386,7 @@ fn session(
     }
     if g_peak <= 0.0 {
         return Err(Error::ModelDefinition {
-            model: run.model.id.into(),
+            model: run.model.id.to_string(),
             problem: "an IV infusion does not reach the quantity the TCI item targets".into(),
         });
     }

@@ -84,6 +84,12 @@ enum Command {
         /// Preset id; prints only its scenario.
         id: Option<String>,
     },
+    /// Print the default lecture (scenes for the page's lecture mode) as JSON, ready to edit;
+    /// with a file, check a lecture and print it with every default filled in.
+    Lecture {
+        /// Lecture file to check, or `-` for stdin.
+        file: Option<String>,
+    },
     /// Context-sensitive half-time per model over infusion durations (textbook, Hughes 1992:
     /// after an infusion that held the plasma concentration constant, the time for it to fall
     /// by half). A second column gives the half-time after a constant-RATE infusion of the same
@@ -234,6 +240,13 @@ fn run(cli: Cli) -> Result<(), Error> {
                 Some(id) => json(&presets::get(&id)?.scenario)?,
                 None => json(&presets::all())?,
             };
+        }
+        Command::Lecture { file } => {
+            let lecture = match file {
+                Some(path) => ketasim::lecture::Lecture::from_json(&read_scenario(&path)?)?,
+                None => ketasim::lecture::Lecture::depression()?,
+            };
+            out = json(&lecture)?;
         }
         Command::Csht {
             model,

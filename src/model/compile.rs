@@ -37,7 +37,7 @@ pub struct CompiledAnalyte {
     /// State index of the AUC integral.
     pub auc: usize,
     /// Ligand id for occupancy.
-    pub ligand: &'static str,
+    pub ligand: crate::model::Text,
     /// State index of the cumulative amount formed (metabolites only).
     pub formed: Option<usize>,
 }
@@ -144,7 +144,7 @@ impl ModelSpec {
         let weight_kg = subject.weight_kg;
         if !factors.is_empty() && factors.len() != self.params.len() {
             return Err(Error::ModelDefinition {
-                model: self.id.into(),
+                model: self.id.to_string(),
                 problem: format!(
                     "{} parameter factors given for {} parameters",
                     factors.len(),
@@ -160,7 +160,7 @@ impl ModelSpec {
                 .iter()
                 .position(|p| p.symbol == symbol)
                 .ok_or_else(|| Error::ModelDefinition {
-                    model: self.id.into(),
+                    model: self.id.to_string(),
                     problem: format!("no parameter '{symbol}'"),
                 })?;
             let p = &self.params[idx];
@@ -209,10 +209,10 @@ impl ModelSpec {
         // is formed from another one (a metabolite)
         let mut formed_slot: Vec<Option<usize>> = vec![None; na];
         let mut n = nc + 1 + 2 * na;
-        for flow in self.flows {
+        for flow in self.flows.iter() {
             if let Flow::Transfer {
                 from, to: Some(to), ..
-            } = *flow
+            } = flow
             {
                 let ai = self.compartments[self.compartment_index(from)?].analyte;
                 let aj = self.compartments[self.compartment_index(to)?].analyte;
@@ -226,11 +226,11 @@ impl ModelSpec {
         let volumes: Vec<Option<f64>> = self
             .compartments
             .iter()
-            .map(|c| c.volume.map(&value).transpose())
+            .map(|c| c.volume.as_deref().map(&value).transpose())
             .collect::<Result<_>>()?;
         let volume_of = |i: usize| -> Result<f64> {
             volumes[i].ok_or_else(|| Error::ModelDefinition {
-                model: self.id.into(),
+                model: self.id.to_string(),
                 problem: format!("compartment '{}' needs a volume", self.compartments[i].name),
             })
         };
@@ -238,8 +238,8 @@ impl ModelSpec {
         // the what-if clearance multiplier: see the rustdoc above
         let (drug_analytes, _, _) = crate::pd::DrugForm::readout(self);
         let mut a = DMatrix::<f64>::zeros(n, n);
-        for flow in self.flows {
-            match *flow {
+        for flow in self.flows.iter() {
+            match flow {
                 Flow::Transfer {
                     from,
                     to,
@@ -250,7 +250,7 @@ impl ModelSpec {
                     let k = match rate {
                         Rate::Clearance(p) => value(p)? / volume_of(i)?,
                         Rate::Constant(p) => value(p)?,
-                        Rate::Transit { mtt, n } => f64::from(n) / value(mtt)?,
+                        Rate::Transit { mtt, n } => f64::from(*n) / value(mtt)?,
                     };
                     let src = &self.compartments[i];
                     let clears = drug_analytes.contains(&src.analyte)
@@ -313,7 +313,7 @@ impl ModelSpec {
             .collect();
         names.push("eliminated".into());
         for (ai, an) in self.analytes.iter().enumerate() {
-            let c = self.compartment_index(an.central)?;
+            let c = self.compartment_index(&an.central)?;
             let v = volume_of(c)?;
             let effect = nc + 1 + ai;
             let auc = nc + 1 + na + ai;
@@ -328,7 +328,7 @@ impl ModelSpec {
                 mw_g_per_mol: an.mw_g_per_mol,
                 effect,
                 auc,
-                ligand: an.ligand,
+                ligand: an.ligand.clone(),
                 formed: formed_state(ai),
             });
         }
@@ -352,22 +352,22 @@ impl ModelSpec {
         }
 
         let mut routes = Vec::with_capacity(self.routes.len());
-        for r in self.routes {
+        for r in self.routes.iter() {
             let targets = |times: Option<(&str, &str)>| -> Result<Vec<InputTarget>> {
                 r.inputs
                     .iter()
                     .map(|inp| {
                         let mut fraction = 1.0;
-                        for f in inp.fraction {
-                            fraction *= match *f {
+                        for f in inp.fraction.iter() {
+                            fraction *= match f {
                                 Factor::Param(p) => value_with(p, times)?,
                                 Factor::OneMinus(p) => 1.0 - value_with(p, times)?,
                             };
                         }
                         Ok(InputTarget {
-                            state: self.compartment_index(inp.compartment)?,
+                            state: self.compartment_index(&inp.compartment)?,
                             fraction,
-                            duration_min: inp.duration.map(&value).transpose()?,
+                            duration_min: inp.duration.as_deref().map(&value).transpose()?,
                         })
                     })
                     .collect()
@@ -375,8 +375,8 @@ impl ModelSpec {
             routes.push(CompiledRoute {
                 route: r.route,
                 inputs: targets(None)?,
-                later_inputs: match r.device.as_ref().and_then(|d| d.later_devices) {
-                    Some(t) => Some(targets(Some(t))?),
+                later_inputs: match r.device.as_ref().and_then(|d| d.later_devices.as_ref()) {
+                    Some((a, b)) => Some(targets(Some((a, b)))?),
                     None => None,
                 },
                 device: r

@@ -54,7 +54,7 @@ impl ModelSpec {
             .iter()
             .position(|&s| s == central)
             .ok_or_else(|| Error::ModelDefinition {
-                model: self.id.into(),
+                model: self.id.to_string(),
                 problem: "the central compartment is not part of the disposition".into(),
             })?;
         let mut rhs = nalgebra::DVector::zeros(m);
@@ -64,7 +64,7 @@ impl ModelSpec {
             .lu()
             .solve(&rhs)
             .ok_or_else(|| Error::ModelDefinition {
-                model: self.id.into(),
+                model: self.id.to_string(),
                 problem: "singular disposition matrix (no steady state)".into(),
             })?;
         let v1 = sys.analytes[0].volume_l;

@@ -12,19 +12,36 @@
 
 mod compile;
 mod derived;
+pub mod user;
 
 pub use compile::{CompiledAnalyte, CompiledRoute, InputTarget, LinearSystem, StateKind};
 pub use derived::Derived;
 
 use crate::error::{Error, Result};
 use serde::Serialize;
+use std::borrow::Cow;
+
+/// A text of a model: borrowed from the compiled-in tables, or owned (a user-defined model).
+pub type Text = Cow<'static, str>;
+/// A list of a model: borrowed from the compiled-in tables, or owned (a user-defined model).
+pub type List<T> = Cow<'static, [T]>;
+
+/// A compiled-in text as a [`Text`] (in constant tables).
+pub const fn t(s: &'static str) -> Text {
+    Cow::Borrowed(s)
+}
+
+/// A compiled-in list as a [`List`] (in constant tables).
+pub const fn l<T: Clone>(s: &'static [T]) -> List<T> {
+    Cow::Borrowed(s)
+}
 use ts_rs::TS;
 
 /// Reference body weight for allometric scaling, kg.
 pub const REFERENCE_WEIGHT_KG: f64 = 70.0;
 
 /// How solid a number is (see the reference data file).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS, serde::Deserialize)]
 #[ts(export)]
 pub enum Provenance {
     /// Read in the primary source (abstract, paper or label).
@@ -45,6 +62,9 @@ pub enum Provenance {
     /// A modelling assumption made by this tool, stated in the note.
     #[serde(rename = "ASSUMPTION")]
     Assumption,
+    /// Given by the user (a user-defined model): no source.
+    #[serde(rename = "USER")]
+    User,
 }
 
 impl Provenance {
@@ -57,12 +77,13 @@ impl Provenance {
             Provenance::Unverified => "UNVERIFIED",
             Provenance::Derived => "DERIVED",
             Provenance::Assumption => "ASSUMPTION",
+            Provenance::User => "USER",
         }
     }
 }
 
 /// Unit of a parameter as published.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS, serde::Deserialize)]
 #[ts(export)]
 pub enum Unit {
     /// Litres.
@@ -121,9 +142,9 @@ impl Unit {
 }
 
 /// How a parameter scales with body weight.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, TS, serde::Deserialize)]
 #[ts(export)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Scaling {
     /// Not scaled.
     None,
@@ -137,13 +158,14 @@ pub enum Scaling {
 }
 
 /// One published model parameter, as printed in its source.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS, serde::Deserialize)]
 #[ts(export)]
+#[serde(deny_unknown_fields)]
 pub struct Param {
     /// Symbol used in the source and referenced by the structure (e.g. `CL`, `k12`).
-    pub symbol: &'static str,
+    pub symbol: Text,
     /// What it is, in words.
-    pub description: &'static str,
+    pub description: Text,
     /// Value as published (typical individual, reference weight).
     pub value: f64,
     /// Unit as published.
@@ -159,9 +181,9 @@ pub struct Param {
 }
 
 /// How a parameter's ω² was obtained from the source.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, TS, serde::Deserialize)]
 #[ts(export)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum IivSource {
     /// The source prints ω² (log scale); used as published.
     Omega2AsPublished,
@@ -180,8 +202,8 @@ pub enum IivSource {
 impl Param {
     /// A parameter without inter-individual variability.
     pub const fn new(
-        symbol: &'static str,
-        description: &'static str,
+        symbol: Text,
+        description: Text,
         value: f64,
         unit: Unit,
         scaling: Scaling,
@@ -211,7 +233,7 @@ impl Param {
     ///
     /// ```
     /// use ketasim::model::*;
-    /// let p = Param::new("CL", "", 1.0, Unit::L, Scaling::None, Provenance::Read).with_cv_percent(38.1);
+    /// let p = Param::new(t("CL"), t(""), 1.0, Unit::L, Scaling::None, Provenance::Read).with_cv_percent(38.1);
     /// assert!((p.omega2.unwrap() - (1.0f64 + 0.381 * 0.381).ln()).abs() < 1e-15);
     /// ```
     pub const fn with_cv_percent(self, cv: f64) -> Self {
@@ -260,7 +282,7 @@ const fn ln_1p(x: f64) -> f64 {
 
 /// Where blood was sampled in the source study (arterial models predict higher early
 /// concentrations than venous ones).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS, serde::Deserialize)]
 #[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum Sampling {
@@ -284,7 +306,7 @@ impl Sampling {
 }
 
 /// Role of a compartment (for display and for derived quantities).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS, serde::Deserialize)]
 #[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -301,52 +323,64 @@ pub enum Role {
 }
 
 /// A compartment: a named amount of one analyte.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS, serde::Deserialize)]
 #[ts(export)]
+#[serde(deny_unknown_fields)]
 pub struct Compartment {
     /// Unique name within the model, e.g. `central`.
-    pub name: &'static str,
+    pub name: Text,
     /// Index into [`ModelSpec::analytes`].
     pub analyte: usize,
     /// Role.
     pub role: Role,
     /// Symbol of the volume parameter, where the compartment has a volume.
-    pub volume: Option<&'static str>,
+    pub volume: Option<Text>,
 }
 
 /// How fast a first-order flow is.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS, serde::Deserialize)]
 #[ts(export)]
-#[serde(tag = "kind", content = "param", rename_all = "snake_case")]
+#[serde(
+    tag = "kind",
+    content = "param",
+    rename_all = "snake_case",
+    deny_unknown_fields
+)]
 pub enum Rate {
     /// A clearance (volume/time), divided by the volume of the source compartment.
-    Clearance(&'static str),
+    Clearance(Text),
     /// A first-order rate constant (1/time).
-    Constant(&'static str),
+    Constant(Text),
     /// One compartment of a transit chain of `n` compartments with mean transit time `mtt`:
     /// rate constant `n / MTT`.
     Transit {
         /// Symbol of the mean transit time of the whole chain.
-        mtt: &'static str,
+        mtt: Text,
         /// Number of compartments in the chain.
         n: u32,
     },
 }
 
 /// One factor of an input fraction: a parameter `p`, or `1 − p`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS, serde::Deserialize)]
 #[ts(export)]
-#[serde(tag = "kind", content = "param", rename_all = "snake_case")]
+#[serde(
+    tag = "kind",
+    content = "param",
+    rename_all = "snake_case",
+    deny_unknown_fields
+)]
 pub enum Factor {
     /// The parameter's value.
-    Param(&'static str),
+    Param(Text),
     /// One minus the parameter's value.
-    OneMinus(&'static str),
+    OneMinus(Text),
 }
 
 /// Dosing in whole devices (e.g. a nasal spray device), given one after another.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS, serde::Deserialize)]
 #[ts(export)]
+#[serde(deny_unknown_fields)]
 pub struct DeviceSpec {
     /// Amount per device, mg base.
     pub mg_per_device: f64,
@@ -356,9 +390,9 @@ pub struct DeviceSpec {
     pub max_devices: u32,
     /// For every device after the first in a session, parameter `.0` is multiplied by
     /// parameter `.1` (e.g. the nasal fraction of later sprays).
-    pub later_devices: Option<(&'static str, &'static str)>,
+    pub later_devices: Option<(Text, Text)>,
     /// Where the numbers come from.
-    pub note: &'static str,
+    pub note: Text,
 }
 
 /// Patient's race as a covariate (only where a model has race effects).
@@ -378,9 +412,9 @@ pub enum Race {
 }
 
 /// What a covariate does to one parameter.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, TS, serde::Deserialize)]
 #[ts(export)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum CovariateEffect {
     /// Multiply by `factor` for patients of `race` (Japanese patients also get Asian effects).
     Race {
@@ -405,11 +439,12 @@ pub enum CovariateEffect {
 }
 
 /// A covariate effect on one parameter.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS, serde::Deserialize)]
 #[ts(export)]
+#[serde(deny_unknown_fields)]
 pub struct Covariate {
     /// Parameter symbol.
-    pub param: &'static str,
+    pub param: Text,
     /// The effect.
     pub effect: CovariateEffect,
     /// Provenance of the effect.
@@ -447,31 +482,31 @@ impl Subject {
 }
 
 /// A first-order flow of drug between compartments.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS, serde::Deserialize)]
 #[ts(export)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Flow {
     /// One-way transfer out of `from`. A fraction (`fraction` parameter, or 1) arrives in `to`;
     /// the rest, and everything when `to` is `None`, counts as eliminated.
     Transfer {
         /// Source compartment name.
-        from: &'static str,
+        from: Text,
         /// Destination compartment name, or `None` for elimination.
-        to: Option<&'static str>,
+        to: Option<Text>,
         /// Rate of the flow.
         rate: Rate,
         /// Symbol of the fraction parameter (formation fraction), if not 1.
-        fraction: Option<&'static str>,
+        fraction: Option<Text>,
     },
     /// Two-way exchange by an intercompartmental clearance `q` (volume/time) between two
     /// compartments that both have volumes.
     Exchange {
         /// First compartment.
-        a: &'static str,
+        a: Text,
         /// Second compartment.
-        b: &'static str,
+        b: Text,
         /// Symbol of the intercompartmental clearance.
-        q: &'static str,
+        q: Text,
     },
 }
 
@@ -527,97 +562,128 @@ impl Route {
 
 /// Where a dose given by one route goes. A route may split one dose into several inputs
 /// (parallel absorption routes).
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS, serde::Deserialize)]
 #[ts(export)]
+#[serde(deny_unknown_fields)]
 pub struct InputSpec {
     /// Compartment that receives this part of the dose.
-    pub compartment: &'static str,
+    pub compartment: Text,
     /// Fraction of the dose that enters (bioavailability): the product of these factors
     /// (empty for 1).
-    pub fraction: &'static [Factor],
+    pub fraction: List<Factor>,
     /// Symbol of a zero-order input duration, or `None` for an instantaneous input.
-    pub duration: Option<&'static str>,
+    pub duration: Option<Text>,
 }
 
 /// A dosing route of a model.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS, serde::Deserialize)]
 #[ts(export)]
+#[serde(deny_unknown_fields)]
 pub struct RouteSpec {
     /// The route.
     pub route: Route,
     /// Parts of each dose.
-    pub inputs: &'static [InputSpec],
+    pub inputs: List<InputSpec>,
     /// Dosing in whole devices, for device-based routes.
     pub device: Option<DeviceSpec>,
     /// What the route represents and where its numbers come from.
-    pub note: &'static str,
+    pub note: Text,
 }
 
 /// A measured substance: the parent drug or a metabolite.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS, serde::Deserialize)]
 #[ts(export)]
+#[serde(deny_unknown_fields)]
 pub struct Analyte {
     /// Short id, e.g. `ketamine`.
-    pub id: &'static str,
+    pub id: Text,
     /// Display name.
-    pub name: &'static str,
+    pub name: Text,
     /// Molecular weight, g/mol.
     pub mw_g_per_mol: f64,
     /// Name of the sampled (central) compartment.
-    pub central: &'static str,
-    /// Ligand id in the PD table ([`crate::pd::ligand`]) for receptor occupancy.
-    pub ligand: &'static str,
+    pub central: Text,
+    /// Ligand id in the PD table ([`crate::pd::ligand`]) for receptor occupancy; with
+    /// `binding`, a name for the user's own ligand.
+    pub ligand: Text,
+    /// A user-defined model's own ligand constants (instead of the PD table's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub binding: Option<LigandSpec>,
+}
+
+/// The receptor-binding constants of a user-defined model's analyte (provenance USER).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, TS, serde::Deserialize)]
+#[ts(export)]
+#[serde(deny_unknown_fields)]
+pub struct LigandSpec {
+    /// Unbound fraction in plasma (0–1].
+    pub fu: f64,
+    /// Inhibition constant at the receptor, µM.
+    pub ki_um: f64,
+    /// Dissociation half-time for kinetic binding, min (`koff = ln 2 / t½`, `kon = koff / Ki`);
+    /// without it, the scenario's `pd.binding.half_time_min`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub half_time_min: Option<f64>,
+    /// Brain penetration relative to plasma unbound (default 1).
+    #[serde(default = "one")]
+    pub brain_penetration: f64,
+}
+
+fn one() -> f64 {
+    1.0
 }
 
 /// A complete, cited model: plain constant data (see `src/models`).
-#[derive(Debug, Clone, Copy, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS, serde::Deserialize)]
 #[ts(export)]
+#[serde(deny_unknown_fields)]
 pub struct ModelSpec {
     /// Stable id used in scenarios (e.g. `kamp2020`).
-    pub id: &'static str,
+    pub id: Text,
     /// Short display name.
-    pub name: &'static str,
+    pub name: Text,
     /// Full citation.
-    pub citation: &'static str,
+    pub citation: Text,
     /// Study population.
-    pub population: &'static str,
+    pub population: Text,
     /// Drug administered (racemic ketamine, esketamine).
-    pub drug: &'static str,
+    pub drug: Text,
     /// Sampling site.
     pub sampling: Sampling,
     /// Remarks an educator should know (structure, caveats, teaching points).
-    pub notes: &'static [&'static str],
+    pub notes: List<Text>,
     /// Published parameters.
-    pub params: &'static [Param],
+    pub params: List<Param>,
     /// Analytes; index 0 is the administered drug.
-    pub analytes: &'static [Analyte],
+    pub analytes: List<Analyte>,
     /// Compartments.
-    pub compartments: &'static [Compartment],
+    pub compartments: List<Compartment>,
     /// Flows.
-    pub flows: &'static [Flow],
+    pub flows: List<Flow>,
     /// Routes the model supports.
-    pub routes: &'static [RouteSpec],
+    pub routes: List<RouteSpec>,
     /// Model-specific effect-site rate constants (endpoint id → ke0) that override the generic
     /// table, because they were fitted with this model's PK.
-    pub ke0_overrides: &'static [(&'static str, Param)],
+    pub ke0_overrides: List<(Text, Param)>,
     /// Covariate effects (age, sex, race).
-    pub covariates: &'static [Covariate],
+    pub covariates: List<Covariate>,
     /// Covariances between random effects `(param, param, cov)` on the log scale, where the
     /// source gives them.
-    pub iiv_covariances: &'static [(&'static str, &'static str, f64)],
+    pub iiv_covariances: List<(Text, Text, f64)>,
 }
 
 /// What varies between the virtual subjects of a population on a model (the page prints
 /// [`PopulationVariation::statement`]).
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS, serde::Deserialize)]
 #[ts(export)]
+#[serde(deny_unknown_fields)]
 pub struct PopulationVariation {
     /// Parameters with a random effect (ω² > 0), by symbol.
-    pub random_effects: Vec<&'static str>,
+    pub random_effects: Vec<Text>,
     /// Parameters scaled by body weight (they vary with the drawn weight), by symbol.
-    pub weight_scaled: Vec<&'static str>,
+    pub weight_scaled: Vec<Text>,
     /// Parameters with covariate effects (age, sex, race), by symbol.
-    pub covariates: Vec<&'static str>,
+    pub covariates: Vec<Text>,
     /// `true` when the bands have zero width with mg/kg dosing: no random effects, no
     /// covariates, and every volume and clearance in proportion to body weight (per kg or
     /// exponent 1) with unscaled rate constants, so the concentrations do not depend on
@@ -630,19 +696,19 @@ pub struct PopulationVariation {
 impl ModelSpec {
     /// What varies between virtual subjects on this model.
     pub fn population_variation(&self) -> PopulationVariation {
-        let random_effects: Vec<&'static str> = self
+        let random_effects: Vec<Text> = self
             .params
             .iter()
             .filter(|p| p.omega2.is_some_and(|w| w > 0.0))
-            .map(|p| p.symbol)
+            .map(|p| p.symbol.clone())
             .collect();
-        let weight_scaled: Vec<&'static str> = self
+        let weight_scaled: Vec<Text> = self
             .params
             .iter()
             .filter(|p| p.scaling != Scaling::None)
-            .map(|p| p.symbol)
+            .map(|p| p.symbol.clone())
             .collect();
-        let mut covariates: Vec<&'static str> = self.covariates.iter().map(|c| c.param).collect();
+        let mut covariates: Vec<Text> = self.covariates.iter().map(|c| c.param.clone()).collect();
         covariates.dedup();
         // concentration after a per-kg dose is weight-free when every volume and clearance is
         // proportional to weight and nothing else is scaled
@@ -700,7 +766,7 @@ impl ModelSpec {
             .iter()
             .find(|p| p.symbol == symbol)
             .ok_or_else(|| Error::ModelDefinition {
-                model: self.id.into(),
+                model: self.id.to_string(),
                 problem: format!("no parameter '{symbol}'"),
             })
     }
@@ -711,7 +777,7 @@ impl ModelSpec {
             .iter()
             .position(|c| c.name == name)
             .ok_or_else(|| Error::ModelDefinition {
-                model: self.id.into(),
+                model: self.id.to_string(),
                 problem: format!("no compartment '{name}'"),
             })
     }

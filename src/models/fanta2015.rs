@@ -3,20 +3,22 @@
 //! Structural values from Otto 2021 Table 3 as transcribed (READ-2); venous sampling.
 
 use super::{comp_of as c, transfer, IV};
+use crate::model::{l, t};
 use crate::model::{
     Analyte, Factor, Flow, InputSpec, ModelSpec, Param,
     Provenance::{Assumption, Read, Read2},
     Rate, Role, Route, RouteSpec, Sampling, Scaling, Unit,
 };
 use crate::units::{MW_KETAMINE, MW_NORKETAMINE};
+use std::borrow::Cow;
 
 const NONE: Scaling = Scaling::None;
 
 /// The published parameters (a constant table: data, not code).
 const PARAMS: &[Param] = &[
     Param::new(
-        "V1",
-        "S-ketamine central volume",
+        t("V1"),
+        t("S-ketamine central volume"),
         133.0,
         Unit::L,
         Scaling::Allometric { exponent: 1.0 },
@@ -24,8 +26,8 @@ const PARAMS: &[Param] = &[
     )
     .with_omega2(0.084),
     Param::new(
-        "CL",
-        "S-ketamine clearance (95 L/h in Fanta, READ)",
+        t("CL"),
+        t("S-ketamine clearance (95 L/h in Fanta, READ)"),
         95.2,
         Unit::LPerH,
         Scaling::Allometric { exponent: 0.75 },
@@ -33,48 +35,48 @@ const PARAMS: &[Param] = &[
     )
     .with_omega2(0.026),
     Param::new(
-        "Vp1",
-        "S-ketamine peripheral volume 1",
+        t("Vp1"),
+        t("S-ketamine peripheral volume 1"),
         187.0,
         Unit::L,
         NONE,
         Read2,
     ),
     Param::new(
-        "Q1",
-        "S-ketamine intercompartmental clearance 1",
+        t("Q1"),
+        t("S-ketamine intercompartmental clearance 1"),
         23.2,
         Unit::LPerH,
         NONE,
         Read2,
     ),
     Param::new(
-        "Vp2",
-        "S-ketamine peripheral volume 2",
+        t("Vp2"),
+        t("S-ketamine peripheral volume 2"),
         98.8,
         Unit::L,
         NONE,
         Read2,
     ),
     Param::new(
-        "Q2",
-        "S-ketamine intercompartmental clearance 2",
+        t("Q2"),
+        t("S-ketamine intercompartmental clearance 2"),
         157.0,
         Unit::LPerH,
         NONE,
         Read2,
     ),
     Param::new(
-        "FM",
-        "fraction of S-ketamine clearance forming S-norketamine",
+        t("FM"),
+        t("fraction of S-ketamine clearance forming S-norketamine"),
         1.0,
         Unit::Fraction,
         NONE,
         Read2,
     ),
     Param::new(
-        "Vn",
-        "S-norketamine central volume",
+        t("Vn"),
+        t("S-norketamine central volume"),
         98.6,
         Unit::L,
         NONE,
@@ -82,8 +84,8 @@ const PARAMS: &[Param] = &[
     )
     .with_omega2(0.040),
     Param::new(
-        "CLn",
-        "S-norketamine clearance",
+        t("CLn"),
+        t("S-norketamine clearance"),
         57.7,
         Unit::LPerH,
         NONE,
@@ -91,40 +93,40 @@ const PARAMS: &[Param] = &[
     )
     .with_omega2(0.103),
     Param::new(
-        "Vpn",
-        "S-norketamine peripheral volume",
+        t("Vpn"),
+        t("S-norketamine peripheral volume"),
         160.0,
         Unit::L,
         NONE,
         Read2,
     ),
     Param::new(
-        "Qn",
-        "S-norketamine intercompartmental clearance",
+        t("Qn"),
+        t("S-norketamine intercompartmental clearance"),
         42.8,
         Unit::LPerH,
         NONE,
         Read2,
     ),
     Param::new(
-        "F",
-        "oral bioavailability of S-ketamine",
+        t("F"),
+        t("oral bioavailability of S-ketamine"),
         0.08,
         Unit::Fraction,
         NONE,
         Read,
     ),
     Param::new(
-        "Dpo",
-        "oral zero-order input duration (borrowed from Perez-Ruixo 2021)",
+        t("Dpo"),
+        t("oral zero-order input duration (borrowed from Perez-Ruixo 2021)"),
         0.32,
         Unit::H,
         NONE,
         Assumption,
     ),
     Param::new(
-        "ka",
-        "oral absorption rate (borrowed from Perez-Ruixo 2021)",
+        t("ka"),
+        t("oral absorption rate (borrowed from Perez-Ruixo 2021)"),
         0.97,
         Unit::PerH,
         NONE,
@@ -133,104 +135,123 @@ const PARAMS: &[Param] = &[
 ];
 
 pub(super) const MODEL: ModelSpec = ModelSpec {
-    id: "fanta2015",
-    name: "Fanta 2015 / Otto 2021 (S-ketamine + S-norketamine, venous)",
-    citation: "S-ketamine: Fanta S et al. Eur J Clin Pharmacol 2015;71:441. S-norketamine and \
+    id: t("fanta2015"),
+    name: t("Fanta 2015 / Otto 2021 (S-ketamine + S-norketamine, venous)"),
+    citation: t(
+        "S-ketamine: Fanta S et al. Eur J Clin Pharmacol 2015;71:441. S-norketamine and \
                    structure: Otto 2021, Eur J Clin Pharmacol 2021;77:1181 (Table 3).",
-    population: "S-ketamine: 11 healthy men; S-norketamine: 48 volunteers",
-    drug: "S-ketamine (esketamine)",
+    ),
+    population: t("S-ketamine: 11 healthy men; S-norketamine: 48 volunteers"),
+    drug: t("S-ketamine (esketamine)"),
     sampling: Sampling::Venous,
-    notes: &[
-        "Allometry WT/70 with exponent 1 on V1 and 0.75 on CL only; peripheral parameters \
+    notes: Cow::Borrowed(&[
+        t(
+            "Allometry WT/70 with exponent 1 on V1 and 0.75 on CL only; peripheral parameters \
              are not scaled.",
-        "All S-ketamine clearance is assumed to form S-norketamine (fraction 1, as in Otto \
+        ),
+        t(
+            "All S-ketamine clearance is assumed to form S-norketamine (fraction 1, as in Otto \
              2021).",
-        "Oral: F = 8% (Fanta, READ) reaches the circulation; the other 92% is metabolised \
+        ),
+        t(
+            "Oral: F = 8% (Fanta, READ) reaches the circulation; the other 92% is metabolised \
              on the first pass and enters as S-norketamine. Fanta (READ): after oral S-ketamine \
              the norketamine AUC is 16.5× that of S-ketamine.",
-        "The oral absorption time course is not in the reference file: it borrows the oral \
+        ),
+        t(
+            "The oral absorption time course is not in the reference file: it borrows the oral \
              solution's zero-order input (0.32 h) and ka (0.97 /h) of Perez-Ruixo 2021 \
              (ASSUMPTION).",
-    ],
-    params: PARAMS,
-    analytes: &[
+        ),
+    ]),
+    params: l(PARAMS),
+    analytes: Cow::Borrowed(&[
         Analyte {
-            id: "s_ketamine",
-            name: "S-ketamine",
+            id: t("s_ketamine"),
+            name: t("S-ketamine"),
             mw_g_per_mol: MW_KETAMINE,
-            central: "central",
-            ligand: "s_ketamine",
+            central: t("central"),
+            ligand: t("s_ketamine"),
+            binding: None,
         },
         Analyte {
-            id: "s_norketamine",
-            name: "S-norketamine",
+            id: t("s_norketamine"),
+            name: t("S-norketamine"),
             mw_g_per_mol: MW_NORKETAMINE,
-            central: "nk_central",
-            ligand: "s_norketamine",
+            central: t("nk_central"),
+            ligand: t("s_norketamine"),
+            binding: None,
         },
-    ],
-    compartments: &[
-        c("central", 0, Role::Central, Some("V1")),
-        c("peripheral1", 0, Role::Peripheral, Some("Vp1")),
-        c("peripheral2", 0, Role::Peripheral, Some("Vp2")),
-        c("gut_depot", 0, Role::Depot, None),
-        c("first_pass_depot", 0, Role::Liver, None),
-        c("nk_central", 1, Role::Central, Some("Vn")),
-        c("nk_peripheral", 1, Role::Peripheral, Some("Vpn")),
-    ],
-    flows: &[
+    ]),
+    compartments: Cow::Borrowed(&[
+        c(t("central"), 0, Role::Central, Some(t("V1"))),
+        c(t("peripheral1"), 0, Role::Peripheral, Some(t("Vp1"))),
+        c(t("peripheral2"), 0, Role::Peripheral, Some(t("Vp2"))),
+        c(t("gut_depot"), 0, Role::Depot, None),
+        c(t("first_pass_depot"), 0, Role::Liver, None),
+        c(t("nk_central"), 1, Role::Central, Some(t("Vn"))),
+        c(t("nk_peripheral"), 1, Role::Peripheral, Some(t("Vpn"))),
+    ]),
+    flows: Cow::Borrowed(&[
         Flow::Exchange {
-            a: "central",
-            b: "peripheral1",
-            q: "Q1",
+            a: t("central"),
+            b: t("peripheral1"),
+            q: t("Q1"),
         },
         Flow::Exchange {
-            a: "central",
-            b: "peripheral2",
-            q: "Q2",
+            a: t("central"),
+            b: t("peripheral2"),
+            q: t("Q2"),
         },
         transfer(
-            "central",
-            Some("nk_central"),
-            Rate::Clearance("CL"),
-            Some("FM"),
+            t("central"),
+            Some(t("nk_central")),
+            Rate::Clearance(t("CL")),
+            Some(t("FM")),
         ),
-        transfer("gut_depot", Some("central"), Rate::Constant("ka"), None),
         transfer(
-            "first_pass_depot",
-            Some("nk_central"),
-            Rate::Constant("ka"),
-            Some("FM"),
+            t("gut_depot"),
+            Some(t("central")),
+            Rate::Constant(t("ka")),
+            None,
+        ),
+        transfer(
+            t("first_pass_depot"),
+            Some(t("nk_central")),
+            Rate::Constant(t("ka")),
+            Some(t("FM")),
         ),
         Flow::Exchange {
-            a: "nk_central",
-            b: "nk_peripheral",
-            q: "Qn",
+            a: t("nk_central"),
+            b: t("nk_peripheral"),
+            q: t("Qn"),
         },
-        transfer("nk_central", None, Rate::Clearance("CLn"), None),
-    ],
-    routes: &[
+        transfer(t("nk_central"), None, Rate::Clearance(t("CLn")), None),
+    ]),
+    routes: Cow::Borrowed(&[
         IV,
         RouteSpec {
             route: Route::Oral,
-            inputs: &[
+            inputs: Cow::Borrowed(&[
                 InputSpec {
-                    compartment: "gut_depot",
-                    fraction: &[Factor::Param("F")],
-                    duration: Some("Dpo"),
+                    compartment: t("gut_depot"),
+                    fraction: Cow::Borrowed(&[Factor::Param(t("F"))]),
+                    duration: Some(t("Dpo")),
                 },
                 InputSpec {
-                    compartment: "first_pass_depot",
-                    fraction: &[Factor::OneMinus("F")],
-                    duration: Some("Dpo"),
+                    compartment: t("first_pass_depot"),
+                    fraction: Cow::Borrowed(&[Factor::OneMinus(t("F"))]),
+                    duration: Some(t("Dpo")),
                 },
-            ],
+            ]),
             device: None,
-            note: "Oral: 8% reaches the circulation as S-ketamine; 92% is metabolised on the \
+            note: t(
+                "Oral: 8% reaches the circulation as S-ketamine; 92% is metabolised on the \
                        first pass and appears as S-norketamine.",
+            ),
         },
-    ],
-    ke0_overrides: &[],
-    covariates: &[],
-    iiv_covariances: &[("V1", "CL", 0.023), ("Vn", "CLn", 0.044)],
+    ]),
+    ke0_overrides: Cow::Borrowed(&[]),
+    covariates: Cow::Borrowed(&[]),
+    iiv_covariances: Cow::Borrowed(&[(t("V1"), t("CL"), 0.023), (t("Vn"), t("CLn"), 0.044)]),
 };

@@ -5,37 +5,39 @@
 //! in the tests.
 
 use super::{IV, RACEMIC};
+use crate::model::{l, t};
 use crate::model::{ModelSpec, Param, Provenance::Code, Sampling, Scaling, Unit};
+use std::borrow::Cow;
 
 /// The published parameters (a constant table: data, not code).
 const PARAMS: &[Param] = &[
     Param::new(
-        "V1",
-        "central volume",
+        t("V1"),
+        t("central volume"),
         1.08,
         Unit::LPerKg,
         Scaling::PerKg,
         Code,
     ),
     Param::new(
-        "k10",
-        "elimination rate constant",
+        t("k10"),
+        t("elimination rate constant"),
         0.0333,
         Unit::PerMin,
         Scaling::None,
         Code,
     ),
     Param::new(
-        "k12",
-        "central → peripheral",
+        t("k12"),
+        t("central → peripheral"),
         0.0088,
         Unit::PerMin,
         Scaling::None,
         Code,
     ),
     Param::new(
-        "k21",
-        "peripheral → central",
+        t("k21"),
+        t("peripheral → central"),
         0.0030,
         Unit::PerMin,
         Scaling::None,
@@ -44,24 +46,26 @@ const PARAMS: &[Param] = &[
 ];
 
 pub(super) const MODEL: ModelSpec = ModelSpec {
-    id: "hijazi2003",
-    name: "Hijazi 2003 (racemic, ICU, 2-cmt)",
-    citation: "Hijazi 2003. Br J Anaesth 2003;90:155.",
-    population: "12 ICU patients with brain or spinal cord injury",
-    drug: "racemic ketamine",
+    id: t("hijazi2003"),
+    name: t("Hijazi 2003 (racemic, ICU, 2-cmt)"),
+    citation: t("Hijazi 2003. Br J Anaesth 2003;90:155."),
+    population: t("12 ICU patients with brain or spinal cord injury"),
+    drug: t("racemic ketamine"),
     sampling: Sampling::NotStated,
-    notes: &[
-        "Long-infusion ICU population. Elimination is not slow: CL 36.0 mL/min/kg (2.5 L/min \
+    notes: Cow::Borrowed(&[
+        t(
+            "Long-infusion ICU population. Elimination is not slow: CL 36.0 mL/min/kg (2.5 L/min \
              at 70 kg) is about 1.8× Kamp's 84 L/h; the long terminal half-life (4.9 h, READ) \
              comes from the large volume (Vβ 16.0 L/kg).",
-        "Paper (READ): CL 36.0 mL/min/kg; Vβ 16.0 L/kg; t½ 4.9 h.",
-    ],
-    params: PARAMS,
-    analytes: RACEMIC,
-    compartments: super::MICRO2_COMPS,
-    flows: super::MICRO2_FLOWS,
-    routes: &[IV],
-    ke0_overrides: &[],
-    covariates: &[],
-    iiv_covariances: &[],
+        ),
+        t("Paper (READ): CL 36.0 mL/min/kg; Vβ 16.0 L/kg; t½ 4.9 h."),
+    ]),
+    params: l(PARAMS),
+    analytes: l(RACEMIC),
+    compartments: l(super::MICRO2_COMPS),
+    flows: l(super::MICRO2_FLOWS),
+    routes: Cow::Borrowed(&[IV]),
+    ke0_overrides: Cow::Borrowed(&[]),
+    covariates: Cow::Borrowed(&[]),
+    iiv_covariances: Cow::Borrowed(&[]),
 };

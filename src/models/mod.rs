@@ -14,10 +14,12 @@ mod perez_ruixo2021;
 mod simons2022;
 
 use crate::error::{Error, Result};
+use crate::model::{t, Text};
 use crate::model::{
     Analyte, Compartment, Flow, InputSpec, ModelSpec, Rate, Role, Route, RouteSpec,
 };
 use crate::units::MW_KETAMINE;
+use std::borrow::Cow;
 
 /// Id of the default model (Kamp 2020, racemic IV, arterial).
 pub const DEFAULT_MODEL: &str = "kamp2020";
@@ -52,21 +54,22 @@ pub fn get(id: &str) -> Result<&'static ModelSpec> {
         .find(|m| m.id == id)
         .ok_or_else(|| Error::UnknownModel {
             id: crate::text::quoted(id, 64),
-            available: all().iter().map(|m| m.id).collect::<Vec<_>>().join(", "),
+            available: all().iter().map(|m| &*m.id).collect::<Vec<_>>().join(", "),
         })
 }
 
 /// Racemic ketamine as one analyte.
 const RACEMIC: &[Analyte] = &[Analyte {
-    id: "ketamine",
-    name: "Ketamine (racemic)",
+    id: t("ketamine"),
+    name: t("Ketamine (racemic)"),
     mw_g_per_mol: MW_KETAMINE,
-    central: "central",
-    ligand: "ketamine_racemic",
+    central: t("central"),
+    ligand: t("ketamine_racemic"),
+    binding: None,
 }];
 
 /// A compartment of the administered drug.
-const fn comp(name: &'static str, role: Role, volume: Option<&'static str>) -> Compartment {
+const fn comp(name: Text, role: Role, volume: Option<Text>) -> Compartment {
     Compartment {
         name,
         analyte: 0,
@@ -76,12 +79,7 @@ const fn comp(name: &'static str, role: Role, volume: Option<&'static str>) -> C
 }
 
 /// A compartment of analyte `analyte` (for models with metabolites or enantiomers).
-const fn comp_of(
-    name: &'static str,
-    analyte: usize,
-    role: Role,
-    volume: Option<&'static str>,
-) -> Compartment {
+const fn comp_of(name: Text, analyte: usize, role: Role, volume: Option<Text>) -> Compartment {
     Compartment {
         name,
         analyte,
@@ -93,22 +91,17 @@ const fn comp_of(
 /// The intravenous route into the compartment named `central`.
 const IV: RouteSpec = RouteSpec {
     route: Route::Iv,
-    inputs: &[InputSpec {
-        compartment: "central",
-        fraction: &[],
+    inputs: Cow::Borrowed(&[InputSpec {
+        compartment: t("central"),
+        fraction: Cow::Borrowed(&[]),
         duration: None,
-    }],
+    }]),
     device: None,
-    note: "Intravenous: the whole dose enters the central compartment.",
+    note: t("Intravenous: the whole dose enters the central compartment."),
 };
 
 /// A one-way first-order flow.
-const fn transfer(
-    from: &'static str,
-    to: Option<&'static str>,
-    rate: Rate,
-    fraction: Option<&'static str>,
-) -> Flow {
+const fn transfer(from: Text, to: Option<Text>, rate: Rate, fraction: Option<Text>) -> Flow {
     Flow::Transfer {
         from,
         to,
@@ -118,40 +111,70 @@ const fn transfer(
 }
 
 /// A two-way exchange by an intercompartmental clearance.
-const fn exchange(a: &'static str, b: &'static str, q: &'static str) -> Flow {
+const fn exchange(a: Text, b: Text, q: Text) -> Flow {
     Flow::Exchange { a, b, q }
 }
 
 /// Two-compartment mammillary model in volumes and clearances (V1, V2, CL, Q).
 const MAMMILLARY2_COMPS: &[Compartment] = &[
-    comp("central", Role::Central, Some("V1")),
-    comp("peripheral1", Role::Peripheral, Some("V2")),
+    comp(t("central"), Role::Central, Some(t("V1"))),
+    comp(t("peripheral1"), Role::Peripheral, Some(t("V2"))),
 ];
 const MAMMILLARY2_FLOWS: &[Flow] = &[
-    transfer("central", None, Rate::Clearance("CL"), None),
-    exchange("central", "peripheral1", "Q"),
+    transfer(t("central"), None, Rate::Clearance(t("CL")), None),
+    exchange(t("central"), t("peripheral1"), t("Q")),
 ];
 
 /// Two- and three-compartment mammillary models in micro rate constants (V1, k10, k12, k21,
 /// k13, k31); peripheral volumes follow from the constants.
 const MICRO2_COMPS: &[Compartment] = &[
-    comp("central", Role::Central, Some("V1")),
-    comp("peripheral1", Role::Peripheral, None),
+    comp(t("central"), Role::Central, Some(t("V1"))),
+    comp(t("peripheral1"), Role::Peripheral, None),
 ];
 const MICRO2_FLOWS: &[Flow] = &[
-    transfer("central", None, Rate::Constant("k10"), None),
-    transfer("central", Some("peripheral1"), Rate::Constant("k12"), None),
-    transfer("peripheral1", Some("central"), Rate::Constant("k21"), None),
+    transfer(t("central"), None, Rate::Constant(t("k10")), None),
+    transfer(
+        t("central"),
+        Some(t("peripheral1")),
+        Rate::Constant(t("k12")),
+        None,
+    ),
+    transfer(
+        t("peripheral1"),
+        Some(t("central")),
+        Rate::Constant(t("k21")),
+        None,
+    ),
 ];
 const MICRO3_COMPS: &[Compartment] = &[
-    comp("central", Role::Central, Some("V1")),
-    comp("peripheral1", Role::Peripheral, None),
-    comp("peripheral2", Role::Peripheral, None),
+    comp(t("central"), Role::Central, Some(t("V1"))),
+    comp(t("peripheral1"), Role::Peripheral, None),
+    comp(t("peripheral2"), Role::Peripheral, None),
 ];
 const MICRO3_FLOWS: &[Flow] = &[
-    transfer("central", None, Rate::Constant("k10"), None),
-    transfer("central", Some("peripheral1"), Rate::Constant("k12"), None),
-    transfer("peripheral1", Some("central"), Rate::Constant("k21"), None),
-    transfer("central", Some("peripheral2"), Rate::Constant("k13"), None),
-    transfer("peripheral2", Some("central"), Rate::Constant("k31"), None),
+    transfer(t("central"), None, Rate::Constant(t("k10")), None),
+    transfer(
+        t("central"),
+        Some(t("peripheral1")),
+        Rate::Constant(t("k12")),
+        None,
+    ),
+    transfer(
+        t("peripheral1"),
+        Some(t("central")),
+        Rate::Constant(t("k21")),
+        None,
+    ),
+    transfer(
+        t("central"),
+        Some(t("peripheral2")),
+        Rate::Constant(t("k13")),
+        None,
+    ),
+    transfer(
+        t("peripheral2"),
+        Some(t("central")),
+        Rate::Constant(t("k31")),
+        None,
+    ),
 ];

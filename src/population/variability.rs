@@ -59,9 +59,10 @@ impl Variability {
         for (r, &i) in params.iter().enumerate() {
             omega[(r, r)] = model.params[i].omega2.unwrap_or(0.0);
         }
-        for &(a, b, cov) in model.iiv_covariances {
-            let ra = params.iter().position(|&i| model.params[i].symbol == a);
-            let rb = params.iter().position(|&i| model.params[i].symbol == b);
+        for (a, b, cov) in model.iiv_covariances.iter() {
+            let cov = *cov;
+            let ra = params.iter().position(|&i| model.params[i].symbol == *a);
+            let rb = params.iter().position(|&i| model.params[i].symbol == *b);
             if let (Some(ra), Some(rb)) = (ra, rb) {
                 omega[(ra, rb)] = cov;
                 omega[(rb, ra)] = cov;
@@ -73,7 +74,7 @@ impl Variability {
             omega
                 .cholesky()
                 .ok_or_else(|| Error::ModelDefinition {
-                    model: model.id.into(),
+                    model: model.id.to_string(),
                     problem: "the covariance matrix Ω of the random effects is not positive \
                               definite"
                         .into(),

@@ -93,6 +93,13 @@ fn error_at(text: &str, e: &serde_json::Error) -> Error {
         if let Some(end) = rest.find('`') {
             let key = &path_key(&rest[..end]);
             if !(field == *key || field.ends_with(&format!(".{key}"))) {
+                // an object read whole before its fields were checked (an internally tagged
+                // enum) is reported after its end: find the key's own position before there
+                if let Some(at) = key_before(text, &rest[..end], offset_of(text, line, column)) {
+                    field = path_at(text, at);
+                }
+            }
+            if !(field == *key || field.ends_with(&format!(".{key}"))) {
                 field = if field.is_empty() {
                     key.to_string()
                 } else {
@@ -125,6 +132,22 @@ fn error_at(text: &str, e: &serde_json::Error) -> Error {
         line,
         column,
     }
+}
+
+/// The offset just after `"key":` (its last occurrence as an object key before `offset`).
+fn key_before(text: &str, key: &str, offset: usize) -> Option<usize> {
+    let quoted_key = format!("\"{key}\"");
+    let head = text.get(..offset.min(text.len()))?;
+    let mut end = head.len();
+    while let Some(p) = head[..end].rfind(&quoted_key) {
+        let after = p + quoted_key.len();
+        let rest = head[after..].trim_start();
+        if rest.starts_with(':') {
+            return Some(head.len() - rest.len() + 1);
+        }
+        end = p;
+    }
+    None
 }
 
 /// serde's type names in words.

@@ -24,7 +24,7 @@ pub struct PreparedRun<'a> {
     /// The validated scenario (regimen, horizon, thresholds; echoed in the result).
     pub scenario: &'a Scenario,
     /// The scenario's model.
-    pub model: &'static ModelSpec,
+    pub model: &'a ModelSpec,
     /// The patient's covariates.
     pub subject: Subject,
     /// Output times, min.
@@ -45,9 +45,9 @@ pub struct PreparedRun<'a> {
     /// recovery): the racemate total where a model carries S and R separately.
     pub readout_analytes: Vec<usize>,
     /// Id and name of that readout (the first analyte's, or `racemate`).
-    pub readout_id: &'static str,
+    pub readout_id: &'a str,
     /// Display name of the readout.
-    pub readout_name: &'static str,
+    pub readout_name: &'a str,
     /// The pump profiles of the target-controlled infusions (empty without one), computed
     /// once for the typical patient ([`crate::tci::pump_profiles`]).
     pub pumps: Vec<crate::tci::PumpProfile>,

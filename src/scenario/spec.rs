@@ -552,9 +552,14 @@ pub struct Scenario {
     pub name: Option<String>,
     /// The patient.
     pub patient: Patient,
-    /// Model id (default `kamp2020`).
+    /// Model id (default `kamp2020`); with `model_spec`, that model's id.
     #[serde(default = "default_model")]
     pub model: String,
+    /// A user-defined model (every number labelled USER), instead of a built-in one: see
+    /// [`crate::model::user`]. `model` must then be its id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub model_spec: Option<Box<crate::model::ModelSpec>>,
     /// Dose items.
     pub regimen: Vec<DoseItem>,
     /// Simulated time, min.

@@ -12,13 +12,22 @@ use crate::model::Route;
 use crate::pd::Binding;
 
 impl Scenario {
+    /// The scenario's model: its `model_spec`, or the built-in model `model` (not validated:
+    /// [`Scenario::validate`] checks a user-defined one).
+    pub fn model_spec(&self) -> Result<&ModelSpec> {
+        match &self.model_spec {
+            Some(spec) => Ok(spec),
+            None => crate::models::get(&self.model),
+        }
+    }
+
     /// Checks every field; the error names the field, the value and the allowed range.
     pub fn validate(&self) -> Result<()> {
         self.validated_model().map(|_| ())
     }
 
     /// Checks every field and returns the scenario's model (looked up once).
-    pub(super) fn validated_model(&self) -> Result<&'static ModelSpec> {
+    pub(super) fn validated_model(&self) -> Result<&ModelSpec> {
         let p = &self.patient;
         check_range(
             || "patient.weight_kg".into(),
@@ -34,7 +43,10 @@ impl Scenario {
             AGE_YEARS.1,
             "years",
         )?;
-        let model = crate::models::get(&self.model)?;
+        let model = self.model_spec()?;
+        if let Some(spec) = &self.model_spec {
+            crate::model::user::validate(spec, &self.model)?;
+        }
         check_range(
             || "horizon_min".into(),
             self.horizon_min,
@@ -71,7 +83,7 @@ impl Scenario {
                 return Err(Error::RouteNotInModel {
                     index: i,
                     route: item.route.id().into(),
-                    model: model.id.into(),
+                    model: model.id.to_string(),
                     available: model.route_list(),
                 });
             };

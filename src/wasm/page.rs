@@ -257,6 +257,17 @@ struct ModelInfo<'a> {
     population_variation: crate::model::PopulationVariation,
 }
 
+impl<'a> ModelInfo<'a> {
+    fn of(m: &'a crate::model::ModelSpec, weight_kg: f64) -> Result<Self, Error> {
+        Ok(ModelInfo {
+            spec: m,
+            derived: m.derived(weight_kg)?,
+            drug_form: pd::DrugForm::of(m),
+            population_variation: m.population_variation(),
+        })
+    }
+}
+
 /// Every model with its citation, parameters (value, unit, scaling, provenance), structure and
 /// derived values at `weight_kg`.
 #[wasm_bindgen]
@@ -266,17 +277,22 @@ pub fn models(
     let weight_kg = weight(&weight_kg)?;
     let list = models::all()
         .iter()
-        .map(|m| {
-            Ok(ModelInfo {
-                spec: m,
-                derived: m.derived(weight_kg)?,
-                drug_form: pd::DrugForm::of(m),
-                population_variation: m.population_variation(),
-            })
-        })
+        .map(|m| ModelInfo::of(m, weight_kg))
         .collect::<Result<Vec<_>, Error>>()
         .map_err(|e| js_error(&e))?;
     to_js(&list)
+}
+
+/// The model of a scenario (JSON text), validated, with the same fields as each entry of
+/// `models()`: a user-defined model (`model_spec`, provenance USER) or a built-in one.
+#[wasm_bindgen(js_name = modelInfo)]
+pub fn model_info(
+    #[wasm_bindgen(unchecked_param_type = "string")] scenario_json: JsValue,
+) -> Result<JsValue, JsError> {
+    let sc = scenario(&scenario_json)?;
+    sc.validate().map_err(|e| js_error(&e))?;
+    let m = sc.model_spec().map_err(|e| js_error(&e))?;
+    to_js(&ModelInfo::of(m, sc.patient.weight_kg).map_err(|e| js_error(&e))?)
 }
 
 /// The built-in teaching scenarios.
@@ -323,4 +339,57 @@ pub fn csht(
     let c = crate::csht::csht_curve(m, weight_kg, &durations).map_err(|e| js_error(&e))?;
     let v: Vec<f64> = c.into_iter().map(|(_, h)| h).collect();
     Ok(Float64Array::from(&v[..]))
+}
+
+/// The default lecture (ketamine for treatment-resistant depression, eight scenes).
+#[wasm_bindgen]
+pub fn lecture() -> Result<JsValue, JsError> {
+    to_js(&crate::lecture::Lecture::depression().map_err(|e| js_error(&e))?)
+}
+
+/// Reads and validates a lecture from its JSON text (`JSON.stringify(lecture)`); errors name
+/// the scene and the field, e.g. `scenes[2].scenario.regimen[0].dose_mg_per_kg`.
+#[wasm_bindgen(js_name = readLecture)]
+pub fn read_lecture(
+    #[wasm_bindgen(unchecked_param_type = "string")] lecture_json: JsValue,
+) -> Result<JsValue, JsError> {
+    let json = text(
+        &lecture_json,
+        "lecture",
+        crate::scenario::json::MAX_JSON_BYTES,
+    )?;
+    to_js(&crate::lecture::Lecture::from_json(&json).map_err(|e| js_error(&e))?)
+}
+
+/// Amounts in every compartment and fluxes along every arrow of the model's diagram, at most
+/// `max_points` output times of the scenario (JSON text), for the animated diagram.
+#[wasm_bindgen]
+pub fn diagram(
+    #[wasm_bindgen(unchecked_param_type = "string")] scenario_json: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] max_points: JsValue,
+) -> Result<JsValue, JsError> {
+    let sc = scenario(&scenario_json)?;
+    let n = number(&max_points, "max_points")?;
+    let max = crate::diagram::MAX_DIAGRAM_POINTS as f64;
+    if !(n.fract() == 0.0 && (2.0..=max).contains(&n)) {
+        return Err(js_error(&Error::out_of_range(
+            "max_points",
+            n,
+            2.0,
+            max,
+            "points",
+        )));
+    }
+    to_js(&crate::diagram::DiagramTrace::of(&sc, n as usize).map_err(|e| js_error(&e))?)
+}
+
+/// The scenario's initial-value problem for its typical patient as plain data (matrix, inputs,
+/// binding constants, grid): what the browser benchmark gives the JavaScript solvers, so they
+/// integrate exactly the engine's problem.
+#[wasm_bindgen(js_name = odeProblem)]
+pub fn ode_problem(
+    #[wasm_bindgen(unchecked_param_type = "string")] scenario_json: JsValue,
+) -> Result<JsValue, JsError> {
+    let sc = scenario(&scenario_json)?;
+    to_js(&crate::simulate::problem::OdeProblem::of(&sc).map_err(|e| js_error(&e))?)
 }

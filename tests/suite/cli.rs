@@ -30,7 +30,9 @@ fn every_preset_simulates_to_csv() {
         assert_eq!(code, 0, "{}: {err}", p.id);
         let mut lines = out.lines();
         let header = lines.next().unwrap();
-        let drug = ketasim::models::get(&p.scenario.model).unwrap().analytes[0].id;
+        let drug = ketasim::models::get(&p.scenario.model).unwrap().analytes[0]
+            .id
+            .to_string();
         assert!(
             header.starts_with(&format!("t_min,{drug}_cp_ng_per_ml,{drug}_cp_um,")),
             "{header}"
@@ -92,7 +94,7 @@ fn models_and_csht_list_every_model_with_its_source() {
     let (code, out, _) = ketasim(&["models"], None);
     assert_eq!(code, 0);
     for m in ketasim::models::all() {
-        let line = out.lines().find(|l| l.starts_with(m.id)).unwrap();
+        let line = out.lines().find(|l| l.starts_with(&*m.id)).unwrap();
         assert!(line.contains(&m.citation[..20]), "{line}");
     }
     let (code, out, _) = ketasim(
@@ -174,5 +176,26 @@ fn summary_reports_the_tci_pump_and_the_what_if_clearance() {
             ",pump_rate_mg_per_h,pump_rate_ml_per_h,clearance_multiplier_what_if_assumption,"
         ),
         "{header}"
+    );
+}
+
+#[test]
+fn a_users_model_runs_from_the_cli_and_its_mistakes_are_named() {
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/user_model_three_compartment.json"
+    );
+    let (code, out, err) = ketasim(&["simulate", fixture, "--format", "json"], None);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["model_id"], "user:three_compartment");
+    let text = std::fs::read_to_string(fixture).unwrap();
+    let bad = text.replacen("\"ki_um\": 0.53", "\"ki_um\": -1", 1);
+    assert_ne!(bad, text);
+    let (code, _, err) = ketasim(&["simulate", "-"], Some(&bad));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("model_spec.analytes[0].binding.ki_um = -1 is out of range"),
+        "{err}"
     );
 }

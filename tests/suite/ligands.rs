@@ -20,7 +20,7 @@ fn ratios(r: &SimulationResult, k: usize, with_penetration: bool) -> Vec<f64> {
         .iter()
         .zip(&r.analytes)
         .map(|(a, s)| {
-            let l = pd::ligand(a.ligand).unwrap();
+            let l = pd::ligand(&a.ligand).unwrap();
             let f = if with_penetration {
                 l.brain_penetration
             } else {
@@ -85,7 +85,7 @@ fn parent_only_models_give_the_same_occupancy_bits_as_before_the_penetration_fac
         let ligands: Vec<_> = m
             .analytes
             .iter()
-            .map(|a| pd::ligand(a.ligand).unwrap())
+            .map(|a| pd::ligand(&a.ligand).unwrap())
             .collect();
         if ligands.iter().any(|l| l.brain_penetration != 1.0) {
             continue;

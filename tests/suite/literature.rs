@@ -96,7 +96,7 @@ fn auc_to_infinity_equals_dose_over_clearance() {
     for m in models::all().iter().filter(|m| m.analytes.len() == 1) {
         let d = m.derived(70.0).unwrap();
         let mut sc = presets::get("antidepressant_40min").unwrap().scenario;
-        sc.model = m.id.into();
+        sc.model = m.id.to_string();
         let dose = 35.0;
         let expected = dose / d.cl_l_per_min * 1000.0 / 60.0; // ng·h/mL
         sc.horizon_min = 7200.0;
@@ -105,7 +105,7 @@ fn auc_to_infinity_equals_dose_over_clearance() {
         assert!(
             (a.auc_0_t_ng_h_per_ml - expected).abs() / expected < 1e-6,
             "{}: {} vs {expected}",
-            m.id,
+            &m.id,
             a.auc_0_t_ng_h_per_ml
         );
         sc.horizon_min = 8.0 * d.half_lives_min.last().unwrap();

@@ -8,7 +8,7 @@ fn dose_equals_remaining_plus_eliminated() {
     for m in models::all() {
         for (name, reg) in REGIMENS {
             for method in ["exact", "dopri5"] {
-                let r = simulate(&scenario(m.id, reg, 300.0, 1.0, method)).unwrap();
+                let r = simulate(&scenario(&m.id, reg, 300.0, 1.0, method)).unwrap();
                 let total_input = r.input_mg.last().copied().unwrap();
                 assert!(total_input > 0.0);
                 for k in 0..r.t_min.len() {
@@ -18,7 +18,7 @@ fn dose_equals_remaining_plus_eliminated() {
                     assert!(
                         err <= 1e-9,
                         "{}/{name}/{method} t={}: held {held} vs input {} (rel {err:e})",
-                        m.id,
+                        &m.id,
                         r.t_min[k],
                         r.input_mg[k]
                     );

@@ -35,7 +35,7 @@ fn constant_rate_half_time_agrees_with_a_fine_grid_simulation() {
             let csht = constant_rate_half_time(m, 70.0, duration).unwrap();
             let sc = Scenario::from_json(&format!(
                 r#"{{"patient":{{"weight_kg":70}},"model":"{}","regimen":[{{"kind":"infusion","dose_mg":50,"duration_min":{duration}}}],"horizon_min":{},"output_step_min":0.01}}"#,
-                m.id,
+                &m.id,
                 duration + 2.0 * csht + 1.0
             ))
             .unwrap();

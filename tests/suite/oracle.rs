@@ -98,7 +98,7 @@ fn exact_propagator_matches_closed_form_for_every_model_and_dosing_type() {
         for (name, reg) in REGIMENS {
             // 1e-9: the closed form itself carries ~1e-15 mg of cancellation noise near t = 0,
             // judged against the 1e-6·peak floor of max_rel_err
-            check(m.id, name, reg, "exact", 1e-9);
+            check(&m.id, name, reg, "exact", 1e-9);
         }
     }
 }
@@ -107,7 +107,7 @@ fn exact_propagator_matches_closed_form_for_every_model_and_dosing_type() {
 fn dopri5_matches_closed_form_for_every_model_and_dosing_type() {
     for m in models::all() {
         for (name, reg) in REGIMENS {
-            check(m.id, name, reg, "dopri5", 1e-7);
+            check(&m.id, name, reg, "dopri5", 1e-7);
         }
     }
 }
@@ -117,8 +117,8 @@ fn dopri5_matches_exact_propagator_in_every_state() {
     // every output, including effect site and AUC, which the closed form above does not cover
     for m in models::all() {
         for (name, reg) in REGIMENS {
-            let a = simulate(&scenario(m.id, reg, 300.0, 1.0, "dopri5")).unwrap();
-            let b = simulate(&scenario(m.id, reg, 300.0, 1.0, "exact")).unwrap();
+            let a = simulate(&scenario(&m.id, reg, 300.0, 1.0, "dopri5")).unwrap();
+            let b = simulate(&scenario(&m.id, reg, 300.0, 1.0, "exact")).unwrap();
             assert_eq!(a.method, Method::Dopri5);
             assert_eq!(b.method, Method::Exact);
             for (sa, sb) in a.analytes.iter().zip(&b.analytes) {
@@ -185,7 +185,7 @@ fn generic_and_fixed_size_exact_kernels_agree() {
     use ketasim::solver::exact::ExactStepper;
     for m in models::all() {
         for (name, reg) in REGIMENS {
-            let sc = scenario(m.id, reg, 300.0, 0.7, "exact");
+            let sc = scenario(&m.id, reg, 300.0, 0.7, "exact");
             let sys = m.compile(63.0, 0.3, &[]).unwrap();
             let plan = InputPlan::from_scenario(&sc, &sys).unwrap();
             let grid = ketasim::solver::grid(300.0, 0.7);

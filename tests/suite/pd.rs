@@ -77,8 +77,8 @@ fn every_landmark_and_ligand_cites_a_source() {
     }
     for m in models::all() {
         assert!(!m.citation.is_empty());
-        for a in m.analytes {
-            pd::ligand(a.ligand).unwrap();
+        for a in m.analytes.iter() {
+            pd::ligand(&a.ligand).unwrap();
         }
         // every structural reference resolves
         m.compile(70.0, 0.1, &[]).unwrap();

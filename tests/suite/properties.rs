@@ -26,7 +26,7 @@ fn model_id() -> impl Strategy<Value = &'static str> {
     prop::sample::select(
         ketasim::models::all()
             .iter()
-            .map(|m| m.id)
+            .map(|m| &*m.id)
             .collect::<Vec<_>>(),
     )
 }
@@ -93,7 +93,7 @@ proptest! {
 fn zero_dose_gives_zero_everywhere() {
     for m in ketasim::models::all() {
         let r = simulate(&scen(
-            m.id,
+            &m.id,
             70.0,
             r#"[{"kind":"infusion","dose_mg":0,"duration_min":40},{"dose_mg_per_kg":0}]"#,
             120.0,

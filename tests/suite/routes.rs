@@ -260,10 +260,10 @@ fn racemic_extravascular_routes_use_the_published_bioavailability() {
 #[test]
 fn every_model_and_route_conserves_moles_and_matches_between_integrators() {
     for m in models::all() {
-        for r in m.routes {
+        for r in m.routes.iter() {
             let reg = format!(r#"[{{"route":"{}",{}}}]"#, r.route.id(), dose_for(r.route));
-            let a = run_with(m.id, &reg, 600.0, 1.0, "", "exact");
-            let b = run_with(m.id, &reg, 600.0, 1.0, "", "dopri5");
+            let a = run_with(&m.id, &reg, 600.0, 1.0, "", "exact");
+            let b = run_with(&m.id, &reg, 600.0, 1.0, "", "dopri5");
             let total = *a.input_mg.last().unwrap();
             for (res, name) in [(&a, "exact"), (&b, "dopri5")] {
                 for k in 0..res.t_min.len() {
@@ -272,7 +272,7 @@ fn every_model_and_route_conserves_moles_and_matches_between_integrators() {
                     assert!(
                         (held - res.input_mg[k]).abs() <= 1e-9 * total,
                         "{} {} {name} t={}",
-                        m.id,
+                        &m.id,
                         r.route.id(),
                         res.t_min[k]
                     );

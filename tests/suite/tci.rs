@@ -64,7 +64,7 @@ fn check_rates(r: &SimulationResult) {
 fn plasma_target_is_reached_at_the_first_update_and_held_on_every_model() {
     for m in models::all() {
         let sc = tci(
-            m.id,
+            &m.id,
             json!({"kind": "tci", "target": "plasma", "target_ng_per_ml": 200, "duration_min": 60}),
             90.0,
             1.0 / 6.0,
@@ -91,14 +91,14 @@ fn plasma_target_is_reached_at_the_first_update_and_held_on_every_model() {
             assert!(
                 (cp[k] - 200.0).abs() < 1e-6 * 200.0,
                 "{}: Cp {} at {} min",
-                m.id,
+                &m.id,
                 cp[k],
                 r.t_min[k]
             );
             assert!(
                 (cp[k] - cp_ref[k]).abs() <= 1e-6 * 200.0,
                 "{}: Dopri5 {}",
-                m.id,
+                &m.id,
                 cp_ref[k]
             );
         }
@@ -111,7 +111,7 @@ fn plasma_target_is_reached_at_the_first_update_and_held_on_every_model() {
 fn effect_site_target_is_reached_without_overshoot_and_held_on_every_model() {
     for m in models::all() {
         let sc = tci(
-            m.id,
+            &m.id,
             json!({"kind": "tci", "target": "effect_site", "target_ng_per_ml": 150,
                    "duration_min": 60}),
             60.0,
@@ -623,7 +623,7 @@ fn the_pump_rate_is_smooth_while_an_effect_site_target_is_held() {
             json!({"kind": "tci", "target": "occupancy", "target_percent": 40,
                    "duration_min": 60}),
         ] {
-            let r = simulate(&tci(m.id, item, 60.0, 1.0 / 6.0)).unwrap();
+            let r = simulate(&tci(&m.id, item, 60.0, 1.0 / 6.0)).unwrap();
             // loading pulse, pump off until the effect-site peak, then holding: skip the two
             // updates where the hold takes over
             let segs = &r.pumps[0].segments;
@@ -648,7 +648,7 @@ fn the_pump_rate_is_smooth_while_an_effect_site_target_is_held() {
             assert!(
                 turns * 20 <= diffs.len(),
                 "{}: {turns} turns in {}",
-                m.id,
+                &m.id,
                 diffs.len()
             );
             let step = diffs.iter().map(|d| d.abs()).fold(0.0, f64::max);

@@ -12,7 +12,7 @@ fn every_omega2_says_how_it_was_obtained() {
                 p.omega2.is_some(),
                 p.iiv_source.is_some(),
                 "{} {}",
-                m.id,
+                &m.id,
                 p.symbol
             );
         }

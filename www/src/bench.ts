@@ -6,6 +6,8 @@ import { Solver } from 'odex';
 import { loadDirect } from './engine/direct';
 import { PopulationPool } from './engine/population';
 import type { Defaults, ModelInfo, Preset, Scenario, SimResult } from './engine/types';
+import type { OdeProblem } from './engine/gen/OdeProblem';
+import { maxRelErr, solveOde45, solveOdex } from './benchKinetic';
 
 interface Row {
   engine: string;
@@ -15,12 +17,21 @@ interface Row {
 interface PopRow {
   subjects: number;
   workers: number;
+  binding: 'equilibrium' | 'kinetic';
   msToBands: number;
   usPerSubject: number;
 }
+/** A row of the kinetic-binding table: µs per subject and the largest relative errors. */
+interface KRow {
+  engine: string;
+  usPerSubject: number;
+  relErrCp: number;
+  relErrCe: number;
+  relErrBound: number;
+}
 declare global {
   interface Window {
-    __bench: { done: boolean; single: Row[]; population: PopRow[]; ratioWasmDopri5OverJs: number | null; ratioWasmExactOverJs: number | null; userAgent: string; cores: number };
+    __bench: { done: boolean; single: Row[]; kinetic: KRow[]; population: PopRow[]; ratioWasmDopri5OverJs: number | null; ratioWasmExactOverJs: number | null; userAgent: string; cores: number };
   }
 }
 
@@ -109,17 +120,23 @@ async function run(): Promise<void> {
   // the per-subject path of populations (what the bands cost per patient), 100 identical
   // patients per call (weight fixed, a model without ω²), so the call overhead is amortised
   const SUBJECTS = 100;
-  const perSubject = (method: 'exact' | 'dopri5') => {
-    const s: Scenario = { ...sc, solver: { ...sc.solver, method }, population: { ...defaults.population, size: SUBJECTS, seed: 1, weight_kg: { fixed: sc.patient.weight_kg } } };
+  const perSubjectOf = (base: Scenario, method: Scenario['solver']['method']) => {
+    const s: Scenario = { ...base, solver: { ...base.solver, method }, population: { ...defaults.population, size: SUBJECTS, seed: 1, weight_kg: { fixed: base.patient.weight_kg } } };
     const cuts = new Uint32Array([0, ref.t_min.length]);
     const json = JSON.stringify(s);
     const r = popWasm.populationSimulate(json, 0, SUBJECTS, cuts) as { blocks: Float32Array[] };
     const n = ref.t_min.length;
     const nq = r.blocks[0].length / SUBJECTS / n; // quantities: Cp per analyte, Ce, occupancy
     const row = r.blocks[0];
-    const d = Math.max(diff(Float64Array.from(row.subarray(0, n)), refCp), diff(Float64Array.from(row.subarray((nq - 2) * n, (nq - 1) * n)), refCe));
-    return { us: time(() => popWasm.populationSimulate(json, 0, SUBJECTS, cuts), 10, 9) / SUBJECTS, d };
+    const curves = { cp: Float64Array.from(row.subarray(0, n)), ce: Float64Array.from(row.subarray((nq - 2) * n, (nq - 1) * n)), bound: Float64Array.from(row.subarray((nq - 1) * n, nq * n)) };
+    return { us: time(() => popWasm.populationSimulate(json, 0, SUBJECTS, cuts), 10, 9) / SUBJECTS, curves };
   };
+  const perSubject = (method: 'exact' | 'dopri5') => {
+    const r = perSubjectOf(sc, method);
+    return { us: r.us, d: Math.max(diff(r.curves.cp, refCp), diff(r.curves.ce, refCe)) };
+  };
+  // ?quick: one-patient tables only, no populations (the wasm-opt comparison runs this)
+  const quick = new URLSearchParams(location.search).has('quick');
   const pe = perSubject('exact');
   const pd = perSubject('dopri5');
   const single: Row[] = [
@@ -133,18 +150,41 @@ async function run(): Promise<void> {
     .map((r) => `<tr><td>${r.engine}</td><td>${r.usPerRun.toFixed(1)}</td><td>${(r.usPerRun / single[0].usPerRun).toFixed(2)}</td><td>${r.maxAbsDiffNgPerMl === 0 ? '(reference)' : r.maxAbsDiffNgPerMl?.toExponential(2) + ' ng/mL'}</td></tr>`)
     .join('');
 
+  // kinetic binding (half-time 10 min): the engine's problem, the same tolerances everywhere;
+  // errors against Dopri5 at rtol 1e-11
+  const kin: Scenario = { ...sc, pd: { ...sc.pd, binding: { kind: 'kinetic', half_time_min: 10 } } };
+  const problem = wasm.odeProblem(JSON.stringify(kin)) as OdeProblem;
+  const kref = wasm.simulate(JSON.stringify({ ...kin, solver: { ...kin.solver, method: 'dopri5', rtol: 1e-11, atol: 1e-14 } })) as SimResult;
+  const errs = (c: { cp: ArrayLike<number>; ce: ArrayLike<number>; bound: ArrayLike<number> }) => ({
+    relErrCp: maxRelErr(c.cp, kref.analytes[0].cp_ng_per_ml),
+    relErrCe: maxRelErr(c.ce, kref.analytes[0].ce_ng_per_ml),
+    relErrBound: maxRelErr(c.bound, kref.occupancy),
+  });
+  const kRow = (engine: string, r: { us: number; curves: { cp: ArrayLike<number>; ce: ArrayLike<number>; bound: ArrayLike<number> } }): KRow => ({ engine, usPerSubject: r.us, ...errs(r.curves) });
+  const kinetic: KRow[] = [
+    kRow('wasm, population path, exact propagator + implicit binding (auto)', perSubjectOf(kin, 'exact_kinetic')),
+    kRow('wasm, population path, Dopri5 (ode_solvers)', perSubjectOf(kin, 'dopri5')),
+    kRow('JavaScript, ode45-cash-karp (RK45), stops at each output time', { us: time(() => solveOde45(problem), 20, 7), curves: solveOde45(problem) }),
+    kRow('JavaScript, odex (GBS), dense output', { us: time(() => solveOdex(problem), 20, 7), curves: solveOdex(problem) }),
+  ];
+  $('kinetic').querySelector('tbody')!.innerHTML = kinetic
+    .map((r) => `<tr><td>${r.engine}</td><td>${r.usPerSubject.toFixed(1)}</td><td>${(r.usPerSubject / kinetic[0].usPerSubject).toFixed(2)}</td><td>${r.relErrCp.toExponential(1)}</td><td>${r.relErrCe.toExponential(1)}</td><td>${r.relErrBound.toExponential(1)}</td></tr>`)
+    .join('');
+  window.__bench = { ...window.__bench, single, kinetic };
+
   const pool = new PopulationPool();
   const population: PopRow[] = [];
-  for (const size of [1000, 10000]) {
+  for (const [size, binding] of (quick ? [] : [[1000, 'equilibrium'], [10000, 'equilibrium'], [1000, 'kinetic'], [10000, 'kinetic']]) as [number, PopRow['binding']][]) {
     for (const workers of [1, pool.maxWorkers]) {
-      const s: Scenario = { ...sc, population: { ...defaults.population, size, seed: 1 } };
+      const base = binding === 'kinetic' ? kin : sc;
+      const s: Scenario = { ...base, population: { ...defaults.population, size, seed: 1 } };
       await pool.run(s, workers); // warm-up (worker start, wasm compile)
       const ts: number[] = [];
       for (let i = 0; i < (size > 5000 ? 5 : 15); i++) ts.push((await pool.run(s, workers)).timing.totalMs);
       const ms = median(ts);
-      population.push({ subjects: size, workers, msToBands: ms, usPerSubject: (ms * 1000) / size });
+      population.push({ subjects: size, workers, binding, msToBands: ms, usPerSubject: (ms * 1000) / size });
       $('pop').querySelector('tbody')!.innerHTML = population
-        .map((r) => `<tr><td>${r.subjects}</td><td>${r.workers}</td><td>${r.msToBands.toFixed(1)}</td><td>${r.usPerSubject.toFixed(1)}</td></tr>`)
+        .map((r) => `<tr><td>${r.subjects}</td><td>${r.binding}</td><td>${r.workers}</td><td>${r.msToBands.toFixed(1)}</td><td>${r.usPerSubject.toFixed(1)}</td></tr>`)
         .join('');
     }
   }
@@ -152,10 +192,10 @@ async function run(): Promise<void> {
   const rExact = single[0].usPerRun / single[2].usPerRun;
   // the reference row is the exact full simulate(); the population path is compared to it too
   $('note').textContent = `wasm/JS time ratio: Dopri5 ${rDop.toFixed(3)}, exact propagator ${rExact.toFixed(3)}. ${navigator.userAgent}; ${navigator.hardwareConcurrency} logical cores.`;
-  window.__bench = { done: true, single, population, ratioWasmDopri5OverJs: rDop, ratioWasmExactOverJs: rExact, userAgent: navigator.userAgent, cores: navigator.hardwareConcurrency };
+  window.__bench = { done: true, single, kinetic, population, ratioWasmDopri5OverJs: rDop, ratioWasmExactOverJs: rExact, userAgent: navigator.userAgent, cores: navigator.hardwareConcurrency };
   $('status').textContent = 'done';
 }
 
-window.__bench = { done: false, single: [], population: [], ratioWasmDopri5OverJs: null, ratioWasmExactOverJs: null, userAgent: '', cores: 0 };
+window.__bench = { done: false, single: [], kinetic: [], population: [], ratioWasmDopri5OverJs: null, ratioWasmExactOverJs: null, userAgent: '', cores: 0 };
 $('run').addEventListener('click', () => void run());
 void run();

@@ -451,7 +451,13 @@ test('the benchmark page runs wasm and the JavaScript solver side by side', asyn
   // the JavaScript solver computes the same curves (ng/mL; tolerance 1e-6 relative)
   const js = bench.single.find((r) => r.engine.startsWith('JavaScript'));
   assert.ok(js.maxAbsDiffNgPerMl < 0.01, `JS vs wasm: ${js.maxAbsDiffNgPerMl} ng/mL`);
-  assert.equal(bench.population.length, 4);
+  // kinetic binding: both JavaScript solvers integrate the engine's own problem and agree with
+  // Dopri5 at rtol 1e-11 (errors well within what rtol 1e-6 allows); the wasm rows too
+  assert.equal(bench.kinetic.length, 4);
+  for (const r of bench.kinetic) {
+    for (const e of [r.relErrCp, r.relErrCe, r.relErrBound]) assert.ok(e < 1e-4, `${r.engine}: ${JSON.stringify(r)}`);
+  }
+  assert.equal(bench.population.length, 8);
   assert.deepEqual(errors, []);
   await context.close();
 });

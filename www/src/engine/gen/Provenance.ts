@@ -3,4 +3,4 @@
 /**
  * How solid a number is (see the reference data file).
  */
-export type Provenance = "READ" | "READ-2" | "CODE" | "UNVERIFIED" | "DERIVED" | "ASSUMPTION";
+export type Provenance = "READ" | "READ-2" | "CODE" | "UNVERIFIED" | "DERIVED" | "ASSUMPTION" | "USER";
