@@ -315,8 +315,12 @@ export function initLecture(host: LectureHost): { rendered: (r: SimResult) => vo
       default:
         handled = false;
     }
-    if (handled) e.preventDefault();
-  });
+    if (handled) {
+      // a clicker's keys are the lecture's, even where the charts' keyboard crosshair has focus
+      e.preventDefault();
+      e.stopPropagation();
+    }
+  }, true);
   // Esc in real full screen leaves it before any key event: leave the lecture with it
   document.addEventListener('fullscreenchange', () => {
     if (!document.fullscreenElement && active) exit();
