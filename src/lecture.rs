@@ -201,7 +201,9 @@ impl Lecture {
         use Highlight::*;
         let preset = |id: &str| presets::get(id).map(|p| p.scenario);
         let standard = preset(presets::DEFAULT)?;
-        let mut people = standard.clone();
+        // a model with published between-patient variability (Kamp 2020 has none: only body
+        // weight would vary)
+        let mut people = preset("spravato_84")?;
         people.population = Some(Defaults::get()?.population);
         let scene =
             |title: &str, narration: &str, highlight: Vec<Highlight>, sc: &Scenario| Scene {
@@ -264,8 +266,9 @@ impl Lecture {
                 scene(
                     "Every patient is different",
                     "The same dose gives different concentrations in different people. The \
-                     bands show the spread across a virtual population drawn from the model's \
-                     published variability.",
+                     bands show the spread across a virtual population of the esketamine \
+                     spray, drawn from the between-patient variability published with the \
+                     model (Perez-Ruixo 2021).",
                     vec![Population, EffectSite],
                     &people,
                 ),

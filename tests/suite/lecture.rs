@@ -24,6 +24,13 @@ fn the_default_lecture_follows_the_clinical_story() {
         presets::get("spravato_84").unwrap().scenario
     );
     assert!(l.scenes[6].scenario.population.is_some());
+    // a model whose parameters vary between patients (published variability)
+    let m = ketasim::models::get(&l.scenes[6].scenario.model).unwrap();
+    assert!(
+        !m.population_variation().random_effects.is_empty(),
+        "{}",
+        m.id
+    );
     assert!(l.scenes[6].highlight.contains(&Highlight::Population));
     assert!(l.scenes[7].highlight.contains(&Highlight::Occupancy));
     assert!(l.scenes[7].narration.contains("model-derived"));
