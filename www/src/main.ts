@@ -18,6 +18,7 @@ import { num3 } from './ui/format';
 import type { CshtCurves } from './engine/types';
 import { renderSideEffects } from './ui/sideeffects';
 import { VitalsChart, bindVitals, calibrationHtml, renderVitalsInfo, sourcesHtml, syncVitalsControls } from './ui/vitals';
+import { ModelEditor, escHtml } from './ui/modeledit';
 import { MAX_PINS, decodeLink, defaultView, encodeLink, withField, type PageState, type View } from './ui/state';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -100,6 +101,21 @@ const pool = new PopulationPool(undefined, (m, replaced) => {
 
 let meta: Meta;
 let st: PageState;
+// ---------- user-defined models (issue 14): the "Edit parameters" view, ui/modeledit.ts ----------
+const userModels = new ModelEditor({
+  engine,
+  cshtEngine,
+  meta: () => meta,
+  state: () => st,
+  apply: (scenario) => commit({ ...st, scenario }),
+  model: (id) => void adapt('model', id),
+  showState: () => showState(),
+  resync: () => syncControls(meta, st),
+  panelExtra: () => {
+    const mon = shown?.result.monitoring;
+    return mon ? calibrationHtml(mon.calibration, mon.sources) + sourcesHtml(mon.sources) : '';
+  },
+});
 /** Bumped on every change of the scenario; a result is current when it has the same number. */
 let seq = 0;
 let shown: { seq: number; result: SimResult } | null = null;
@@ -178,6 +194,7 @@ function setView(patch: Partial<View>): void {
 
 async function update(): Promise<void> {
   const my = seq;
+  userModels.track(st);
   const t0 = performance.now();
   showState();
   if (formatErrors.size) return clearPopulation();
@@ -273,6 +290,7 @@ function targetLines(r: SimResult): TargetLine[] {
 }
 
 function render(r: SimResult): void {
+  userModels.shown(r);
   renderReadouts(meta, r, st);
   const span = r.t_min[r.t_min.length - 1];
   const s = r.sessions.length > 1 && st.view.session > 0 ? shownSession(r, st) : null;
@@ -413,7 +431,7 @@ function renderPins(): void {
   $('pins').innerHTML = st.pins
     .map(
       (p, i) =>
-        `<li><span class="swatch" data-css="border-color:${COLORS.pins[i % COLORS.pins.length]}"></span>${runLabel(meta, p)} <button type="button" data-unpin="${i}" aria-label="Remove pinned run ${i + 1}">remove</button></li>`,
+        `<li><span class="swatch" data-css="border-color:${COLORS.pins[i % COLORS.pins.length]}"></span>${escHtml(runLabel(meta, p))} <button type="button" data-unpin="${i}" aria-label="Remove pinned run ${i + 1}">remove</button></li>`,
     )
     .join('');
   applyCss($('pins'));
@@ -483,7 +501,9 @@ async function adapt(kind: 'route' | 'model' | 'step', value: string): Promise<v
           : await engine.withModel(st.scenario, value);
     if (my !== seq) return;
     engineError = null;
-    commit({ ...st, scenario: { ...st.scenario, model: a.model, regimen: a.regimen } });
+    const scenario = { ...st.scenario, model: a.model, regimen: a.regimen };
+    if (kind === 'model') delete scenario.model_spec; // a built-in model: the user's is dropped
+    commit({ ...st, scenario });
     if (a.note) {
       notice = a.note + '.';
       toast(notice);
@@ -515,6 +535,7 @@ async function applySpan(id: string): Promise<void> {
 }
 
 async function openModelPanel(): Promise<void> {
+  if (st.scenario.model_spec) return userModels.openPanel();
   const m = modelOf(meta, st.scenario.model);
   if (!m) return;
   const w = st.scenario.patient.weight_kg;
@@ -530,6 +551,7 @@ async function openModelPanel(): Promise<void> {
   }
   const mon = shown?.result.monitoring;
   renderPanel($('model-panel'), info, meta.pd, info.derived.weight_kg, st.scenario.pd.ke0_endpoint, csht, mon ? calibrationHtml(mon.calibration, mon.sources) + sourcesHtml(mon.sources) : '');
+  userModels.decoratePanel($('model-panel'));
   $<HTMLDialogElement>('model-dialog').showModal();
 }
 
@@ -546,6 +568,7 @@ async function start(): Promise<void> {
   ]);
   meta = { presets, models, pd, limits, defaults };
   renderStatic(meta);
+  userModels.mount();
   charts = new Charts($('chart-conc'), $('chart-occ'), $('chart-pump'), $('tooltip'), pd.landmarks);
   cshtChart = new CshtChart($('chart-csht'));
   vitalsChart = new VitalsChart($('chart-vitals'));
