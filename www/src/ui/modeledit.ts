@@ -14,6 +14,7 @@ import { EngineFailure, LatestOnly } from '../engine/rpc';
 import type { ModelInfo, ModelSpec, Param, Scenario, SimResult } from '../engine/types';
 import { modelOf, type Meta } from './controls';
 import { showMessage } from './errors';
+import { moment, num3 } from './format';
 import { badge, renderPanel } from './panel';
 import type { PageState } from './state';
 
@@ -167,6 +168,14 @@ export class ModelEditor {
   private dirty = false;
   private infoKey = '';
   private info = new LatestOnly((s: Scenario) => this.h.engine.modelInfo(s));
+  /** The run on screen (for the editor's own line of peaks). */
+  private last: SimResult | null = null;
+  private readonly place = () => {
+    // below the page's header while it is in view (the actions stay reachable)
+    const head = document.querySelector('header');
+    const top = Math.max(0, head ? head.getBoundingClientRect().bottom : 0);
+    this.dlg.style.setProperty('--me-top', `${Math.round(top)}px`);
+  };
 
   constructor(private readonly h: EditorHooks) {}
 
@@ -241,8 +250,12 @@ export class ModelEditor {
     this.render();
     if (!this.dlg.open) {
       this.dlg.show();
-      // the editor covers the controls (a bottom sheet on phones): bring the results into view
-      document.getElementById('results')?.scrollIntoView({ block: 'start' });
+      // the editor covers the controls (a bottom sheet on phones): bring the header and results into view
+      if (matchMedia('(max-width: 700px)').matches) document.getElementById('results')?.scrollIntoView({ block: 'start' });
+      else window.scrollTo({ top: 0 });
+      this.place();
+      window.addEventListener('scroll', this.place, { passive: true });
+      window.addEventListener('resize', this.place, { passive: true });
     }
     if (focus) this.dlg.querySelector<HTMLInputElement>('input[data-row]')?.focus({ preventScroll: true });
     this.h.showState(); // an error about the description goes next to its row now
@@ -251,6 +264,8 @@ export class ModelEditor {
   close(focus = true): void {
     if (!this.dlg.open) return;
     this.dlg.close();
+    window.removeEventListener('scroll', this.place);
+    window.removeEventListener('resize', this.place);
     // no hidden controls left to catch the engine's messages: they go to the general line
     this.dlg.replaceChildren();
     this.draft = null;
@@ -308,6 +323,8 @@ export class ModelEditor {
         ${this.base ? `<button type="button" data-me="builtin" title="${esc(`${modelOf(meta, this.base)?.name ?? this.base}, as published: your model is dropped`)}">Back to the published model</button>` : ''}
       </div>
       <p class="me-status" id="me-status" role="status" aria-live="polite"></p>`;
+    this.dlg.querySelector('.me-user')!.insertAdjacentHTML('afterend', '<p class="me-now" id="me-now" aria-live="polite"></p>');
+    this.peaks();
     this.dlg.querySelector<HTMLTextAreaElement>('#me-json')!.value = JSON.stringify(d, null, 2);
     this.status();
   }
@@ -448,8 +465,21 @@ export class ModelEditor {
     );
   }
 
+  /** The shown run's peaks, in the editor (the readout cards may be under it). */
+  private peaks(): void {
+    const el = this.dlg.querySelector<HTMLElement>('#me-now');
+    const r = this.last;
+    if (!el || !r) return;
+    const a = r.metrics.drug;
+    const span = r.t_min[r.t_min.length - 1] - r.t_min[0];
+    const who = r.scenario.model_spec ? `your model “${r.scenario.model_spec.name}” (USER)` : `${modelOf(this.h.meta(), r.model_id)?.name ?? r.model_id} as published`;
+    el.innerHTML = `Shown: ${esc(who)} — peak plasma <b>${num3(a.cmax_ng_per_ml)} ng/mL</b> at ${moment(a.tmax_min, span)}, peak effect site <b>${num3(a.ce_max_ng_per_ml)} ng/mL</b> at ${moment(a.ce_tmax_min, span)}.`;
+  }
+
   /** The label above the readouts: the shown run's model is the user's. */
   shown(r: SimResult): void {
+    this.last = r;
+    if (this.dlg.open) this.peaks();
     const spec = r.scenario.model_spec;
     this.note.hidden = !spec;
     this.note.innerHTML = spec
