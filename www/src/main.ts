@@ -115,6 +115,7 @@ const userModels = new ModelEditor({
     const mon = shown?.result.monitoring;
     return mon ? calibrationHtml(mon.calibration, mon.sources) + sourcesHtml(mon.sources) : '';
   },
+  current: () => current(),
 });
 /** Bumped on every change of the scenario; a result is current when it has the same number. */
 let seq = 0;

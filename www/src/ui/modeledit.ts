@@ -38,6 +38,8 @@ export interface EditorHooks {
   resync(): void;
   /** The model panel's extra sections (vitals calibration and sources). */
   panelExtra(): string;
+  /** Whether the run on screen is of the current inputs. */
+  current(): boolean;
 }
 
 const esc = (s: unknown) =>
@@ -433,6 +435,7 @@ export class ModelEditor {
   track(st: PageState): void {
     const sc = st.scenario;
     const meta = this.h.meta();
+    this.peaks();
     if (this.dlg.open) {
       if (!sc.model_spec && this.appliedJson !== null) {
         // switched to a built-in model or a preset: the user's model is gone
@@ -473,7 +476,8 @@ export class ModelEditor {
     const a = r.metrics.drug;
     const span = r.t_min[r.t_min.length - 1] - r.t_min[0];
     const who = r.scenario.model_spec ? `your model “${r.scenario.model_spec.name}” (USER)` : `${modelOf(this.h.meta(), r.model_id)?.name ?? r.model_id} as published`;
-    el.innerHTML = `Shown: ${esc(who)} — peak plasma <b>${num3(a.cmax_ng_per_ml)} ng/mL</b> at ${moment(a.tmax_min, span)}, peak effect site <b>${num3(a.ce_max_ng_per_ml)} ng/mL</b> at ${moment(a.ce_tmax_min, span)}.`;
+    const now = this.h.current() ? 'Shown' : 'Not current — the last valid run';
+    el.innerHTML = `${now}: ${esc(who)} — peak plasma <b>${num3(a.cmax_ng_per_ml)} ng/mL</b> at ${moment(a.tmax_min, span)}, peak effect site <b>${num3(a.ce_max_ng_per_ml)} ng/mL</b> at ${moment(a.ce_tmax_min, span)}.`;
   }
 
   /** The label above the readouts: the shown run's model is the user's. */
