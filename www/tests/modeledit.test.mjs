@@ -327,3 +327,29 @@ test('screenshots of the editor on a phone (390×844)', async () => {
   await clean(page, errors, 'phone');
   await context.close();
 });
+
+test('a linked user model with its own structure and ligand (the issue-14 fixture) equals the CLI; its texts never become markup', async () => {
+  const sc = JSON.parse(readFileSync(join(ROOT, 'tests', 'fixtures', 'user_model_three_compartment.json'), 'utf8'));
+  sc.model_spec.name = 'Mine <img src="x.png" class="injected"> & "q"';
+  sc.model_spec.analytes[0].name = '<b class="injected">Drug</b>';
+  sc.model_spec.params[0].description = '<i class="injected">central</i> volume';
+  const { page, context, errors } = await open(stateHash(sc));
+  const { native } = await equalsCli(page, 'fixture from a link');
+  assert.equal(native.model_id, 'user:three_compartment');
+  assert.ok(native.metrics.occupancy_max > 0.05, 'the user ligand binds');
+  await page.waitForFunction(() => document.querySelector('#model option:checked')?.textContent.includes('USER values'));
+  assert.match(await page.locator('#user-model-note').innerText(), /Mine <img src="x.png" class="injected"> & "q"/);
+  await page.click('#btn-pin');
+  await page.click('#btn-model-edit');
+  await page.locator('#model-edit[open]').waitFor();
+  assert.match(await page.locator('#model-edit').innerText(), /<i class="injected">central<\/i> volume/);
+  // the ligand constants are rows of the table too
+  assert.equal(await page.locator('#model-edit .me-row[data-path="model_spec.analytes[0].binding.ki_um"]').count(), 1);
+  await page.click('#model-edit button[data-me="close"]');
+  await page.click('#btn-model');
+  await page.locator('#model-dialog[open]').waitFor();
+  assert.equal(await page.locator('.injected').count(), 0, 'no user text became an element');
+  await page.keyboard.press('Escape');
+  await clean(page, errors, 'fixture');
+  await context.close();
+});

@@ -483,6 +483,12 @@ export class ModelEditor {
   /** The label above the readouts: the shown run's model is the user's. */
   shown(r: SimResult): void {
     this.last = r;
+    if (r.scenario.model_spec) {
+      // the page prints analyte names as HTML (readouts, toggles, tooltip): a user's, from a
+      // link too, must not become markup there (the scenario keeps the user's text)
+      for (const a of r.analytes) a.name = defang(a.name);
+      r.drug_readout.name = defang(r.drug_readout.name);
+    }
     if (this.dlg.open) this.peaks();
     const spec = r.scenario.model_spec;
     this.note.hidden = !spec;
