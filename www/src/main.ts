@@ -499,7 +499,12 @@ async function adapt(kind: 'route' | 'model' | 'step', value: string): Promise<v
         ? await engine.withRoute(st.scenario, value as never)
         : kind === 'step'
           ? await engine.withStep(st.scenario, value as DoseKind)
-          : await engine.withModel(st.scenario, value);
+          : await engine.withModel(st.scenario, value).catch((e) => {
+              // a user's model the engine cannot read (a link): switch as if from the built-in one
+              if (!st.scenario.model_spec) throw e;
+              const { model_spec: _dropped, ...built } = st.scenario;
+              return engine.withModel({ ...built, model: value }, value);
+            });
     if (my !== seq) return;
     engineError = null;
     const scenario = { ...st.scenario, model: a.model, regimen: a.regimen };

@@ -299,6 +299,10 @@ test('a link whose model_spec is invalid shows the engine error, not a broken pa
   assert.match(await b.page.locator('#err-general').innerText(), /model_spec.*colour|colour.*model_spec/);
   await b.page.click('#btn-model-edit');
   await b.page.locator('#model-edit[open]').waitFor();
+  // a built-in model is still one choice away
+  await b.page.click('#model-edit button[data-me="builtin"]');
+  await b.page.waitForFunction(() => window.__ketasim.shown()?.current && window.__ketasim.shown().result.model_id === 'kamp2020');
+  assert.equal('model_spec' in (await b.page.evaluate(() => window.__ketasim.state().scenario)), false);
   await clean(b.page, b.errors, 'unreadable link');
   await b.context.close();
   await clean(page, errors, 'invalid link');
