@@ -257,6 +257,17 @@ struct ModelInfo<'a> {
     population_variation: crate::model::PopulationVariation,
 }
 
+impl<'a> ModelInfo<'a> {
+    fn of(m: &'a crate::model::ModelSpec, weight_kg: f64) -> Result<Self, Error> {
+        Ok(ModelInfo {
+            spec: m,
+            derived: m.derived(weight_kg)?,
+            drug_form: pd::DrugForm::of(m),
+            population_variation: m.population_variation(),
+        })
+    }
+}
+
 /// Every model with its citation, parameters (value, unit, scaling, provenance), structure and
 /// derived values at `weight_kg`.
 #[wasm_bindgen]
@@ -266,14 +277,7 @@ pub fn models(
     let weight_kg = weight(&weight_kg)?;
     let list = models::all()
         .iter()
-        .map(|m| {
-            Ok(ModelInfo {
-                spec: m,
-                derived: m.derived(weight_kg)?,
-                drug_form: pd::DrugForm::of(m),
-                population_variation: m.population_variation(),
-            })
-        })
+        .map(|m| ModelInfo::of(m, weight_kg))
         .collect::<Result<Vec<_>, Error>>()
         .map_err(|e| js_error(&e))?;
     to_js(&list)
@@ -288,13 +292,7 @@ pub fn model_info(
     let sc = scenario(&scenario_json)?;
     sc.validate().map_err(|e| js_error(&e))?;
     let m = sc.model_spec().map_err(|e| js_error(&e))?;
-    let info = ModelInfo {
-        spec: m,
-        derived: m.derived(sc.patient.weight_kg).map_err(|e| js_error(&e))?,
-        drug_form: pd::DrugForm::of(m),
-        population_variation: m.population_variation(),
-    };
-    to_js(&info)
+    to_js(&ModelInfo::of(m, sc.patient.weight_kg).map_err(|e| js_error(&e))?)
 }
 
 /// The built-in teaching scenarios.

@@ -2,6 +2,8 @@
 // timeline. Every displayed result carries the scenario that produced it; while a newer request
 // is pending or an input is invalid, the results are visibly stale.
 import './style.css';
+import './layout.css';
+import './print.css';
 import { Engine, EngineFailure } from './engine/client';
 import type { DoseKind, Scenario, SimResult } from './engine/types';
 import { PopulationPool, type PopulationBands } from './engine/population';
@@ -15,6 +17,8 @@ import { renderPopulation } from './ui/population';
 import { extraAnalytes, markBandLegend, renderReadouts, renderTci, shownSession } from './ui/readouts';
 import { revealPumpErrors } from './ui/regimen';
 import { num3 } from './ui/format';
+import { renderDataTable, renderPrintSummary, trackStickyChart } from './ui/layout';
+import { registerServiceWorker } from './sw-register';
 import type { CshtCurves } from './engine/types';
 import { renderSideEffects } from './ui/sideeffects';
 import { VitalsChart, bindVitals, calibrationHtml, renderVitalsInfo, sourcesHtml, syncVitalsControls } from './ui/vitals';
@@ -303,6 +307,8 @@ function render(r: SimResult): void {
   renderVitalsInfo($('vitals-info'), r.monitoring, span);
   renderSideEffects($('side-effects'), r.monitoring);
   syncVitalsControls(st.view.vitals, st.scenario.vitals?.curve, r.monitoring);
+  renderDataTable($('data-table'), r, st.view.unit);
+  renderPrintSummary($('print-summary'), r.scenario, runLabel(meta, r.scenario), modelOf(meta, r.scenario.model), meta.pd.landmarks.filter((l) => r.landmarks.includes(l.id)));
 }
 
 // ---------- CSHT ----------
@@ -432,7 +438,7 @@ function renderPins(): void {
   $('pins').innerHTML = st.pins
     .map(
       (p, i) =>
-        `<li><span class="swatch" data-css="border-color:${COLORS.pins[i % COLORS.pins.length]}"></span>${escHtml(runLabel(meta, p))} <button type="button" data-unpin="${i}" aria-label="Remove pinned run ${i + 1}">remove</button></li>`,
+        `<li><svg class="swatch" viewBox="0 0 28 8" aria-hidden="true"><line x1="0" y1="4" x2="28" y2="4" stroke="${COLORS.pins[i % COLORS.pins.length]}" stroke-width="2.5" stroke-dasharray="${COLORS.pinDash[i % COLORS.pinDash.length].join(' ')}"/></svg>Pin ${i + 1}: ${escHtml(runLabel(meta, p))} <button type="button" data-unpin="${i}" aria-label="Remove pinned run ${i + 1}">remove</button></li>`,
     )
     .join('');
   applyCss($('pins'));
@@ -648,15 +654,15 @@ async function start(): Promise<void> {
     }
   });
   $('btn-png').addEventListener('click', () => {
-    const [conc, ...rest] = charts.canvases();
-    const vit = vitalsChart.canvas();
-    const c = cshtChart.canvas();
+    const [conc, ...rest] = charts.exportParts();
+    const vit = vitalsChart.exportPart();
+    const c = cshtChart.exportPart();
     const whatIf = whatIfNote(meta, st.scenario);
     const notes = [
       ...(whatIf ? [whatIf] : []),
       ...(shown ? [`Blood pressure and heart rate: ${shown.result.monitoring.label}, not a published model (${shown.result.monitoring.vitals.map((v) => `${v.sign}: ${v.mode.replace('_', '-')}`).join(', ')}).`] : []),
     ];
-    exportPng([conc, ...(vit ? [vit] : []), ...rest, ...(c ? [c] : [])].filter((x): x is HTMLCanvasElement => !!x), runLabel(meta, st.scenario), `ketasim-${st.view.preset}.png`, notes);
+    exportPng([conc, ...rest, ...(vit ? [vit] : []), ...(c ? [c] : [])].filter((x) => !!x), runLabel(meta, st.scenario), `ketasim-${st.view.preset}.png`, notes);
   });
   $('btn-model').addEventListener('click', () => void openModelPanel());
   $('btn-pin').addEventListener('click', () => {
@@ -703,6 +709,13 @@ async function start(): Promise<void> {
     while (!shown && !engineError) await new Promise((r) => setTimeout(r, 10));
   }
   window.__ketasim.ready = true;
+  trackStickyChart($('conc-wrap'));
+  // printing (print.css): the charts at a size that fits one page, and back afterwards
+  const print = matchMedia('print');
+  print.addEventListener('change', () => charts.setPrinting(print.matches));
+  window.addEventListener('beforeprint', () => charts.setPrinting(true));
+  window.addEventListener('afterprint', () => charts.setPrinting(false));
+  registerServiceWorker();
   console.info(`ketasim: first render ${(performance.now() - t0).toFixed(0)} ms after start`);
 }
 

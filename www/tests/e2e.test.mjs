@@ -43,7 +43,7 @@ async function open(hash = '', viewport = { width: 1280, height: 720 }) {
   return { page, context, errors, external, loadMs };
 }
 
-const readout = (page, i) => page.locator('#readouts > div').nth(i).locator('dd').innerText();
+const readout = (page, i) => page.locator('#readouts > div').nth(i).locator('dd[data-k]').innerText();
 
 async function rendersAfter(page, n, action) {
   await action();

@@ -60,7 +60,7 @@ async function checkAgainstCli(page, what) {
   assert.deepEqual(shown.sessions, native.sessions, `${what}: session timeline`);
   const a = native.metrics.drug;
   assert.equal(shown.metrics.drug.cmax_ng_per_ml, a.cmax_ng_per_ml, `${what}: Cmax`);
-  const cards = await page.locator('#readouts dd').allInnerTexts();
+  const cards = await page.locator('#readouts dd[data-k]').allInnerTexts();
   const unitNg = shown.unit === 'ng';
   assert.equal(cards[0], unitNg ? `${num3(a.cmax_ng_per_ml)} ng/mL` : `${num3(a.cmax_um)} µM`, `${what}: Cmax card`);
   assert.equal(cards[1], unitNg ? `${num3(a.ce_max_ng_per_ml)} ng/mL` : `${num3(a.ce_max_um)} µM`, `${what}: Ce card`);

@@ -197,6 +197,7 @@ test('nothing a caller passes breaks the module: the bricking sequence, every ex
     (v) => wasm.simulate(v), (v) => wasm.validateScenario(v), (v) => wasm.simulateCsv(v), (v) => wasm.linkFallback(v),
     (v) => wasm.withRoute(v, 'oral'), (v) => wasm.withRoute(good, v), (v) => wasm.withModel(v, 'herd2007'), (v) => wasm.withModel(good, v),
     (v) => wasm.withSpan(v, '2h'), (v) => wasm.withSpan(good, v), (v) => wasm.withStep(v, 'tci'), (v) => wasm.withStep(good, v), (v) => wasm.cshtCurves(v),
+    (v) => wasm.readLecture(v), (v) => wasm.diagram(v, 100), (v) => wasm.diagram(good, v), (v) => wasm.odeProblem(v), (v) => wasm.modelInfo(v),
     (v) => wasm.models(v), (v) => wasm.csht(v, 70, [10]), (v) => wasm.csht('kamp2020', v, [10]), (v) => wasm.csht('kamp2020', 70, v),
     (v) => pop.populationLayout(v), (v) => pop.simulatePopulation(v), (v) => pop.populationSimulate(v, 0, 1, [0, 361]),
     (v) => pop.populationSimulate(J({ ...base, population: { size: 2 } }), v, 1, [0, 361]), (v) => pop.populationSimulate(J({ ...base, population: { size: 2 } }), 0, 1, v),
@@ -223,6 +224,37 @@ test('nothing a caller passes breaks the module: the bricking sequence, every ex
   assert.equal(wasm.simulate(good).t_min.length, 361);
   assert.deepEqual(wasm.csht('kamp2020', 70, new Float64Array([10])).length, 1);
   assert.equal(pop.simulatePopulation(J({ ...base, population: { size: 3 } })).size, 3);
+});
+
+test('a user-defined model, a lecture, a diagram trace and the ODE problem come from the engine as the CLI has them', () => {
+  const user = readFixture('user_model_three_compartment.json');
+  const r = wasm.simulate(J(user));
+  assert.equal(r.model_id, 'user:three_compartment');
+  const native = JSON.parse(execFileSync(join(ROOT, 'target', 'release', 'ketasim'), ['simulate', fixture('user_model_three_compartment.json'), '--format', 'json']).toString());
+  assert.deepEqual([...r.analytes[0].cp_ng_per_ml], native.analytes[0].cp_ng_per_ml);
+  assert.deepEqual([...r.occupancy], native.occupancy);
+  const info = wasm.modelInfo(J(user));
+  assert.ok(info.params.every((p) => p.provenance === 'USER'));
+  assert.throws(() => wasm.simulate(J({ ...user, model_spec: { ...user.model_spec, params: [] } })), (e) => e.field === 'model_spec.params');
+  // the lecture reads back; a mistake names its scene and field
+  const lecture = wasm.lecture();
+  assert.equal(lecture.scenes.length, 8);
+  assert.deepEqual(wasm.readLecture(J(lecture)), lecture);
+  const bad = structuredClone(lecture);
+  bad.scenes[3].scenario.patient.weight_kg = -1;
+  assert.throws(() => wasm.readLecture(J(bad)), (e) => e.field === 'scenes[3].scenario.patient.weight_kg');
+  // the diagram trace: at most the points asked for, the simulation's amounts
+  const base = readFixture('standard_infusion.json');
+  const d = wasm.diagram(J(base), 50);
+  assert.ok(d.t_min.length <= 50);
+  const full = wasm.simulate(J(base));
+  const k = full.t_min.indexOf(d.t_min[3]);
+  assert.equal(d.nodes[0].amount_mg[3], full.compartments[0].amount_mg[k]);
+  assert.throws(() => wasm.diagram(J(base), 1), (e) => e.field === 'max_points');
+  // the ODE problem: the matrix of the states the engine integrates
+  const p = wasm.odeProblem(J(base));
+  assert.equal(p.a.length, p.states.length ** 2);
+  assert.equal(p.rates.length, 1);
 });
 
 test('a scenario of the link falls back where this version cannot show it, with a note', () => {

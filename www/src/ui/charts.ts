@@ -4,6 +4,7 @@ import 'uplot/dist/uPlot.min.css';
 import type { LandmarkUm as Landmark } from '../engine/types';
 import type { ConcUnit } from './state';
 import { num3, timeOfDay, timeUnit } from './format';
+import { axisStyle, legendOf, styled, titleOf, type LegendItem } from './chartstyle';
 
 export interface Metabolite {
   id: string;
@@ -76,6 +77,8 @@ export const COLORS = {
   pump: '#0e7490',
   target: '#111827',
   pins: ['#0f766e', '#b45309', '#4b5563', '#9333ea'],
+  /** Each pinned run's dash pattern (CSS px), so pins differ in more than colour (also in print). */
+  pinDash: [[6, 4], [2, 3], [10, 3, 2, 3], [14, 5]] as number[][],
   extra: ['#ea580c', '#059669', '#0891b2'],
 };
 
@@ -93,6 +96,10 @@ const BAND_TEXT: Record<string, string> = {
 function timeAxisLabel(spanMin: number): string {
   return { min: 'time (min)', h: 'time (hours)', d: 'time (days)' }[timeUnit(spanMin)];
 }
+
+/** The keyboard crosshair crosses the view in this many arrow-key steps, or page steps. */
+const CROSSHAIR_STEPS = 100;
+const CROSSHAIR_PAGES = 10;
 
 const X_INCRS = [1, 2, 5, 10, 15, 20, 30, 60, 120, 180, 240, 360, 720, 1440, 2880, 4320, 10080];
 
@@ -138,6 +145,14 @@ export class Charts {
   /** Landmark bands of the shown drug (the engine lists which apply). */
   private bands: Landmark[] = [];
   private pop: PopBands | null = null;
+  private xRange: [number, number] | null = null;
+  private landmarkIds: string[] = [];
+  /** The axis font the charts were built with (they rebuild when the page's type scales). */
+  private font = '';
+  /** Printing: the charts take a fixed size that fits one landscape page beside the readouts. */
+  private printing = false;
+  /** Keyboard crosshair: the index on the time grid, or -1. */
+  private kIdx = -1;
 
   constructor(
     private concEl: HTMLElement,
@@ -156,26 +171,144 @@ export class Charts {
     });
     ro.observe(concEl);
     window.addEventListener('resize', () => this.resize());
+    concEl.addEventListener('keydown', (e) => this.key(e));
+    concEl.addEventListener('blur', () => {
+      this.kIdx = -1;
+      this.conc?.setCursor({ left: -10, top: -10 });
+      this.tip.hidden = true;
+    });
   }
 
-  /** Plot size: the container's width; a height that fits both charts on a 720-px screen. */
+  /** Keyboard crosshair: ←/→ one step (Shift: ten), PageUp/PageDown a tenth of the view, Home/End. */
+  private key(e: KeyboardEvent): void {
+    const u = this.conc;
+    const m = this.main;
+    if (!u || !m) return;
+    const t = m.t;
+    const x0 = u.scales.x.min ?? t[0];
+    const x1 = u.scales.x.max ?? t[t.length - 1];
+    let i0 = 0;
+    while (i0 < t.length - 1 && t[i0] < x0) i0++;
+    let i1 = t.length - 1;
+    while (i1 > 0 && t[i1] > x1) i1--;
+    const step = Math.max(1, Math.round((i1 - i0) / CROSSHAIR_STEPS));
+    const page = Math.max(1, Math.round((i1 - i0) / CROSSHAIR_PAGES));
+    let k = this.kIdx < i0 || this.kIdx > i1 ? -1 : this.kIdx;
+    const from = k < 0 ? i0 : k;
+    switch (e.key) {
+      case 'ArrowRight':
+      case 'ArrowUp':
+        k = k < 0 ? i0 : from + step * (e.shiftKey ? 10 : 1);
+        break;
+      case 'ArrowLeft':
+      case 'ArrowDown':
+        k = k < 0 ? i0 : from - step * (e.shiftKey ? 10 : 1);
+        break;
+      case 'PageUp':
+        k = from + page;
+        break;
+      case 'PageDown':
+        k = from - page;
+        break;
+      case 'Home':
+        k = i0;
+        break;
+      case 'End':
+        k = i1;
+        break;
+      case 'Escape':
+        this.kIdx = -1;
+        u.setCursor({ left: -10, top: -10 });
+        this.tip.hidden = true;
+        return;
+      default:
+        return;
+    }
+    e.preventDefault();
+    k = Math.min(i1, Math.max(i0, k));
+    this.kIdx = k;
+    const ng = this.unit === 'ng';
+    const left = u.valToPos(t[k], 'x');
+    const top = u.valToPos((ng ? m.cp : m.cpUm)[k], 'y');
+    u.setCursor({ left, top: Math.max(0, top) });
+    const live = document.getElementById('chart-live');
+    if (live) live.textContent = this.describe(k);
+  }
+
+  /** The values at grid index `k` in words (the engine's arrays, formatted). */
+  describe(k: number): string {
+    const m = this.main;
+    if (!m) return '';
+    const ng = this.unit === 'ng';
+    const unit = this.unitLabel();
+    const parts = [
+      `${m.name} plasma ${num3((ng ? m.cp : m.cpUm)[k])} ${unit}`,
+      `effect site ${num3((ng ? m.ce : m.ceUm)[k])} ${unit}`,
+      ...m.extra.filter((e) => !this.hidden.has(e.id)).map((e) => `${e.name} plasma ${num3((ng ? e.cp : e.cpUm)[k])} ${unit}`),
+      `NMDA occupancy ${(m.occ[k] * 100).toFixed(1)} % (model-derived)`,
+      ...(m.pump ? [`pump ${num3(m.pump.gridMg[k])} mg/h`] : []),
+    ];
+    return `Time ${timeOfDay(m.t[k], this.span)}${this.span > 12 * 60 ? '' : ' min'}: ${parts.join(', ')}.`;
+  }
+
+  /**
+   * Plot size: the container's width, and a height that fits the screen. On a wide screen the
+   * results scroll in their own column (layout.css): the concentration, pump and occupancy
+   * charts share the room left below the readouts, so all of them are on the first screen.
+   * On a tablet or phone: fractions of the screen height.
+   */
   private size(el: HTMLElement): { width: number; height: number } {
+    if (this.printing) return { width: 620, height: el === this.concEl ? 300 : el === this.pumpEl ? 110 : 150 };
     const width = Math.max(200, Math.floor(el.getBoundingClientRect().width));
+    return { width, height: this.heights()[el === this.concEl ? 'conc' : el === this.pumpEl ? 'pump' : 'occ'] };
+  }
+
+  private heights(): { conc: number; occ: number; pump: number } {
     const vh = window.innerHeight;
-    const narrow = window.innerWidth < 900;
-    const height =
-      el === this.concEl
-        ? Math.round(Math.min(440, Math.max(200, vh * 0.32)))
-        : el === this.pumpEl
-          ? Math.round(Math.min(200, Math.max(120, vh * 0.17)))
-          : Math.round(Math.min(260, Math.max(150, vh * (narrow ? 0.2 : 0.23))));
-    return { width, height };
+    const clamp = (lo: number, v: number, hi: number) => Math.round(Math.min(hi, Math.max(lo, v)));
+    const pumpOn = !!this.main?.pump;
+    const results = document.getElementById('results');
+    const shell = !!results && getComputedStyle(results).overflowY === 'auto';
+    if (shell && this.conc && this.occ) {
+      // the room between the results' top and the occupancy chart's bottom, less the canvases
+      const top = results.getBoundingClientRect().top - results.scrollTop;
+      const used = (this.occEl.parentElement as HTMLElement).getBoundingClientRect().bottom - top;
+      // the plot areas as laid out now (uPlot applies a new size to the DOM a moment later)
+      const drawn = (u: uPlot | null) => (u ? (u.root.querySelector('.u-wrap') as HTMLElement).offsetHeight : 0);
+      const canvases = drawn(this.conc) + drawn(this.occ) + (pumpOn ? drawn(this.pump) : 0);
+      const room = results.clientHeight - (used - canvases) - 4;
+      const [c, o, p] = pumpOn ? [0.5, 0.3, 0.2] : [0.6, 0.4, 0];
+      return { conc: Math.max(140, Math.floor(room * c)), occ: Math.max(90, Math.floor(room * o)), pump: Math.max(80, Math.floor(room * p)) };
+    }
+    if (shell) return { conc: clamp(180, vh * 0.36, 560), occ: clamp(110, vh * 0.2, 320), pump: clamp(90, vh * 0.14, 200) };
+    return { conc: clamp(200, vh * 0.3, 420), occ: clamp(130, vh * 0.18, 260), pump: clamp(110, vh * 0.15, 200) };
+  }
+
+  setPrinting(on: boolean): void {
+    this.printing = on;
+    this.fit();
+  }
+
+  /** Resizes the charts to the room they have now (after new readouts, a resize, a new font size). */
+  fit(): void {
+    if (axisStyle().font !== this.font && this.main) {
+      // the type scaled (a resize across sizes): rebuild with the new fonts
+      this.shape = '';
+      this.update(this.main, this.pins, this.unit, this.xRange, [...this.hidden], this.landmarkIds, this.logY);
+      return;
+    }
+    const sizes = [
+      [this.conc, this.concEl],
+      [this.pump, this.pumpEl],
+      [this.occ, this.occEl],
+    ].map(([u, el]) => [u, u ? this.size(el as HTMLElement) : null] as [uPlot | null, { width: number; height: number } | null]);
+    for (const [u, s] of sizes) {
+      if (u && s && (Math.abs(s.height - u.height) >= 2 || Math.abs(s.width - u.width) >= 1)) u.setSize(s);
+    }
   }
 
   private resize(): void {
-    if (this.conc) this.conc.setSize(this.size(this.concEl));
-    if (this.occ) this.occ.setSize(this.size(this.occEl));
-    if (this.pump) this.pump.setSize(this.size(this.pumpEl));
+    this.fit();
   }
 
   /** Shows (or, with `null`, removes) population bands; redraws without rebuilding. */
@@ -257,6 +390,8 @@ export class Charts {
     this.pins = pins;
     this.hidden = new Set(hidden);
     this.unit = unit;
+    this.xRange = xRange;
+    this.landmarkIds = landmarkIds;
     this.span = xRange ? xRange[1] - xRange[0] : main.t[main.t.length - 1] - main.t[0];
     this.concEl.dataset.timeUnit = timeAxisLabel(this.span).replace(/^time \((.*)\)$/, '$1');
     const shape = [
@@ -298,6 +433,26 @@ export class Charts {
         u.setScale('x', { min, max });
       });
     }
+    this.kIdx = -1;
+    this.fit();
+    requestAnimationFrame(() => this.fit());
+  }
+
+  /** Each chart's canvas with its legend (every curve, pins with their dash), for the PNG export. */
+  exportParts(): { canvas: HTMLCanvasElement; title: string; legend: LegendItem[] }[] {
+    const parts: { canvas: HTMLCanvasElement; title: string; legend: LegendItem[] }[] = [];
+    const pop = this.pop ? [{ label: `Virtual population of ${this.pop.size}: 5–95 % and 25–75 % shaded, median dotted`, color: '#64748b', dash: [2, 3], width: 1.25 }] : [];
+    if (this.conc) {
+      const inView = this.bandsInView();
+      const bands = this.bands
+        .filter((b) => inView.includes(b.id))
+        .map((b) => ({ label: `${b.name}: ${b.low_ng_per_ml}${b.high_ng_per_ml ? '–' + b.high_ng_per_ml : '+'} ng/mL (${b.source})`, color: BAND_TEXT[b.id] ?? '#374151', dash: null, width: 1, fill: BAND_FILL[b.id] ?? 'rgba(0,0,0,0.06)' }));
+      const targets = this.main?.targets.length ? [{ label: 'TCI target', color: COLORS.target, dash: [3, 3], width: 1.5 }] : [];
+      parts.push({ canvas: this.conc.ctx.canvas, title: titleOf(this.conc), legend: [...legendOf(this.conc), ...targets, ...pop, ...bands] });
+    }
+    if (this.pump) parts.push({ canvas: this.pump.ctx.canvas, title: titleOf(this.pump), legend: legendOf(this.pump) });
+    if (this.occ) parts.push({ canvas: this.occ.ctx.canvas, title: titleOf(this.occ), legend: [...legendOf(this.occ).map((l) => (l.label === 'Occupancy' ? { ...l, label: 'NMDA occupancy (model-derived)' } : l)), ...pop] });
+    return parts;
   }
 
   /** The concentration axis's range as last drawn. */
@@ -381,7 +536,8 @@ export class Charts {
     ctx.fillStyle = COLORS.target;
     ctx.lineWidth = 1.5 * dpr;
     ctx.setLineDash([3 * dpr, 3 * dpr]);
-    ctx.font = `600 ${Math.round(11 * dpr)}px system-ui, sans-serif`;
+    const fpx = axisStyle().canvasPx;
+    ctx.font = `600 ${Math.round(fpx * dpr)}px system-ui, sans-serif`;
     ctx.textAlign = 'left';
     for (const t of lines) {
       const v = which === 'conc' ? this.targetValue(t) : t.percent;
@@ -399,9 +555,9 @@ export class Charts {
       const w = ctx.measureText(text).width;
       // at the right end of its line, on a white ground so the curves never hide it
       const tx = Math.max(left + 2 * dpr, x1 - w - 6 * dpr);
-      const ty = Math.max(top + 12 * dpr, y - 5 * dpr);
+      const ty = Math.max(top + (fpx + 1) * dpr, y - 5 * dpr);
       ctx.fillStyle = 'rgba(255, 255, 255, 0.85)';
-      ctx.fillRect(tx - 2 * dpr, ty - 11 * dpr, w + 4 * dpr, 14 * dpr);
+      ctx.fillRect(tx - 2 * dpr, ty - fpx * dpr, w + 4 * dpr, (fpx + 3) * dpr);
       ctx.fillStyle = COLORS.target;
       ctx.fillText(text, tx, ty);
     }
@@ -413,7 +569,12 @@ export class Charts {
     this.occ?.destroy();
     const main0 = this.main!;
     const span = () => this.span;
+    const st = axisStyle();
+    this.font = st.font;
     const xAxis: uPlot.Axis = {
+      font: st.font,
+      labelFont: st.labelFont,
+      labelSize: st.labelSize,
       label: timeAxisLabel(this.span),
       incrs: X_INCRS,
       values: (_u, splits) => splits.map((v) => timeOfDay(v, span())),
@@ -421,10 +582,10 @@ export class Charts {
     };
     const pinSeries = (what: string): uPlot.Series[] =>
       this.pins.map((p, i) => ({
-        label: `${p.label} (${what})`,
+        label: `Pin ${i + 1}: ${p.label} (${what})`,
         stroke: COLORS.pins[i % COLORS.pins.length],
-        width: 1.5,
-        dash: [6, 4],
+        width: 2,
+        dash: COLORS.pinDash[i % COLORS.pinDash.length],
         spanGaps: true,
         value: (_u: uPlot, v: number | null) => (v == null ? '–' : num3(v)),
       }));
@@ -447,25 +608,25 @@ export class Charts {
         ctx.fillStyle = BAND_FILL[b.id] ?? 'rgba(0,0,0,0.06)';
         ctx.fillRect(left, Math.max(y1, top), width, Math.min(y0, top + height) - Math.max(y1, top));
         ctx.fillStyle = BAND_TEXT[b.id] ?? '#374151';
-        ctx.font = `600 ${Math.round(11 * devicePixelRatio)}px system-ui, sans-serif`;
+        ctx.font = `600 ${Math.round(axisStyle().canvasPx * devicePixelRatio)}px system-ui, sans-serif`;
         ctx.textAlign = 'right';
         // the analgesic and dissociative ranges overlap: label one at its top, one at its bottom
         const atTop = b.id === 'dissociative';
-        const ty = atTop ? Math.max(y1, top) + 13 * devicePixelRatio : Math.min(y0, top + height) - 4 * devicePixelRatio;
+        const ty = atTop ? Math.max(y1, top) + (axisStyle().canvasPx + 2) * devicePixelRatio : Math.min(y0, top + height) - 4 * devicePixelRatio;
         ctx.fillText(`${b.id} range`, left + width - 6 * devicePixelRatio, ty);
       }
       ctx.restore();
     };
     // with a pump chart, every chart keeps the room of its right-hand (mL/h) axis: times align
     const hasPump = !!main0.pump;
-    const rightPad: uPlot.Axis[] = hasPump ? [{ side: 1, size: 60, values: (_u, sp) => sp.map(() => ''), grid: { show: false }, ticks: { show: false } }] : [];
+    const rightPad: uPlot.Axis[] = hasPump ? [{ side: 1, size: st.size, values: (_u, sp) => sp.map(() => ''), grid: { show: false }, ticks: { show: false } }] : [];
     this.conc = new uPlot(
       {
         ...this.size(this.concEl),
         title: `Plasma and effect-site concentration (${this.unitLabel()}${this.logY ? ', log scale' : ''})`,
         cursor,
         scales: { x: { time: false }, y: this.logY ? { distr: 3, log: 10, range: () => this.concRange() } : { range: () => this.concRange() } },
-        axes: [{ ...xAxis, label: undefined, labelSize: 0 }, { label: this.unitLabel(), grid: { stroke: '#e5e7eb' }, size: 60 }, ...rightPad],
+        axes: [{ ...xAxis, label: undefined, labelSize: 0 }, styled({ label: this.unitLabel(), grid: { stroke: '#e5e7eb' }, values: (_u, sp) => sp.map((v) => (v == null ? '' : num3(v))) }, true), ...rightPad],
         series: [
           { label: 'time', value: (_u, v) => (v == null ? '–' : timeOfDay(v, span())) },
           { label: `${main0.name} plasma`, stroke: COLORS.cp, width: 2.5, value: (_u, v) => (v == null ? '–' : num3(v)) },
@@ -506,7 +667,7 @@ export class Charts {
         title: 'NMDA-receptor occupancy (%) — model-derived, not measured',
         cursor,
         scales: { x: { time: false }, y: { range: [0, 100] } },
-        axes: [xAxis, { label: '%', grid: { stroke: '#e5e7eb' }, size: 60, splits: () => [0, 25, 50, 75, 100] }, ...rightPad],
+        axes: [xAxis, styled({ label: '%', grid: { stroke: '#e5e7eb' }, splits: (u) => (u.bbox.height / devicePixelRatio < 90 ? [0, 50, 100] : [0, 25, 50, 75, 100]) }, true), ...rightPad],
         series: [
           { label: 'time', value: (_u, v) => (v == null ? '–' : timeOfDay(v, span())) },
           { label: 'Occupancy', stroke: COLORS.occ, width: 2.5, fill: 'rgba(109, 40, 217, 0.08)', value: (_u, v) => (v == null ? '–' : v.toFixed(1) + ' %') },
@@ -544,8 +705,8 @@ export class Charts {
           },
           axes: [
             { ...xAxis, label: undefined, labelSize: 0 },
-            { label: 'mg/h', grid: { stroke: '#e5e7eb' }, size: 60 },
-            { scale: 'ml', label: 'mL/h', side: 1, size: 60, grid: { show: false } },
+            styled({ label: 'mg/h', grid: { stroke: '#e5e7eb' } }, true),
+            styled({ scale: 'ml', label: 'mL/h', side: 1, grid: { show: false } }, true),
           ],
           series: [
             { label: 'time', value: (_u, v) => (v == null ? '–' : timeOfDay(v, span())) },
@@ -652,6 +813,11 @@ export class CshtChart {
     return this.u?.ctx.canvas ?? null;
   }
 
+  /** The canvas with its legend, for the PNG export. */
+  exportPart(): { canvas: HTMLCanvasElement; title: string; legend: LegendItem[] } | null {
+    return this.u ? { canvas: this.u.ctx.canvas, title: titleOf(this.u), legend: legendOf(this.u) } : null;
+  }
+
   update(main: CshtRun, pins: CshtRun[]): void {
     const shape = [main.label, !!main.recovery, ...pins.map((p) => p.label)].join('|');
     if (shape !== this.shape) {
@@ -665,14 +831,14 @@ export class CshtChart {
           title: 'Context-sensitive half-time (Hughes 1992) and time to recover, after the infusion stops',
           scales: { x: { time: false }, y: { range: (_u, _lo, hi) => [0, Math.max(1, hi * 1.08)] } },
           axes: [
-            { label: 'infusion duration', incrs: [60, 120], values: (_u, sp) => sp.map(hours), grid: { stroke: '#e5e7eb' } },
-            { label: 'min', grid: { stroke: '#e5e7eb' }, size: 60 },
+            styled({ label: 'infusion duration', incrs: [60, 120], values: (_u, sp) => sp.map(hours), grid: { stroke: '#e5e7eb' } }),
+            styled({ label: 'min', grid: { stroke: '#e5e7eb' } }, true),
           ],
           series: [
             { label: 'duration', value: (_u, v) => (v == null ? '–' : `${num3(v)} min`) },
             { label: `${main.label}: half-time`, stroke: COLORS.cp, width: 2.5, value: mins },
             ...(main.recovery ? [{ label: `${main.label}: below the recovery threshold`, stroke: COLORS.ce, width: 2.5, dash: [8, 4], value: mins }] : []),
-            ...pins.map((p, i) => ({ label: `${p.label}: half-time`, stroke: COLORS.pins[i % COLORS.pins.length], width: 1.5, dash: [6, 4], value: mins })),
+            ...pins.map((p, i) => ({ label: `${p.label}: half-time`, stroke: COLORS.pins[i % COLORS.pins.length], width: 2, dash: COLORS.pinDash[i % COLORS.pinDash.length], value: mins })),
           ],
           cursor: { drag: { x: false, y: false } },
           legend: { live: false },
@@ -718,7 +884,8 @@ function drawOffScale(u: uPlot): void {
   const dpr = devicePixelRatio;
   const ctx = u.ctx;
   ctx.save();
-  ctx.font = `600 ${Math.round(11 * dpr)}px system-ui, sans-serif`;
+  const fpx = axisStyle().canvasPx;
+  ctx.font = `600 ${Math.round(fpx * dpr)}px system-ui, sans-serif`;
   ctx.fillStyle = COLORS.pump;
   ctx.textAlign = 'left';
   let lastRight = -Infinity;
@@ -734,9 +901,9 @@ function drawOffScale(u: uPlot): void {
     const tx = Math.min(Math.max(px + 4 * dpr, left), left + width - w);
     if (tx > lastRight && px >= left && px <= left + width) {
       ctx.fillStyle = 'rgba(255, 255, 255, 0.9)';
-      ctx.fillRect(tx - 2 * dpr, y0 + 1 * dpr, w + 4 * dpr, 14 * dpr);
+      ctx.fillRect(tx - 2 * dpr, y0 + 1 * dpr, w + 4 * dpr, (fpx + 3) * dpr);
       ctx.fillStyle = COLORS.pump;
-      ctx.fillText(text, tx, y0 + 12 * dpr);
+      ctx.fillText(text, tx, y0 + (fpx + 1) * dpr);
       lastRight = tx + w + 8 * dpr;
     }
     i = j;

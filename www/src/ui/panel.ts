@@ -1,5 +1,6 @@
 // The model panel: citation, population, parameters with provenance, derived values, PD
 // constants, landmarks and a compartment diagram generated from the model's structure.
+import { num3 } from './format';
 import type { ModelInfo, Param, PdTables } from '../engine/types';
 
 const rateName = (r: { param: string | { mtt: string; n: number } }) =>
@@ -147,7 +148,7 @@ export function renderPanel(
   const ligands = pd.ligands
     .map(
       (l) =>
-        `<tr><td>${esc(l.name)}</td><td class="num">${l.ki_binding_um.toPrecision(3)}</td><td>${esc(l.ki_binding_source)} ${badge(l.ki_binding_provenance)}</td><td class="num">${l.ki_mg_um === null ? '(scaled)' : l.ki_mg_um} ${badge(l.ki_mg_um === null ? 'ASSUMPTION' : 'UNVERIFIED')}</td><td class="num">${l.fu}</td><td>${esc(l.fu_source)} ${badge(l.fu_provenance)}</td><td class="num">${l.brain_penetration}</td><td>${esc(l.brain_penetration_source)} ${badge(l.brain_penetration_provenance)}</td><td class="num">${l.koff_factor}</td><td>${esc(l.koff_factor_source)} ${badge(l.koff_factor_provenance)}</td></tr>`,
+        `<tr><td>${esc(l.name)}</td><td class="num">${num3(l.ki_binding_um)}</td><td>${esc(l.ki_binding_source)} ${badge(l.ki_binding_provenance)}</td><td class="num">${l.ki_mg_um === null ? '(scaled)' : l.ki_mg_um} ${badge(l.ki_mg_um === null ? 'ASSUMPTION' : 'UNVERIFIED')}</td><td class="num">${l.fu}</td><td>${esc(l.fu_source)} ${badge(l.fu_provenance)}</td><td class="num">${l.brain_penetration}</td><td>${esc(l.brain_penetration_source)} ${badge(l.brain_penetration_provenance)}</td><td class="num">${l.koff_factor}</td><td>${esc(l.koff_factor_source)} ${badge(l.koff_factor_provenance)}</td></tr>`,
     )
     .join('');
   const landmarks = pd.landmarks

@@ -1,7 +1,7 @@
 // The virtual-population panel: what was simulated, how long it took, the fraction of patients
 // in the dissociative range over time, and the distributions of Cmax and recovery time.
 import type { Distribution, PopulationBands } from '../engine/population';
-import { timeOfDay } from './format';
+import { num3, timeOfDay } from './format';
 
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -18,16 +18,16 @@ function histogram(d: Distribution, title: string, unit: string, color: string):
   const bars = d.histogram_counts
     .map((c, i) => {
       const h = (c / max) * (H - 14);
-      return `<rect x="${((i / n) * W).toFixed(1)}" y="${(H - h).toFixed(1)}" width="${(W / n - 1).toFixed(1)}" height="${h.toFixed(1)}" fill="${color}" opacity="0.55"><title>${d.histogram_edges[i].toPrecision(3)}–${d.histogram_edges[i + 1].toPrecision(3)} ${unit}: ${c}</title></rect>`;
+      return `<rect x="${((i / n) * W).toFixed(1)}" y="${(H - h).toFixed(1)}" width="${(W / n - 1).toFixed(1)}" height="${h.toFixed(1)}" fill="${color}" opacity="0.55"><title>${num3(d.histogram_edges[i])}–${num3(d.histogram_edges[i + 1])} ${unit}: ${c}</title></rect>`;
     })
     .join('');
   const [p5, , p50, , p95] = d.percentiles;
   const mark = (v: number, label: string) =>
     `<line x1="${x(v).toFixed(1)}" x2="${x(v).toFixed(1)}" y1="10" y2="${H}" stroke="#111827" stroke-width="${label === 'median' ? 1.5 : 1}" stroke-dasharray="${label === 'median' ? '' : '3 2'}"/>`;
   return `<figure class="pop-fig"><figcaption>${esc(title)}</figcaption>
-    <svg viewBox="0 0 ${W} ${H + 12}" role="img" aria-label="${esc(title)}: median ${p50.toPrecision(3)} ${unit}, 5–95 % ${p5.toPrecision(3)}–${p95.toPrecision(3)}">${bars}${mark(p5, '5th')}${mark(p50, 'median')}${mark(p95, '95th')}
-    <text x="0" y="${H + 11}" font-size="10">${lo.toPrecision(3)}</text><text x="${W}" y="${H + 11}" font-size="10" text-anchor="end">${hi.toPrecision(3)} ${unit}</text></svg>
-    <p class="help">median <b>${p50.toPrecision(3)}</b>; 5–95 %: ${p5.toPrecision(3)}–${p95.toPrecision(3)} ${unit}${d.count < 0 ? '' : ''}</p></figure>`;
+    <svg viewBox="0 0 ${W} ${H + 12}" role="img" aria-label="${esc(title)}: median ${num3(p50)} ${unit}, 5–95 % ${num3(p5)}–${num3(p95)}">${bars}${mark(p5, '5th')}${mark(p50, 'median')}${mark(p95, '95th')}
+    <text x="0" y="${H + 11}" font-size="10">${num3(lo)}</text><text x="${W}" y="${H + 11}" font-size="10" text-anchor="end">${num3(hi)} ${unit}</text></svg>
+    <p class="help">median <b>${num3(p50)}</b>; 5–95 %: ${num3(p5)}–${num3(p95)} ${unit}${d.count < 0 ? '' : ''}</p></figure>`;
 }
 
 /** The fraction of patients at or above the threshold over time, as an SVG area. */
@@ -58,7 +58,7 @@ function failedNote(pop: PopulationBands): string {
   if (n === 0) return '';
   const f = pop.failed[0];
   const ran = pop.layout.size - n;
-  return `<p class="err pop-failed" role="alert">${n.toLocaleString('en')} of ${pop.layout.size.toLocaleString('en')} virtual patients could not be simulated and are left out: the bands and distributions come from the other ${ran.toLocaleString('en')}. The first, patient ${f.index} (${f.weight_kg.toPrecision(3)} kg): ${esc(f.error)}</p>`;
+  return `<p class="err pop-failed" role="alert">${n.toLocaleString('en')} of ${pop.layout.size.toLocaleString('en')} virtual patients could not be simulated and are left out: the bands and distributions come from the other ${ran.toLocaleString('en')}. The first, patient ${f.index} (${num3(f.weight_kg)} kg): ${esc(f.error)}</p>`;
 }
 
 export function renderPopulation(el: HTMLElement, pop: PopulationBands, modelNote: string, seed: number): void {

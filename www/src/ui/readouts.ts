@@ -44,16 +44,16 @@ export function renderReadouts(meta: Meta, r: SimResult, st: PageState): void {
     .map((p) => `${p.analyte.replace(/_/g, '-')} ${(p.share * 100).toFixed(0)} % of it`)
     .join(', ');
   $('readouts').innerHTML = `
-    <div><dt>Peak plasma Cmax</dt><dd data-k="cmax">${conc({ ng: a.cmax_ng_per_ml, um: a.cmax_um })}</dd><small${m.peak_at_bolus ? ' class="caveat" title="The model mixes a bolus instantly in the central volume: the first minutes after it overstate plasma levels. The effect-site peak is the meaningful one."' : ''}>at ${at(a.tmax_min)}${m.peak_at_bolus ? ' · bolus: instant mixing assumed' : ''}</small></div>
-    <div><dt>Peak effect site</dt><dd data-k="cemax">${conc({ ng: a.ce_max_ng_per_ml, um: a.ce_max_um })}</dd><small>at ${at(a.ce_tmax_min)}</small></div>
-    <div><dt>Time dissociated</dt><dd data-k="dissociated">${duration(m.dissociated_min)}</dd><small>effect site ≥ ${onset} ng/mL</small></div>
+    <div><dt>Peak plasma Cmax</dt><dd data-k="cmax">${conc({ ng: a.cmax_ng_per_ml, um: a.cmax_um })}</dd><dd class="sub${m.peak_at_bolus ? ' caveat" title="The model mixes a bolus instantly in the central volume: the first minutes after it overstate plasma levels. The effect-site peak is the meaningful one."' : '"'}>at ${at(a.tmax_min)}${m.peak_at_bolus ? ' · bolus: instant mixing assumed' : ''}</dd></div>
+    <div><dt>Peak effect site</dt><dd data-k="cemax">${conc({ ng: a.ce_max_ng_per_ml, um: a.ce_max_um })}</dd><dd class="sub">at ${at(a.ce_tmax_min)}</dd></div>
+    <div><dt>Time dissociated</dt><dd data-k="dissociated">${duration(m.dissociated_min)}</dd><dd class="sub">effect site ≥ ${onset} ng/mL</dd></div>
     <div><dt>Ce below ${rec.threshold_ng_per_ml} ng/mL</dt>${
       a.ce_max_ng_per_ml < rec.threshold_ng_per_ml
-        ? `<dd data-k="recovery">always</dd><small>Ce never reaches it (peak ${num3(a.ce_max_ng_per_ml)} ng/mL)</small>`
-        : `<dd data-k="recovery">${rec.after_dosing_min === null ? 'not yet' : duration(rec.after_dosing_min)}</dd><small>after dosing ended${n > 1 ? ' (last session)' : ''}</small>`
+        ? `<dd data-k="recovery">always</dd><dd class="sub">Ce never reaches it (peak ${num3(a.ce_max_ng_per_ml)} ng/mL)</dd>`
+        : `<dd data-k="recovery">${rec.after_dosing_min === null ? 'not yet' : duration(rec.after_dosing_min)}</dd><dd class="sub">after dosing ended${n > 1 ? ' (last session)' : ''}</dd>`
     }</div>
-    <div><dt>Peak NMDA occupancy</dt><dd data-k="occupancy">${(m.occupancy_max * 100).toFixed(0)} %</dd><small title="${parts.map((p) => `${p.analyte}: ${(p.occupancy * 100).toFixed(1)} %`).join(', ')}">model-derived${shares ? ` · ${shares}` : ''}</small></div>
-    <div><dt>${n > 1 ? 'Dose in all' : 'Dose'}</dt><dd data-k="dose">${num3(n > 1 ? m.administered_mg : perSession)} mg</dd><small>${n > 1 ? `${n} sessions (base)` : 'base'}</small></div>`;
+    <div><dt>Peak NMDA occupancy</dt><dd data-k="occupancy">${(m.occupancy_max * 100).toFixed(0)} %</dd><dd class="sub" title="${parts.map((p) => `${p.analyte}: ${(p.occupancy * 100).toFixed(1)} %`).join(', ')}">model-derived${shares ? ` · ${shares}` : ''}</dd></div>
+    <div><dt>${n > 1 ? 'Dose in all' : 'Dose'}</dt><dd data-k="dose">${num3(n > 1 ? m.administered_mg : perSession)} mg</dd><dd class="sub">${n > 1 ? `${n} sessions (base)` : 'base'}</dd></div>`;
   const extra = extraAnalytes(r).map((x) => ({ series: x, metrics: m.analytes[r.analytes.indexOf(x)] }));
   $('metab').innerHTML =
     (r.drug_readout.analytes.length > 1 ? `${r.drug_readout.name}: the readouts are the total of ${r.analytes.filter((x) => r.drug_readout.analytes.includes(x.id)).map((x) => x.name).join(' and ')}. ` : '') +
@@ -167,18 +167,18 @@ export function renderTci(meta: Meta, r: SimResult, st: PageState): void {
             const target = ng || s.target_um == null ? `${num3(s.target)} ${o.unit}` : `${num3(s.target_um)} µM`;
             const ov = s.overshoot_percent;
             const title = `Target ${target}${j > 0 ? ` from ${at(s.from_min)}` : ''}`;
-            return `<div><dt title="${title}: time to reach it (within 1 %) and the largest excursion past it">${title}</dt><dd data-k="tci-ttt-${k}-${j}">${s.time_to_target_min === null ? 'not reached' : `${num3(s.time_to_target_min)} min`}</dd><small data-k="tci-overshoot-${k}-${j}">${s.time_to_target_min === null ? 'in its time' : ov === null ? 'to reach (target 0)' : `to reach · overshoot ${ov.toFixed(1)} %`}</small></div>`;
+            return `<div><dt title="${title}: time to reach it (within 1 %) and the largest excursion past it">${title}</dt><dd data-k="tci-ttt-${k}-${j}">${s.time_to_target_min === null ? 'not reached' : `${num3(s.time_to_target_min)} min`}</dd><dd class="sub" data-k="tci-overshoot-${k}-${j}">${s.time_to_target_min === null ? 'in its time' : ov === null ? 'to reach (target 0)' : `to reach · overshoot ${ov.toFixed(1)} %`}</dd></div>`;
           })
           .join('');
         const implied =
           o.implied_ce_ng_per_ml === null
             ? ''
-            : `<div><dt>Implied effect site</dt><dd data-k="tci-implied-ce-${k}">${num3(o.implied_ce_ng_per_ml)} ng/mL</dd><small title="The drug’s effect-site concentration that alone gives the first occupancy target (no metabolite yet)">model-derived, for the first target</small></div>`;
+            : `<div><dt>Implied effect site</dt><dd data-k="tci-implied-ce-${k}">${num3(o.implied_ce_ng_per_ml)} ng/mL</dd><dd class="sub" title="The drug’s effect-site concentration that alone gives the first occupancy target (no metabolite yet)">model-derived, for the first target</dd></div>`;
         return `<div class="tci-session">
           <h3>TCI pump, step ${o.item + 1}: ${c?.label ?? o.target} · ${at(o.start_min)} to ${at(o.end_min)}</h3>
           <dl class="tci-cards">
-            <div><dt>Pump dose</dt><dd data-k="tci-dose-${k}">${num3(o.dose_mg)} mg</dd><small data-k="tci-volume-${k}">${num3(o.volume_ml)} mL at ${pump ? num3(pump.syringe_mg_per_ml) : '?'} mg/mL</small></div>
-            <div><dt>First rate</dt><dd data-k="tci-first-rate-${k}">${num3(o.first_rate_mg_per_h)} mg/h</dd><small data-k="tci-first-rate-ml-${k}" title="The rate of the first update interval; the pump recomputes it every ${pump ? num3(pump.update_interval_s) : '?'} s">${first ? `${num3(first.rate_ml_per_h)} mL/h` : ''}${pump ? ` · every ${num3(pump.update_interval_s)} s` : ''}</small></div>
+            <div><dt>Pump dose</dt><dd data-k="tci-dose-${k}">${num3(o.dose_mg)} mg</dd><dd class="sub" data-k="tci-volume-${k}">${num3(o.volume_ml)} mL at ${pump ? num3(pump.syringe_mg_per_ml) : '?'} mg/mL</dd></div>
+            <div><dt>First rate</dt><dd data-k="tci-first-rate-${k}">${num3(o.first_rate_mg_per_h)} mg/h</dd><dd class="sub" data-k="tci-first-rate-ml-${k}" title="The rate of the first update interval; the pump recomputes it every ${pump ? num3(pump.update_interval_s) : '?'} s">${first ? `${num3(first.rate_ml_per_h)} mL/h` : ''}${pump ? ` · every ${num3(pump.update_interval_s)} s` : ''}</dd></div>
             ${steps}${implied}
           </dl></div>`;
       })

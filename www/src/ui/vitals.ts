@@ -2,6 +2,7 @@
 // or the absolute values), its cited reference lines, the engine's statement of which curve is
 // drawn and why, and the calibration for the model panel. Every number is the engine's; every
 // one shown names its source. "ILLUSTRATIVE" is drawn into the canvas, so the PNG carries it.
+import { legendOf, styled, titleOf, type LegendItem } from './chartstyle';
 import uPlot from 'uplot';
 import type { Calibration, Cited, CitedSource, Monitoring, Threshold, VitalSeries } from '../engine/types';
 import { moment, num3, timeOfDay, timeUnit } from './format';
@@ -93,6 +94,11 @@ export class VitalsChart {
   /** The chart's canvas, for the PNG export. */
   canvas(): HTMLCanvasElement | null {
     return this.u?.ctx.canvas ?? null;
+  }
+
+  /** The canvas with its legend, for the PNG export. */
+  exportPart(): { canvas: HTMLCanvasElement; title: string; legend: LegendItem[] } | null {
+    return this.u ? { canvas: this.u.ctx.canvas, title: titleOf(this.u), legend: legendOf(this.u) } : null;
   }
 
   private series(v: VitalSeries, which: 'mid' | 'low' | 'high'): Float64Array {
@@ -258,13 +264,13 @@ export class VitalsChart {
         cursor: { sync: { key: uPlot.sync('ketasim').key }, drag: { x: false, y: false }, points: { size: 6 } },
         scales: { x: { time: false }, y: { range: () => this.range() } },
         axes: [
-          {
+          styled({
             label: { min: 'time (min)', h: 'time (hours)', d: 'time (days)' }[timeUnit(this.span)],
             incrs: X_INCRS,
             values: (_u, splits) => splits.map((v) => timeOfDay(v, span())),
             grid: { stroke: '#e5e7eb' },
-          },
-          { label: abs ? 'mmHg · beats/min' : 'Δ mmHg · Δ beats/min', grid: { stroke: '#e5e7eb' }, size: 60 },
+          }),
+          styled({ label: abs ? 'mmHg · beats/min' : 'Δ mmHg · Δ beats/min', grid: { stroke: '#e5e7eb' } }, true),
         ],
         series: [
           { label: 'time', value: (_u, v) => (v == null ? '–' : timeOfDay(v, span())) },

@@ -1,0 +1,336 @@
+// Layout, accessibility, offline and export tests at the four sizes of issue 12 (projector
+// 1920×1080, laptop 1280×720, tablet 768×1024, phone 390×844) and a projector at 200 % zoom
+// (960×540). Screenshots and the measurements go to artifacts/ (layout-<w>x<h>.png, layout.json).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { serve, launch, ARTIFACTS, WWW } from './helpers.mjs';
+
+const require = createRequire(import.meta.url);
+/** axe-core, evaluated in the page (an injected <script> would be refused by the page's CSP). */
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/** kind: 'wide' (the main and the occupancy chart entirely on screen), 'tablet' (both charts on the first screen), 'phone' (the chart near the top). */
+const SIZES = [
+  { w: 1920, h: 1080, kind: 'wide' },
+  { w: 1280, h: 720, kind: 'wide' },
+  { w: 960, h: 540, kind: 'wide' }, // 1920 × 1080 at 200 % zoom
+  { w: 768, h: 1024, kind: 'tablet' },
+  { w: 390, h: 844, kind: 'phone' },
+];
+
+let server;
+let browser;
+const report = {};
+
+before(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  server = await serve();
+  browser = await launch();
+});
+
+after(async () => {
+  writeFileSync(join(ARTIFACTS, 'layout.json'), JSON.stringify(report, null, 2));
+  await browser?.close();
+  server?.stop();
+});
+
+async function open(size, hash = '', url = server.url) {
+  const context = await browser.newContext({ viewport: { width: size.w, height: size.h }, acceptDownloads: true });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(url + hash);
+  await page.waitForFunction(() => window.__ketasim?.ready === true, null, { timeout: 20000 });
+  await settle(page);
+  return { page, context, errors };
+}
+
+/** Waits for the current run to be drawn and the charts to be fitted (two frames). */
+async function settle(page) {
+  await page.waitForFunction(() => window.__ketasim.shown()?.current === true, null, { timeout: 20000 });
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 30)))));
+}
+
+async function rendersAfter(page, action) {
+  const n = await page.evaluate(() => window.__ketasim.renders);
+  await action();
+  await page.waitForFunction((k) => window.__ketasim.renders > k, n, { timeout: 20000 });
+  await settle(page);
+}
+
+/** Where the charts are, the page's width, and what is cut off. */
+function measure(page) {
+  return page.evaluate(() => {
+    const box = (id) => {
+      const e = document.getElementById(id);
+      if (!e || e.offsetParent === null) return null;
+      const r = e.getBoundingClientRect();
+      return { top: Math.round(r.top), bottom: Math.round(r.bottom) };
+    };
+    const se = document.scrollingElement;
+    const cut = [...document.querySelectorAll('#readouts dt, #readouts dd, .tci-cards dt, .tci-cards dd, .uplot .u-title, #results h2, #results h3, .controls h2')]
+      .filter((e) => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1)
+      .map((e) => e.textContent.trim());
+    const exponent = [...document.querySelectorAll('#readouts, #tci-readouts, #metab, #timeline, .u-legend, #pop-panel')]
+      .map((e) => e.innerText)
+      .filter((t) => /\d(\.\d+)?e[+-]?\d/i.test(t));
+    // a slider never covers its number box
+    const covered = [...document.querySelectorAll('input[type=range]')]
+      .filter((r) => r.offsetParent !== null)
+      .flatMap((r) => {
+        const box = r.parentElement.querySelector('input[type=number]');
+        if (!box) return [];
+        const a = r.getBoundingClientRect();
+        const b = box.getBoundingClientRect();
+        return a.right > b.left + 0.5 && a.left < b.right && a.bottom > b.top && a.top < b.bottom ? [r.id || r.dataset.rangeFor] : [];
+      });
+    return {
+      covered,
+      innerWidth,
+      innerHeight,
+      scrollWidth: se.scrollWidth,
+      conc: box('conc-wrap'),
+      occ: box('occ-wrap'),
+      pump: box('pump-wrap'),
+      cut,
+      exponent,
+      legendPx: parseFloat(getComputedStyle(document.querySelector('.u-legend')).fontSize),
+    };
+  });
+}
+
+/** The layout rules of issue 12 for one measurement. */
+function check(m, size, what) {
+  const at = `${size.w}×${size.h} ${what}`;
+  assert.ok(m.scrollWidth <= m.innerWidth, `${at}: sideways scroll, ${m.scrollWidth} > ${m.innerWidth} px`);
+  assert.deepEqual(m.cut, [], `${at}: cut-off titles`);
+  assert.deepEqual(m.exponent, [], `${at}: exponent notation`);
+  assert.deepEqual(m.covered, [], `${at}: sliders covering their number boxes`);
+  assert.ok(m.conc, `${at}: the main chart is shown`);
+  if (size.kind === 'wide') {
+    assert.ok(m.conc.top >= 0 && m.conc.bottom <= m.innerHeight, `${at}: main chart ${m.conc.top}–${m.conc.bottom} not within 0–${m.innerHeight}`);
+    // the occupancy chart too (at 960 × 540 with a TCI pump chart there is not room for three)
+    if (size.h >= 720 || !m.pump) assert.ok(m.occ.top >= 0 && m.occ.bottom <= m.innerHeight + 1, `${at}: occupancy chart ${m.occ.top}–${m.occ.bottom} not within 0–${m.innerHeight}`);
+  } else {
+    // the main chart: in the first screen at load, and (sticky) on screen after using a control
+    assert.ok(m.conc.top >= 0 && m.conc.top < m.innerHeight * (size.kind === 'phone' ? 0.35 : 0.5), `${at}: main chart starts at ${m.conc.top}`);
+    assert.ok(m.conc.bottom <= m.innerHeight, `${at}: main chart ends at ${m.conc.bottom} > ${m.innerHeight}`);
+  }
+}
+
+async function axe(page, name) {
+  await page.evaluate(AXE);
+  const res = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  const v = res.violations.map((x) => ({ id: x.id, impact: x.impact, help: x.help, nodes: x.nodes.length, targets: x.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+  writeFileSync(join(ARTIFACTS, `axe-${name}.json`), JSON.stringify(v, null, 2));
+  return v;
+}
+
+for (const size of SIZES) {
+  test(`${size.w}×${size.h}: layout, axe, and the chart stays in view while the controls are used`, async () => {
+    const name = `${size.w}x${size.h}`;
+    const { page, context, errors } = await open(size);
+    const first = await measure(page);
+    check(first, size, 'at load');
+    await page.screenshot({ path: join(ARTIFACTS, `layout-${name}.png`) });
+    const violations = await axe(page, name);
+    const bad = violations.filter((x) => x.impact === 'serious' || x.impact === 'critical');
+    assert.deepEqual(bad, [], `${name}: serious or critical axe violations`);
+
+    // another model, another ke0, the population: the chart stays in view
+    await rendersAfter(page, () => page.selectOption('#model', 'domino1982'));
+    check(await measure(page), size, 'after choosing a model');
+    const ke0 = await page.$$eval('#ke0 option:not([disabled])', (os) => os.map((o) => o.value));
+    const cur = await page.inputValue('#ke0');
+    const other = ke0.find((v) => v !== cur && v !== 'custom');
+    if (other) {
+      await rendersAfter(page, () => page.selectOption('#ke0', other));
+      check(await measure(page), size, `after ke0 ${other}`);
+    }
+    const pops = await page.evaluate(() => window.__ketasim.populationRenders);
+    await page.check('#pop-on');
+    await page.waitForFunction((k) => window.__ketasim.populationRenders > k, pops, { timeout: 60000 });
+    await settle(page);
+    const withPop = await measure(page);
+    check(withPop, size, 'with the population');
+    await page.screenshot({ path: join(ARTIFACTS, `layout-${name}-population.png`) });
+    await page.uncheck('#pop-on');
+
+    // every preset, as a user clicks through them after the models
+    const presets = await page.$$eval('#presets button', (bs) => bs.map((b) => b.dataset.id));
+    const perPreset = {};
+    for (const id of presets) {
+      await rendersAfter(page, () => page.click(`#presets button[data-id="${id}"]`));
+      const m = await measure(page);
+      check(m, size, `preset ${id}`);
+      perPreset[id] = { conc: m.conc, occ: m.occ };
+      if (id === 'tci_effect_site') await page.screenshot({ path: join(ARTIFACTS, `layout-${name}-tci.png`) });
+    }
+    await rendersAfter(page, () => page.click(`#presets button[data-id="${presets[0]}"]`));
+    await page.locator('#dose').scrollIntoViewIfNeeded();
+    check(await measure(page), size, 'with the dose control in view');
+    await page.screenshot({ path: join(ARTIFACTS, `layout-${name}-controls.png`) });
+    const bad2 = (await axe(page, `${name}-last-preset`)).filter((x) => x.impact === 'serious' || x.impact === 'critical');
+    assert.deepEqual(bad2, [], `${name}: serious or critical axe violations after the presets`);
+    report[name] = { atLoad: first, withPopulation: withPop, perPreset, axe: violations };
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}
+
+test('the chart reads out by keyboard: a crosshair that arrow keys move, announced in a live region; a table of the values', async () => {
+  const { page, context, errors } = await open(SIZES[1]);
+  await page.focus('#chart-conc');
+  for (let i = 0; i < 30; i++) await page.keyboard.press('ArrowRight');
+  const said = await page.locator('#chart-live').innerText();
+  assert.match(said, /^Time \d+(\.\d)? min: Ketamine \(racemic\) plasma [\d.\u202f]+ ng\/mL, effect site [\d.\u202f]+ ng\/mL, NMDA occupancy [\d.]+ % \(model-derived\)\.$/);
+  assert.equal(await page.locator('#tooltip').isVisible(), true);
+  // the announced values are the engine's at that grid point
+  const ok = await page.evaluate((text) => {
+    const r = window.__ketasim.shown().result;
+    const t = Number(/^Time ([\d.]+)/.exec(text)[1]);
+    const k = r.t_min.findIndex((x) => Math.abs(x - t) < 1e-9);
+    return k >= 0 && text.includes(`NMDA occupancy ${(r.occupancy[k] * 100).toFixed(1)} %`);
+  }, said);
+  assert.ok(ok, said);
+  await page.keyboard.press('End');
+  assert.match(await page.locator('#chart-live').innerText(), /^Time 360 min/);
+  await page.screenshot({ path: join(ARTIFACTS, 'keyboard-crosshair-1280x720.png') });
+  await page.keyboard.press('Escape');
+  // the table alternative
+  await page.click('#data-table summary');
+  const rows = await page.locator('#data-table tbody tr').count();
+  assert.ok(rows > 50, `${rows} rows`);
+  const head = await page.locator('#data-table thead').innerText();
+  assert.match(head, /Time \(min\)[\s\S]*plasma \(ng\/mL\)[\s\S]*NMDA occupancy \(%, model-derived\)/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the PNG has a legend with every curve, pinned runs told apart, and the whole share link', async () => {
+  const size = SIZES[1];
+  const context = await browser.newContext({ viewport: { width: size.w, height: size.h }, acceptDownloads: true });
+  await context.addInitScript(() => {
+    window.__drawn = [];
+    window.__dashes = [];
+    const fill = CanvasRenderingContext2D.prototype.fillText;
+    CanvasRenderingContext2D.prototype.fillText = function (text, ...rest) {
+      window.__drawn.push(String(text));
+      return fill.call(this, text, ...rest);
+    };
+    const dash = CanvasRenderingContext2D.prototype.setLineDash;
+    CanvasRenderingContext2D.prototype.setLineDash = function (d) {
+      window.__dashes.push(d.join(','));
+      return dash.call(this, d);
+    };
+  });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  await page.goto(server.url);
+  await page.waitForFunction(() => window.__ketasim?.ready === true, null, { timeout: 20000 });
+  await settle(page);
+  await page.click('#btn-pin');
+  await rendersAfter(page, () => page.fill('#weight', '90'));
+  await page.click('#btn-pin');
+  await rendersAfter(page, () => page.fill('#weight', '50'));
+  assert.equal(await page.locator('#pins li').count(), 2);
+  await page.evaluate(() => {
+    window.__drawn = [];
+    window.__dashes = [];
+  });
+  const [png] = await Promise.all([page.waitForEvent('download'), page.click('#btn-png')]);
+  const path = await png.path();
+  assert.ok(statSync(path).size > 20000);
+  const { drawn, dashes, href } = await page.evaluate(() => ({ drawn: window.__drawn, dashes: window.__dashes, href: location.href }));
+  for (const label of [/^Ketamine \(racemic\) plasma$/, /^Ketamine \(racemic\) effect site$/, /^Pin 1: Kamp 2020 .* 70 kg \(Ce\)$/, /^Pin 2: Kamp 2020 .* 90 kg \(Ce\)$/, /^Pin 1: .*\(occupancy\)$/, /^NMDA occupancy \(model-derived\)$/, /dissociative/i])
+    assert.ok(drawn.some((t) => label.test(t)), `legend lacks ${label}: ${drawn.join(' | ')}`);
+  // the two pins have different dash patterns
+  assert.ok(dashes.includes('6,4') && dashes.includes('2,3'), dashes.join(' / '));
+  // the share link, whole: its wrapped lines joined are the page's address
+  const i = drawn.findIndex((t) => t.startsWith('Share link'));
+  let link = '';
+  for (const t of drawn.slice(i + 1)) {
+    if (!href.startsWith(link + t)) break; // (a chart redrawn afterwards)
+    link += t;
+  }
+  assert.equal(link, href);
+  assert.ok(drawn.slice(i + 1).filter((t) => href.includes(t)).length > 1, 'the link is wrapped over lines');
+  writeFileSync(join(ARTIFACTS, 'export.png'), readFileSync(path));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('print: one page with the charts, the readouts, the scenario and its sources', async () => {
+  const { page, context, errors } = await open(SIZES[1]);
+  await page.emulateMedia({ media: 'print' });
+  const shown = await page.evaluate(() =>
+    ['conc-wrap', 'occ-wrap', 'readouts', 'print-summary'].map((id) => getComputedStyle(document.getElementById(id)).display !== 'none'),
+  );
+  assert.deepEqual(shown, [true, true, true, true]);
+  assert.match(await page.locator('#print-summary').innerText(), /Scenario[\s\S]*Kamp 2020[\s\S]*Sources[\s\S]*Anesthesiology[\s\S]*model-derived/);
+  await page.screenshot({ path: join(ARTIFACTS, 'print-preview.png'), fullPage: true });
+  const pdf = await page.pdf({ landscape: true, format: 'A4', printBackground: true });
+  writeFileSync(join(ARTIFACTS, 'print.pdf'), pdf);
+  const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+  assert.equal(pages, 1, `${pages} printed pages`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('installable and offline: manifest, service worker; after the server stops, a reload still runs scenarios and the population', async () => {
+  const own = await serve();
+  let stopped = false;
+  try {
+    const { page, context, errors } = await open(SIZES[1], '', own.url);
+    const manifest = await page.evaluate(async () => {
+      const href = document.querySelector('link[rel=manifest]').href;
+      return (await fetch(href)).json();
+    });
+    assert.match(manifest.name, /Ketamine/);
+    assert.ok(manifest.icons.some((i) => i.sizes === '512x512'));
+    // the service worker controls the page once it has precached everything
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 60000 });
+    const cached = await page.evaluate(async () => {
+      const keys = [];
+      for (const name of await caches.keys()) for (const r of await (await caches.open(name)).keys()) keys.push(new URL(r.url).pathname);
+      return keys;
+    });
+    for (const want of [/ketasim_bg-.*\.wasm$/, /ketasim_pop_bg-.*\.wasm$/, /popworker-.*\.js$/, /worker-.*\.js$/, /population-.*\.js$/, /index\.html$/, /main-.*\.css$/])
+      assert.ok(cached.some((k) => want.test(k)), `${want} not precached: ${cached.join(' ')}`);
+    own.stop();
+    stopped = true;
+    await new Promise((r) => setTimeout(r, 500));
+    await assert.rejects(fetch(own.url), 'the server is down');
+    await page.reload();
+    await page.waitForFunction(() => window.__ketasim?.ready === true, null, { timeout: 20000 });
+    await settle(page);
+    const before = await page.locator('#readouts dd[data-k="cmax"]').innerText();
+    await rendersAfter(page, () => page.fill('#weight', '95'));
+    const afterText = await page.locator('#readouts dd[data-k="cmax"]').innerText();
+    assert.notEqual(afterText, before);
+    const pops = await page.evaluate(() => window.__ketasim.populationRenders);
+    await page.check('#pop-on');
+    await page.waitForFunction((k) => window.__ketasim.populationRenders > k, pops, { timeout: 60000 });
+    const size = await page.evaluate(() => window.__ketasim.population().bands.layout.size);
+    report.offline = { reload: 'ok', cmaxBefore: before, cmaxAfterWeight95: afterText, populationSize: size, precached: cached.length };
+    await page.screenshot({ path: join(ARTIFACTS, 'offline-1280x720.png') });
+    assert.deepEqual(errors, []);
+    await context.close();
+  } finally {
+    if (!stopped) own.stop();
+  }
+});
+
+test('bundle sizes: first load, and what the service worker precaches', () => {
+  const sw = readFileSync(join(WWW, 'dist', 'sw.js'), 'utf8');
+  const urls = [...sw.matchAll(/url:"([^"]+)"/g)].map((m) => m[1]);
+  const bytes = (f) => statSync(join(WWW, 'dist', f)).size;
+  report.precache = { entries: urls.length, bytes: urls.reduce((s, u) => s + bytes(u), 0), swBytes: bytes('sw.js') };
+  assert.ok(urls.some((u) => /ketasim_pop_bg-.*\.wasm$/.test(u)));
+});
