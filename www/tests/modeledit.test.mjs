@@ -317,7 +317,6 @@ test('screenshots of the editor on a phone (390×844)', async () => {
   const cl = paramIndex(json, 'CL');
   await page.fill(`#me-v-${cl}`, String(2 * json.params[cl].value));
   await equalsCli(page, 'phone');
-  await page.evaluate(() => document.getElementById('results').scrollIntoView({ block: 'start' }));
   await page.screenshot({ path: join(ARTIFACTS, 'modeledit-390x844.png') });
   // nothing wider than the screen inside the editor
   const overflow = await page.evaluate(() => {

@@ -253,7 +253,7 @@ export class ModelEditor {
     if (!this.dlg.open) {
       this.dlg.show();
       // the editor covers the controls (a bottom sheet on phones): bring the header and results into view
-      if (matchMedia('(max-width: 700px)').matches) document.getElementById('results')?.scrollIntoView({ block: 'start' });
+      if (matchMedia('(max-width: 900px)').matches) (document.getElementById('conc-wrap') ?? document.getElementById('readouts'))?.scrollIntoView({ block: 'start' });
       else window.scrollTo({ top: 0 });
       this.place();
       window.addEventListener('scroll', this.place, { passive: true });
