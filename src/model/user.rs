@@ -48,6 +48,24 @@ fn range(field: String, value: f64, lo: f64, hi: f64, unit: &'static str) -> Res
     crate::error::check_range(|| format!("model_spec.{field}"), value, lo, hi, unit)
 }
 
+/// Characters a user's names may not contain: they end up in labels and attributes.
+const MARKUP: [char; 4] = ['<', '>', '&', '"'];
+
+/// A name or identifier: a text ([`name`]) without markup characters.
+fn ident(field: String, s: &str, max: usize) -> Result<()> {
+    if let Some(c) = s.chars().find(|c| MARKUP.contains(c)) {
+        return Err(bad(
+            field,
+            format!(
+                "remove the character {c:?} from '{}' (<, >, & and \" are not allowed in a \
+                 model's names; write 'and' for &)",
+                printable(&s.chars().take(40).collect::<String>())
+            ),
+        ));
+    }
+    name(field, s, max)
+}
+
 fn name(field: String, s: &str, max: usize) -> Result<()> {
     let n = s.chars().count();
     if s.trim().is_empty() || n > max || s.chars().any(char::is_control) {
@@ -75,7 +93,7 @@ fn count(field: &str, n: usize, lo: usize, hi: usize) -> Result<()> {
 /// Checks a user-defined model (see the module documentation); `model` is the scenario's
 /// `model` field, which must be the spec's id.
 pub fn validate(m: &ModelSpec, model: &str) -> Result<()> {
-    name("id".into(), &m.id, MAX_NAME)?;
+    ident("id".into(), &m.id, MAX_NAME)?;
     if crate::models::get(&m.id).is_ok() {
         return Err(bad(
             "id".into(),
@@ -101,7 +119,11 @@ pub fn validate(m: &ModelSpec, model: &str) -> Result<()> {
         ("population", &m.population),
         ("drug", &m.drug),
     ] {
-        name(f.into(), s, if f == "name" { 120 } else { MAX_TEXT })?;
+        if f == "name" {
+            ident(f.into(), s, 120)?;
+        } else {
+            name(f.into(), s, MAX_TEXT)?;
+        }
     }
     count("notes", m.notes.len(), 0, 20)?;
     for (i, n) in m.notes.iter().enumerate() {
@@ -112,7 +134,7 @@ pub fn validate(m: &ModelSpec, model: &str) -> Result<()> {
     count("params", m.params.len(), 1, MAX_PARAMS)?;
     for (i, p) in m.params.iter().enumerate() {
         let f = |k: &str| format!("params[{i}].{k}");
-        name(f("symbol"), &p.symbol, 32)?;
+        ident(f("symbol"), &p.symbol, 32)?;
         if m.params[..i].iter().any(|q| q.symbol == p.symbol) {
             return Err(bad(f("symbol"), format!("'{}' is defined twice", p.symbol)));
         }
@@ -191,7 +213,7 @@ pub fn validate(m: &ModelSpec, model: &str) -> Result<()> {
     count("analytes", m.analytes.len(), 1, MAX_ANALYTES)?;
     for (i, c) in m.compartments.iter().enumerate() {
         let f = |k: &str| format!("compartments[{i}].{k}");
-        name(f("name"), &c.name, MAX_NAME)?;
+        ident(f("name"), &c.name, MAX_NAME)?;
         if m.compartments[..i].iter().any(|d| d.name == c.name) {
             return Err(bad(f("name"), format!("'{}' is defined twice", c.name)));
         }
@@ -232,11 +254,11 @@ pub fn validate(m: &ModelSpec, model: &str) -> Result<()> {
     // analytes and their ligands
     for (i, a) in m.analytes.iter().enumerate() {
         let f = |k: &str| format!("analytes[{i}].{k}");
-        name(f("id"), &a.id, MAX_NAME)?;
+        ident(f("id"), &a.id, MAX_NAME)?;
         if m.analytes[..i].iter().any(|b| b.id == a.id) {
             return Err(bad(f("id"), format!("'{}' is defined twice", a.id)));
         }
-        name(f("name"), &a.name, 120)?;
+        ident(f("name"), &a.name, 120)?;
         range(f("mw_g_per_mol"), a.mw_g_per_mol, 10.0, 5000.0, "g/mol")?;
         let c = &m.compartments[comp(f("central"), &a.central)?];
         if c.analyte != i || c.role != Role::Central || c.volume.is_none() {
@@ -250,7 +272,7 @@ pub fn validate(m: &ModelSpec, model: &str) -> Result<()> {
         }
         match &a.binding {
             Some(b) => {
-                name(f("ligand"), &a.ligand, MAX_NAME)?;
+                ident(f("ligand"), &a.ligand, MAX_NAME)?;
                 range(f("binding.fu"), b.fu, 1e-4, 1.0, "")?;
                 range(f("binding.ki_um"), b.ki_um, 1e-4, 1e5, "µM")?;
                 if let Some(h) = b.half_time_min {

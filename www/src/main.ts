@@ -22,6 +22,7 @@ import { registerServiceWorker } from './sw-register';
 import type { CshtCurves } from './engine/types';
 import { renderSideEffects } from './ui/sideeffects';
 import { VitalsChart, bindVitals, calibrationHtml, renderVitalsInfo, sourcesHtml, syncVitalsControls } from './ui/vitals';
+import { ModelEditor, escHtml } from './ui/modeledit';
 import { MAX_PINS, decodeLink, defaultView, encodeLink, withField, type PageState, type View } from './ui/state';
 import { initLecture } from './ui/lecture'; // issue 12
 
@@ -105,6 +106,22 @@ const pool = new PopulationPool(undefined, (m, replaced) => {
 
 let meta: Meta;
 let st: PageState;
+// ---------- user-defined models (issue 14): the "Edit parameters" view, ui/modeledit.ts ----------
+const userModels = new ModelEditor({
+  engine,
+  cshtEngine,
+  meta: () => meta,
+  state: () => st,
+  apply: (scenario) => commit({ ...st, scenario }),
+  model: (id) => void adapt('model', id),
+  showState: () => showState(),
+  resync: () => syncControls(meta, st),
+  panelExtra: () => {
+    const mon = shown?.result.monitoring;
+    return mon ? calibrationHtml(mon.calibration, mon.sources) + sourcesHtml(mon.sources) : '';
+  },
+  current: () => current(),
+});
 /** Bumped on every change of the scenario; a result is current when it has the same number. */
 let seq = 0;
 let shown: { seq: number; result: SimResult } | null = null;
@@ -185,6 +202,7 @@ function setView(patch: Partial<View>): void {
 
 async function update(): Promise<void> {
   const my = seq;
+  userModels.track(st);
   const t0 = performance.now();
   showState();
   if (formatErrors.size) return clearPopulation();
@@ -280,6 +298,7 @@ function targetLines(r: SimResult): TargetLine[] {
 }
 
 function render(r: SimResult): void {
+  userModels.shown(r);
   renderReadouts(meta, r, st);
   const span = r.t_min[r.t_min.length - 1];
   const s = r.sessions.length > 1 && st.view.session > 0 ? shownSession(r, st) : null;
@@ -423,7 +442,7 @@ function renderPins(): void {
   $('pins').innerHTML = st.pins
     .map(
       (p, i) =>
-        `<li><svg class="swatch" viewBox="0 0 28 8" aria-hidden="true"><line x1="0" y1="4" x2="28" y2="4" stroke="${COLORS.pins[i % COLORS.pins.length]}" stroke-width="2.5" stroke-dasharray="${COLORS.pinDash[i % COLORS.pinDash.length].join(' ')}"/></svg>Pin ${i + 1}: ${runLabel(meta, p)} <button type="button" data-unpin="${i}" aria-label="Remove pinned run ${i + 1}">remove</button></li>`,
+        `<li><svg class="swatch" viewBox="0 0 28 8" aria-hidden="true"><line x1="0" y1="4" x2="28" y2="4" stroke="${COLORS.pins[i % COLORS.pins.length]}" stroke-width="2.5" stroke-dasharray="${COLORS.pinDash[i % COLORS.pinDash.length].join(' ')}"/></svg>Pin ${i + 1}: ${escHtml(runLabel(meta, p))} <button type="button" data-unpin="${i}" aria-label="Remove pinned run ${i + 1}">remove</button></li>`,
     )
     .join('');
   applyCss($('pins'));
@@ -490,10 +509,17 @@ async function adapt(kind: 'route' | 'model' | 'step', value: string): Promise<v
         ? await engine.withRoute(st.scenario, value as never)
         : kind === 'step'
           ? await engine.withStep(st.scenario, value as DoseKind)
-          : await engine.withModel(st.scenario, value);
+          : await engine.withModel(st.scenario, value).catch((e) => {
+              // a user's model the engine cannot read (a link): switch as if from the built-in one
+              if (!st.scenario.model_spec) throw e;
+              const { model_spec: _dropped, ...built } = st.scenario;
+              return engine.withModel({ ...built, model: value }, value);
+            });
     if (my !== seq) return;
     engineError = null;
-    commit({ ...st, scenario: { ...st.scenario, model: a.model, regimen: a.regimen } });
+    const scenario = { ...st.scenario, model: a.model, regimen: a.regimen };
+    if (kind === 'model') delete scenario.model_spec; // a built-in model: the user's is dropped
+    commit({ ...st, scenario });
     if (a.note) {
       notice = a.note + '.';
       toast(notice);
@@ -525,6 +551,7 @@ async function applySpan(id: string): Promise<void> {
 }
 
 async function openModelPanel(): Promise<void> {
+  if (st.scenario.model_spec) return userModels.openPanel();
   const m = modelOf(meta, st.scenario.model);
   if (!m) return;
   const w = st.scenario.patient.weight_kg;
@@ -540,6 +567,7 @@ async function openModelPanel(): Promise<void> {
   }
   const mon = shown?.result.monitoring;
   renderPanel($('model-panel'), info, meta.pd, info.derived.weight_kg, st.scenario.pd.ke0_endpoint, csht, mon ? calibrationHtml(mon.calibration, mon.sources) + sourcesHtml(mon.sources) : '');
+  userModels.decoratePanel($('model-panel'));
   $<HTMLDialogElement>('model-dialog').showModal();
 }
 
@@ -568,6 +596,7 @@ async function start(): Promise<void> {
   ]);
   meta = { presets, models, pd, limits, defaults };
   renderStatic(meta);
+  userModels.mount();
   charts = new Charts($('chart-conc'), $('chart-occ'), $('chart-pump'), $('tooltip'), pd.landmarks);
   cshtChart = new CshtChart($('chart-csht'));
   vitalsChart = new VitalsChart($('chart-vitals'));

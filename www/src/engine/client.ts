@@ -26,6 +26,10 @@ export class Engine {
   async models(weightKg: number): Promise<ModelInfo[]> {
     return (await this.call<ModelInfo[]>('models', weightKg)).value;
   }
+  /** The scenario's model, validated, as an entry of `models()` (a user's `model_spec` too). */
+  async modelInfo(s: Scenario): Promise<ModelInfo> {
+    return (await this.call<ModelInfo>('modelInfo', s)).value;
+  }
   async presets(): Promise<Preset[]> {
     return (await this.call<Preset[]>('presets')).value;
   }

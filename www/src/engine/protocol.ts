@@ -27,7 +27,8 @@ export type Op =
   | 'populationSimulate'
   | 'populationBlockStats'
   | 'populationDistribution'
-  | 'simulatePopulation';
+  | 'simulatePopulation'
+  | 'modelInfo';
 
 export interface Request {
   id: number;

@@ -47,6 +47,8 @@ serve(init({ module_or_path: wasmUrl }), (op: Op, args: unknown[]): unknown => {
       return wasm.diagram(JSON.stringify(args[0]), args[1] as number);
     case 'trapForTests':
       return wasm.trapForTests();
+    case 'modelInfo':
+      return wasm.modelInfo(JSON.stringify(args[0]));
     default:
       throw new Error(`operation ${op} is not in the page's module`);
   }

@@ -10,6 +10,8 @@ import { duration } from './format';
 export interface Meta {
   presets: Preset[];
   models: ModelInfo[];
+  /** User-defined models seen in scenarios (ui/modeledit.ts), by id, their names labelled USER. */
+  userModels?: Map<string, ModelInfo>;
   pd: PdTables;
   limits: Limit[];
   defaults: Defaults;
@@ -37,7 +39,7 @@ export function limitOf(meta: Meta, field: string): Limit | undefined {
 }
 
 export function modelOf(meta: Meta, id: string): ModelInfo | undefined {
-  return meta.models.find((m) => m.id === id);
+  return meta.models.find((m) => m.id === id) ?? meta.userModels?.get(id);
 }
 
 export function routeLabel(meta: Meta, route: string): string {
@@ -89,7 +91,15 @@ export function syncControls(meta: Meta, st: PageState): void {
   $('route').innerHTML = (m?.routes ?? []).map((r) => `<option value="${r.route}">${routeLabel(meta, r.route)}</option>`).join('');
   $<HTMLSelectElement>('route').value = route;
   $('route-help').textContent = m?.routes.find((r) => r.route === route)?.note ?? '';
-  $<HTMLSelectElement>('model').value = sc.model;
+  // a user-defined model (ui/modeledit.ts) has an option of its own while the scenario runs it
+  const select = $<HTMLSelectElement>('model');
+  select.querySelector('option[data-user]')?.remove();
+  if (sc.model_spec) {
+    const o = new Option(m?.name ?? sc.model, sc.model);
+    o.dataset.user = '1';
+    select.prepend(o);
+  }
+  select.value = sc.model;
   $('model-cite').innerHTML = m ? `${m.citation} ${[...new Set(m.params.map((q) => q.provenance))].map(badge).join(' ')}` : '';
   const covs = [...new Set((m?.covariates ?? []).map((c) => `${c.param} (${c.effect.kind.replace('_', ' ')})`))];
   $('cov-help').textContent = covs.length ? `This model's covariates: ${covs.join(', ')}.` : 'This model has no age, sex or race covariates.';

@@ -20,6 +20,7 @@ export const PROVENANCE: Record<string, string> = {
   UNVERIFIED: 'Not confirmed in any retrieved text: an explicit, labelled assumption',
   DERIVED: 'Computed from other labelled values',
   ASSUMPTION: 'A modelling assumption made by this tool',
+  USER: 'Given by the user (a user-defined model): no source',
 };
 
 /** How a parameter's between-subject variance was obtained. */
