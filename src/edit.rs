@@ -434,6 +434,7 @@ pub fn link_fallback(json: &str) -> Result<LinkFallback> {
             message,
             line,
             column,
+            ..
         } = &e
         else {
             return Err(e);

@@ -88,10 +88,12 @@ pub enum Error {
     /// A scenario could not be read from its JSON text: the field where it went wrong (dotted
     /// path, empty for the whole document), what is wrong and what is allowed, and where.
     #[error(
-        "scenario JSON: {}{message} (line {line}, column {column})",
+        "{what} JSON: {}{message} (line {line}, column {column})",
         field_prefix(.field, .message)
     )]
     Json {
+        /// What the text was to be (`scenario`, `lecture`).
+        what: &'static str,
         /// Dotted path of the field, e.g. `regimen[0].schedule.every`.
         field: String,
         /// What is wrong, and what is allowed.

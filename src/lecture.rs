@@ -150,7 +150,11 @@ fn in_scene(i: usize, e: Error) -> Error {
 impl Lecture {
     /// Reads and validates a lecture from its JSON text.
     pub fn from_json(json: &str) -> Result<Self> {
-        let l: Lecture = crate::scenario::json::from_json(json)?;
+        let l: Lecture = crate::scenario::json::from_json_as(
+            json,
+            "lecture",
+            "{\"title\": …, \"scenes\": [{\"title\", \"narration\", \"scenario\"}, …]}",
+        )?;
         l.validate()?;
         Ok(l)
     }

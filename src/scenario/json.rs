@@ -23,12 +23,22 @@ const MAX_KEY_CHARS: usize = 64;
 const MAX_PATH_CHARS: usize = 200;
 const MAX_MESSAGE_CHARS: usize = 600;
 
-/// Parses `text` as one JSON object of type `T`, with errors that name the field.
+/// Parses `text` as one JSON object of type `T` (a scenario), with errors that name the field.
 pub fn from_json<T: DeserializeOwned>(text: &str) -> Result<T> {
+    from_json_as(
+        text,
+        "scenario",
+        "{\"patient\": …, \"regimen\": […], \"horizon_min\": …}",
+    )
+}
+
+/// Parses `text` as one JSON object of type `T`, `what` it is (`lecture`) and its `shape` named
+/// in errors.
+pub fn from_json_as<T: DeserializeOwned>(text: &str, what: &'static str, shape: &str) -> Result<T> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.len() > MAX_JSON_BYTES {
         return Err(Error::TooLarge {
-            what: "scenario JSON, bytes".into(),
+            what: format!("{what} JSON, bytes"),
             value: text.len() as u64,
             limit: MAX_JSON_BYTES as u64,
         });
@@ -45,16 +55,14 @@ pub fn from_json<T: DeserializeOwned>(text: &str) -> Result<T> {
             Some(c) => format!("the text starts with `{}`", c.escape_default()),
         };
         return Err(Error::Json {
+            what,
             field: String::new(),
-            message: format!(
-                "a scenario is one JSON object {{\"patient\": …, \"regimen\": […], \
-                 \"horizon_min\": …}}; {got}"
-            ),
+            message: format!("a {what} is one JSON object {shape}; {got}"),
             line,
             column,
         });
     }
-    serde_json::from_str(text).map_err(|e| error_at(text, &e))
+    serde_json::from_str(text).map_err(|e| error_at(text, &e, what))
 }
 
 /// The line (1-based) and byte column of byte `offset`, as serde_json counts them.
@@ -81,7 +89,7 @@ pub(crate) fn offset_of(text: &str, line: usize, column: usize) -> usize {
 }
 
 /// serde_json's error in a person's terms, with the path of the field at its position.
-fn error_at(text: &str, e: &serde_json::Error) -> Error {
+fn error_at(text: &str, e: &serde_json::Error, what: &'static str) -> Error {
     let (line, column) = (e.line(), e.column());
     let full = e.to_string();
     let suffix = format!(" at line {line} column {column}");
@@ -127,6 +135,7 @@ fn error_at(text: &str, e: &serde_json::Error) -> Error {
         message.push_str(": the text ends before the JSON is complete");
     }
     Error::Json {
+        what,
         field,
         message,
         line,

@@ -134,12 +134,20 @@ export function syncControls(meta: Meta, st: PageState): void {
   if (women !== focused) women.value = sc.population?.female_percent == null ? '' : String(sc.population.female_percent);
   document.querySelectorAll<HTMLInputElement>('input[name=unit]').forEach((r) => (r.checked = r.value === st.view.unit));
   const p = meta.presets.find((x) => x.id === st.view.preset);
+  // the preset's text describes the preset's own scenario: once anything is changed (another
+  // model, dose, patient, schedule), it is no longer checked and its description is not shown
+  const edited = !!p && JSON.stringify(p.scenario) !== JSON.stringify(sc);
   document.querySelectorAll<HTMLButtonElement>('#presets button').forEach((b) => {
-    b.setAttribute('aria-checked', String(b.dataset.id === st.view.preset));
+    b.setAttribute('aria-checked', String(b.dataset.id === st.view.preset && !edited));
+    b.classList.toggle('based-on', b.dataset.id === st.view.preset && edited);
     b.tabIndex = b.dataset.id === (p?.id ?? meta.presets[0]?.id) ? 0 : -1;
   });
-  $('preset-title').textContent = p ? p.title + '.' : '';
-  $('preset-text').textContent = p?.description ?? '';
+  $('preset-title').textContent = p ? (edited ? `Changed from “${p.title}”.` : p.title + '.') : '';
+  $('preset-text').textContent = p
+    ? edited
+      ? 'Its description is of the preset as it was; click the preset to restore it.'
+      : p.description
+    : '';
 }
 
 /** Fills the choices that come from the engine, once. */
