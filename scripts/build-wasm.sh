@@ -5,8 +5,10 @@
 # `wasm-fast`, opt-level 3, for the population) →
 # wasm-bindgen --target web → wasm-opt from the npm package binaryen@132 when installed.
 #
-# WASM_OPT_PAGE / WASM_OPT_POP set each module's wasm-opt level (-O2, -O3, -Oz, … or `none`);
-# scripts/wasm-opt-compare.sh measures them (docs/benchmarks.md).
+# WASM_OPT_PAGE / WASM_OPT_POP set each module's wasm-opt level (-O2, -O3, -Oz, … or `none`).
+# The defaults are what scripts/wasm-opt-compare.sh measured best in Chromium (docs/benchmarks.md,
+# 2026-12-03): -Oz for the page's module (smallest, and its simulate() no slower), none for the
+# population module (every wasm-opt level made its per-subject paths slower).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 opt=www/node_modules/.bin/wasm-opt
@@ -24,5 +26,5 @@ build() { # profile features out-dir out-name wasm-opt-level
   fi
   echo "build-wasm: $wasm $(wc -c < "$wasm") bytes, $(gzip -9 -c "$wasm" | wc -c) gzipped"
 }
-build wasm "" www/src/pkg ketasim "${WASM_OPT_PAGE:--O3}"
-build wasm-fast "--features population-module" www/src/pkg-pop ketasim_pop "${WASM_OPT_POP:--O3}"
+build wasm "" www/src/pkg ketasim "${WASM_OPT_PAGE:--Oz}"
+build wasm-fast "--features population-module" www/src/pkg-pop ketasim_pop "${WASM_OPT_POP:-none}"
