@@ -136,7 +136,9 @@ export function syncControls(meta: Meta, st: PageState): void {
   const p = meta.presets.find((x) => x.id === st.view.preset);
   // the preset's text describes the preset's own scenario: once anything is changed (another
   // model, dose, patient, schedule), it is no longer checked and its description is not shown
-  const edited = !!p && JSON.stringify(p.scenario) !== JSON.stringify(sc);
+  // (the population's settings are the page's, kept in the scenario whether shown or not)
+  const bare = (x: Scenario) => JSON.stringify({ ...x, population: undefined });
+  const edited = !!p && bare(p.scenario) !== bare(sc);
   document.querySelectorAll<HTMLButtonElement>('#presets button').forEach((b) => {
     b.setAttribute('aria-checked', String(b.dataset.id === st.view.preset && !edited));
     b.classList.toggle('based-on', b.dataset.id === st.view.preset && edited);
