@@ -399,7 +399,8 @@ test('the diagram follows the run: arrow widths at 10 and 200 min, the scrubber 
   await page.waitForFunction(() => window.__ketasimLecture.diagram().current()?.inputs[0]?.rate_mg_per_min[0] > 1.1, null, { timeout: 20000 });
   // closed, the time line goes
   await page.click('#diagram-panel > summary');
-  assert.equal(await page.evaluate(() => window.__ketasimLecture.marker()), null);
+  // (a details element's toggle event is dispatched in a later task)
+  await page.waitForFunction(() => window.__ketasimLecture.marker() === null, null, { timeout: 5000 });
   assert.deepEqual(errors, []);
 });
 
