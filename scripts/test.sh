@@ -48,4 +48,4 @@ step "TypeScript (strict) and page build"
 step "wasm package in Node"
 (cd www && node --test tests/wasm.test.mjs)
 step "end-to-end in headless Chromium (screenshots in artifacts/)"
-(cd www && node --test --test-concurrency=1 tests/e2e.test.mjs tests/view.test.mjs tests/regimen.test.mjs tests/hardening.test.mjs)
+(cd www && npm run test:e2e)  # the list of browser test files is package.json's
