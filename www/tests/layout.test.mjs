@@ -203,6 +203,8 @@ test('the chart reads out by keyboard: a crosshair that arrow keys move, announc
   await page.keyboard.press('Escape');
   // the table alternative
   await page.click('#data-table summary');
+  // the table is built by the disclosure's toggle event, which the browser fires in a later task
+  await page.locator('#data-table tbody tr').first().waitFor({ timeout: 5000 });
   const rows = await page.locator('#data-table tbody tr').count();
   assert.ok(rows > 50, `${rows} rows`);
   const head = await page.locator('#data-table thead').innerText();
