@@ -207,6 +207,64 @@ fn solve_dense(n: usize, a: &mut [f64], b: &mut [f64]) -> bool {
     b.iter().all(|v| v.is_finite())
 }
 
+/// The coefficients of both formulas for one step length `h` (computed when the length
+/// changes, not at every step).
+#[derive(Debug, Clone, Copy)]
+struct HoConst {
+    h: f64,
+    /// `(2, 3)`: `HI_END[j]·hʲ⁺¹`, `HI_START[j]·hʲ⁺¹`.
+    hi_end: [f64; 3],
+    hi_start: [f64; 2],
+    /// `(1, 3)`: `LO_END[j]·hʲ⁺¹`, `LO_START·h`.
+    lo_end: [f64; 3],
+    lo_start: f64,
+}
+
+impl HoConst {
+    fn new(h: f64) -> Self {
+        let hp = [h, h * h, h * h * h];
+        HoConst {
+            h,
+            hi_end: [HI_END[0] * hp[0], HI_END[1] * hp[1], HI_END[2] * hp[2]],
+            hi_start: [HI_START[0] * hp[0], HI_START[1] * hp[1]],
+            lo_end: [LO_END[0] * hp[0], LO_END[1] * hp[1], LO_END[2] * hp[2]],
+            lo_start: LO_START * hp[0],
+        }
+    }
+}
+
+/// One step of one ligand (the scalar case of [`ho_step`]): from `b0` with `[k, k']` at the
+/// start and `[k, k', k'']` at the end, the `(2, 3)` and `(1, 3)` solutions; `None` when a
+/// denominator is not safely positive (the rate changes too much within the step).
+#[inline(always)]
+fn ho_scalar(kf: f64, b0: f64, r0: [f64; 2], r1: [f64; 3], c: &HoConst) -> Option<(f64, f64)> {
+    let free = 1.0 - b0;
+    let db = r0[0] * free - kf * b0;
+    let d2b = r0[1] * free - (r0[0] + kf) * db;
+    let [k, k1, k2] = r1;
+    // B₁⁽ʲ⁾ = pⱼ + qⱼ·B₁
+    let lam = k + kf;
+    let (p1, q1) = (k, -lam);
+    let (p2, q2) = (k1 - lam * p1, -k1 - lam * q1);
+    let (p3, q3) = (
+        k2 - 2.0 * k1 * p1 - lam * p2,
+        -k2 - 2.0 * k1 * q1 - lam * q2,
+    );
+    let [e1, e2, e3] = c.hi_end;
+    let den_hi = 1.0 - e1 * q1 + e2 * q2 - e3 * q3;
+    let num_hi = b0 + c.hi_start[0] * db + c.hi_start[1] * d2b + e1 * p1 - e2 * p2 + e3 * p3;
+    let [e1, e2, e3] = c.lo_end;
+    let den_lo = 1.0 - e1 * q1 + e2 * q2 - e3 * q3;
+    let num_lo = b0 + c.lo_start * db + e1 * p1 - e2 * p2 + e3 * p3;
+    // with a constant k both are ≥ 1; a rate that changes too much within the step can drive
+    // them towards zero
+    if !(den_hi > 0.5 && den_lo > 0.5) {
+        return None;
+    }
+    let inv = 1.0 / (den_hi * den_lo);
+    Some((num_hi * den_lo * inv, num_lo * den_hi * inv))
+}
+
 /// One step of length `h` from `b0` (rates `r0` at the start, `r1` at the end): the
 /// Hermite–Obreschkoff `(2, 3)` solution (order 5) into `hi`, the `(1, 3)` solution (order 4)
 /// into `lo`. `false` when a system is (nearly) singular: the step must be shortened.
@@ -224,35 +282,15 @@ fn ho_step(
     let nb = w.nb;
     let (h2, h3) = (h * h, h * h * h);
     if nb == 1 {
-        // the general formulas below, on scalars
-        let kf = koff[0];
-        let free = 1.0 - b0[0];
-        let db = r0.k[0] * free - kf * b0[0];
-        let d2b = r0.d1[0] * free - (r0.k[0] + kf) * db;
-        let (k, k1, k2) = (r1.k[0], r1.d1[0], r1.d2[0]);
-        let lam = k + kf;
-        let (p1, q1) = (k, -lam);
-        let (p2, q2) = (k1 - lam * p1, -k1 - lam * q1);
-        let (p3, q3) = (
-            k2 - 2.0 * k1 * p1 - lam * p2,
-            -k2 - 2.0 * k1 * q1 - lam * q2,
-        );
-        let den_hi = 1.0 - HI_END[0] * h * q1 + HI_END[1] * h2 * q2 - HI_END[2] * h3 * q3;
-        let num_hi = b0[0] + HI_START[0] * h * db + HI_START[1] * h2 * d2b + HI_END[0] * h * p1
-            - HI_END[1] * h2 * p2
-            + HI_END[2] * h3 * p3;
-        let den_lo = 1.0 - LO_END[0] * h * q1 + LO_END[1] * h2 * q2 - LO_END[2] * h3 * q3;
-        let num_lo = b0[0] + LO_START * h * db + LO_END[0] * h * p1 - LO_END[1] * h2 * p2
-            + LO_END[2] * h3 * p3;
-        // with a constant k both are ≥ 1; a rate that changes too much within the step can
-        // drive them towards zero
-        if !(den_hi > 0.5 && den_lo > 0.5) {
-            return false;
-        }
-        let inv = 1.0 / (den_hi * den_lo);
-        hi[0] = num_hi * den_lo * inv;
-        lo[0] = num_lo * den_hi * inv;
-        return hi[0].is_finite() && lo[0].is_finite();
+        let r1 = [r1.k[0], r1.d1[0], r1.d2[0]];
+        return match ho_scalar(koff[0], b0[0], [r0.k[0], r0.d1[0]], r1, &HoConst::new(h)) {
+            Some((h5, l4)) if h5.is_finite() && l4.is_finite() => {
+                hi[0] = h5;
+                lo[0] = l4;
+                true
+            }
+            _ => false,
+        };
     }
     start_derivatives(koff, r0, b0, &mut w.db0, &mut w.d2b0);
     // with S = 1ᵀB₁: B₁' = k − k·S − D·B₁, B₁'' = k' − k'·S − k·S' − D·B₁',
@@ -400,30 +438,29 @@ struct Kern<const M: usize> {
     x1: [f64; M],
 }
 
-/// What the step-size control needs from [`Kern`], for any `M`: the control loop is compiled
-/// once, only these small operations once per size.
+/// What the driver needs from [`Kern`], for any `M`. The whole step-size control of an
+/// interval runs inside [`Linear::interval`], compiled once per size, so a step calls nothing
+/// through the trait object.
 trait Linear {
     fn m(&self) -> usize;
-    fn dt(&self) -> f64;
     fn set_input(&mut self, u: &[f64]);
     /// `x ← x[..m]`, and `x[..m] ← x` (the driver's vector).
     fn load(&mut self, x: &[f64]);
     fn store(&self, x: &mut [f64]);
-    /// `x1 ←` the state after a step of level `j` (the grid step's levels), or of `h` through
-    /// the propagator cache of `lin` (odd intervals).
-    fn propagate(
-        &mut self,
-        level: Option<u32>,
-        h: f64,
-        lin: &mut ExactStepper,
-        u_zero: bool,
-    ) -> Result<()>;
-    /// `k`, `k'`, `k''` at `x` (or `x1`).
-    fn rates(&self, at_x1: bool, lig: &Ligands, r: &mut Rates);
-    /// `x ← x1`.
-    fn accept(&mut self);
     /// `(A·u)` at each ligand's effect site.
     fn au(&self, au: &mut [f64]);
+    /// Integrates one segment (constant input): the linear states from the kernel's `x`, `b`
+    /// the bound fractions, writing the `n` states at each output time into `rec`; `lin`
+    /// steps the intervals that are not the grid step.
+    fn segment(
+        &mut self,
+        c: &mut Control,
+        lin: &mut ExactStepper,
+        seg: &Segment,
+        b: &mut [f64],
+        rec: &mut [f64],
+        n: usize,
+    ) -> Result<()>;
 }
 
 impl<const M: usize> Kern<M> {
@@ -472,11 +509,9 @@ impl<const M: usize> Kern<M> {
         if self.levels.get(j).is_none_or(Option::is_none) {
             self.fill(j)?;
         }
-        self.levels[j].as_ref().ok_or_else(|| Error::Numerical {
-            quantity: "the propagator of a binding step".into(),
-            context: format!("level {j}"),
-            remedy: "report this as a bug".into(),
-        })
+        self.levels[j]
+            .as_ref()
+            .ok_or_else(|| missing_level(j as u32))
     }
 
     #[cold]
@@ -514,34 +549,10 @@ impl<const M: usize> Kern<M> {
         }
         Ok(())
     }
-}
 
-impl<const M: usize> Linear for Kern<M> {
-    fn m(&self) -> usize {
-        self.m
-    }
-
-    fn dt(&self) -> f64 {
-        self.dt
-    }
-
-    fn set_input(&mut self, u: &[f64]) {
-        self.u = [0.0; M];
-        self.u[..u.len()].copy_from_slice(u);
-        for l in self.levels.iter_mut().flatten() {
-            l.set_input(u);
-        }
-    }
-
-    fn load(&mut self, x: &[f64]) {
-        self.x = [0.0; M];
-        self.x[..x.len()].copy_from_slice(x);
-    }
-
-    fn store(&self, x: &mut [f64]) {
-        copy_small(x, &self.x);
-    }
-
+    /// `x1 ←` the state after a step of level `j` (the grid step's levels), or of `h` through
+    /// the propagator cache of `lin` (odd intervals).
+    #[inline(always)]
     fn propagate(
         &mut self,
         level: Option<u32>,
@@ -564,6 +575,132 @@ impl<const M: usize> Linear for Kern<M> {
         Ok(())
     }
 
+    /// Integrates from `ta` to `tb` (no dose event inside): the linear states in `x`, `b`
+    /// the bound fractions.
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    fn interval(
+        &mut self,
+        c: &mut Control,
+        lin: &mut ExactStepper,
+        ta: f64,
+        tb: f64,
+        b: &mut [f64],
+        u_zero: bool,
+        seg: &Segment,
+    ) -> Result<()> {
+        let delta = tb - ta;
+        if delta <= 0.0 {
+            return Ok(());
+        }
+        let grid_step = (delta - self.dt).abs() <= 1e-12 * self.dt;
+        // the coarsest level whose step does not exceed the proposal
+        let mut j: u32 = 0;
+        let mut h = delta;
+        while h > c.h_target * (1.0 + 1e-9) && j < LEVELS {
+            j += 1;
+            h *= 0.5;
+        }
+        // k, k' at x: carried from the last accepted step, or computed at a segment start
+        if !c.r0_valid {
+            self.rates(false, &c.lig, &mut c.r0);
+            c.r0_valid = true;
+        }
+        let mut pos: u64 = 0;
+        if let [bv] = b {
+            // one ligand: the same steps on scalars, the state in registers, the step's
+            // coefficients and propagator looked up only when its length changes, and the
+            // error compared with its scale without a division
+            let (e, kc, koff) = (c.lig.effect[0], c.lig.kon_c[0], c.lig.koff[0]);
+            let (ue, au, tol) = (self.u[e], c.lig.au[0], SAFETY * c.rtol);
+            let mut r0 = [c.r0.k[0], c.r0.d1[0]];
+            let mut d2 = c.r0.d2[0];
+            let mut x = self.x;
+            let mut b0 = *bv;
+            let mut level = u32::MAX;
+            let mut hc = HoConst::new(delta);
+            while pos < FULL {
+                if j != level {
+                    level = j;
+                    hc = HoConst::new(delta / (1u64 << j) as f64);
+                    if grid_step && self.levels.get(j as usize).is_none_or(Option::is_none) {
+                        self.fill(j as usize)?;
+                    }
+                }
+                let x1 = if grid_step {
+                    match &self.levels[j as usize] {
+                        Some(l) => l.step(&x, !u_zero),
+                        None => return Err(missing_level(j)),
+                    }
+                } else {
+                    let mut xs = x;
+                    lin.step(hc.h, &mut xs[..self.m], &self.u[..self.m], u_zero)?;
+                    xs
+                };
+                let r1 = [
+                    kc * x1[e],
+                    kc * (dot(&self.r1[0], &x1) + ue),
+                    kc * (dot(&self.r2[0], &x1) + au),
+                ];
+                let step = ho_scalar(koff, b0, r0, r1, &hc);
+                let (h5, d) = step.map_or((f64::NAN, f64::NAN), |(h5, l4)| (h5, (h5 - l4).abs()));
+                let sc = B_FLOOR + tol * b0.abs().max(h5.abs());
+                // NaN (a singular step) and ∞ fail the first test
+                if h5.abs() < f64::INFINITY && d <= sc {
+                    let grow = if d <= GROW_4 * sc {
+                        2
+                    } else {
+                        u32::from(d <= GROW_2 * sc)
+                    };
+                    c.accept(grow, hc.h, &mut j, &mut pos);
+                    x = x1;
+                    b0 = h5;
+                    r0 = [r1[0], r1[1]];
+                    d2 = r1[2];
+                } else {
+                    let err = if d.is_nan() { f64::INFINITY } else { d / sc };
+                    c.reject(err, delta, &mut j, pos, ta, seg)?;
+                }
+            }
+            self.x = x;
+            *bv = b0;
+            (c.r0.k[0], c.r0.d1[0], c.r0.d2[0]) = (r0[0], r0[1], d2);
+            return Ok(());
+        }
+        while pos < FULL {
+            let h = delta / (1u64 << j) as f64;
+            self.propagate(grid_step.then_some(j), h, lin, u_zero)?;
+            self.rates(true, &c.lig, &mut c.r1);
+            let Control {
+                lig,
+                rtol,
+                hi,
+                lo,
+                r0,
+                r1,
+                work,
+                ..
+            } = c;
+            let err = if ho_step(&lig.koff, r0, r1, h, b, hi, lo, work) {
+                let mut sum = 0.0;
+                for ((hi, lo), b0) in hi.iter().zip(lo.iter()).zip(b.iter()) {
+                    let sc = B_FLOOR + SAFETY * *rtol * b0.abs().max(hi.abs());
+                    sum += ((hi - lo) / sc) * ((hi - lo) / sc);
+                }
+                (sum / hi.len() as f64).sqrt()
+            } else {
+                f64::INFINITY
+            };
+            if c.control(err, h, delta, &mut j, &mut pos, ta, seg)? {
+                self.x = self.x1;
+                b.copy_from_slice(&c.hi);
+                std::mem::swap(&mut c.r0, &mut c.r1);
+            }
+        }
+        Ok(())
+    }
+
+    /// `k`, `k'`, `k''` at `x` (or `x1`).
     fn rates(&self, at_x1: bool, lig: &Ligands, r: &mut Rates) {
         let x = if at_x1 { &self.x1 } else { &self.x };
         for i in 0..lig.effect.len() {
@@ -573,9 +710,28 @@ impl<const M: usize> Linear for Kern<M> {
             r.d2[i] = c * (dot(&self.r2[i], x) + lig.au[i]);
         }
     }
+}
 
-    fn accept(&mut self) {
-        self.x = self.x1;
+impl<const M: usize> Linear for Kern<M> {
+    fn m(&self) -> usize {
+        self.m
+    }
+
+    fn set_input(&mut self, u: &[f64]) {
+        self.u = [0.0; M];
+        self.u[..u.len()].copy_from_slice(u);
+        for l in self.levels.iter_mut().flatten() {
+            l.set_input(u);
+        }
+    }
+
+    fn load(&mut self, x: &[f64]) {
+        self.x = [0.0; M];
+        self.x[..x.len()].copy_from_slice(x);
+    }
+
+    fn store(&self, x: &mut [f64]) {
+        copy_small(x, &self.x);
     }
 
     fn au(&self, au: &mut [f64]) {
@@ -583,11 +739,46 @@ impl<const M: usize> Linear for Kern<M> {
             *a = dot(r1, &self.u);
         }
     }
+
+    fn segment(
+        &mut self,
+        c: &mut Control,
+        lin: &mut ExactStepper,
+        seg: &Segment,
+        b: &mut [f64],
+        rec: &mut [f64],
+        n: usize,
+    ) -> Result<()> {
+        let m = self.m;
+        let mut t = seg.t0;
+        for (&tg, row) in seg.outs.iter().zip(rec.chunks_exact_mut(n)) {
+            self.interval(c, lin, t, tg, b, seg.u_zero, seg)?;
+            let (rl, rb) = row.split_at_mut(m);
+            copy_small(rl, &self.x);
+            if let [b] = b {
+                rb[0] = *b;
+            } else {
+                rb.copy_from_slice(b);
+            }
+            t = tg;
+        }
+        self.interval(c, lin, t, seg.t1, b, seg.u_zero, seg)
+    }
 }
 
 #[inline]
 fn dot<const M: usize>(a: &[f64; M], b: &[f64; M]) -> f64 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+/// A propagator that should have been computed is missing (a bug, reported rather than a panic).
+#[cold]
+fn missing_level(j: u32) -> Error {
+    Error::Numerical {
+        quantity: "the propagator of a binding step".into(),
+        context: format!("level {j}"),
+        remedy: "report this as a bug".into(),
+    }
 }
 
 /// Per ligand: effect-site state, `kon × (state units → unbound brain µM)`, `koff`, and
@@ -600,6 +791,108 @@ struct Ligands {
     au: Vec<f64>,
 }
 
+/// The step-size control and the bound fractions' scratch space, whatever the number of
+/// linear states.
+struct Control {
+    lig: Ligands,
+    rtol: f64,
+    /// Step length the controller proposes, min.
+    h_target: f64,
+    accepted_steps: u64,
+    rejected_steps: u64,
+    /// Whether `r0` holds the rates at the current state.
+    r0_valid: bool,
+    hi: Vec<f64>,
+    lo: Vec<f64>,
+    r0: Rates,
+    r1: Rates,
+    work: Work,
+}
+
+impl Control {
+    /// Accepts or rejects a step of level `j` (length `h`, error estimate `err`) at position
+    /// `pos` of the interval `delta` from `ta`; sets the next level and proposal. `true` when
+    /// accepted.
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    fn control(
+        &mut self,
+        err: f64,
+        h: f64,
+        delta: f64,
+        j: &mut u32,
+        pos: &mut u64,
+        ta: f64,
+        seg: &Segment,
+    ) -> Result<bool> {
+        if err <= 1.0 {
+            let grow = if err <= GROW_4 {
+                2
+            } else {
+                u32::from(err <= GROW_2)
+            };
+            self.accept(grow, h, j, pos);
+            Ok(true)
+        } else {
+            self.reject(err, delta, j, *pos, ta, seg)?;
+            Ok(false)
+        }
+    }
+
+    /// Accepts a step of level `j` (length `h`) and proposes a `2^grow` times longer one
+    /// (growth `0.9·err^(−1/5)`, in powers of two, at most 4×).
+    #[inline(always)]
+    fn accept(&mut self, grow: u32, h: f64, j: &mut u32, pos: &mut u64) {
+        self.accepted_steps += 1;
+        *pos += 1u64 << (LEVELS - *j);
+        self.h_target = h * f64::from(1u32 << grow);
+        // coarsen only where the position is a multiple of the longer step
+        for _ in 0..grow {
+            if *j > 0 && *pos % (1u64 << (LEVELS - *j + 1)) == 0 {
+                *j -= 1;
+            }
+        }
+    }
+
+    /// Shrinks by 0.9·err^(−1/5): at least ½, at most ⅛ (also when the step's system was
+    /// singular); an error when the step would be shorter than the finest level.
+    #[cold]
+    #[allow(clippy::too_many_arguments)]
+    fn reject(
+        &mut self,
+        err: f64,
+        delta: f64,
+        j: &mut u32,
+        pos: u64,
+        ta: f64,
+        seg: &Segment,
+    ) -> Result<()> {
+        self.rejected_steps += 1;
+        *j += if err <= SHRINK_2 {
+            1
+        } else if err <= SHRINK_4 {
+            2
+        } else {
+            3
+        };
+        if *j > LEVELS {
+            return Err(Error::Solver {
+                t_start_min: seg.t0,
+                t_end_min: seg.t1,
+                message: format!(
+                    "the binding integrator needed a step shorter than {} min near t = {} min \
+                     (error estimate {err})",
+                    delta / FULL as f64,
+                    ta + delta * (pos as f64 / FULL as f64)
+                ),
+                remedy: "use solver.method 'dopri5'".into(),
+            });
+        }
+        self.h_target = delta / (1u64 << *j) as f64;
+        Ok(())
+    }
+}
+
 /// The `exact_kinetic` stepper: linear states exact, bound fractions by the
 /// Hermite–Obreschkoff (2, 3) formula with error control.
 ///
@@ -609,21 +902,7 @@ pub struct KineticStepper {
     /// Intervals other than the grid step (at dose events), through the propagator cache.
     lin: ExactStepper,
     kern: Box<dyn Linear>,
-    lig: Ligands,
-    rtol: f64,
-    /// Step length the controller proposes, min.
-    h_target: f64,
-    /// Accepted steps so far.
-    pub accepted_steps: u64,
-    /// Rejected steps so far.
-    pub rejected_steps: u64,
-    /// Whether `r0` holds the rates at the current state.
-    r0_valid: bool,
-    hi: Vec<f64>,
-    lo: Vec<f64>,
-    r0: Rates,
-    r1: Rates,
-    work: Work,
+    ctl: Control,
 }
 
 impl KineticStepper {
@@ -674,142 +953,35 @@ impl KineticStepper {
         Ok(KineticStepper {
             lin,
             kern,
-            lig: Ligands {
-                effect,
-                kon_c: binding.ligands.iter().map(|l| l.2 * l.1).collect(),
-                koff: binding.ligands.iter().map(|l| l.3).collect(),
-                au: vec![0.0; nb],
+            ctl: Control {
+                lig: Ligands {
+                    effect,
+                    kon_c: binding.ligands.iter().map(|l| l.2 * l.1).collect(),
+                    koff: binding.ligands.iter().map(|l| l.3).collect(),
+                    au: vec![0.0; nb],
+                },
+                rtol,
+                h_target: f64::INFINITY,
+                accepted_steps: 0,
+                rejected_steps: 0,
+                r0_valid: false,
+                hi: vec![0.0; nb],
+                lo: vec![0.0; nb],
+                r0: Rates::new(nb),
+                r1: Rates::new(nb),
+                work: Work::new(nb),
             },
-            rtol,
-            h_target: f64::INFINITY,
-            accepted_steps: 0,
-            rejected_steps: 0,
-            r0_valid: false,
-            hi: vec![0.0; nb],
-            lo: vec![0.0; nb],
-            r0: Rates::new(nb),
-            r1: Rates::new(nb),
-            work: Work::new(nb),
         })
     }
 
-    /// Integrates from `ta` to `tb` (no dose event inside): the linear states in the kernel,
-    /// `b` the bound fractions.
-    fn interval(
-        &mut self,
-        ta: f64,
-        tb: f64,
-        b: &mut [f64],
-        u_zero: bool,
-        seg: &Segment,
-    ) -> Result<()> {
-        let delta = tb - ta;
-        if delta <= 0.0 {
-            return Ok(());
-        }
-        let KineticStepper {
-            lin,
-            kern,
-            lig,
-            rtol,
-            h_target,
-            accepted_steps,
-            rejected_steps,
-            r0_valid,
-            hi,
-            lo,
-            r0,
-            r1,
-            work,
-            ..
-        } = self;
-        let dt = kern.dt();
-        let grid_step = (delta - dt).abs() <= 1e-12 * dt;
-        // the coarsest level whose step does not exceed the proposal
-        let mut j: u32 = 0;
-        let mut h = delta;
-        while h > *h_target * (1.0 + 1e-9) && j < LEVELS {
-            j += 1;
-            h *= 0.5;
-        }
-        // k, k' at x: carried from the last accepted step, or computed at a segment start
-        if !*r0_valid {
-            kern.rates(false, lig, r0);
-            *r0_valid = true;
-        }
-        let single = hi.len() == 1;
-        let mut pos: u64 = 0;
-        while pos < FULL {
-            let h = delta / (1u64 << j) as f64;
-            kern.propagate(grid_step.then_some(j), h, lin, u_zero)?;
-            kern.rates(true, lig, r1);
-            let ok = ho_step(&lig.koff, r0, r1, h, b, hi, lo, work);
-            let err = if !ok {
-                f64::INFINITY
-            } else if single {
-                let sc = B_FLOOR + SAFETY * *rtol * b[0].abs().max(hi[0].abs());
-                ((hi[0] - lo[0]) / sc).abs()
-            } else {
-                let mut sum = 0.0;
-                for ((hi, lo), b0) in hi.iter().zip(lo.iter()).zip(b.iter()) {
-                    let sc = B_FLOOR + SAFETY * *rtol * b0.abs().max(hi.abs());
-                    sum += ((hi - lo) / sc) * ((hi - lo) / sc);
-                }
-                (sum / hi.len() as f64).sqrt()
-            };
-            if err <= 1.0 {
-                // accept; propose up to 4× longer (growth 0.9·err^(−1/5), in powers of two)
-                *accepted_steps += 1;
-                kern.accept();
-                if single {
-                    b[0] = hi[0];
-                } else {
-                    b.copy_from_slice(hi);
-                }
-                std::mem::swap(r0, r1);
-                pos += 1u64 << (LEVELS - j);
-                let grow = if err <= GROW_4 {
-                    2
-                } else if err <= GROW_2 {
-                    1
-                } else {
-                    0
-                };
-                *h_target = h * f64::from(1u32 << grow);
-                // coarsen only where the position is a multiple of the longer step
-                for _ in 0..grow {
-                    if j > 0 && pos % (1u64 << (LEVELS - j + 1)) == 0 {
-                        j -= 1;
-                    }
-                }
-            } else {
-                // reject: shrink by 0.9·err^(−1/5): at least ½, at most ⅛ (also when the
-                // step's system was singular)
-                *rejected_steps += 1;
-                j += if err <= SHRINK_2 {
-                    1
-                } else if err <= SHRINK_4 {
-                    2
-                } else {
-                    3
-                };
-                if j > LEVELS {
-                    return Err(Error::Solver {
-                        t_start_min: seg.t0,
-                        t_end_min: seg.t1,
-                        message: format!(
-                            "the binding integrator needed a step shorter than {} min near t = \
-                             {} min (error estimate {err})",
-                            delta / FULL as f64,
-                            ta + delta * (pos as f64 / FULL as f64)
-                        ),
-                        remedy: "use solver.method 'dopri5'".into(),
-                    });
-                }
-                *h_target = delta / (1u64 << j) as f64;
-            }
-        }
-        Ok(())
+    /// Accepted steps so far.
+    pub fn accepted_steps(&self) -> u64 {
+        self.ctl.accepted_steps
+    }
+
+    /// Rejected steps so far.
+    pub fn rejected_steps(&self) -> u64 {
+        self.ctl.rejected_steps
     }
 }
 
@@ -823,36 +995,20 @@ const SHRINK_4: f64 = 0.9 * 0.9 * 0.9 * 0.9 * 0.9 * 1024.0;
 
 impl Stepper for KineticStepper {
     fn segment(&mut self, seg: &Segment, x: &mut DVector<f64>, rec: &mut [f64]) -> Result<()> {
-        let Segment {
-            t0,
-            t1,
-            u,
-            u_zero,
-            outs,
-        } = *seg;
+        let Segment { u, u_zero, .. } = *seg;
         let m = self.kern.m();
         let n = x.len();
         let u = &u.as_slice()[..m];
         self.lin.set_input(u, u_zero);
         self.kern.set_input(u);
-        self.kern.au(&mut self.lig.au);
+        self.kern.au(&mut self.ctl.lig.au);
         // the state may have jumped (a bolus) and k' depends on u
-        self.r0_valid = false;
+        self.ctl.r0_valid = false;
         let (xs, bs) = x.as_mut_slice().split_at_mut(m);
         self.kern.load(xs);
-        let mut t = t0;
-        for (&tg, row) in outs.iter().zip(rec.chunks_exact_mut(n)) {
-            self.interval(t, tg, bs, u_zero, seg)?;
-            let (rl, rb) = row.split_at_mut(m);
-            self.kern.store(rl);
-            if let [b] = bs {
-                rb[0] = *b;
-            } else {
-                rb.copy_from_slice(bs);
-            }
-            t = tg;
-        }
-        let r = self.interval(t, t1, bs, u_zero, seg);
+        let r = self
+            .kern
+            .segment(&mut self.ctl, &mut self.lin, seg, bs, rec, n);
         self.kern.store(xs);
         r
     }
