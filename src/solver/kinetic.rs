@@ -211,6 +211,9 @@ fn solve_dense(n: usize, a: &mut [f64], b: &mut [f64]) -> bool {
 /// changes, not at every step).
 #[derive(Debug, Clone, Copy)]
 struct HoConst {
+    /// The step `h = delta / 2^j`.
+    delta: f64,
+    j: u32,
     h: f64,
     /// `(2, 3)`: `HI_END[j]·hʲ⁺¹`, `HI_START[j]·hʲ⁺¹`.
     hi_end: [f64; 3],
@@ -221,9 +224,12 @@ struct HoConst {
 }
 
 impl HoConst {
-    fn new(h: f64) -> Self {
+    fn new(delta: f64, j: u32) -> Self {
+        let h = delta / (1u64 << j) as f64;
         let hp = [h, h * h, h * h * h];
         HoConst {
+            delta,
+            j,
             h,
             hi_end: [HI_END[0] * hp[0], HI_END[1] * hp[1], HI_END[2] * hp[2]],
             hi_start: [HI_START[0] * hp[0], HI_START[1] * hp[1]],
@@ -283,7 +289,7 @@ fn ho_step(
     let (h2, h3) = (h * h, h * h * h);
     if nb == 1 {
         let r1 = [r1.k[0], r1.d1[0], r1.d2[0]];
-        return match ho_scalar(koff[0], b0[0], [r0.k[0], r0.d1[0]], r1, &HoConst::new(h)) {
+        return match ho_scalar(koff[0], b0[0], [r0.k[0], r0.d1[0]], r1, &HoConst::new(h, 0)) {
             Some((h5, l4)) if h5.is_finite() && l4.is_finite() => {
                 hi[0] = h5;
                 lo[0] = l4;
@@ -436,6 +442,8 @@ struct Kern<const M: usize> {
     r2: Vec<[f64; M]>,
     x: [f64; M],
     x1: [f64; M],
+    /// The coefficients of the last step of one ligand.
+    hc: HoConst,
 }
 
 /// What the driver needs from [`Kern`], for any `M`. The whole step-size control of an
@@ -481,6 +489,7 @@ impl<const M: usize> Kern<M> {
             r2: Vec::with_capacity(rows.len()),
             x: [0.0; M],
             x1: [0.0; M],
+            hc: HoConst::new(f64::NAN, 0),
         });
         for (j, phi, gamma) in chain {
             let j = *j as usize;
@@ -617,12 +626,12 @@ impl<const M: usize> Kern<M> {
             let mut d2 = c.r0.d2[0];
             let mut x = self.x;
             let mut b0 = *bv;
-            let mut level = u32::MAX;
-            let mut hc = HoConst::new(delta);
+            // the coefficients of the last step length, kept from interval to interval
+            let mut hc = self.hc;
+            let (mut h_target, mut accepted) = (c.h_target, 0u64);
             while pos < FULL {
-                if j != level {
-                    level = j;
-                    hc = HoConst::new(delta / (1u64 << j) as f64);
+                if hc.delta != delta || hc.j != j {
+                    hc = HoConst::new(delta, j);
                     if grid_step && self.levels.get(j as usize).is_none_or(Option::is_none) {
                         self.fill(j as usize)?;
                     }
@@ -652,7 +661,8 @@ impl<const M: usize> Kern<M> {
                     } else {
                         u32::from(d <= GROW_2 * sc)
                     };
-                    c.accept(grow, hc.h, &mut j, &mut pos);
+                    accepted += 1;
+                    h_target = advance(grow, hc.h, &mut j, &mut pos);
                     x = x1;
                     b0 = h5;
                     r0 = [r1[0], r1[1]];
@@ -660,10 +670,14 @@ impl<const M: usize> Kern<M> {
                 } else {
                     let err = if d.is_nan() { f64::INFINITY } else { d / sc };
                     c.reject(err, delta, &mut j, pos, ta, seg)?;
+                    h_target = c.h_target;
                 }
             }
             self.x = x;
+            self.hc = hc;
             *bv = b0;
+            c.h_target = h_target;
+            c.accepted_steps += accepted;
             (c.r0.k[0], c.r0.d1[0], c.r0.d2[0]) = (r0[0], r0[1], d2);
             return Ok(());
         }
@@ -771,6 +785,20 @@ fn dot<const M: usize>(a: &[f64; M], b: &[f64; M]) -> f64 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
+/// After an accepted step of level `j` (length `h`) that ends at position `pos`: moves `pos`
+/// on and returns the next proposal, `2^grow` times longer (growth `0.9·err^(−1/5)` in powers
+/// of two, at most 4×); the level coarsens only where `pos` is a multiple of the longer step.
+#[inline(always)]
+fn advance(grow: u32, h: f64, j: &mut u32, pos: &mut u64) -> f64 {
+    *pos += 1u64 << (LEVELS - *j);
+    for _ in 0..grow {
+        if *j > 0 && *pos % (1u64 << (LEVELS - *j + 1)) == 0 {
+            *j -= 1;
+        }
+    }
+    h * f64::from(1u32 << grow)
+}
+
 /// A propagator that should have been computed is missing (a bug, reported rather than a panic).
 #[cold]
 fn missing_level(j: u32) -> Error {
@@ -844,14 +872,7 @@ impl Control {
     #[inline(always)]
     fn accept(&mut self, grow: u32, h: f64, j: &mut u32, pos: &mut u64) {
         self.accepted_steps += 1;
-        *pos += 1u64 << (LEVELS - *j);
-        self.h_target = h * f64::from(1u32 << grow);
-        // coarsen only where the position is a multiple of the longer step
-        for _ in 0..grow {
-            if *j > 0 && *pos % (1u64 << (LEVELS - *j + 1)) == 0 {
-                *j -= 1;
-            }
-        }
+        self.h_target = advance(grow, h, j, pos);
     }
 
     /// Shrinks by 0.9·err^(−1/5): at least ½, at most ⅛ (also when the step's system was
