@@ -14,7 +14,7 @@
 //!   `x ← Φ·x (+ Γ·u)` at each of the 360 steps, in fixed-size nalgebra matrices.
 //!
 //! - `kinetic_subject/{floor,floor_quarter_step,exact_kinetic,dopri5,ode_solvers_direct,
-//!   exact_linear}`: the
+//!   exact_linear,population_path_exact_kinetic,population_path_dopri5}`: the
 //!   kinetic-binding workload of issue 14 (`benches/common/kinetic.rs`): a three-compartment
 //!   model with effect site and kinetic NMDA binding (half-time 10 min), 0.5 mg/kg over
 //!   40 min, 361 output points, rtol 1e-6, 1 000 subjects varying k10 and V1 (seeded); one
@@ -24,7 +24,9 @@
 //!   the step that brings its error below 1e-6); `exact_kinetic`: the engine's stepper for `auto`;
 //!   `dopri5`: the engine's Dopri5 (state sized to the model); `ode_solvers_direct`:
 //!   `ode_solvers`' Dopri5 with a hand-written right-hand side; `exact_linear`: the engine's
-//!   exact propagator without binding. The setup prints each method's largest relative error
+//!   exact propagator without binding; `population_path_*`: one subject of the population
+//!   path as the browser benchmark times it (draw, compile, solve, readouts; 70 kg fixed),
+//!   for the wasm/native ratio. The setup prints each method's largest relative error
 //!   against Dopri5 at rtol 1e-11.
 //!
 //! Inputs are fixed scenarios or seeded draws. `cargo bench -- --test` runs each once.
@@ -275,6 +277,28 @@ fn bench_kinetic(c: &mut Criterion) {
             }
         })
     });
+    // what the browser benchmark times per patient (www/bench.html, `populationSimulate` with
+    // 100 identical 70-kg patients): one subject of the population path, from the draw to its
+    // row of concentrations and occupancy, for the wasm/native ratio; one iteration = 1 000
+    for (name, method) in [
+        ("population_path_exact_kinetic", Method::ExactKinetic),
+        ("population_path_dopri5", Method::Dopri5),
+    ] {
+        let mut sc = kinetic::scenario();
+        sc.solver.method = method;
+        let mut spec = ketasim::population::PopulationSpec::new(100, 1);
+        spec.weight_kg = Some(ketasim::scenario::CovariateDist::Fixed(sc.patient.weight_kg));
+        sc.population = Some(spec);
+        let pop = ketasim::population::Population::of(&sc).unwrap();
+        let mut row = vec![0f32; pop.row_len()];
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                for _ in 0..1000 {
+                    black_box(pop.subject(black_box(0), &mut row).unwrap());
+                }
+            })
+        });
+    }
     g.finish();
 }
 

@@ -129,7 +129,6 @@ impl Rates {
 /// `Q` row-major `nb × nb`), the linear system and the step-start derivatives.
 #[derive(Debug, Clone)]
 struct Work {
-    nb: usize,
     p: [Vec<f64>; 3],
     q: [Vec<f64>; 3],
     /// Column sums of `Q₁`, `Q₂`.
@@ -144,7 +143,6 @@ impl Work {
         let v = || vec![0.0; nb];
         let m = || vec![0.0; nb * nb];
         Work {
-            nb,
             p: [v(), v(), v()],
             q: [m(), m(), m()],
             cs: [v(), v()],
@@ -285,7 +283,7 @@ fn ho_step(
     lo: &mut [f64],
     w: &mut Work,
 ) -> bool {
-    let nb = w.nb;
+    let nb = koff.len();
     let (h2, h3) = (h * h, h * h * h);
     if nb == 1 {
         let r1 = [r1.k[0], r1.d1[0], r1.d2[0]];
@@ -990,7 +988,8 @@ impl KineticStepper {
                 lo: vec![0.0; nb],
                 r0: Rates::new(nb),
                 r1: Rates::new(nb),
-                work: Work::new(nb),
+                // one ligand steps on scalars and needs no scratch matrices
+                work: Work::new(if nb > 1 { nb } else { 0 }),
             },
         })
     }
