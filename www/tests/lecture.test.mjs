@@ -117,6 +117,13 @@ test('lecture mode: all scenes by keyboard, each the engine’s run of its scena
       }, sc.scenario, { timeout: 60000 });
       await page.waitForTimeout(300);
       await page.screenshot({ path: join(ARTIFACTS, 'lecture-population-1920x1080.png') });
+      // the population's note and figures wholly on the screen, beside the charts
+      const pop = await page.evaluate(() => {
+        const r = document.getElementById('pop-panel').getBoundingClientRect();
+        return { top: r.top, bottom: r.bottom, left: r.left, right: r.right, innerWidth, innerHeight };
+      });
+      measured.lecturePopulationPanel = pop;
+      assert.ok(pop.top >= 0 && pop.bottom <= pop.innerHeight && pop.left >= 0 && pop.right <= pop.innerWidth, `scene ${i + 1}: population panel at ${JSON.stringify(pop)}`);
     }
   }
   // the other keys: back, first, last, and past either end
