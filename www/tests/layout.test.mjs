@@ -219,10 +219,18 @@ test('the PNG has a legend with every curve, pinned runs told apart, and the who
   await context.addInitScript(() => {
     window.__drawn = [];
     window.__dashes = [];
+    /** Text drawn unrotated on a chart's canvas beyond its edges (the PNG copies the canvases). */
+    window.__outside = [];
     const fill = CanvasRenderingContext2D.prototype.fillText;
-    CanvasRenderingContext2D.prototype.fillText = function (text, ...rest) {
+    CanvasRenderingContext2D.prototype.fillText = function (text, x, y, ...rest) {
       window.__drawn.push(String(text));
-      return fill.call(this, text, ...rest);
+      const chart = this.canvas.closest?.('.chart');
+      if (chart && this.getTransform().isIdentity && String(text).trim()) {
+        const w = this.measureText(String(text)).width;
+        const left = this.textAlign === 'center' ? x - w / 2 : this.textAlign === 'right' || this.textAlign === 'end' ? x - w : x;
+        if (left < -0.5 || left + w > this.canvas.width + 0.5) window.__outside.push(`${chart.id}: “${text}” at ${left.toFixed(1)}–${(left + w).toFixed(1)} of 0–${this.canvas.width}`);
+      }
+      return fill.call(this, text, x, y, ...rest);
     };
     const dash = CanvasRenderingContext2D.prototype.setLineDash;
     CanvasRenderingContext2D.prototype.setLineDash = function (d) {
@@ -249,7 +257,9 @@ test('the PNG has a legend with every curve, pinned runs told apart, and the who
   const [png] = await Promise.all([page.waitForEvent('download'), page.click('#btn-png')]);
   const path = await png.path();
   assert.ok(statSync(path).size > 20000);
-  const { drawn, dashes, href } = await page.evaluate(() => ({ drawn: window.__drawn, dashes: window.__dashes, href: location.href }));
+  const { drawn, dashes, href, outside } = await page.evaluate(() => ({ drawn: window.__drawn, dashes: window.__dashes, href: location.href, outside: window.__outside }));
+  // every chart's tick labels whole on its canvas (the vital signs' last time tick was cut)
+  assert.deepEqual(outside, [], 'text drawn past a chart canvas’s edge');
   for (const label of [/^Ketamine \(racemic\) plasma$/, /^Ketamine \(racemic\) effect site$/, /^Pin 1: Kamp 2020 .* 70 kg \(Ce\)$/, /^Pin 2: Kamp 2020 .* 90 kg \(Ce\)$/, /^Pin 1: .*\(occupancy\)$/, /^NMDA occupancy \(model-derived\)$/, /dissociative/i])
     assert.ok(drawn.some((t) => label.test(t)), `legend lacks ${label}: ${drawn.join(' | ')}`);
   // the two pins have different dash patterns
