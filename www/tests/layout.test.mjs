@@ -230,7 +230,20 @@ test('the PNG has a legend with every curve, pinned runs told apart, and the who
         const left = this.textAlign === 'center' ? x - w / 2 : this.textAlign === 'right' || this.textAlign === 'end' ? x - w : x;
         if (left < -0.5 || left + w > this.canvas.width + 0.5) window.__outside.push(`${chart.id}: “${text}” at ${left.toFixed(1)}–${(left + w).toFixed(1)} of 0–${this.canvas.width}`);
       }
+      if (chart?.id === 'chart-conc') window.__ops.push({ op: 'fill', text: String(text) });
       return fill.call(this, text, x, y, ...rest);
+    };
+    // the concentration chart's frames: what is drawn, in order (band names after the grid, on a halo)
+    window.__ops = [];
+    const stroke = CanvasRenderingContext2D.prototype.strokeText;
+    CanvasRenderingContext2D.prototype.strokeText = function (text, ...rest) {
+      if (this.canvas.closest?.('.chart')?.id === 'chart-conc') window.__ops.push({ op: 'stroke', text: String(text), lw: this.lineWidth });
+      return stroke.call(this, text, ...rest);
+    };
+    const clear = CanvasRenderingContext2D.prototype.clearRect;
+    CanvasRenderingContext2D.prototype.clearRect = function (...a) {
+      if (this.canvas.closest?.('.chart')?.id === 'chart-conc') window.__ops.push({ op: 'frame' });
+      return clear.apply(this, a);
     };
     const dash = CanvasRenderingContext2D.prototype.setLineDash;
     CanvasRenderingContext2D.prototype.setLineDash = function (d) {
@@ -260,6 +273,22 @@ test('the PNG has a legend with every curve, pinned runs told apart, and the who
   const { drawn, dashes, href, outside } = await page.evaluate(() => ({ drawn: window.__drawn, dashes: window.__dashes, href: location.href, outside: window.__outside }));
   // every chart's tick labels whole on its canvas (the vital signs' last time tick was cut)
   assert.deepEqual(outside, [], 'text drawn past a chart canvas’s edge');
+  // the landmark bands' names: drawn after the grid and the axes' numbers of the same frame (no
+  // grid line or band edge crosses them), each on a halo of the chart's ground
+  const ops = await page.evaluate(() => window.__ops);
+  let frame = [];
+  let labels = 0;
+  for (const o of ops) {
+    if (o.op === 'frame') frame = [];
+    else if (o.op === 'fill' && / range$/.test(o.text)) {
+      labels++;
+      assert.ok(frame.some((p) => p.op === 'fill' && /^\d+$/.test(p.text)), `“${o.text}” drawn before the axes`);
+      const halo = frame[frame.length - 1];
+      assert.ok(halo?.op === 'stroke' && halo.text === o.text && halo.lw >= 3, `“${o.text}” without a halo`);
+    }
+    frame.push(o);
+  }
+  assert.ok(labels > 0, 'the bands are labelled');
   for (const label of [/^Ketamine \(racemic\) plasma$/, /^Ketamine \(racemic\) effect site$/, /^Pin 1: Kamp 2020 .* 70 kg \(Ce\)$/, /^Pin 2: Kamp 2020 .* 90 kg \(Ce\)$/, /^Pin 1: .*\(occupancy\)$/, /^NMDA occupancy \(model-derived\)$/, /dissociative/i])
     assert.ok(drawn.some((t) => label.test(t)), `legend lacks ${label}: ${drawn.join(' | ')}`);
   // the two pins have different dash patterns
