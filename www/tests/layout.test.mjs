@@ -88,8 +88,20 @@ function measure(page) {
         const b = box.getBoundingClientRect();
         return a.right > b.left + 0.5 && a.left < b.right && a.bottom > b.top && a.top < b.bottom ? [r.id || r.dataset.rangeFor] : [];
       });
+    // the vital signs' Curve select shows its whole text (a select cannot wrap): every option
+    // fits the box, less room for its arrow
+    const curve = document.getElementById('vitals-curve');
+    let curveCut = [];
+    if (curve && curve.offsetParent !== null) {
+      const cs = getComputedStyle(curve);
+      const ctx = document.createElement('canvas').getContext('2d');
+      ctx.font = `${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+      const room = curve.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) - 20;
+      curveCut = [...curve.options].filter((o) => ctx.measureText(o.textContent).width > room).map((o) => o.textContent);
+    }
     return {
       covered,
+      curveCut,
       innerWidth,
       innerHeight,
       scrollWidth: se.scrollWidth,
@@ -110,6 +122,7 @@ function check(m, size, what) {
   assert.deepEqual(m.cut, [], `${at}: cut-off titles`);
   assert.deepEqual(m.exponent, [], `${at}: exponent notation`);
   assert.deepEqual(m.covered, [], `${at}: sliders covering their number boxes`);
+  assert.deepEqual(m.curveCut, [], `${at}: the Curve select cuts its text`);
   assert.ok(m.conc, `${at}: the main chart is shown`);
   if (size.kind === 'wide') {
     assert.ok(m.conc.top >= 0 && m.conc.bottom <= m.innerHeight, `${at}: main chart ${m.conc.top}–${m.conc.bottom} not within 0–${m.innerHeight}`);
