@@ -328,6 +328,9 @@ test('print: one page with the charts, the readouts, the scenario and its source
   );
   assert.deepEqual(shown, [true, true, true, true]);
   assert.match(await page.locator('#print-summary').innerText(), /Scenario[\s\S]*Kamp 2020[\s\S]*Sources[\s\S]*Anesthesiology[\s\S]*model-derived/);
+  // the patient as the engine ran it (its covariates filled in by the engine, not the page)
+  const patient = await page.evaluate(() => window.__ketasim.shown().result.scenario.patient);
+  assert.ok((await page.locator('#print-summary').innerText()).includes(`${patient.weight_kg} kg, ${patient.age_years} years, sex ${patient.sex}, race ${patient.race}`));
   await page.screenshot({ path: join(ARTIFACTS, 'print-preview.png'), fullPage: true });
   const pdf = await page.pdf({ landscape: true, format: 'A4', printBackground: true });
   writeFileSync(join(ARTIFACTS, 'print.pdf'), pdf);

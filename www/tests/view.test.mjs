@@ -303,8 +303,9 @@ test('TypeScript holds no pharmacological constant, limit or unit conversion', (
     }
   };
   walk(src);
-  // molecular weights, the salt factor, the device size, the engine's limits and defaults
-  const forbidden = [/237\.7/, /223\.7/, /239\.7/, /274\.2/, /0\.867/, /259\s?200/, /\b20\s?000\b/, /\b100\s?000\b/, /mg_per_device\s*\*/, /\*\s*\w*\.mg_per_device/, /\bmw\b|mwGPerMol|mw_g_per_mol/, /\/\s*100\b/, /recovery_threshold_ng_per_ml\s*\?\?/];
+  // molecular weights, the salt factor, the device size, the engine's limits and defaults (the
+  // patient's covariates: the engine fills in its own, in the run's scenario)
+  const forbidden = [/237\.7/, /223\.7/, /239\.7/, /274\.2/, /0\.867/, /259\s?200/, /\b20\s?000\b/, /\b100\s?000\b/, /mg_per_device\s*\*/, /\*\s*\w*\.mg_per_device/, /\bmw\b|mwGPerMol|mw_g_per_mol/, /\/\s*100\b/, /recovery_threshold_ng_per_ml\s*\?\?/, /\b(age_years|sex|race)\s*\?\?/];
   const hits = [];
   for (const f of files) {
     const lines = readFileSync(f, 'utf8').split('\n');
