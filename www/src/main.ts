@@ -124,6 +124,11 @@ const userModels = new ModelEditor({
 });
 /** Bumped on every change of the scenario; a result is current when it has the same number. */
 let seq = 0;
+/**
+ * `seq` when the scenario itself last changed (a commit). A typing error bumps `seq` but leaves the
+ * scenario as it was: a run of that scenario that arrives afterwards is still its last valid run.
+ */
+let scenarioSeq = 0;
 let shown: { seq: number; result: SimResult } | null = null;
 /** Controls whose text is not a number (path → message): the scenario keeps its last value. */
 const formatErrors = new Map<string, string>();
@@ -176,6 +181,7 @@ function link(): void {
 function commit(next: PageState, opts: { sync?: boolean } = { sync: true }): void {
   st = next;
   seq++;
+  scenarioSeq = seq;
   notice = '';
   popError = '';
   if (opts.sync !== false) syncControls(meta, st);
@@ -202,6 +208,7 @@ function setView(patch: Partial<View>): void {
 
 async function update(): Promise<void> {
   const my = seq;
+  const myScenario = scenarioSeq;
   userModels.track(st);
   const t0 = performance.now();
   showState();
@@ -216,7 +223,18 @@ async function update(): Promise<void> {
     showState();
     return;
   }
-  if (!out || my !== seq) return; // a newer request follows
+  if (!out) return; // a newer request follows
+  if (my !== seq) {
+    // superseded: by a newer scenario (its run follows), or only by a typing error: then this is
+    // the run of the scenario as it stands, the last valid value typed, shown as not current
+    if (myScenario !== scenarioSeq || formatErrors.size === 0 || shown?.seq === my) return;
+    engineError = null;
+    shown = { seq: my, result: out.result };
+    render(out.result);
+    showState();
+    window.__ketasim.renders++;
+    return;
+  }
   engineError = null;
   const resultMs = performance.now() - t0;
   shown = { seq: my, result: out.result };

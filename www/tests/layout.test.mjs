@@ -88,8 +88,20 @@ function measure(page) {
         const b = box.getBoundingClientRect();
         return a.right > b.left + 0.5 && a.left < b.right && a.bottom > b.top && a.top < b.bottom ? [r.id || r.dataset.rangeFor] : [];
       });
+    // the vital signs' Curve select shows its whole text (a select cannot wrap): every option
+    // fits the box, less room for its arrow
+    const curve = document.getElementById('vitals-curve');
+    let curveCut = [];
+    if (curve && curve.offsetParent !== null) {
+      const cs = getComputedStyle(curve);
+      const ctx = document.createElement('canvas').getContext('2d');
+      ctx.font = `${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+      const room = curve.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) - 20;
+      curveCut = [...curve.options].filter((o) => ctx.measureText(o.textContent).width > room).map((o) => o.textContent);
+    }
     return {
       covered,
+      curveCut,
       innerWidth,
       innerHeight,
       scrollWidth: se.scrollWidth,
@@ -110,6 +122,7 @@ function check(m, size, what) {
   assert.deepEqual(m.cut, [], `${at}: cut-off titles`);
   assert.deepEqual(m.exponent, [], `${at}: exponent notation`);
   assert.deepEqual(m.covered, [], `${at}: sliders covering their number boxes`);
+  assert.deepEqual(m.curveCut, [], `${at}: the Curve select cuts its text`);
   assert.ok(m.conc, `${at}: the main chart is shown`);
   if (size.kind === 'wide') {
     assert.ok(m.conc.top >= 0 && m.conc.bottom <= m.innerHeight, `${at}: main chart ${m.conc.top}–${m.conc.bottom} not within 0–${m.innerHeight}`);
@@ -219,10 +232,31 @@ test('the PNG has a legend with every curve, pinned runs told apart, and the who
   await context.addInitScript(() => {
     window.__drawn = [];
     window.__dashes = [];
+    /** Text drawn unrotated on a chart's canvas beyond its edges (the PNG copies the canvases). */
+    window.__outside = [];
     const fill = CanvasRenderingContext2D.prototype.fillText;
-    CanvasRenderingContext2D.prototype.fillText = function (text, ...rest) {
+    CanvasRenderingContext2D.prototype.fillText = function (text, x, y, ...rest) {
       window.__drawn.push(String(text));
-      return fill.call(this, text, ...rest);
+      const chart = this.canvas.closest?.('.chart');
+      if (chart && this.getTransform().isIdentity && String(text).trim()) {
+        const w = this.measureText(String(text)).width;
+        const left = this.textAlign === 'center' ? x - w / 2 : this.textAlign === 'right' || this.textAlign === 'end' ? x - w : x;
+        if (left < -0.5 || left + w > this.canvas.width + 0.5) window.__outside.push(`${chart.id}: “${text}” at ${left.toFixed(1)}–${(left + w).toFixed(1)} of 0–${this.canvas.width}`);
+      }
+      if (chart?.id === 'chart-conc') window.__ops.push({ op: 'fill', text: String(text) });
+      return fill.call(this, text, x, y, ...rest);
+    };
+    // the concentration chart's frames: what is drawn, in order (band names after the grid, on a halo)
+    window.__ops = [];
+    const stroke = CanvasRenderingContext2D.prototype.strokeText;
+    CanvasRenderingContext2D.prototype.strokeText = function (text, ...rest) {
+      if (this.canvas.closest?.('.chart')?.id === 'chart-conc') window.__ops.push({ op: 'stroke', text: String(text), lw: this.lineWidth });
+      return stroke.call(this, text, ...rest);
+    };
+    const clear = CanvasRenderingContext2D.prototype.clearRect;
+    CanvasRenderingContext2D.prototype.clearRect = function (...a) {
+      if (this.canvas.closest?.('.chart')?.id === 'chart-conc') window.__ops.push({ op: 'frame' });
+      return clear.apply(this, a);
     };
     const dash = CanvasRenderingContext2D.prototype.setLineDash;
     CanvasRenderingContext2D.prototype.setLineDash = function (d) {
@@ -249,7 +283,25 @@ test('the PNG has a legend with every curve, pinned runs told apart, and the who
   const [png] = await Promise.all([page.waitForEvent('download'), page.click('#btn-png')]);
   const path = await png.path();
   assert.ok(statSync(path).size > 20000);
-  const { drawn, dashes, href } = await page.evaluate(() => ({ drawn: window.__drawn, dashes: window.__dashes, href: location.href }));
+  const { drawn, dashes, href, outside } = await page.evaluate(() => ({ drawn: window.__drawn, dashes: window.__dashes, href: location.href, outside: window.__outside }));
+  // every chart's tick labels whole on its canvas (the vital signs' last time tick was cut)
+  assert.deepEqual(outside, [], 'text drawn past a chart canvas’s edge');
+  // the landmark bands' names: drawn after the grid and the axes' numbers of the same frame (no
+  // grid line or band edge crosses them), each on a halo of the chart's ground
+  const ops = await page.evaluate(() => window.__ops);
+  let frame = [];
+  let labels = 0;
+  for (const o of ops) {
+    if (o.op === 'frame') frame = [];
+    else if (o.op === 'fill' && / range$/.test(o.text)) {
+      labels++;
+      assert.ok(frame.some((p) => p.op === 'fill' && /^\d+$/.test(p.text)), `“${o.text}” drawn before the axes`);
+      const halo = frame[frame.length - 1];
+      assert.ok(halo?.op === 'stroke' && halo.text === o.text && halo.lw >= 3, `“${o.text}” without a halo`);
+    }
+    frame.push(o);
+  }
+  assert.ok(labels > 0, 'the bands are labelled');
   for (const label of [/^Ketamine \(racemic\) plasma$/, /^Ketamine \(racemic\) effect site$/, /^Pin 1: Kamp 2020 .* 70 kg \(Ce\)$/, /^Pin 2: Kamp 2020 .* 90 kg \(Ce\)$/, /^Pin 1: .*\(occupancy\)$/, /^NMDA occupancy \(model-derived\)$/, /dissociative/i])
     assert.ok(drawn.some((t) => label.test(t)), `legend lacks ${label}: ${drawn.join(' | ')}`);
   // the two pins have different dash patterns
@@ -276,6 +328,9 @@ test('print: one page with the charts, the readouts, the scenario and its source
   );
   assert.deepEqual(shown, [true, true, true, true]);
   assert.match(await page.locator('#print-summary').innerText(), /Scenario[\s\S]*Kamp 2020[\s\S]*Sources[\s\S]*Anesthesiology[\s\S]*model-derived/);
+  // the patient as the engine ran it (its covariates filled in by the engine, not the page)
+  const patient = await page.evaluate(() => window.__ketasim.shown().result.scenario.patient);
+  assert.ok((await page.locator('#print-summary').innerText()).includes(`${patient.weight_kg} kg, ${patient.age_years} years, sex ${patient.sex}, race ${patient.race}`));
   await page.screenshot({ path: join(ARTIFACTS, 'print-preview.png'), fullPage: true });
   const pdf = await page.pdf({ landscape: true, format: 'A4', printBackground: true });
   writeFileSync(join(ARTIFACTS, 'print.pdf'), pdf);

@@ -108,6 +108,10 @@ test('lecture mode: all scenes by keyboard, each the engine’s run of its scena
       // the effect-site lag with the diagram beside the charts
       await page.waitForFunction(() => window.__ketasimLecture.diagram().time() > 5, null, { timeout: 20000 });
       await page.screenshot({ path: join(ARTIFACTS, 'lecture-1920x1080.png') });
+      const d = await diagramSize(page);
+      measured.diagramLecture1920 = d;
+      assert.ok(d.fontPx >= 15 - 1e-6, `lecture diagram text ${d.fontPx} px at 1920×1080`);
+      assert.ok(d.height <= d.innerHeight * 0.64 + 1, `lecture diagram ${d.height} px tall`);
     }
     if (sc.scenario.population) {
       // the population scene runs the pool: bands of the scene's own scenario
@@ -117,6 +121,13 @@ test('lecture mode: all scenes by keyboard, each the engine’s run of its scena
       }, sc.scenario, { timeout: 60000 });
       await page.waitForTimeout(300);
       await page.screenshot({ path: join(ARTIFACTS, 'lecture-population-1920x1080.png') });
+      // the population's note and figures wholly on the screen, beside the charts
+      const pop = await page.evaluate(() => {
+        const r = document.getElementById('pop-panel').getBoundingClientRect();
+        return { top: r.top, bottom: r.bottom, left: r.left, right: r.right, innerWidth, innerHeight };
+      });
+      measured.lecturePopulationPanel = pop;
+      assert.ok(pop.top >= 0 && pop.bottom <= pop.innerHeight && pop.left >= 0 && pop.right <= pop.innerWidth, `scene ${i + 1}: population panel at ${JSON.stringify(pop)}`);
     }
   }
   // the other keys: back, first, last, and past either end
@@ -291,6 +302,14 @@ test('the QR code decodes to the current share link, in the dialog and in lectur
   assert.deepEqual(errors, []);
 });
 
+/** The diagram as drawn: its height and the size its text is rendered at (px). */
+const diagramSize = (page) =>
+  page.evaluate(() => {
+    const svg = document.querySelector('#diagram-panel svg.dia');
+    const r = svg.getBoundingClientRect();
+    return { height: r.height, fontPx: (parseFloat(svg.getAttribute('font-size')) * r.width) / svg.viewBox.baseVal.width, innerHeight };
+  });
+
 const overlaps = (a, b) => a.x < b.x + b.width - 0.5 && b.x < a.x + a.width - 0.5 && a.y < b.y + b.height - 0.5 && b.y < a.y + a.height - 0.5;
 
 /** Boxes (SVG user units) of the diagram's nodes and arrow labels. */
@@ -339,7 +358,11 @@ test('the diagram of every model: one box per compartment, no overlapping boxes 
         for (let j = i + 1; j < b.labels.length; j++) assert.ok(!overlaps(b.labels[i], b.labels[j]), `${m.id} at ${at} min: labels ${b.labels[i].id} and ${b.labels[j].id} overlap`);
         for (const n of b.nodes) assert.ok(!overlaps(b.labels[i], n), `${m.id} at ${at} min: label ${b.labels[i].id} covers box ${n.id}`);
       }
-      measured.diagram[m.id] = { compartments: m.compartments.length, boxes: b.nodes.length, labels: b.labels.length };
+      const size = await diagramSize(page);
+      measured.diagram[m.id] = { compartments: m.compartments.length, boxes: b.nodes.length, labels: b.labels.length, heightPx: Math.round(size.height), fontPx: +size.fontPx.toFixed(1) };
+      // readable text, and the whole height on the 1280 × 720 screen (a long chain scrolls sideways)
+      assert.ok(size.fontPx >= 12 - 1e-6, `${m.id}: diagram text ${size.fontPx} px`);
+      assert.ok(size.height <= size.innerHeight - 100, `${m.id}: diagram ${size.height} px tall on a ${size.innerHeight} px screen`);
     }
     if (m.id === 'simons2022') await page.locator('#diagram-panel').screenshot({ path: join(ARTIFACTS, 'diagram-simons2022.png') });
   }
@@ -401,6 +424,38 @@ test('the diagram follows the run: arrow widths at 10 and 200 min, the scrubber 
   await page.click('#diagram-panel > summary');
   // (a details element's toggle event is dispatched in a later task)
   await page.waitForFunction(() => window.__ketasimLecture.marker() === null, null, { timeout: 5000 });
+  assert.deepEqual(errors, []);
+});
+
+test('the diagram’s text is readable on a phone (390×844) and larger in lecture mode on a tablet (768×1024); it fits the screen’s height', async (t) => {
+  {
+    const { page, context, errors } = await open('', { width: 390, height: 844 });
+    t.after(() => context.close());
+    await page.click('#diagram-panel > summary');
+    await page.waitForFunction(() => window.__ketasimLecture.diagram().time() !== null && !document.getElementById('diagram-panel').classList.contains('stale'), null, { timeout: 20000 });
+    const size = await diagramSize(page);
+    measured.diagramPhone = size;
+    assert.ok(size.fontPx >= 12 - 1e-6, `phone: diagram text ${size.fontPx} px`);
+    assert.ok(size.height < size.innerHeight / 2, `phone: diagram ${size.height} px tall (the sticky chart is above it)`);
+    const w = await page.evaluate(() => ({ scroll: document.scrollingElement.scrollWidth, inner: innerWidth }));
+    assert.ok(w.scroll <= w.inner, `phone: the page scrolls sideways (${w.scroll} > ${w.inner}); only the diagram may`);
+    await page.locator('#diagram-panel').scrollIntoViewIfNeeded();
+    await page.locator('#diagram-panel').screenshot({ path: join(ARTIFACTS, 'diagram-390x844.png') });
+    assert.deepEqual(errors, []);
+  }
+  const l = wasm.lecture();
+  const scene = l.scenes.findIndex((s) => s.highlight.includes('diagram'));
+  const hash = '#l=' + Buffer.from(JSON.stringify({ lecture: l, scene })).toString('base64url');
+  const { page, context, errors } = await open(hash, { width: 768, height: 1024 });
+  t.after(() => context.close());
+  await page.waitForFunction((k) => window.__ketasimLecture.active() && window.__ketasimLecture.scene() === k, scene);
+  await page.waitForFunction(() => window.__ketasimLecture.diagram().time() !== null && !document.getElementById('diagram-panel').classList.contains('stale'), null, { timeout: 20000 });
+  const size = await diagramSize(page);
+  measured.diagramLectureTablet = size;
+  assert.ok(size.fontPx >= 14 - 1e-6, `lecture on a tablet: diagram text ${size.fontPx} px`);
+  assert.ok(size.height <= size.innerHeight * 0.64 + 1, `lecture on a tablet: diagram ${size.height} px tall`);
+  await page.locator('#diagram-panel').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(ARTIFACTS, 'lecture-diagram-768x1024.png') });
   assert.deepEqual(errors, []);
 });
 

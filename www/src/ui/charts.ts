@@ -786,14 +786,39 @@ export class Charts {
         const strong = self.pres?.strongBands && b.id === 'dissociative';
         ctx.fillStyle = strong ? (self.pres?.dark ? 'rgba(250, 204, 21, 0.30)' : 'rgba(234, 179, 8, 0.38)') : (BAND_FILL[b.id] ?? 'rgba(0,0,0,0.06)');
         ctx.fillRect(left, Math.max(y1, top), width, Math.min(y0, top + height) - Math.max(y1, top));
-        ctx.fillStyle = (self.pres?.dark ? BAND_TEXT_DARK[b.id] : BAND_TEXT[b.id]) ?? '#374151';
+      }
+      ctx.restore();
+    };
+    // the bands' names: after the grid (uPlot's drawAxes), each on a halo of the chart's ground,
+    // so that neither the grid nor another band's edge crosses the letters (the curves stay on top)
+    const drawBandLabels = (u: uPlot) => {
+      const ctx = u.ctx;
+      const { left, top, width, height } = u.bbox;
+      const dpr = devicePixelRatio;
+      ctx.save();
+      ctx.beginPath();
+      ctx.rect(left, top, width, height);
+      ctx.clip();
+      ctx.textAlign = 'right';
+      ctx.lineJoin = 'round';
+      ctx.lineWidth = 4 * dpr;
+      ctx.strokeStyle = self.pres?.dark ? 'rgba(2, 6, 23, 0.85)' : 'rgba(255, 255, 255, 0.9)';
+      for (const b of self.bands) {
+        const lowV = self.edge(b, 'low') ?? 0;
+        const highV = self.edge(b, 'high');
+        const y0 = u.valToPos(lowV, 'y', true);
+        const y1 = highV === null ? top : u.valToPos(highV, 'y', true);
+        if (y0 < top) continue;
+        const strong = self.pres?.strongBands && b.id === 'dissociative';
         const fpx = self.pres ? self.pres.fontPx * (strong ? 1.1 : 0.8) : axisStyle().canvasPx;
-        ctx.font = `600 ${Math.round(fpx * devicePixelRatio)}px system-ui, sans-serif`;
-        ctx.textAlign = 'right';
+        ctx.font = `600 ${Math.round(fpx * dpr)}px system-ui, sans-serif`;
         // the analgesic and dissociative ranges overlap: label one at its top, one at its bottom
         const atTop = b.id === 'dissociative';
-        const ty = atTop ? Math.max(y1, top) + (fpx + 2) * devicePixelRatio : Math.min(y0, top + height) - 4 * devicePixelRatio;
-        ctx.fillText(`${b.id} range`, left + width - 6 * devicePixelRatio, ty);
+        const ty = atTop ? Math.max(y1, top) + (fpx + 2) * dpr : Math.min(y0, top + height) - 4 * dpr;
+        const text = `${b.id} range`;
+        ctx.strokeText(text, left + width - 6 * dpr, ty);
+        ctx.fillStyle = (self.pres?.dark ? BAND_TEXT_DARK[b.id] : BAND_TEXT[b.id]) ?? '#374151';
+        ctx.fillText(text, left + width - 6 * dpr, ty);
       }
       ctx.restore();
     };
@@ -822,6 +847,7 @@ export class Charts {
         ],
         hooks: {
           draw: [(u) => this.drawPresentation(u, true, 'front')],
+          drawAxes: [drawBandLabels],
           drawClear: [
             drawBands,
             (u) => this.drawPresentation(u, true),

@@ -17,6 +17,9 @@ const SPEEDS = [1, 2, 5, 10, 30, 60, 300, 1440];
 const SVG = 'http://www.w3.org/2000/svg';
 /** Text size of the page's diagram, px (lecture mode lays it out at the charts' axis size). */
 const FONT = 13;
+/** The smallest text the page's diagram is drawn at, px (a phone included); lecture mode: larger. */
+const MIN_PX = 12;
+const MIN_PX_LECTURE = 14;
 
 const pretty = (id: string) => id.replace(/_/g, ' ');
 
@@ -56,6 +59,8 @@ interface Label {
 interface Layout {
   width: number;
   height: number;
+  /** CSS px per SVG unit: the drawn text is `font × scale` px. */
+  scale: number;
   nodes: Map<string, { x: number; y: number; w: number; h: number }>;
   edges: Map<string, { points: Pt[]; x: number; y: number; w: number; h: number }>;
 }
@@ -152,13 +157,16 @@ export class DiagramPanel {
     });
     this.playBtn.addEventListener('click', () => (this.playing ? this.pause() : this.play()));
     // a new panel width (full screen, a rotated tablet) may suit the other layout direction
+    // (and a new viewport height, to which the diagram is fitted)
     let timer = 0;
-    new ResizeObserver(() => {
+    const later = () => {
       clearTimeout(timer);
       timer = window.setTimeout(() => {
-        if (this.root.open && this.trace && Math.abs(this.svgBox.clientWidth - this.layoutWidth) > 40) this.relayout();
+        if (this.root.open && this.trace && (Math.abs(this.svgBox.clientWidth - this.layoutWidth) > 40 || Math.abs(window.innerHeight - this.layoutHeight) > 40)) this.relayout();
       }, 150);
-    }).observe(this.svgBox);
+    };
+    new ResizeObserver(later).observe(this.svgBox);
+    window.addEventListener('resize', later);
   }
 
   /** Whether the diagram is shown (the trace is fetched only then). */
@@ -262,9 +270,9 @@ export class DiagramPanel {
     const nodes: GraphSpec['nodes'] = [];
     const edges: GraphSpec['edges'] = [];
     const F = this.font;
-    const NODE_H = Math.round(F * 4.4);
+    const NODE_H = Math.round(F * 3.8);
     const lab = (lines: string[]) => ({ w: Math.max(...lines.map((l) => textWidth(l, F))) + 8, h: lines.length * (F + 3) + 4 });
-    const boxW = (name: string) => Math.max(F * 11.5, Math.ceil(textWidth(name, F, 600)) + 20);
+    const boxW = (name: string) => Math.max(F * 8.5, Math.ceil(textWidth(name, F, 600)) + F * 1.5);
     const shown = new Set(this.shownNodes(tr).map((n) => n.id));
     for (const n of tr.nodes) if (shown.has(n.id)) nodes.push({ id: n.id, w: boxW(pretty(n.id)), h: NODE_H });
     const seen = new Set<string>();
@@ -308,6 +316,7 @@ export class DiagramPanel {
   }
 
   private layoutWidth = 0;
+  private layoutHeight = 0;
   /** Lays the trace out again for the panel's size (only while it is shown: closed, it has none). */
   private relayout(): void {
     this.layoutWidth = -1;
@@ -320,57 +329,102 @@ export class DiagramPanel {
     return this.compact ? tr.nodes.filter((n) => n.amount_mg.some((v) => v > 0)) : tr.nodes;
   }
 
+  /**
+   * The height the diagram may take, px: the visible part of the results (less the sticky chart
+   * above it on a tablet or phone, and the diagram's own bar); lecture mode: what lecture.css
+   * leaves it.
+   */
+  private roomHeight(): number {
+    if (this.compact) return window.innerHeight * 0.64;
+    let h = window.innerHeight;
+    const scroller = this.root.parentElement;
+    if (scroller && getComputedStyle(scroller).overflowY === 'auto') h = Math.min(h, scroller.clientHeight);
+    // the sticky chart's height (ui/layout.ts keeps focused controls below it the same way)
+    const sticky = parseFloat(getComputedStyle(document.documentElement).scrollPaddingTop) || 0;
+    const bar = (this.root.querySelector('.dia-bar') as HTMLElement | null)?.offsetHeight ?? 0;
+    return Math.max(120, h - sticky - bar - 24);
+  }
+
   private esName(tr: DiagramTrace, analyte: string): string {
     return `${tr.nodes.find((x) => x.analyte === analyte)?.analyte_name ?? analyte} effect site`;
   }
 
-  /** dagre's layout, top-to-bottom or left-to-right, whichever shows its text larger in the panel. */
-  private layout(dagre: Dagre, g: GraphSpec): Layout {
-    const availW = Math.max(200, this.svgBox.clientWidth);
-    const availH = window.innerHeight * (this.compact ? 0.64 : 0.75);
-    let best: Layout | null = null;
-    let bestScore = -Infinity;
-    for (const rankdir of ['TB', 'LR'] as const) {
-      const gr = new dagre.graphlib.Graph({ multigraph: false });
-      const sep = this.compact ? 0.75 : 1;
-      gr.setGraph({ rankdir, nodesep: 28 * sep, ranksep: 40 * sep, edgesep: 24 * sep, marginx: 12, marginy: 12 });
-      gr.setDefaultEdgeLabel(() => ({}));
-      for (const n of g.nodes) gr.setNode(n.id, { width: n.w, height: n.h });
-      for (const e of g.edges) gr.setEdge(e.from, e.to, { width: e.w, height: e.h, labelpos: 'r', labeloffset: 10 });
-      dagre.layout(gr);
-      const gl = gr.graph();
-      const L: Layout = { width: gl.width ?? 0, height: gl.height ?? 0, nodes: new Map(), edges: new Map() };
-      for (const n of g.nodes) {
-        const v = gr.node(n.id);
-        L.nodes.set(n.id, { x: v.x ?? 0, y: v.y ?? 0, w: n.w, h: n.h });
-      }
-      for (const e of g.edges) {
-        const v = gr.edge(e.from, e.to);
-        L.edges.set(e.id, { points: (v.points ?? []).map((p: Pt) => ({ x: p.x, y: p.y })), x: v.x ?? 0, y: v.y ?? 0, w: e.w, h: e.h });
-      }
-      // the scale the panel draws it at (the page never enlarges it), less a little for height
-      const scale = Math.min(availW / L.width, availH / L.height, this.compact ? Infinity : 1);
-      const score = scale - (this.compact ? 0 : L.height / 1e5);
-      if (score > bestScore) {
-        bestScore = score;
-        best = L;
-      }
+  /** dagre's layout of `g` in one direction, in SVG units (text at `this.font`). */
+  private dagreLayout(dagre: Dagre, g: GraphSpec, rankdir: 'TB' | 'LR'): Layout {
+    const gr = new dagre.graphlib.Graph({ multigraph: false });
+    const F = this.font;
+    gr.setGraph({ rankdir, nodesep: F * 1.3, ranksep: F * 1.8, edgesep: F * 1.2, marginx: 10, marginy: 10 });
+    gr.setDefaultEdgeLabel(() => ({}));
+    for (const n of g.nodes) gr.setNode(n.id, { width: n.w, height: n.h });
+    for (const e of g.edges) gr.setEdge(e.from, e.to, { width: e.w, height: e.h, labelpos: 'r', labeloffset: 10 });
+    dagre.layout(gr);
+    const gl = gr.graph();
+    const L: Layout = { width: gl.width ?? 0, height: gl.height ?? 0, scale: 1, nodes: new Map(), edges: new Map() };
+    for (const n of g.nodes) {
+      const v = gr.node(n.id);
+      L.nodes.set(n.id, { x: v.x ?? 0, y: v.y ?? 0, w: n.w, h: n.h });
     }
-    return best!;
+    for (const e of g.edges) {
+      const v = gr.edge(e.from, e.to);
+      L.edges.set(e.id, { points: (v.points ?? []).map((p: Pt) => ({ x: p.x, y: p.y })), x: v.x ?? 0, y: v.y ?? 0, w: e.w, h: e.h });
+    }
+    return L;
+  }
+
+  /**
+   * The layout drawn and its scale. Tried: top-to-bottom and left-to-right. Chosen, in turn:
+   * one wholly in view (the panel's width, the room's height) with its text at least MIN_PX
+   * (lecture: MIN_PX_LECTURE, or ¾ of the lecture's text size), the larger text first; else
+   * one whose height fits with text that size, scrolling sideways the least (a long chain of
+   * compartments: Simons 2022); else the one that shows its text largest wholly in view.
+   */
+  private layout(dagre: Dagre, tr: DiagramTrace): { L: Layout; g: GraphSpec } {
+    const F = this.font;
+    const availW = Math.max(160, this.svgBox.clientWidth);
+    const availH = this.roomHeight();
+    const minPx = this.compact ? Math.max(MIN_PX_LECTURE, F * 0.75) : MIN_PX;
+    // the page never enlarges its diagram; a lecture fills the room it has
+    const maxScale = this.compact ? 1.6 : 1;
+    const g = this.spec(tr);
+    const legible = minPx / F;
+    let best: { L: Layout; rank: number; key: number } | null = null;
+    for (const rankdir of ['TB', 'LR'] as const) {
+      const L = this.dagreLayout(dagre, g, rankdir);
+      const fit = Math.min(availW / Math.ceil(L.width), availH / Math.ceil(L.height), maxScale);
+      let rank: number;
+      let key: number;
+      if (fit >= legible) {
+        L.scale = fit;
+        rank = 0;
+        key = fit - L.height / 1e6;
+      } else if (Math.min(availH / Math.ceil(L.height), maxScale) >= legible) {
+        L.scale = legible;
+        rank = 1;
+        key = -(L.width * legible - availW);
+      } else {
+        L.scale = fit;
+        rank = 2;
+        key = fit;
+      }
+      if (!best || rank < best.rank || (rank === best.rank && key > best.key)) best = { L, rank, key };
+    }
+    return { L: best!.L, g };
   }
 
   private build(dagre: Dagre, tr: DiagramTrace): void {
-    const g = this.spec(tr);
-    const L = this.layout(dagre, g);
+    const { L, g } = this.layout(dagre, tr);
     this.arrows = [];
     this.labels = [];
     this.fills = [];
     this.values = [];
     this.doseNodes = [];
     const svg = document.createElementNS(SVG, 'svg');
-    svg.setAttribute('viewBox', `0 0 ${Math.ceil(L.width)} ${Math.ceil(L.height)}`);
-    svg.setAttribute('width', String(Math.ceil(L.width)));
-    svg.setAttribute('height', String(Math.ceil(L.height)));
+    const [vw, vh] = [Math.ceil(L.width), Math.ceil(L.height)];
+    svg.setAttribute('viewBox', `0 0 ${vw} ${vh}`);
+    // drawn at (at least) the layout's scale: text `font × scale` px; wider than the panel, it
+    // scrolls sideways
+    svg.setAttribute('width', String(Math.ceil(vw * L.scale - 1e-6)));
+    svg.setAttribute('height', String(Math.ceil(vh * L.scale - 1e-6)));
     svg.setAttribute('class', 'dia');
     svg.setAttribute('font-size', String(this.font));
     svg.setAttribute('role', 'img');
@@ -483,6 +537,7 @@ export class DiagramPanel {
     }
     this.svgBox.replaceChildren(svg);
     this.layoutWidth = this.svgBox.clientWidth;
+    this.layoutHeight = window.innerHeight;
     this.layouts++;
   }
 

@@ -46,10 +46,15 @@ export function renderDataTable(details: HTMLElement, r: SimResult, unit: ConcUn
     '</tbody></table>';
 }
 
-/** What the printed page says about the run: the scenario, the model's source, the landmarks'. */
+/**
+ * What the printed page says about the run: the scenario, the model's source, the landmarks'.
+ * `sc` is the run's own scenario as the engine validated it (`SimResult.scenario`): its patient
+ * carries the covariates the engine used, its defaults filled in where the input left them out.
+ */
 export function renderPrintSummary(el: HTMLElement, sc: Scenario, label: string, model: ModelInfo | undefined, landmarks: LandmarkUm[]): void {
+  const p = sc.patient;
   el.innerHTML =
-    `<h2>Scenario</h2><p>${esc(sc.name ?? '')}${sc.name ? ': ' : ''}${esc(label)} · ${num3(sc.patient.weight_kg)} kg, ${num3(sc.patient.age_years ?? 40)} years, ${esc(sc.patient.sex ?? 'unspecified')} · simulated ${num3(sc.horizon_min)} min</p>` +
+    `<h2>Scenario</h2><p>${esc(sc.name ?? '')}${sc.name ? ': ' : ''}${esc(label)} · ${num3(p.weight_kg)} kg, ${num3(p.age_years)} years, sex ${esc(p.sex)}, race ${esc(p.race)} · simulated ${num3(sc.horizon_min)} min</p>` +
     `<h2>Sources</h2><p>Model: ${model ? `${esc(model.name)} — ${esc(model.citation)}` : esc(sc.model)}.</p>` +
     (landmarks.length ? `<p>Landmarks: ${landmarks.map((l) => `${esc(l.name)} — ${esc(l.source)} [${esc(l.provenance)}]`).join('; ')}.</p>` : '') +
     '<p>Educational model — not dosing advice. NMDA-receptor occupancy is model-derived (no human study measured it).</p>' +

@@ -257,7 +257,9 @@ export class VitalsChart {
     this.u = new uPlot(
       {
         ...size,
-        padding: [8 + 13 * nLines, 8, 0, 0],
+        // right: uPlot's own room (half a y axis, as the charts above have), so the last time
+        // tick's label is whole on the canvas and in the PNG
+        padding: [8 + 13 * nLines, null, 0, 0],
         title: abs
           ? 'Blood pressure (mmHg) and heart rate (beats/min) — ILLUSTRATIVE'
           : 'Change in blood pressure (mmHg) and heart rate (beats/min) from pre-dose — ILLUSTRATIVE',
