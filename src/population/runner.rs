@@ -300,7 +300,10 @@ impl<'a> Population<'a> {
             if let Some(x) = total_row.get_mut(k) {
                 *x = cp as f32;
             }
-            cmax = cmax.max(cp);
+            // not `f64::max`, a call on WebAssembly; a NaN is skipped as before
+            if cp > cmax {
+                cmax = cp;
+            }
             ce_parent[k] = ce;
             ce_row[k] = ce as f32;
         }

@@ -123,7 +123,7 @@ impl Readout {
                     .analytes
                     .iter()
                     .zip(&out)
-                    .map(|(a, o)| AnalyteReadout::ratio(a, o).max(0.0))
+                    .map(|(a, o)| crate::solver::larger(AnalyteReadout::ratio(a, o), 0.0))
                     .collect();
                 let s: f64 = r.iter().sum();
                 r.iter().map(|ri| ri / (1.0 + s)).collect()

@@ -64,7 +64,7 @@ pub(crate) fn propagator_chain(
     // scale so that ‖A·h/2^s‖₁ ≤ 1/2
     let norm = (0..n)
         .map(|j| a[j * n..(j + 1) * n].iter().map(|v| v.abs()).sum::<f64>())
-        .fold(0.0, f64::max)
+        .fold(0.0, super::larger)
         * h.abs();
     let s = if norm > 0.5 {
         (norm / 0.5).log2().ceil() as i32
@@ -89,7 +89,8 @@ pub(crate) fn propagator_chain(
         let mut largest: f64 = 0.0;
         for (t, v) in term.iter_mut().zip(&tmp) {
             *t = v * inv_k;
-            largest = largest.max(t.abs());
+            // a NaN ends the series, and the finiteness check below reports it
+            largest = super::larger(largest, t.abs());
         }
         let g = hs / (k + 1) as f64;
         for ((p, gm), t) in phi.iter_mut().zip(gamma.iter_mut()).zip(&term) {

@@ -651,7 +651,8 @@ impl<const M: usize> Kern<M> {
                 ];
                 let step = ho_scalar(koff, b0, r0, r1, &hc);
                 let (h5, d) = step.map_or((f64::NAN, f64::NAN), |(h5, l4)| (h5, (h5 - l4).abs()));
-                let sc = B_FLOOR + tol * b0.abs().max(h5.abs());
+                // (a NaN h5 fails the test below whatever the scale)
+                let sc = B_FLOOR + tol * super::larger(b0.abs(), h5.abs());
                 // NaN (a singular step) and ∞ fail the first test
                 if h5.abs() < f64::INFINITY && d <= sc {
                     let grow = if d <= GROW_4 * sc {
@@ -696,7 +697,7 @@ impl<const M: usize> Kern<M> {
             let err = if ho_step(&lig.koff, r0, r1, h, b, hi, lo, work) {
                 let mut sum = 0.0;
                 for ((hi, lo), b0) in hi.iter().zip(lo.iter()).zip(b.iter()) {
-                    let sc = B_FLOOR + SAFETY * *rtol * b0.abs().max(hi.abs());
+                    let sc = B_FLOOR + SAFETY * *rtol * super::larger(b0.abs(), hi.abs());
                     sum += ((hi - lo) / sc) * ((hi - lo) / sc);
                 }
                 (sum / hi.len() as f64).sqrt()
