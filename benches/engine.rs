@@ -287,7 +287,9 @@ fn bench_kinetic(c: &mut Criterion) {
         let mut sc = kinetic::scenario();
         sc.solver.method = method;
         let mut spec = ketasim::population::PopulationSpec::new(100, 1);
-        spec.weight_kg = Some(ketasim::scenario::CovariateDist::Fixed(sc.patient.weight_kg));
+        spec.weight_kg = Some(ketasim::scenario::CovariateDist::Fixed(
+            sc.patient.weight_kg,
+        ));
         sc.population = Some(spec);
         let pop = ketasim::population::Population::of(&sc).unwrap();
         let mut row = vec![0f32; pop.row_len()];
