@@ -522,6 +522,12 @@ test('vitals: the chart and every mention say illustrative, numbers name their s
   await page.locator('#err-vitals').filter({ hasText: 'vitals.baseline_sbp_mmhg = 300 is out of range: allowed 60 to 250 mmHg' }).waitFor();
   n = await page.evaluate(() => window.__ketasim.renders);
   await rendersAfter(page, n, () => page.fill('#base-sbp', ''));
+  // what an empty box means is the engine's reference baseline, not a second copy in the page
+  const ref = await page.evaluate(() => window.__ketasim.shown().result.monitoring.calibration.reference_baseline);
+  assert.equal(
+    await page.locator('#base-help').innerText(),
+    `Before dosing. Empty: ${ref.sbp_mmhg.value}/${ref.dbp_mmhg.value} mmHg, ${ref.hr_bpm.value} beats/min [${ref.sbp_mmhg.provenance}]. They move the absolute values, not the rise.`,
+  );
   // the concentration-driven link, on request: in the scenario, the chart and the CSV
   n = await page.evaluate(() => window.__ketasim.renders);
   await rendersAfter(page, n, () => page.selectOption('#vitals-curve', 'concentration_driven'));

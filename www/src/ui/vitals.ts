@@ -373,6 +373,10 @@ export function syncVitalsControls(show: VitalsShow, curve: string | undefined |
     const el = document.getElementById(id) as HTMLInputElement | null;
     if (el) el.placeholder = String(c.value);
   }
+  // what an empty box means: the engine's reference (default) baseline, with its provenance
+  const r = m.calibration.reference_baseline;
+  const help = document.getElementById('base-help');
+  if (help) help.textContent = `Before dosing. Empty: ${r.sbp_mmhg.value}/${r.dbp_mmhg.value} mmHg, ${r.hr_bpm.value} beats/min [${r.sbp_mmhg.provenance}]. They move the absolute values, not the rise.`;
 }
 
 /** Wires the view toggle and the curve choice. */
