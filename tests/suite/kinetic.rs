@@ -276,6 +276,30 @@ fn the_benchmark_workload_is_accurate_and_the_floor_is_what_it_claims() {
     }
 }
 
+#[test]
+fn a_drug_free_start_shrinks_the_first_step_in_one_go() {
+    // at t = 0 the bound fraction is 0 and rises like t³ (k = k' = 0), and it is held to 1e-6
+    // of itself: the first 1-min step's estimate is thousands of times the tolerance and
+    // scales like h², not h⁵. The controller goes from it straight to a step that passes: one
+    // rejection there (it took three), one where the infusion ends
+    let w = workload::workload(3);
+    for a in &w.subjects {
+        let mut st =
+            ketasim::solver::kinetic::KineticStepper::new(a, 1.0, &w.binding, 1e-6).unwrap();
+        ketasim::solver::run(&mut st, workload::N, &w.plan, w.grid.clone(), w.horizon_min).unwrap();
+        assert!(
+            st.rejected_steps() <= 2,
+            "{} rejected steps",
+            st.rejected_steps()
+        );
+        assert!(
+            st.accepted_steps() < 420,
+            "{} accepted steps",
+            st.accepted_steps()
+        );
+    }
+}
+
 /// One line of the release-only table: case, reference, error.
 type Row = (String, &'static str, f64);
 
