@@ -21,6 +21,13 @@ interface PopRow {
   msToBands: number;
   usPerSubject: number;
 }
+/** Per-batch ratios of two engines' times from one interleaved run. */
+interface RatioStats {
+  median: number;
+  min: number;
+  max: number;
+  batches: number;
+}
 /** A row of the kinetic-binding table: µs per subject and the largest relative errors. */
 interface KRow {
   engine: string;
@@ -31,7 +38,7 @@ interface KRow {
 }
 declare global {
   interface Window {
-    __bench: { done: boolean; single: Row[]; kinetic: KRow[]; population: PopRow[]; ratioWasmDopri5OverJs: number | null; ratioWasmExactOverJs: number | null; userAgent: string; cores: number };
+    __bench: { done: boolean; single: Row[]; kinetic: KRow[]; kineticRatios?: { ode45OverWasm: RatioStats; odexOverWasm: RatioStats; wasmDopri5OverWasm: RatioStats }; population: PopRow[]; ratioWasmDopri5OverJs: number | null; ratioWasmExactOverJs: number | null; userAgent: string; cores: number };
   }
 }
 
@@ -48,6 +55,32 @@ function time(f: () => unknown, reps: number, batches = 7): number {
     per.push(((performance.now() - t0) * 1000) / reps);
   }
   return median(per);
+}
+
+/**
+ * µs per call of each of `fs` (`reps[i]` calls of `fs[i]` per batch, each divided by `per[i]`),
+ * batch after batch **interleaved** (f0, f1, …, f0, f1, …), so a drift of the machine's speed
+ * within the run falls on every engine alike: the per-batch ratios are what to compare.
+ */
+function timeInterleaved(fs: (() => unknown)[], reps: number[], per: number[], batches: number): number[][] {
+  fs.forEach((f, i) => {
+    for (let k = 0; k < Math.min(reps[i], 50); k++) f(); // warm-up (JIT, caches)
+  });
+  const out: number[][] = fs.map(() => []);
+  for (let b = 0; b < batches; b++) {
+    fs.forEach((f, i) => {
+      const t0 = performance.now();
+      for (let k = 0; k < reps[i]; k++) f();
+      out[i].push(((performance.now() - t0) * 1000) / reps[i] / per[i]);
+    });
+  }
+  return out;
+}
+
+/** Median, smallest and largest of the per-batch ratios `a[b] / c[b]`. */
+function ratioStats(a: number[], c: number[]): RatioStats {
+  const r = a.map((x, b) => x / c[b]);
+  return { median: median(r), min: Math.min(...r), max: Math.max(...r), batches: r.length };
 }
 
 /**
@@ -129,11 +162,12 @@ async function run(): Promise<void> {
     const nq = r.blocks[0].length / SUBJECTS / n; // quantities: Cp per analyte, Ce, occupancy
     const row = r.blocks[0];
     const curves = { cp: Float64Array.from(row.subarray(0, n)), ce: Float64Array.from(row.subarray((nq - 2) * n, (nq - 1) * n)), bound: Float64Array.from(row.subarray((nq - 1) * n, nq * n)) };
-    return { us: time(() => popWasm.populationSimulate(json, 0, SUBJECTS, cuts), 10, 9) / SUBJECTS, curves };
+    const call = () => popWasm.populationSimulate(json, 0, SUBJECTS, cuts);
+    return { call, curves, us: () => time(call, 10, 9) / SUBJECTS };
   };
   const perSubject = (method: 'exact' | 'dopri5') => {
     const r = perSubjectOf(sc, method);
-    return { us: r.us, d: Math.max(diff(r.curves.cp, refCp), diff(r.curves.ce, refCe)) };
+    return { us: r.us(), d: Math.max(diff(r.curves.cp, refCp), diff(r.curves.ce, refCe)) };
   };
   // ?quick: one-patient tables only, no populations (the wasm-opt comparison runs this)
   const quick = new URLSearchParams(location.search).has('quick');
@@ -160,17 +194,25 @@ async function run(): Promise<void> {
     relErrCe: maxRelErr(c.ce, kref.analytes[0].ce_ng_per_ml),
     relErrBound: maxRelErr(c.bound, kref.occupancy),
   });
-  const kRow = (engine: string, r: { us: number; curves: { cp: ArrayLike<number>; ce: ArrayLike<number>; bound: ArrayLike<number> } }): KRow => ({ engine, usPerSubject: r.us, ...errs(r.curves) });
+  const kRow = (engine: string, us: number[], curves: { cp: ArrayLike<number>; ce: ArrayLike<number>; bound: ArrayLike<number> }): KRow => ({ engine, usPerSubject: median(us), ...errs(curves) });
+  // the four engines timed batch by batch in turn (9 batches: wasm 10 calls of 100 patients,
+  // JavaScript 20 patients each)
+  const wAuto = perSubjectOf(kin, 'exact_kinetic');
+  const wDop = perSubjectOf(kin, 'dopri5');
+  const [tAuto, tDop, tOde45, tOdex] = timeInterleaved([wAuto.call, wDop.call, () => solveOde45(problem), () => solveOdex(problem)], [10, 10, 20, 20], [SUBJECTS, SUBJECTS, 1, 1], 9);
   const kinetic: KRow[] = [
-    kRow('wasm, population path, exact propagator + implicit binding (auto)', perSubjectOf(kin, 'exact_kinetic')),
-    kRow('wasm, population path, Dopri5 (ode_solvers)', perSubjectOf(kin, 'dopri5')),
-    kRow('JavaScript, ode45-cash-karp (RK45), stops at each output time', { us: time(() => solveOde45(problem), 20, 7), curves: solveOde45(problem) }),
-    kRow('JavaScript, odex (GBS), dense output', { us: time(() => solveOdex(problem), 20, 7), curves: solveOdex(problem) }),
+    kRow('wasm, population path, exact propagator + implicit binding (auto)', tAuto, wAuto.curves),
+    kRow('wasm, population path, Dopri5 (ode_solvers)', tDop, wDop.curves),
+    kRow('JavaScript, ode45-cash-karp (RK45), stops at each output time', tOde45, solveOde45(problem)),
+    kRow('JavaScript, odex (GBS), dense output', tOdex, solveOdex(problem)),
   ];
+  const kineticRatios = { ode45OverWasm: ratioStats(tOde45, tAuto), odexOverWasm: ratioStats(tOdex, tAuto), wasmDopri5OverWasm: ratioStats(tDop, tAuto) };
+  const fmt = (r: RatioStats) => `${r.median.toFixed(2)} (${r.min.toFixed(2)}–${r.max.toFixed(2)} over ${r.batches} batches)`;
+  $('kinetic-ratios').textContent = `Per-batch ratios to wasm auto, median (range): ode45-cash-karp ${fmt(kineticRatios.ode45OverWasm)}, odex ${fmt(kineticRatios.odexOverWasm)}, wasm Dopri5 ${fmt(kineticRatios.wasmDopri5OverWasm)}.`;
   $('kinetic').querySelector('tbody')!.innerHTML = kinetic
     .map((r) => `<tr><td>${r.engine}</td><td>${r.usPerSubject.toFixed(1)}</td><td>${(r.usPerSubject / kinetic[0].usPerSubject).toFixed(2)}</td><td>${r.relErrCp.toExponential(1)}</td><td>${r.relErrCe.toExponential(1)}</td><td>${r.relErrBound.toExponential(1)}</td></tr>`)
     .join('');
-  window.__bench = { ...window.__bench, single, kinetic };
+  window.__bench = { ...window.__bench, single, kinetic, kineticRatios };
 
   const pool = new PopulationPool();
   const population: PopRow[] = [];
@@ -192,7 +234,7 @@ async function run(): Promise<void> {
   const rExact = single[0].usPerRun / single[2].usPerRun;
   // the reference row is the exact full simulate(); the population path is compared to it too
   $('note').textContent = `wasm/JS time ratio: Dopri5 ${rDop.toFixed(3)}, exact propagator ${rExact.toFixed(3)}. ${navigator.userAgent}; ${navigator.hardwareConcurrency} logical cores.`;
-  window.__bench = { done: true, single, kinetic, population, ratioWasmDopri5OverJs: rDop, ratioWasmExactOverJs: rExact, userAgent: navigator.userAgent, cores: navigator.hardwareConcurrency };
+  window.__bench = { done: true, single, kinetic, kineticRatios, population, ratioWasmDopri5OverJs: rDop, ratioWasmExactOverJs: rExact, userAgent: navigator.userAgent, cores: navigator.hardwareConcurrency };
   $('status').textContent = 'done';
 }
 

@@ -457,6 +457,11 @@ test('the benchmark page runs wasm and the JavaScript solver side by side', asyn
   for (const r of bench.kinetic) {
     for (const e of [r.relErrCp, r.relErrCe, r.relErrBound]) assert.ok(e < 1e-4, `${r.engine}: ${JSON.stringify(r)}`);
   }
+  // the kinetic table's engines are timed in turn; the per-batch ratios come with their range
+  for (const r of Object.values(bench.kineticRatios)) {
+    assert.equal(r.batches, 9);
+    assert.ok(r.min > 0 && r.min <= r.median && r.median <= r.max, JSON.stringify(r));
+  }
   assert.equal(bench.population.length, 8);
   assert.deepEqual(errors, []);
   await context.close();
