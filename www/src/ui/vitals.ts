@@ -232,11 +232,13 @@ export class VitalsChart {
         ctx.stroke();
         ctx.setLineDash([]);
         ctx.fillStyle = VITAL_COLORS[l.sign];
-        const below = y - 12 * dpr < top;
+        // the label clear of its dashed line: descenders included (baseline 5 px above it, or the
+        // cap height below it)
+        const below = y - 14 * dpr < top;
         const level = `${l.kind === 'rise' ? '+' : ''}${l.value.value} mmHg ${l.sign === 'sbp' ? 'systolic' : 'diastolic'}`;
         // narrow charts: the level and its label; the source is in the list under the chart
         const text = u.width < 560 ? `${level} [${l.value.provenance}]` : `${level} (${l.when}) · ${sourceShort(mm, l.value.source)} [${l.value.provenance}]`;
-        ctx.fillText(text, left + width - 4 * dpr, below ? y + 11 * dpr : y - 3 * dpr);
+        ctx.fillText(text, left + width - 4 * dpr, below ? y + 12 * dpr : y - 5 * dpr);
       }
       ctx.restore();
       // the word and the sources on the canvas itself (above the plot): on screen and in the PNG
