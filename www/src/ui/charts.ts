@@ -4,7 +4,7 @@ import 'uplot/dist/uPlot.min.css';
 import type { LandmarkUm as Landmark } from '../engine/types';
 import type { ConcUnit } from './state';
 import { num3, timeOfDay, timeUnit } from './format';
-import { axisStyle, legendOf, styled, titleOf, type LegendItem } from './chartstyle';
+import { axisStyle, clipToPlot, legendOf, styled, titleOf, type LegendItem } from './chartstyle';
 
 export interface Metabolite {
   id: string;
@@ -401,10 +401,7 @@ export class Charts {
     const ctx = u.ctx;
     const { left, top, width, height } = u.bbox;
     const dpr = devicePixelRatio;
-    ctx.save();
-    ctx.beginPath();
-    ctx.rect(left, top, width, height);
-    ctx.clip();
+    clipToPlot(u); // saves the context; restored below
     if (p) {
       const font = Math.round(p.fontPx * 0.9 * dpr);
       ctx.font = `600 ${font}px system-ui, sans-serif`;
@@ -499,7 +496,6 @@ export class Charts {
     if (!this.pop || !s) return;
     const t = this.pop.t;
     const ctx = u.ctx;
-    const { left, top, width, height } = u.bbox;
     const x0 = u.scales.x.min ?? t[0];
     const x1 = u.scales.x.max ?? t[t.length - 1];
     let i0 = 0;
@@ -508,10 +504,7 @@ export class Charts {
     while (i1 > 0 && t[i1 - 1] > x1) i1--;
     const X = (i: number) => u.valToPos(t[i], 'x', true);
     const Y = (v: number) => u.valToPos(v * scale, 'y', true);
-    ctx.save();
-    ctx.beginPath();
-    ctx.rect(left, top, width, height);
-    ctx.clip();
+    clipToPlot(u); // saves the context; restored below
     const area = (lo: Float64Array, hi: Float64Array, alpha: number) => {
       ctx.beginPath();
       ctx.moveTo(X(i0), Y(hi[i0]));
@@ -701,12 +694,9 @@ export class Charts {
     const lines = this.main?.targets ?? [];
     if (!lines.length) return;
     const ctx = u.ctx;
-    const { left, top, width, height } = u.bbox;
+    const { left, top, width } = u.bbox;
     const dpr = devicePixelRatio;
-    ctx.save();
-    ctx.beginPath();
-    ctx.rect(left, top, width, height);
-    ctx.clip();
+    clipToPlot(u); // saves the context; restored below
     ctx.strokeStyle = COLORS.target;
     ctx.fillStyle = COLORS.target;
     ctx.lineWidth = 1.5 * dpr;
@@ -773,10 +763,7 @@ export class Charts {
     const drawBands = (u: uPlot) => {
       const ctx = u.ctx;
       const { left, top, width, height } = u.bbox;
-      ctx.save();
-      ctx.beginPath();
-      ctx.rect(left, top, width, height);
-      ctx.clip();
+      clipToPlot(u); // saves the context; restored below
       for (const b of self.bands) {
         const lowV = self.edge(b, 'low') ?? 0;
         const highV = self.edge(b, 'high');
@@ -795,10 +782,7 @@ export class Charts {
       const ctx = u.ctx;
       const { left, top, width, height } = u.bbox;
       const dpr = devicePixelRatio;
-      ctx.save();
-      ctx.beginPath();
-      ctx.rect(left, top, width, height);
-      ctx.clip();
+      clipToPlot(u); // saves the context; restored below
       ctx.textAlign = 'right';
       ctx.lineJoin = 'round';
       ctx.lineWidth = 4 * dpr;

@@ -54,3 +54,13 @@ export function legendOf(u: uPlot): LegendItem[] {
     return [{ label, color, dash: s.dash ?? null, width: s.width ?? 1 }];
   });
 }
+
+/** Saves the chart's canvas context and clips it to the plot area (the drawing hooks' first
+ * step; each restores the context when done). */
+export function clipToPlot(u: uPlot): void {
+  const { left, top, width, height } = u.bbox;
+  u.ctx.save();
+  u.ctx.beginPath();
+  u.ctx.rect(left, top, width, height);
+  u.ctx.clip();
+}

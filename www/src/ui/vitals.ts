@@ -2,7 +2,7 @@
 // or the absolute values), its cited reference lines, the engine's statement of which curve is
 // drawn and why, and the calibration for the model panel. Every number is the engine's; every
 // one shown names its source. "ILLUSTRATIVE" is drawn into the canvas, so the PNG carries it.
-import { legendOf, styled, titleOf, type LegendItem } from './chartstyle';
+import { clipToPlot, legendOf, styled, titleOf, type LegendItem } from './chartstyle';
 import uPlot from 'uplot';
 import type { Calibration, Cited, CitedSource, Monitoring, Threshold, VitalSeries } from '../engine/types';
 import { moment, num3, timeOfDay, timeUnit } from './format';
@@ -186,12 +186,8 @@ export class VitalsChart {
       const mm = this.m;
       if (!mm) return;
       const ctx = u.ctx;
-      const { left, top, width, height } = u.bbox;
       const t = this.t;
-      ctx.save();
-      ctx.beginPath();
-      ctx.rect(left, top, width, height);
-      ctx.clip();
+      clipToPlot(u); // saves the context; restored below
       const X = (i: number) => u.valToPos(t[i], 'x', true);
       const Y = (v: number) => u.valToPos(v, 'y', true);
       for (const v of mm.vitals) {
