@@ -540,6 +540,16 @@ export class Charts {
   }
 
   /** A landmark's edge in the display unit (the engine gives both). */
+  /** A band's pixel edges on the chart (`null` when it lies wholly below the plot) and whether
+   * the lecture emphasises it: what both the fill and the label are drawn from. */
+  private bandBox(u: uPlot, b: Landmark): { y0: number; y1: number; strong: boolean } | null {
+    const top = u.bbox.top;
+    const highV = this.edge(b, 'high');
+    const y0 = u.valToPos(this.edge(b, 'low') ?? 0, 'y', true);
+    const y1 = highV === null ? top : u.valToPos(highV, 'y', true);
+    return y0 < top ? null : { y0, y1, strong: !!this.pres?.strongBands && b.id === 'dissociative' };
+  }
+
   private edge(b: Landmark, which: 'low' | 'high'): number | null {
     if (which === 'low') return this.unit === 'ng' ? b.low_ng_per_ml : b.low_um;
     return this.unit === 'ng' ? b.high_ng_per_ml : b.high_um;
@@ -765,12 +775,9 @@ export class Charts {
       const { left, top, width, height } = u.bbox;
       clipToPlot(u); // saves the context; restored below
       for (const b of self.bands) {
-        const lowV = self.edge(b, 'low') ?? 0;
-        const highV = self.edge(b, 'high');
-        const y0 = u.valToPos(lowV, 'y', true);
-        const y1 = highV === null ? top : u.valToPos(highV, 'y', true);
-        if (y0 < top) continue;
-        const strong = self.pres?.strongBands && b.id === 'dissociative';
+        const box = self.bandBox(u, b);
+        if (!box) continue;
+        const { y0, y1, strong } = box;
         ctx.fillStyle = strong ? (self.pres?.dark ? 'rgba(250, 204, 21, 0.30)' : 'rgba(234, 179, 8, 0.38)') : (BAND_FILL[b.id] ?? 'rgba(0,0,0,0.06)');
         ctx.fillRect(left, Math.max(y1, top), width, Math.min(y0, top + height) - Math.max(y1, top));
       }
@@ -788,12 +795,9 @@ export class Charts {
       ctx.lineWidth = 4 * dpr;
       ctx.strokeStyle = self.pres?.dark ? 'rgba(2, 6, 23, 0.85)' : 'rgba(255, 255, 255, 0.9)';
       for (const b of self.bands) {
-        const lowV = self.edge(b, 'low') ?? 0;
-        const highV = self.edge(b, 'high');
-        const y0 = u.valToPos(lowV, 'y', true);
-        const y1 = highV === null ? top : u.valToPos(highV, 'y', true);
-        if (y0 < top) continue;
-        const strong = self.pres?.strongBands && b.id === 'dissociative';
+        const box = self.bandBox(u, b);
+        if (!box) continue;
+        const { y0, y1, strong } = box;
         const fpx = self.pres ? self.pres.fontPx * (strong ? 1.1 : 0.8) : axisStyle().canvasPx;
         ctx.font = `600 ${Math.round(fpx * dpr)}px system-ui, sans-serif`;
         // the analgesic and dissociative ranges overlap: label one at its top, one at its bottom
