@@ -668,15 +668,7 @@ impl<const M: usize> Kern<M> {
                     d2 = r1[2];
                 } else {
                     let err = if d.is_nan() { f64::INFINITY } else { d / sc };
-                    // rising from zero: the order of B's first non-zero derivative at the start
-                    // (B' = k(1 − B) − koff·B, so k > 0 gives 1; k = 0 < k' gives 2; else 3)
-                    let rising = (b0.abs() * 1e3 < h5.abs()).then_some(if r0[0] > 0.0 {
-                        1
-                    } else if r0[1] > 0.0 {
-                        2
-                    } else {
-                        3
-                    });
+                    let rising = rising(b0.abs(), h5.abs(), r0[0], r0[1]);
                     c.reject(err, rising, delta, &mut j, pos, ta, seg)?;
                     h_target = c.h_target;
                 }
@@ -713,7 +705,13 @@ impl<const M: usize> Kern<M> {
             } else {
                 f64::INFINITY
             };
-            if c.control(err, h, delta, &mut j, &mut pos, ta, seg)? {
+            // (the sums: the total bound fraction and its rates, for a rejected step)
+            let rising = |c: &Control| {
+                let total = |v: &[f64]| v.iter().map(|x| x.abs()).sum::<f64>();
+                let (k, k1) = (c.r0.k.iter().sum(), c.r0.d1.iter().sum());
+                rising(total(b), total(&c.hi), k, k1)
+            };
+            if c.control(err, rising, h, delta, &mut j, &mut pos, ta, seg)? {
                 self.x = self.x1;
                 b.copy_from_slice(&c.hi);
                 std::mem::swap(&mut c.r0, &mut c.r1);
@@ -793,6 +791,21 @@ fn dot<const M: usize>(a: &[f64; M], b: &[f64; M]) -> f64 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
+/// For a rejected step: `Some(p)` when the bound fraction rose from (nearly) zero, from `b0` to
+/// `b1` (more than a thousandfold), where `p` is the order of its first non-zero derivative at
+/// the start: `B' = k(1 − B) − koff·B`, so `k > 0` gives 1, `k = 0 < k'` gives 2, else 3
+/// (with several ligands: the total fraction and the sums of their rates). See
+/// [`Control::reject`].
+fn rising(b0: f64, b1: f64, k: f64, k1: f64) -> Option<u32> {
+    (b0 * 1e3 < b1).then_some(if k > 0.0 {
+        1
+    } else if k1 > 0.0 {
+        2
+    } else {
+        3
+    })
+}
+
 /// After an accepted step of level `j` (length `h`) that ends at position `pos`: moves `pos`
 /// on and returns the next proposal, `2^grow` times longer (growth `0.9·err^(−1/5)` in powers
 /// of two, at most 4×); the level coarsens only where `pos` is a multiple of the longer step.
@@ -847,13 +860,14 @@ struct Control {
 
 impl Control {
     /// Accepts or rejects a step of level `j` (length `h`, error estimate `err`) at position
-    /// `pos` of the interval `delta` from `ta`; sets the next level and proposal. `true` when
-    /// accepted.
+    /// `pos` of the interval `delta` from `ta`; sets the next level and proposal (`rising`:
+    /// [`rising`] of a rejected step). `true` when accepted.
     #[inline(always)]
     #[allow(clippy::too_many_arguments)]
     fn control(
         &mut self,
         err: f64,
+        rising: impl FnOnce(&Self) -> Option<u32>,
         h: f64,
         delta: f64,
         j: &mut u32,
@@ -870,7 +884,8 @@ impl Control {
             self.accept(grow, h, j, pos);
             Ok(true)
         } else {
-            self.reject(err, None, delta, j, *pos, ta, seg)?;
+            let rising = rising(self);
+            self.reject(err, rising, delta, j, *pos, ta, seg)?;
             Ok(false)
         }
     }
