@@ -72,9 +72,10 @@ function measure(page) {
       return { top: Math.round(r.top), bottom: Math.round(r.bottom) };
     };
     const se = document.scrollingElement;
-    const cut = [...document.querySelectorAll('#readouts dt, #readouts dd, .tci-cards dt, .tci-cards dd, .uplot .u-title, #results h2, #results h3, .controls h2')]
+    // (a number box too narrow for its value scrolls its text: "1000" read "100")
+    const cut = [...document.querySelectorAll('#readouts dt, #readouts dd, .tci-cards dt, .tci-cards dd, .uplot .u-title, #results h2, #results h3, .controls h2, .controls input[type=number]')]
       .filter((e) => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1)
-      .map((e) => e.textContent.trim());
+      .map((e) => (e.tagName === 'INPUT' ? `#${e.id || e.dataset.field} = ${e.value}` : e.textContent.trim()));
     const exponent = [...document.querySelectorAll('#readouts, #tci-readouts, #metab, #timeline, .u-legend, #pop-panel')]
       .map((e) => e.innerText)
       .filter((t) => /\d(\.\d+)?e[+-]?\d/i.test(t));
