@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { serve, launch, WWW, presetScenario, readFixture, stateHash } from './helpers.mjs';
+import { serve, launch, WWW, presetScenario, readFixture, stateHash, openPage } from './helpers.mjs';
 
 let server;
 let browser;
@@ -21,24 +21,8 @@ after(async () => {
   server?.stop();
 });
 
-/** Opens the page with a listener for CSP violations installed before any of its scripts. */
 async function open(hash = '') {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.addInitScript(() => {
-    window.__csp = [];
-    document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective}: ${e.blockedURI} ${e.sample}`));
-  });
-  await page.goto(server.url + hash);
-  await page.waitForFunction(() => window.__ketasim?.ready === true, null, { timeout: 20000 }).catch(async (e) => {
-    throw new Error(`${e.message}; page errors: ${errors.join(' | ')}; ${await page.evaluate(() => document.getElementById('err-general')?.textContent)}`);
-  });
-  return { page, context, errors };
+  return openPage(browser, server.url + hash, { csp: true });
 }
 
 const renders = (page) => page.evaluate(() => window.__ketasim.renders);

@@ -118,3 +118,33 @@ export function decodeHash(hash) {
   const s = new URLSearchParams(hash.replace(/^#/, '')).get('s');
   return JSON.parse(Buffer.from(s, 'base64url').toString('utf8'));
 }
+
+/** The native CLI's run of `scenario` (JSON on stdin): the oracle the page is compared with. */
+export function cliSimulate(scenario) {
+  const bin = join(ROOT, 'target', 'release', 'ketasim');
+  return JSON.parse(execFileSync(bin, ['simulate', '-', '--format', 'json'], { input: JSON.stringify(scenario), maxBuffer: 1 << 28 }).toString());
+}
+
+/**
+ * Opens `url` in a new browser context with console and page errors collected from the start
+ * (and, with `csp`, Content-Security-Policy violations in `window.__csp`), then waits until
+ * `ready` holds in the page (default: the first render). Returns { page, context, errors }.
+ */
+export async function openPage(browser, url, { viewport = { width: 1280, height: 720 }, csp = false, ready = () => window.__ketasim?.ready === true } = {}) {
+  const context = await browser.newContext({ viewport, acceptDownloads: true });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  if (csp) {
+    await page.addInitScript(() => {
+      window.__csp = [];
+      document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective}: ${e.blockedURI} ${e.sample}`));
+    });
+  }
+  await page.goto(url);
+  await page.waitForFunction(ready, null, { timeout: 20000 }).catch(async (e) => {
+    throw new Error(`${e.message}; page errors: ${errors.join(' | ')}; ${await page.evaluate(() => document.getElementById('err-general')?.textContent)}`);
+  });
+  return { page, context, errors };
+}

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import jsQRModule from 'jsqr';
-import { serve, launch, ROOT, WWW, ARTIFACTS, decodeHash } from './helpers.mjs';
+import { serve, launch, ROOT, WWW, ARTIFACTS, decodeHash, cliSimulate, openPage } from './helpers.mjs';
 import init, * as wasm from '../src/pkg/ketasim.js';
 
 const jsQR = jsQRModule.default ?? jsQRModule;
@@ -19,11 +19,7 @@ let browser;
 const dir = mkdtempSync(join(tmpdir(), 'ketasim-lecture-'));
 const measured = {};
 
-function cli(scenario) {
-  const f = join(dir, `s${Math.random().toString(36).slice(2)}.json`);
-  writeFileSync(f, JSON.stringify(scenario));
-  return JSON.parse(execFileSync(join(ROOT, 'target', 'release', 'ketasim'), ['simulate', f, '--format', 'json'], { maxBuffer: 1 << 28 }).toString());
-}
+const cli = cliSimulate;
 
 before(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -38,20 +34,8 @@ after(async () => {
   server?.stop();
 });
 
-/** Opens the page with console and CSP listeners installed before any of its scripts. */
 async function open(hash = '', viewport = { width: 1280, height: 720 }) {
-  const context = await browser.newContext({ viewport, acceptDownloads: true });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.addInitScript(() => {
-    window.__csp = [];
-    document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective}: ${e.blockedURI} ${e.sample}`));
-  });
-  await page.goto(server.url + hash);
-  await page.waitForFunction(() => window.__ketasim?.ready === true && !!window.__ketasimLecture?.lecture(), null, { timeout: 20000 });
-  return { page, context, errors };
+  return openPage(browser, server.url + hash, { viewport, csp: true, ready: () => window.__ketasim?.ready === true && !!window.__ketasimLecture?.lecture() });
 }
 
 const lectureOf = (page) => page.evaluate(() => window.__ketasimLecture.lecture());

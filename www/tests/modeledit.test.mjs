@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { serve, launch, ROOT, ARTIFACTS, decodeHash, maxRelDiff, stateHash, presetScenario } from './helpers.mjs';
+import { serve, launch, ROOT, ARTIFACTS, decodeHash, maxRelDiff, stateHash, presetScenario, cliSimulate, openPage } from './helpers.mjs';
 
 let server;
 let browser;
@@ -16,11 +16,7 @@ const sig3 = new Intl.NumberFormat('en-GB', { maximumSignificantDigits: 3 });
 const num3 = (x) => sig3.format(x).replace(/,/g, '\u202f');
 const LABEL = 'your model (USER values — not from a publication)';
 
-/** The native CLI's run of a scenario given on stdin (`ketasim simulate - --format json`). */
-function cli(scenario) {
-  const bin = join(ROOT, 'target', 'release', 'ketasim');
-  return JSON.parse(execFileSync(bin, ['simulate', '-', '--format', 'json'], { input: JSON.stringify(scenario), maxBuffer: 1 << 28 }).toString());
-}
+const cli = cliSimulate;
 
 before(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -33,20 +29,8 @@ after(async () => {
   server?.stop();
 });
 
-/** Opens the page with console errors and CSP violations collected from the start. */
 async function open(hash = '', viewport = { width: 1280, height: 720 }) {
-  const context = await browser.newContext({ viewport, acceptDownloads: true });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  await page.addInitScript(() => {
-    window.__csp = [];
-    document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective}: ${e.blockedURI} ${e.sample}`));
-  });
-  await page.goto(server.url + hash);
-  await page.waitForFunction(() => window.__ketasim?.ready === true, null, { timeout: 20000 });
-  return { page, context, errors };
+  return openPage(browser, server.url + hash, { viewport, csp: true });
 }
 
 /** No console error, no page error, no CSP violation. */

@@ -2,24 +2,17 @@
 // the scenario in its share link, after any sequence of clicks and typing. Headless Chromium.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 import { execFileSync } from 'node:child_process';
-import { serve, launch, ROOT, decodeHash, presetScenario } from './helpers.mjs';
+import { serve, launch, ROOT, decodeHash, presetScenario, cliSimulate, openPage } from './helpers.mjs';
 
 let server;
 let browser;
-const dir = mkdtempSync(join(tmpdir(), 'ketasim-view-'));
 const sig3 = new Intl.NumberFormat('en-GB', { maximumSignificantDigits: 3 });
 const num3 = (x) => sig3.format(x).replace(/,/g, '\u202f');
 
-function cli(scenario) {
-  const f = join(dir, `s${Math.random().toString(36).slice(2)}.json`);
-  writeFileSync(f, JSON.stringify(scenario));
-  const bin = join(ROOT, 'target', 'release', 'ketasim');
-  return JSON.parse(execFileSync(bin, ['simulate', f, '--format', 'json'], { maxBuffer: 1 << 28 }).toString());
-}
+const cli = cliSimulate;
 
 before(async () => {
   execFileSync('cargo', ['build', '--quiet', '--release', '--bin', 'ketasim'], { cwd: ROOT, stdio: 'inherit' });
@@ -32,14 +25,7 @@ after(async () => {
 });
 
 async function open(hash = '') {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  await page.goto(server.url + hash);
-  await page.waitForFunction(() => window.__ketasim?.ready === true, null, { timeout: 20000 });
-  return { page, context, errors };
+  return openPage(browser, server.url + hash);
 }
 
 /** Waits until the page shows a run of exactly the current inputs. */
