@@ -237,11 +237,51 @@ impl HoConst {
     }
 }
 
+/// One step of one ligand (the scalar case of [`ho_step`]): the `(2, 3)` and `(1, 3)`
+/// solutions and the derivatives the step used, for the dense output.
+#[derive(Debug, Clone, Copy)]
+struct ScalarStep {
+    /// The `(2, 3)` solution (order 5).
+    hi: f64,
+    /// The `(1, 3)` solution (order 4).
+    lo: f64,
+    /// `B'` and `B''` at the step start.
+    db0: f64,
+    d2b0: f64,
+    /// `B₁' = p1 + q1·B₁`, `B₁'' = p2 + q2·B₁` at the step end.
+    p1: f64,
+    q1: f64,
+    p2: f64,
+    q2: f64,
+}
+
+impl ScalarStep {
+    /// The quintic Hermite interpolant at `θ ∈ [0, 1]` of a step of length `h` from `b0` to
+    /// `self.hi`: it matches `B`, `B'` and `B''` at both ends, so its error is
+    /// `h⁶·B⁽⁶⁾·θ³(1−θ)³/720` (at most `h⁶·B⁽⁶⁾/46 080`, below the step's own error
+    /// constant `1/7 200`) plus the end values' errors, which enter through `B₁'` and `B₁''`
+    /// multiplied by `λh` and `(λh)²` times basis functions below 0.1; hence the bound on
+    /// `λh` of the long steps ([`DENSE_LAMBDA_H`]).
+    #[inline(always)]
+    fn dense(&self, b0: f64, h: f64, th: f64) -> f64 {
+        let b1 = self.hi;
+        let (db1, d2b1) = (self.p1 + self.q1 * b1, self.p2 + self.q2 * b1);
+        let (t2, t3) = (th * th, th * th * th);
+        // the basis, with H₀ + H₅ = 1 so that the jump B₁ − B₀ enters once
+        let h5 = t3 * (10.0 + th * (-15.0 + 6.0 * th));
+        let h1 = th + t3 * (-6.0 + th * (8.0 - 3.0 * th));
+        let h4 = t3 * (-4.0 + th * (7.0 - 3.0 * th));
+        let h2 = 0.5 * (t2 + t3 * (-3.0 + th * (3.0 - th)));
+        let h3 = 0.5 * t3 * (1.0 + th * (-2.0 + th));
+        b0 + (b1 - b0) * h5 + h * (self.db0 * h1 + db1 * h4) + h * h * (self.d2b0 * h2 + d2b1 * h3)
+    }
+}
+
 /// One step of one ligand (the scalar case of [`ho_step`]): from `b0` with `[k, k']` at the
-/// start and `[k, k', k'']` at the end, the `(2, 3)` and `(1, 3)` solutions; `None` when a
-/// denominator is not safely positive (the rate changes too much within the step).
+/// start and `[k, k', k'']` at the end; `None` when a denominator is not safely positive (the
+/// rate changes too much within the step).
 #[inline(always)]
-fn ho_scalar(kf: f64, b0: f64, r0: [f64; 2], r1: [f64; 3], c: &HoConst) -> Option<(f64, f64)> {
+fn ho_scalar(kf: f64, b0: f64, r0: [f64; 2], r1: [f64; 3], c: &HoConst) -> Option<ScalarStep> {
     let free = 1.0 - b0;
     let db = r0[0] * free - kf * b0;
     let d2b = r0[1] * free - (r0[0] + kf) * db;
@@ -266,7 +306,16 @@ fn ho_scalar(kf: f64, b0: f64, r0: [f64; 2], r1: [f64; 3], c: &HoConst) -> Optio
         return None;
     }
     let inv = 1.0 / (den_hi * den_lo);
-    Some((num_hi * den_lo * inv, num_lo * den_hi * inv))
+    Some(ScalarStep {
+        hi: num_hi * den_lo * inv,
+        lo: num_lo * den_hi * inv,
+        db0: db,
+        d2b0: d2b,
+        p1,
+        q1,
+        p2,
+        q2,
+    })
 }
 
 /// One step of length `h` from `b0` (rates `r0` at the start, `r1` at the end): the
@@ -288,9 +337,9 @@ fn ho_step(
     if nb == 1 {
         let r1 = [r1.k[0], r1.d1[0], r1.d2[0]];
         return match ho_scalar(koff[0], b0[0], [r0.k[0], r0.d1[0]], r1, &HoConst::new(h, 0)) {
-            Some((h5, l4)) if h5.is_finite() && l4.is_finite() => {
-                hi[0] = h5;
-                lo[0] = l4;
+            Some(s) if s.hi.is_finite() && s.lo.is_finite() => {
+                hi[0] = s.hi;
+                lo[0] = s.lo;
                 true
             }
             _ => false,
@@ -434,6 +483,9 @@ struct Kern<const M: usize> {
     /// The system matrix, column-major `m × m` (for finer levels).
     a: Vec<f64>,
     levels: Vec<Option<Level<M>>>,
+    /// The propagators of `2·dt, 4·dt, …` (index `p − 1` is `2^p·dt`), for the long steps of
+    /// one ligand; computed by squaring when first needed.
+    coarse: Vec<Level<M>>,
     /// The current input (zero-padded).
     u: [f64; M],
     r1: Vec<[f64; M]>,
@@ -482,6 +534,7 @@ impl<const M: usize> Kern<M> {
             dt,
             a: a.to_vec(),
             levels: Vec::new(),
+            coarse: Vec::new(),
             u: [0.0; M],
             r1: Vec::with_capacity(rows.len()),
             r2: Vec::with_capacity(rows.len()),
@@ -555,6 +608,128 @@ impl<const M: usize> Kern<M> {
             }
         }
         Ok(())
+    }
+
+    /// The propagator of `2^p` grid steps (`p ≥ 1`), computed when first needed by squaring.
+    #[inline]
+    fn coarse(&mut self, p: u32) -> Result<&Level<M>> {
+        while self.coarse.len() < p as usize {
+            let mut next = match self.coarse.last() {
+                Some(l) => l.squared(),
+                None => self.level(0)?.squared(),
+            };
+            next.set_input(&self.u[..self.m]);
+            self.coarse.push(next);
+        }
+        Ok(&self.coarse[p as usize - 1])
+    }
+
+    /// One ligand, at the start of interval `first` of the segment (the intervals run between
+    /// `t0`, the output times and `t1`): when the controller proposes at least two grid
+    /// steps, tries one step over the next `2^p` intervals (`p ≥ 1`; each of them a whole
+    /// grid step, `p ≤` [`DENSE_MAX_P`], `λh ≤` [`DENSE_LAMBDA_H`] at both ends), with the
+    /// same formulas and error test as a short step, and writes the rows of the output times
+    /// it spans: the linear states by the grid step's propagator, the bound fraction by the
+    /// step's quintic Hermite interpolant ([`ScalarStep::dense`]). Returns the number of
+    /// intervals done; 0 when the caller goes on with [`Kern::interval`] (a rejected long
+    /// step leaves a shorter proposal).
+    #[allow(clippy::too_many_arguments)]
+    fn long_step(
+        &mut self,
+        c: &mut Control,
+        seg: &Segment,
+        first: usize,
+        b: &mut f64,
+        rec: &mut [f64],
+        n: usize,
+    ) -> Result<usize> {
+        let (dt, outs) = (self.dt, seg.outs);
+        let knot = |i: usize| match i {
+            0 => seg.t0,
+            _ if i <= outs.len() => outs[i - 1],
+            _ => seg.t1,
+        };
+        let is_grid = |i: usize| ((knot(i + 1) - knot(i)) - dt).abs() <= 1e-12 * dt;
+        // whole grid steps ahead, within the proposal
+        let mut count = 0usize;
+        while count < 1 << DENSE_MAX_P
+            && first + count <= outs.len()
+            && (count + 1) as f64 * dt <= c.h_target * (1.0 + 1e-9)
+            && is_grid(first + count)
+        {
+            count += 1;
+        }
+        if count < 2 {
+            return Ok(0);
+        }
+        if !c.r0_valid {
+            self.rates(false, &c.lig, &mut c.r0);
+            c.r0_valid = true;
+        }
+        let (e, kc, koff) = (c.lig.effect[0], c.lig.kon_c[0], c.lig.koff[0]);
+        let (ue, au, tol) = (self.u[e], c.lig.au[0], SAFETY * c.rtol);
+        let (r0, b0) = ([c.r0.k[0], c.r0.d1[0]], *b);
+        let mut p = count.ilog2();
+        while p > 0 && (r0[0] + koff) * dt * f64::from(1u32 << p) > DENSE_LAMBDA_H {
+            p -= 1;
+        }
+        while p > 0 {
+            let len = 1usize << p;
+            let h = dt * len as f64;
+            let x0 = self.x;
+            let x1 = self.coarse(p)?.step(&x0, !seg.u_zero);
+            let r1 = [
+                kc * x1[e],
+                kc * (dot(&self.r1[0], &x1) + ue),
+                kc * (dot(&self.r2[0], &x1) + au),
+            ];
+            let step = ho_scalar(koff, b0, r0, r1, &HoConst::new(h, 0));
+            let (h5, d) = step.map_or((f64::NAN, f64::NAN), |s| (s.hi, (s.hi - s.lo).abs()));
+            let sc = B_FLOOR + tol * super::larger(b0.abs(), h5.abs());
+            let stiff = (r1[0] + koff) * h > DENSE_LAMBDA_H;
+            match step {
+                Some(s) if h5.abs() < f64::INFINITY && d <= sc && !stiff => {
+                    // the output times inside the step, then its end (a row unless it is t1)
+                    let m = self.m;
+                    let grid = self.level(0)?;
+                    let mut x = x0;
+                    for i in 1..len {
+                        x = grid.step(&x, !seg.u_zero);
+                        let row = &mut rec[(first + i - 1) * n..(first + i) * n];
+                        copy_small(&mut row[..m], &x);
+                        row[m] = s.dense(b0, h, i as f64 / len as f64);
+                    }
+                    if first + len <= outs.len() {
+                        let row = &mut rec[(first + len - 1) * n..(first + len) * n];
+                        copy_small(&mut row[..m], &x1);
+                        row[m] = h5;
+                    }
+                    let grow = if d <= GROW_4 * sc {
+                        2
+                    } else {
+                        u32::from(d <= GROW_2 * sc)
+                    };
+                    self.x = x1;
+                    *b = h5;
+                    (c.r0.k[0], c.r0.d1[0], c.r0.d2[0]) = (r1[0], r1[1], r1[2]);
+                    c.accepted_steps += 1;
+                    c.h_target = h * f64::from(1u32 << grow);
+                    return Ok(len);
+                }
+                _ => {
+                    c.rejected_steps += 1;
+                    let halvings = if stiff {
+                        1
+                    } else {
+                        let err = if d.is_nan() { f64::INFINITY } else { d / sc };
+                        shrink(err, rising(b0.abs(), h5.abs(), r0[0], r0[1]))
+                    };
+                    c.h_target = h / f64::from(1u32 << halvings);
+                    p = p.saturating_sub(halvings);
+                }
+            }
+        }
+        Ok(0)
     }
 
     /// `x1 ←` the state after a step of level `j` (the grid step's levels), or of `h` through
@@ -650,7 +825,7 @@ impl<const M: usize> Kern<M> {
                     kc * (dot(&self.r2[0], &x1) + au),
                 ];
                 let step = ho_scalar(koff, b0, r0, r1, &hc);
-                let (h5, d) = step.map_or((f64::NAN, f64::NAN), |(h5, l4)| (h5, (h5 - l4).abs()));
+                let (h5, d) = step.map_or((f64::NAN, f64::NAN), |s| (s.hi, (s.hi - s.lo).abs()));
                 // (a NaN h5 fails the test below whatever the scale)
                 let sc = B_FLOOR + tol * super::larger(b0.abs(), h5.abs());
                 // NaN (a singular step) and ∞ fail the first test
@@ -740,7 +915,7 @@ impl<const M: usize> Linear for Kern<M> {
     fn set_input(&mut self, u: &[f64]) {
         self.u = [0.0; M];
         self.u[..u.len()].copy_from_slice(u);
-        for l in self.levels.iter_mut().flatten() {
+        for l in self.levels.iter_mut().flatten().chain(&mut self.coarse) {
             l.set_input(u);
         }
     }
@@ -770,19 +945,34 @@ impl<const M: usize> Linear for Kern<M> {
         n: usize,
     ) -> Result<()> {
         let m = self.m;
+        let outs = seg.outs;
         let mut t = seg.t0;
-        for (&tg, row) in seg.outs.iter().zip(rec.chunks_exact_mut(n)) {
+        // interval i runs from t (t0 or outs[i − 1]) to outs[i] (or t1)
+        let mut i = 0;
+        while i <= outs.len() {
+            if let ([bv], true) = (&mut *b, c.h_target >= 1.999 * self.dt) {
+                let done = self.long_step(c, seg, i, bv, rec, n)?;
+                if done > 0 {
+                    i += done;
+                    t = if i <= outs.len() { outs[i - 1] } else { seg.t1 };
+                    continue;
+                }
+            }
+            let tg = outs.get(i).copied().unwrap_or(seg.t1);
             self.interval(c, lin, t, tg, b, seg.u_zero, seg)?;
-            let (rl, rb) = row.split_at_mut(m);
-            copy_small(rl, &self.x);
-            if let [b] = b {
-                rb[0] = *b;
-            } else {
-                rb.copy_from_slice(b);
+            if let Some(row) = rec.get_mut(i * n..(i + 1) * n) {
+                let (rl, rb) = row.split_at_mut(m);
+                copy_small(rl, &self.x);
+                if let [b] = b {
+                    rb[0] = *b;
+                } else {
+                    rb.copy_from_slice(b);
+                }
             }
             t = tg;
+            i += 1;
         }
-        self.interval(c, lin, t, seg.t1, b, seg.u_zero, seg)
+        Ok(())
     }
 }
 
@@ -804,6 +994,21 @@ fn rising(b0: f64, b1: f64, k: f64, k1: f64) -> Option<u32> {
     } else {
         3
     })
+}
+
+/// By how many halvings a rejected step shrinks: `0.9·err^(−1/5)` rounded to a power of two,
+/// at least ½ and at most ⅛; `0.9·err^(−1/(5−p))` (at most 2⁻¹⁰) when the bound fraction
+/// rose from zero within the step (`rising`, see [`Control::reject`]).
+fn shrink(err: f64, rising: Option<u32>) -> u32 {
+    match rising {
+        Some(p @ 1..=3) if err.is_finite() => {
+            let f = 0.9 * err.powf(-1.0 / f64::from(5 - p));
+            ((1.0 / f).log2().ceil() as u32).clamp(1, 10)
+        }
+        _ if err <= SHRINK_2 => 1,
+        _ if err <= SHRINK_4 => 2,
+        _ => 3,
+    }
 }
 
 /// After an accepted step of level `j` (length `h`) that ends at position `pos`: moves `pos`
@@ -920,15 +1125,7 @@ impl Control {
         seg: &Segment,
     ) -> Result<()> {
         self.rejected_steps += 1;
-        *j += match rising {
-            Some(p @ 1..=3) if err.is_finite() => {
-                let f = 0.9 * err.powf(-1.0 / f64::from(5 - p));
-                ((1.0 / f).log2().ceil() as u32).clamp(1, 10)
-            }
-            _ if err <= SHRINK_2 => 1,
-            _ if err <= SHRINK_4 => 2,
-            _ => 3,
-        };
+        *j += shrink(err, rising);
         if *j > LEVELS {
             return Err(Error::Solver {
                 t_start_min: seg.t0,
@@ -1039,6 +1236,12 @@ impl KineticStepper {
         self.ctl.rejected_steps
     }
 }
+
+/// Longest step of one ligand: `2^DENSE_MAX_P` grid steps.
+const DENSE_MAX_P: u32 = 5;
+/// Bound on `λh` (`λ = k + koff`, at both ends) of a step longer than the grid step: the dense
+/// output then stays within a small multiple of the step's error (see [`ScalarStep::dense`]).
+const DENSE_LAMBDA_H: f64 = 2.0;
 
 /// Error thresholds of the step-size controller (growth `0.9·err^(−1/5)`): grow 4× below
 /// `GROW_4`, 2× below `GROW_2`; after a rejection shrink 2× below `SHRINK_2`, 4× below
@@ -1174,6 +1377,55 @@ mod tests {
             let two = integrate(&[0.7, 0.4], &k2, &[0.2, 0.0], 3.0, 7, low);
             assert!((one[0] - two[0]).abs() < 1e-14, "{one:?} {two:?}");
             assert_eq!(two[1], 0.0);
+        }
+    }
+
+    #[test]
+    fn the_dense_output_is_exact_on_quintics_and_fifth_order_on_a_smooth_solution() {
+        // the interpolant matches B, B', B'' at both ends: a polynomial of degree ≤ 5 is
+        // reproduced (up to rounding), whatever the step length
+        let c = [0.3, -1.1, 0.7, 2.0, -0.4, 0.9];
+        let poly = |t: f64, d: usize| -> f64 {
+            (d..6)
+                .map(|k| c[k] * t.powi((k - d) as i32) * (k - d + 1..=k).product::<usize>() as f64)
+                .sum()
+        };
+        for h in [0.01, 0.7, 3.0] {
+            let s = ScalarStep {
+                hi: poly(h, 0),
+                lo: f64::NAN,
+                db0: poly(0.0, 1),
+                d2b0: poly(0.0, 2),
+                p1: poly(h, 1),
+                q1: 0.0,
+                p2: poly(h, 2),
+                q2: 0.0,
+            };
+            for th in [0.1, 0.25, 0.5, 0.8] {
+                let (got, want) = (s.dense(poly(0.0, 0), h, th), poly(th * h, 0));
+                assert!(
+                    (got - want).abs() <= 1e-13 * want.abs().max(1.0),
+                    "{h} {th}"
+                );
+            }
+        }
+        // on B = e^(−t) with exact end data the error falls like h⁶ (local order 6)
+        let err = |h: f64| {
+            let e1 = (-h).exp();
+            let s = ScalarStep {
+                hi: e1,
+                lo: f64::NAN,
+                db0: -1.0,
+                d2b0: 1.0,
+                p1: -e1,
+                q1: 0.0,
+                p2: e1,
+                q2: 0.0,
+            };
+            (s.dense(1.0, h, 0.5) - (-0.5 * h).exp()).abs()
+        };
+        for o in observed_orders(&[err(0.8), err(0.4), err(0.2)]) {
+            assert!((o - 6.0).abs() < 0.3, "order {o}");
         }
     }
 

@@ -281,21 +281,32 @@ fn a_drug_free_start_shrinks_the_first_step_in_one_go() {
     // at t = 0 the bound fraction is 0 and rises like t³ (k = k' = 0), and it is held to 1e-6
     // of itself: the first 1-min step's estimate is thousands of times the tolerance and
     // scales like h², not h⁵. The controller goes from it straight to a step that passes: one
-    // rejection there (it took three), one where the infusion ends
+    // rejection in the first two minutes (it took three)
+    let w = workload::workload(3);
+    for a in &w.subjects {
+        let mut st =
+            ketasim::solver::kinetic::KineticStepper::new(a, 1.0, &w.binding, 1e-6).unwrap();
+        ketasim::solver::run(&mut st, workload::N, &w.plan, w.grid[..=2].to_vec(), 2.0).unwrap();
+        assert_eq!(st.rejected_steps(), 1);
+    }
+}
+
+#[test]
+fn once_the_infusion_ends_one_ligand_steps_over_several_output_points() {
+    // after the infusion (t > 40 min) the bound fraction is smooth on the scale of minutes:
+    // steps span up to 32 grid points and the points inside come from the step's dense
+    // output. The whole run takes far fewer steps than it has points (before: 409 steps for
+    // 361 points), and stays within 1e-6 of Dopri5 at rtol 1e-11 at every point
+    // (`the_benchmark_workload_is_accurate_and_the_floor_is_what_it_claims`)
     let w = workload::workload(3);
     for a in &w.subjects {
         let mut st =
             ketasim::solver::kinetic::KineticStepper::new(a, 1.0, &w.binding, 1e-6).unwrap();
         ketasim::solver::run(&mut st, workload::N, &w.plan, w.grid.clone(), w.horizon_min).unwrap();
+        let (acc, rej) = (st.accepted_steps(), st.rejected_steps());
         assert!(
-            st.rejected_steps() <= 2,
-            "{} rejected steps",
-            st.rejected_steps()
-        );
-        assert!(
-            st.accepted_steps() < 420,
-            "{} accepted steps",
-            st.accepted_steps()
+            acc < 200 && rej <= 8,
+            "{acc} accepted, {rej} rejected steps"
         );
     }
 }
