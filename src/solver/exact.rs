@@ -46,19 +46,22 @@ fn matvec(n: usize, m: &[f64], x: &[f64], y: &mut [f64]) {
 
 /// `(Φ(h), Γ(h))` as column-major arrays for the column-major `n×n` matrix `a`.
 fn propagator_flat(n: usize, a: &[f64], h: f64) -> Result<(Vec<f64>, Vec<f64>)> {
-    propagator_chain(n, a, h, &mut |_, _, _| {})
+    propagator_chain(n, a, h, 0, &mut |_, _, _| {})
 }
 
 /// A callback receiving `(i, Φ(h/2^i), Γ(h/2^i))` from [`propagator_chain`].
 pub(crate) type EachLevel<'a> = dyn FnMut(u32, &[f64], &[f64]) + 'a;
 
-/// The same, calling `each(i, Φ, Γ)` for the step `h / 2^i` for every `i` that scaling and squaring passes
-/// through on the way (`i = s, s−1, …, 1`; not for `h` itself), where `s` is its number of
-/// squarings: the propagators of the halved steps come for free.
+/// The same, calling `each(i, Φ, Γ)` for the step `h / 2^i` for every `i` that scaling and
+/// squaring passes through on the way (`i = s, s−1, …, 1`; not for `h` itself), where `s` is
+/// its number of squarings, at least `min_squarings`: the propagators of the halved steps
+/// come for free (and a shorter first step shortens the Taylor series about as much as the
+/// extra squarings cost).
 pub(crate) fn propagator_chain(
     n: usize,
     a: &[f64],
     h: f64,
+    min_squarings: u32,
     each: &mut EachLevel,
 ) -> Result<(Vec<f64>, Vec<f64>)> {
     // scale so that ‖A·h/2^s‖₁ ≤ 1/2
@@ -70,7 +73,8 @@ pub(crate) fn propagator_chain(
         (norm / 0.5).log2().ceil() as i32
     } else {
         0
-    };
+    }
+    .max(min_squarings as i32);
     let hs = h / 2f64.powi(s);
     let bs: Vec<f64> = a.iter().map(|v| v * hs).collect();
     let mut phi = vec![0.0; n * n];
