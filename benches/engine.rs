@@ -26,7 +26,9 @@
 //!   `ode_solvers`' Dopri5 with a hand-written right-hand side; `exact_linear`: the engine's
 //!   exact propagator without binding; `population_path_*`: one subject of the population
 //!   path as the browser benchmark times it (draw, compile, solve, readouts; 70 kg fixed),
-//!   for the wasm/native ratio. The setup prints each method's largest relative error
+//!   for the wasm/native ratio; `population_call_*`: the whole browser call of 100 such
+//!   subjects (JSON read and validated, population prepared, rows copied into one block), the
+//!   unit `www/bench.html` divides by 100. The setup prints each method's largest relative error
 //!   against Dopri5 at rtol 1e-11.
 //!
 //! Inputs are fixed scenarios or seeded draws. `cargo bench -- --test` runs each once.
@@ -297,6 +299,21 @@ fn bench_kinetic(c: &mut Criterion) {
             b.iter(|| {
                 for _ in 0..1000 {
                     black_box(pop.subject(black_box(0), &mut row).unwrap());
+                }
+            })
+        });
+        // the whole call the browser times (`populationSimulate(json, 0, 100, [0, 361])`):
+        // the scenario read from JSON and validated, the population prepared, 100 subjects,
+        // their rows copied into one block; one iteration = 10 calls = 1 000 subjects
+        let json = serde_json::to_string(&sc).unwrap();
+        let call = name.replace("population_path", "population_call");
+        g.bench_function(call, |b| {
+            b.iter(|| {
+                for _ in 0..10 {
+                    let sc = Scenario::from_json(black_box(&json)).unwrap();
+                    let pop = ketasim::population::for_browser(&sc).unwrap();
+                    let r = pop.simulate_range(0, 100, false, &|_| {}).unwrap();
+                    black_box(r.rows.to_vec());
                 }
             })
         });

@@ -85,7 +85,7 @@ impl Readout {
 
     /// Converts the stored state `x` of one output point: each analyte into `out` (one entry
     /// per analyte); returns the occupancy (fraction, model-derived).
-    #[inline]
+    #[inline(always)]
     pub fn point(&self, x: &[f64], out: &mut [AnalytePoint]) -> f64 {
         let get = |c: Option<usize>| c.map_or(0.0, |c| x[c]);
         for (a, o) in self.analytes.iter().zip(out.iter_mut()) {
