@@ -38,6 +38,7 @@ interface KRow {
 }
 declare global {
   interface Window {
+    __popCall?: { json: Record<'exact_kinetic' | 'dopri5', string>; time: (method: 'exact_kinetic' | 'dopri5', reps: number) => number };
     __bench: { done: boolean; single: Row[]; kinetic: KRow[]; kineticRatios?: { ode45OverWasm: RatioStats; odexOverWasm: RatioStats; wasmDopri5OverWasm: RatioStats }; population: PopRow[]; ratioWasmDopri5OverJs: number | null; ratioWasmExactOverJs: number | null; userAgent: string; cores: number };
   }
 }
@@ -163,7 +164,7 @@ async function run(): Promise<void> {
     const row = r.blocks[0];
     const curves = { cp: Float64Array.from(row.subarray(0, n)), ce: Float64Array.from(row.subarray((nq - 2) * n, (nq - 1) * n)), bound: Float64Array.from(row.subarray((nq - 1) * n, nq * n)) };
     const call = () => popWasm.populationSimulate(json, 0, SUBJECTS, cuts);
-    return { call, curves, us: () => time(call, 10, 9) / SUBJECTS };
+    return { call, json, curves, us: () => time(call, 10, 9) / SUBJECTS };
   };
   const perSubject = (method: 'exact' | 'dopri5') => {
     const r = perSubjectOf(sc, method);
@@ -213,6 +214,17 @@ async function run(): Promise<void> {
     .map((r) => `<tr><td>${r.engine}</td><td>${r.usPerSubject.toFixed(1)}</td><td>${(r.usPerSubject / kinetic[0].usPerSubject).toFixed(2)}</td><td>${r.relErrCp.toExponential(1)}</td><td>${r.relErrCe.toExponential(1)}</td><td>${r.relErrBound.toExponential(1)}</td></tr>`)
     .join('');
   window.__bench = { ...window.__bench, single, kinetic, kineticRatios };
+  // for tests/wasm-native-pairs.mjs: each kinetic engine's population call (its scenario JSON,
+  // the same the native example times) and a timer of `reps` calls, µs per subject
+  window.__popCall = {
+    json: { exact_kinetic: wAuto.json, dopri5: wDop.json },
+    time: (method, reps) => {
+      const call = method === 'dopri5' ? wDop.call : wAuto.call;
+      const t0 = performance.now();
+      for (let i = 0; i < reps; i++) call();
+      return ((performance.now() - t0) * 1000) / reps / SUBJECTS;
+    },
+  };
 
   const pool = new PopulationPool();
   const population: PopRow[] = [];
