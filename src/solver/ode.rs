@@ -55,11 +55,22 @@ impl<const N: usize> System<f64, SVector<f64, N>> for Rhs<'_, N> {
     fn system(&self, _t: f64, y: &SVector<f64, N>, dy: &mut SVector<f64, N>) {
         let d: &mut [f64; N] = &mut dy.data.0[0];
         *d = self.u;
-        // all N columns (the bound fractions' are zero, adding exact zeros): a trip count
-        // known at compile time lets the compiler unroll this, as it does a hand-written one
-        for (col, &yj) in self.cols.iter().zip(y.iter()) {
-            for (di, c) in d.iter_mut().zip(col) {
-                *di += c * yj;
+        // a trip count known at compile time lets the compiler unroll this, as it does a
+        // hand-written one: N − 1 rows and columns when the last state is the one bound
+        // fraction (its row and column of A are zero), else all N (the bound fractions' rows
+        // and columns add exact zeros)
+        let lin = if self.first == N - 1 { N - 1 } else { N };
+        if lin == N - 1 {
+            for (col, &yj) in self.cols.iter().zip(y.iter()).take(N - 1) {
+                for (di, c) in d.iter_mut().zip(col).take(N - 1) {
+                    *di += c * yj;
+                }
+            }
+        } else {
+            for (col, &yj) in self.cols.iter().zip(y.iter()) {
+                for (di, c) in d.iter_mut().zip(col) {
+                    *di += c * yj;
+                }
             }
         }
         // dB_i/dt = kon_i·Cu_i·(1 − ΣB) − koff_i·B_i (as BindingRhs::derivatives)
