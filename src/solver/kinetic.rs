@@ -53,9 +53,9 @@
 //! enter it barely amplified.
 //!
 //! On the benchmark workload (a 3-compartment model with effect site, 0.5 mg/kg over 40 min,
-//! half-time 10 min, 361 points, rtol 1e-6) it takes about 150 steps (85 in the 40-min
+//! half-time 10 min, 361 points, rtol 1e-6) it takes about 150 steps (78 in the 40-min
 //! infusion, where the fraction rises from zero and is held relative to itself) and is within
-//! 1e-8 of Dopri5 at rtol 1e-11; every preset × half-time 0.1–10 000 min × horizon up to
+//! 3e-8 of Dopri5 at rtol 1e-11; every preset × half-time 0.1–10 000 min × horizon up to
 //! 180 days stays within 1e-6 (`tests/suite/kinetic.rs`, `docs/benchmarks.md`).
 //!
 //! # Example
