@@ -663,8 +663,7 @@ impl<const M: usize> Kern<M> {
     }
 
     /// One ligand, at the start of interval `first` of the segment (the intervals run between
-    /// `t0`, the output times and `t1`; `uniform`: the output times are one grid step apart):
-    /// when the controller proposes at least two grid
+    /// `t0`, the output times and `t1`): when the controller proposes at least two grid
     /// steps, tries one step over the next `2^p` intervals (`p ≥ 1`; each of them a whole
     /// grid step, `p ≤` [`DENSE_MAX_P`], `λh ≤` [`DENSE_LAMBDA_H`] at both ends), with the
     /// same formulas and error test as a short step, and writes the rows of the output times
@@ -678,7 +677,6 @@ impl<const M: usize> Kern<M> {
         c: &mut Control,
         seg: &Segment,
         first: usize,
-        uniform: bool,
         b: &mut f64,
         rec: &mut [f64],
         n: usize,
@@ -692,22 +690,10 @@ impl<const M: usize> Kern<M> {
         let is_grid = |i: usize| ((knot(i + 1) - knot(i)) - dt).abs() <= 1e-12 * dt;
         // whole grid steps ahead, within the proposal
         let most = ((c.h_target / dt * (1.0 + 1e-9)) as usize).min(1 << DENSE_MAX_P);
-        let count = if uniform {
-            // the steps between output times are whole: only the first and the last interval
-            // of the segment can be shorter
-            let last = outs.len() + usize::from(is_grid(outs.len()));
-            if first == 0 && !is_grid(0) {
-                0
-            } else {
-                most.min(last - first)
-            }
-        } else {
-            let mut count = 0usize;
-            while count < most && first + count <= outs.len() && is_grid(first + count) {
-                count += 1;
-            }
-            count
-        };
+        let mut count = 0usize;
+        while count < most && first + count <= outs.len() && is_grid(first + count) {
+            count += 1;
+        }
         if count < 2 {
             return Ok(0);
         }
@@ -1000,14 +986,9 @@ impl<const M: usize> Linear for Kern<M> {
         let mut t = seg.t0;
         // interval i runs from t (t0 or outs[i − 1]) to outs[i] (or t1)
         let mut i = 0;
-        // whether the output times are a whole number of grid steps apart
-        let dt = self.dt;
-        let uniform = outs
-            .windows(2)
-            .all(|w| ((w[1] - w[0]) - dt).abs() <= 1e-12 * dt);
         while i <= outs.len() {
             if let ([bv], true) = (&mut *b, c.h_target >= 1.999 * self.dt) {
-                let done = self.long_step(c, seg, i, uniform, bv, rec, n)?;
+                let done = self.long_step(c, seg, i, bv, rec, n)?;
                 if done > 0 {
                     i += done;
                     t = if i <= outs.len() { outs[i - 1] } else { seg.t1 };
