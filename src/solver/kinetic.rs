@@ -741,11 +741,7 @@ impl<const M: usize> Kern<M> {
                         copy_small(&mut row[..m], &x1);
                         row[m] = h5;
                     }
-                    let grow = if d <= GROW_4 * sc {
-                        2
-                    } else {
-                        u32::from(d <= GROW_2 * sc)
-                    };
+                    let grow = growth(d, sc);
                     self.x = x1;
                     *b = h5;
                     (c.r0.k[0], c.r0.d1[0], c.r0.d2[0]) = (r1[0], r1[1], r1[2]);
@@ -867,11 +863,7 @@ impl<const M: usize> Kern<M> {
                 let sc = B_FLOOR + tol * super::larger(b0.abs(), h5.abs());
                 // NaN (a singular step) and ∞ fail the first test
                 if h5.abs() < f64::INFINITY && d <= sc {
-                    let grow = if d <= GROW_4 * sc {
-                        2
-                    } else {
-                        u32::from(d <= GROW_2 * sc)
-                    };
+                    let grow = growth(d, sc);
                     accepted += 1;
                     h_target = advance(grow, hc.h, &mut j, &mut pos);
                     x = x1;
@@ -1033,6 +1025,18 @@ fn rising(b0: f64, b1: f64, k: f64, k1: f64) -> Option<u32> {
     })
 }
 
+/// By how many doublings an accepted step with estimate `d` against the scale `sc` grows:
+/// `0.9·(d/sc)^(−1/5)` rounded down to a power of two, at most 4× (compared without a
+/// division).
+#[inline(always)]
+fn growth(d: f64, sc: f64) -> u32 {
+    if d <= GROW_4 * sc {
+        2
+    } else {
+        u32::from(d <= GROW_2 * sc)
+    }
+}
+
 /// By how many halvings a rejected step shrinks: `0.9·err^(−1/5)` rounded to a power of two,
 /// at least ½ and at most ⅛; `0.9·err^(−1/(5−p))` (at most 2⁻¹⁰) when the bound fraction
 /// rose from zero within the step (`rising`, see [`Control::reject`]).
@@ -1118,11 +1122,7 @@ impl Control {
         seg: &Segment,
     ) -> Result<bool> {
         if err <= 1.0 {
-            let grow = if err <= GROW_4 {
-                2
-            } else {
-                u32::from(err <= GROW_2)
-            };
+            let grow = growth(err, 1.0);
             self.accept(grow, h, j, pos);
             Ok(true)
         } else {
