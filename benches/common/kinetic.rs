@@ -223,6 +223,69 @@ pub fn direct(w: &Workload, a: &DMatrix<f64>, rtol: f64, atol: f64, out: &mut [f
     }
 }
 
+/// [`direct`] with ode_solvers' own dense output (`OutputType::Dense`, every `dx` = 1 min from
+/// the interval start) instead of its continuous output model: how the engine's Dopri5 serves
+/// evenly spaced output points. The next interval starts from the dense output at the interval
+/// end (ode_solvers gives no other access to the last step in this mode; at θ = 1 it is the
+/// step's own value to rounding), as a direct user would.
+pub fn direct_dense(w: &Workload, a: &DMatrix<f64>, rtol: f64, atol: f64, out: &mut [f64]) {
+    use ode_solvers::{Dopri5, System, Vector5};
+    struct Pk {
+        /// a00 a01 a02 a10 a11 a20 a22 a30 a33
+        k: [f64; 9],
+        kc: f64,
+        koff: f64,
+        rate: f64,
+    }
+    impl System<f64, Vector5<f64>> for Pk {
+        fn system(&self, _t: f64, y: &Vector5<f64>, dy: &mut Vector5<f64>) {
+            let k = &self.k;
+            dy[0] = k[0] * y[0] + k[1] * y[1] + k[2] * y[2] + self.rate;
+            dy[1] = k[3] * y[0] + k[4] * y[1];
+            dy[2] = k[5] * y[0] + k[6] * y[2];
+            dy[3] = k[7] * y[0] + k[8] * y[3];
+            dy[4] = self.kc * y[3] * (1.0 - y[4]) - self.koff * y[4];
+        }
+    }
+    let k = [
+        a[(0, 0)],
+        a[(0, 1)],
+        a[(0, 2)],
+        a[(1, 0)],
+        a[(1, 1)],
+        a[(2, 0)],
+        a[(2, 2)],
+        a[(3, 0)],
+        a[(3, 3)],
+    ];
+    let mut y = Vector5::zeros();
+    out[..N].fill(0.0);
+    let mut next = 1;
+    for (t0, t1, rate) in [
+        (0.0, w.infusion_end_min, w.rate_mg_per_min),
+        (w.infusion_end_min, w.horizon_min, 0.0),
+    ] {
+        let pk = Pk {
+            k,
+            kc: w.kon_c,
+            koff: w.koff,
+            rate,
+        };
+        let mut solver = Dopri5::new(pk, t0, t1, 1.0, y, rtol, atol);
+        solver.integrate().unwrap();
+        // ys[0] is t0, ys[j] is t0 + j min, the last one t1
+        let ys = solver.y_out();
+        for yj in &ys[1..] {
+            if next < POINTS {
+                out[next * N..(next + 1) * N].copy_from_slice(yj.as_slice());
+                next += 1;
+            }
+        }
+        y = *ys.last().unwrap();
+    }
+    assert_eq!(next, POINTS, "every point written");
+}
+
 /// The sparsity `direct` assumes (three-compartment mammillary model with an effect site).
 pub fn check_structure(a: &DMatrix<f64>) {
     for (i, j) in [(0, 3), (1, 2), (1, 3), (2, 1), (2, 3), (3, 1), (3, 2)] {

@@ -64,7 +64,7 @@ pub const MAX_CSHT_DURATIONS: usize = 1000;
 pub const RTOL: (f64, f64) = (1e-13, 1e-3);
 /// Absolute tolerance, mg.
 pub const ATOL: (f64, f64) = (1e-15, 1e-3);
-/// `solver.max_steps` (Dopri5 accepted steps per run).
+/// `solver.max_steps` (Dopri5 steps per run, accepted or rejected).
 pub const MAX_STEPS: (f64, f64) = (100.0, crate::solver::ode::OdeStepper::MAX_STEPS as f64);
 
 /// One limit, for a user interface (which then never writes a limit of its own).

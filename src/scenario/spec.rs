@@ -513,8 +513,8 @@ pub struct SolverOptions {
     /// relatively, with the fixed floor [`crate::solver::kinetic::B_FLOOR`]).
     #[serde(default = "default_atol")]
     pub atol: f64,
-    /// Dopri5 only: accepted steps per run before it stops with an error (bounds the time a
-    /// stiff system can take; the exact paths take no steps or few).
+    /// Dopri5 only: steps per run (accepted or rejected) before it stops with an error (bounds
+    /// the time a stiff system can take; the exact paths take no steps or few).
     #[serde(default = "default_max_steps")]
     pub max_steps: u32,
 }

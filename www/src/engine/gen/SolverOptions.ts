@@ -20,7 +20,7 @@ rtol: number,
  */
 atol: number, 
 /**
- * Dopri5 only: accepted steps per run before it stops with an error (bounds the time a
- * stiff system can take; the exact paths take no steps or few).
+ * Dopri5 only: steps per run (accepted or rejected) before it stops with an error (bounds
+ * the time a stiff system can take; the exact paths take no steps or few).
  */
 max_steps: number, };
