@@ -202,7 +202,7 @@ fn bench_kinetic(c: &mut Criterion) {
         kinetic::check_structure(a);
     }
     // accuracy on the first 50 subjects against Dopri5 at rtol 1e-11 (printed, not timed)
-    let mut worst = [[0.0f64; 3]; 5];
+    let mut worst = [[0.0f64; 3]; 6];
     let mut out = vec![0.0; kinetic::N * kinetic::POINTS];
     for a in w.subjects.iter().take(50) {
         let reference = kinetic::dopri5(&w, a, 1e-11, 1e-15).states;
@@ -211,11 +211,14 @@ fn bench_kinetic(c: &mut Criterion) {
         kinetic::floor(&w, a, 4, &mut out);
         let floor4 = out.clone();
         kinetic::direct(&w, a, 1e-6, 1e-9, &mut out);
+        let direct = out.clone();
+        kinetic::direct_dense(&w, a, 1e-6, 1e-9, &mut out);
         let runs = [
             floor,
             floor4,
             kinetic::exact_kinetic(&w, a, 1e-6).states,
             kinetic::dopri5(&w, a, 1e-6, 1e-9).states,
+            direct,
             out.clone(),
         ];
         for (wst, x) in worst.iter_mut().zip(&runs) {
@@ -230,6 +233,7 @@ fn bench_kinetic(c: &mut Criterion) {
         "exact_kinetic",
         "dopri5",
         "ode_solvers_direct",
+        "ode_solvers_direct_dense",
     ]
     .iter()
     .zip(worst)
@@ -269,6 +273,13 @@ fn bench_kinetic(c: &mut Criterion) {
         b.iter(|| {
             for a in &w.subjects {
                 kinetic::direct(&w, black_box(a), 1e-6, 1e-9, &mut out);
+            }
+        })
+    });
+    g.bench_function("ode_solvers_direct_dense", |b| {
+        b.iter(|| {
+            for a in &w.subjects {
+                kinetic::direct_dense(&w, black_box(a), 1e-6, 1e-9, &mut out);
             }
         })
     });
