@@ -383,6 +383,8 @@ fn ancestors(sys: &LinearSystem, targets: &[usize]) -> Vec<bool> {
 /// The states reachable from `start` along the flows of `sys` (`downstream`), or against them,
 /// `start` included. An entry `(i, j, _)` of `A` is a flow from state `j` into state `i`.
 fn closure(sys: &LinearSystem, mut stack: Vec<usize>, downstream: bool) -> Vec<bool> {
+    // each entry pushes at most once per state it leaves from
+    stack.reserve(sys.entries.len());
     let mut on = vec![false; sys.n];
     while let Some(s) = stack.pop() {
         if on[s] {

@@ -92,8 +92,9 @@ pub struct LinearSystem {
     pub ke0_per_min: f64,
     /// What each state holds.
     pub kinds: Vec<StateKind>,
-    /// Display names of the states.
-    pub names: Vec<String>,
+    /// Display names of the states (the compartments' borrowed from the model: a population
+    /// compiles one system per subject).
+    pub names: Vec<crate::model::Text>,
 }
 
 impl LinearSystem {
@@ -304,13 +305,11 @@ impl ModelSpec {
         }
 
         let mut analytes = Vec::with_capacity(na);
-        let mut kinds: Vec<StateKind> = (0..nc).map(StateKind::Amount).collect();
+        let mut kinds: Vec<StateKind> = Vec::with_capacity(n);
+        kinds.extend((0..nc).map(StateKind::Amount));
         kinds.push(StateKind::Eliminated);
-        let mut names: Vec<String> = self
-            .compartments
-            .iter()
-            .map(|c| c.name.to_string())
-            .collect();
+        let mut names: Vec<crate::model::Text> = Vec::with_capacity(n);
+        names.extend(self.compartments.iter().map(|c| c.name.clone()));
         names.push("eliminated".into());
         for (ai, an) in self.analytes.iter().enumerate() {
             let c = self.compartment_index(&an.central)?;
@@ -334,11 +333,11 @@ impl ModelSpec {
         }
         for an in self.analytes.iter() {
             kinds.push(StateKind::EffectSite(kinds.len() - nc - 1));
-            names.push(format!("{} effect site", an.id));
+            names.push(format!("{} effect site", an.id).into());
         }
         for (ai, an) in self.analytes.iter().enumerate() {
             kinds.push(StateKind::Auc(ai));
-            names.push(format!("{} AUC", an.id));
+            names.push(format!("{} AUC", an.id).into());
         }
         let mut formed: Vec<(usize, usize)> = formed_slot
             .iter()
@@ -348,7 +347,7 @@ impl ModelSpec {
         formed.sort_unstable();
         for (_, ai) in formed {
             kinds.push(StateKind::Formed(ai));
-            names.push(format!("{} formed", self.analytes[ai].id));
+            names.push(format!("{} formed", self.analytes[ai].id).into());
         }
 
         let mut routes = Vec::with_capacity(self.routes.len());
@@ -393,7 +392,7 @@ impl ModelSpec {
                 remedy: "use a weight within the model's population, or another model".into(),
             });
         }
-        let mut entries = Vec::new();
+        let mut entries = Vec::with_capacity(a.iter().filter(|&&v| v != 0.0).count());
         for j in 0..n {
             for i in 0..n {
                 let v = a[(i, j)];

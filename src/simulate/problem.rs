@@ -125,7 +125,7 @@ impl OdeProblem {
         let at = |s: usize| active.iter().position(|&x| x == s).unwrap_or(usize::MAX);
         let drug = &sys.analytes[0];
         Ok(OdeProblem {
-            states: active.iter().map(|&s| sys.names[s].clone()).collect(),
+            states: active.iter().map(|&s| sys.names[s].to_string()).collect(),
             a: (0..m * m).map(|k| a[(k / m, k % m)]).collect(),
             rates: plan
                 .rates
