@@ -62,9 +62,31 @@ async function rendersAfter(page, action) {
   await settle(page);
 }
 
+/**
+ * The selects of the controls that cut the choice shown (in the page): on one line, its text
+ * wider than the box less room for the arrow; wrapped over lines (where the browser sizes a
+ * select to its content), a word wider than that or lines below the box. (A select never
+ * scrolls: its scrollWidth is its clientWidth, so the text is measured.) At 1280 × 720 the
+ * model's, the ke0 endpoint's, the occupancy assumption's, sex's and race's were cut.
+ */
+function selectsCut() {
+  const ctx = document.createElement('canvas').getContext('2d');
+  return [...document.querySelectorAll('.controls select')]
+    .filter((s) => s.offsetParent !== null)
+    .flatMap((s) => {
+      const text = (s.selectedOptions[0]?.textContent ?? '').trim();
+      const cs = getComputedStyle(s);
+      ctx.font = `${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+      const room = s.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) - 20;
+      const wraps = cs.textWrapMode ? cs.textWrapMode === 'wrap' : !/^(nowrap|pre)$/.test(cs.whiteSpace);
+      const widest = wraps ? Math.max(...text.split(/\s+/).map((w) => ctx.measureText(w).width)) : ctx.measureText(text).width;
+      return widest > room + 0.5 || s.scrollHeight > s.clientHeight + 1 ? [`#${s.id || s.className} “${text}” (${Math.round(widest)} px in ${Math.round(room)})`] : [];
+    });
+}
+
 /** Where the charts are, the page's width, and what is cut off. */
-function measure(page) {
-  return page.evaluate(() => {
+async function measure(page) {
+  const m = await page.evaluate(() => {
     const box = (id) => {
       const e = document.getElementById(id);
       if (!e || e.offsetParent === null) return null;
@@ -114,6 +136,7 @@ function measure(page) {
       legendPx: parseFloat(getComputedStyle(document.querySelector('.u-legend')).fontSize),
     };
   });
+  return { ...m, selectCut: await page.evaluate(selectsCut) };
 }
 
 /** The layout rules of issue 12 for one measurement. */
@@ -124,6 +147,7 @@ function check(m, size, what) {
   assert.deepEqual(m.exponent, [], `${at}: exponent notation`);
   assert.deepEqual(m.covered, [], `${at}: sliders covering their number boxes`);
   assert.deepEqual(m.curveCut, [], `${at}: the Curve select cuts its text`);
+  assert.deepEqual(m.selectCut, [], `${at}: selects of the controls cut their text`);
   assert.ok(m.conc, `${at}: the main chart is shown`);
   if (size.kind === 'wide') {
     assert.ok(m.conc.top >= 0 && m.conc.bottom <= m.innerHeight, `${at}: main chart ${m.conc.top}–${m.conc.bottom} not within 0–${m.innerHeight}`);
