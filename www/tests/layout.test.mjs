@@ -220,6 +220,101 @@ for (const size of SIZES) {
   });
 }
 
+/** The compartment diagram as drawn: its box's widths, its text size (px), the note above it. */
+const diagramNow = (page) =>
+  page.evaluate(() => {
+    const box = document.querySelector('#diagram-panel .dia-svg');
+    const svg = box.querySelector('svg.dia');
+    const r = svg.getBoundingClientRect();
+    const note = document.querySelector('#diagram-panel .dia-pan');
+    return {
+      scroll: box.scrollWidth,
+      client: box.clientWidth,
+      width: Math.round(r.width),
+      height: Math.round(r.height),
+      fontPx: +((parseFloat(svg.getAttribute('font-size')) * r.width) / svg.viewBox.baseVal.width).toFixed(2),
+      note: !note || note.hidden ? null : note.innerText.trim(),
+      region: box.tabIndex === 0 && box.getAttribute('role') === 'region' && !!box.getAttribute('aria-label'),
+      pageScroll: document.scrollingElement.scrollWidth,
+      innerWidth,
+    };
+  });
+const diagramFits = () => {
+  const b = document.querySelector('#diagram-panel .dia-svg');
+  return b.scrollWidth <= b.clientWidth + 1;
+};
+const diagramScrolls = () => {
+  const b = document.querySelector('#diagram-panel .dia-svg');
+  return b.scrollWidth > b.clientWidth + 1;
+};
+
+// The diagram fits its panel instead of scrolling sideways (Simons 2022 was 2 700 px wide at
+// 1280 × 720, Pérez-Ruixo and Fanta scrolled a little); on a phone, where no layout is that
+// narrow at readable text, the sideways scroll is labelled and a button fits it to the width.
+// And every model's name (the longest choices of the controls) is shown whole in its select.
+for (const size of [SIZES[0], SIZES[1], SIZES[3], SIZES[4]]) {
+  test(`${size.w}×${size.h}: the compartment diagram of every model fits its panel's width (a phone: labelled sideways scroll, or fitted); no select cuts its text`, async () => {
+    const name = `${size.w}x${size.h}`;
+    const { page, context, errors } = await open(size);
+    await page.click('#diagram-panel > summary');
+    const models = await page.$$eval('#model option', (os) => os.map((o) => o.value));
+    for (const id of ['simons2022', 'perez_ruixo2021', 'fanta2015', 'kamp2020']) assert.ok(models.includes(id), `${id} is offered`);
+    const seen = {};
+    for (const id of models) {
+      const at = `${size.w}×${size.h} ${id}`;
+      if ((await page.inputValue('#model')) !== id) await rendersAfter(page, () => page.selectOption('#model', id));
+      await page.waitForFunction(
+        (m) => window.__ketasimLecture.diagram().current()?.model_id === m && !document.getElementById('diagram-panel').classList.contains('stale'),
+        id,
+        { timeout: 20000 },
+      );
+      await page.evaluate(() => window.__ketasimLecture.diagram().seek(20));
+      const d = await diagramNow(page);
+      seen[id] = d;
+      assert.ok(d.fontPx >= 12 - 1e-6, `${at}: diagram text ${d.fontPx} px`);
+      assert.ok(d.pageScroll <= d.innerWidth, `${at}: the page scrolls sideways (${d.pageScroll} > ${d.innerWidth})`);
+      if (size.kind === 'phone' && d.scroll > d.client + 1) {
+        // too wide at readable text: a note says so, the keyboard can scroll it, a button fits it
+        assert.match(d.note ?? '', /sideways/, `${at}: the diagram scrolls sideways (${d.scroll} > ${d.client} px) without a note`);
+        assert.ok(d.region, `${at}: the scrolling diagram is not a focusable, named region`);
+        await page.click('#diagram-panel .dia-fitw');
+        await page.waitForFunction(diagramFits, null, { timeout: 5000 });
+        assert.equal(await page.getAttribute('#diagram-panel .dia-fitw', 'aria-pressed'), 'true');
+        seen[id].fitted = await diagramNow(page);
+        if (id === 'simons2022') await page.locator('#diagram-panel').screenshot({ path: join(ARTIFACTS, `diagram-${id}-${name}-fitted.png`) });
+        await page.click('#diagram-panel .dia-fitw');
+        await page.waitForFunction(diagramScrolls, null, { timeout: 5000 });
+      } else {
+        assert.ok(d.scroll <= d.client + 1, `${at}: the diagram scrolls sideways, ${d.scroll} > ${d.client} px`);
+        assert.equal(d.note, null, `${at}: a note of sideways scrolling on a diagram that fits`);
+      }
+      // no box or arrow text over another (whichever layout was chosen)
+      const o = await page.evaluate(() => {
+        const bb = (e) => {
+          const b = e.getBBox();
+          return { x: b.x, y: b.y, width: b.width, height: b.height, id: e.closest('[data-id]')?.dataset.id ?? e.dataset.edge ?? '' };
+        };
+        const over = (a, b) => a.x < b.x + b.width - 0.5 && b.x < a.x + a.width - 0.5 && a.y < b.y + b.height - 0.5 && b.y < a.y + a.height - 0.5;
+        const nodes = [...document.querySelectorAll('#diagram-panel .dia-node .dia-box')].map(bb);
+        const labels = [...document.querySelectorAll('#diagram-panel .dia-elabel')].filter((e) => e.textContent.trim()).map(bb);
+        const all = [...nodes, ...labels];
+        const bad = [];
+        for (let i = 0; i < all.length; i++) for (let j = i + 1; j < all.length; j++) if (over(all[i], all[j])) bad.push(`${all[i].id} / ${all[j].id}`);
+        return bad;
+      });
+      assert.deepEqual(o, [], `${at}: overlapping boxes or arrow labels in the diagram`);
+      assert.deepEqual(await page.evaluate(selectsCut), [], `${at}: selects of the controls cut their text`);
+      if (['simons2022', 'perez_ruixo2021', 'fanta2015'].includes(id)) await page.locator('#diagram-panel').screenshot({ path: join(ARTIFACTS, `diagram-${id}-${name}.png`) });
+    }
+    report.diagram ??= {};
+    report.diagram[name] = seen;
+    const bad = (await axe(page, `${name}-diagram`)).filter((x) => x.impact === 'serious' || x.impact === 'critical');
+    assert.deepEqual(bad, [], `${name}: serious or critical axe violations with the diagram open`);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}
+
 test('the chart reads out by keyboard: a crosshair that arrow keys move, announced in a live region; a table of the values', async () => {
   const { page, context, errors } = await open(SIZES[1]);
   await page.focus('#chart-conc');

@@ -61,6 +61,10 @@ interface Layout {
   height: number;
   /** CSS px per SVG unit: the drawn text is `font × scale` px. */
   scale: number;
+  /** Compartments this run does not use are left out (the caption says how many). */
+  hideUnused: boolean;
+  /** Wider than the panel at readable text: it scrolls sideways, said in a note above it. */
+  pan: boolean;
   nodes: Map<string, { x: number; y: number; w: number; h: number }>;
   edges: Map<string, { points: Pt[]; x: number; y: number; w: number; h: number }>;
 }
@@ -82,6 +86,27 @@ function offset(points: Pt[], d: number): Pt[] {
 }
 
 const pathOf = (pts: Pt[]) => pts.map((p, i) => `${i ? 'L' : 'M'}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ');
+
+/**
+ * A way to lay the diagram out (diagram.ts `layout`): with or without the compartments this run
+ * does not use (the caption says how many are left out), the arrows' text beside (`r`) or on
+ * (`c`) the arrows, and `stack` > 0: at most that many of a box's targets in a rank.
+ */
+interface Variant {
+  hideUnused: boolean;
+  labelpos: 'r' | 'c';
+  stack: number;
+}
+/** The variants in order of preference: the page's usual look first, then ever narrower ones. */
+const VARIANTS: Variant[] = [
+  { hideUnused: false, labelpos: 'r', stack: 0 },
+  { hideUnused: false, labelpos: 'c', stack: 0 },
+  { hideUnused: true, labelpos: 'r', stack: 0 },
+  { hideUnused: true, labelpos: 'c', stack: 0 },
+  { hideUnused: true, labelpos: 'c', stack: 3 },
+  { hideUnused: true, labelpos: 'c', stack: 2 },
+  { hideUnused: true, labelpos: 'c', stack: 1 },
+];
 
 /** Graph of the trace for the layout: compartments, effect sites, dose sources, sinks; edges with label sizes. */
 interface GraphSpec {
@@ -118,6 +143,15 @@ export class DiagramPanel {
   private tOut: HTMLOutputElement;
   private err: HTMLElement;
   private caption: HTMLElement;
+  private panNote: HTMLElement;
+  private panText: HTMLElement;
+  private fitBtn: HTMLButtonElement;
+  /** The reader asked for the whole width at once, text below the readable size (a phone). */
+  private fitWidth = false;
+  /** The layout drawn scrolls sideways (too wide at readable text). */
+  private pan = false;
+  /** The layout drawn leaves unused compartments out. */
+  private hideUnused = false;
 
   constructor(
     private root: HTMLDetailsElement,
@@ -132,6 +166,7 @@ export class DiagramPanel {
         <input type="range" class="dia-scrub" min="0" max="1" step="1" value="0" aria-label="Time of the diagram (min)" />
         <output class="dia-t" aria-live="off"></output>
       </div>
+      <p class="help dia-pan" hidden><span class="dia-pan-text"></span> <button type="button" class="dia-fitw" aria-pressed="false">Fit to width</button></p>
       <div class="dia-svg"></div>
       <p class="help dia-caption"></p>
       <p class="help">Each box fills with the amount of drug in that compartment relative to its own maximum during this run (mg as text). Arrow widths follow the current flow (mg/min); an exchange is two arrows, one per direction. Drag the slider or click a chart to move the time; the same time is marked on the charts. Concentrations and flows are the engine’s run of this scenario — an educational model, not dosing advice.</p>
@@ -143,6 +178,13 @@ export class DiagramPanel {
     this.tOut = root.querySelector('.dia-t')!;
     this.err = root.querySelector('.dia-err')!;
     this.caption = root.querySelector('.dia-caption')!;
+    this.panNote = root.querySelector('.dia-pan')!;
+    this.panText = root.querySelector('.dia-pan-text')!;
+    this.fitBtn = root.querySelector('.dia-fitw')!;
+    this.fitBtn.addEventListener('click', () => {
+      this.fitWidth = !this.fitWidth;
+      this.relayout();
+    });
     this.speed.value = '10';
     root.addEventListener('toggle', () => {
       if (root.open) void this.refresh();
@@ -162,7 +204,10 @@ export class DiagramPanel {
     const later = () => {
       clearTimeout(timer);
       timer = window.setTimeout(() => {
-        if (this.root.open && this.trace && (Math.abs(this.svgBox.clientWidth - this.layoutWidth) > 40 || Math.abs(window.innerHeight - this.layoutHeight) > 40)) this.relayout();
+        if (!this.root.open || !this.trace) return;
+        const w = this.svgBox.clientWidth;
+        const tooWide = !this.pan && this.drawnWidth > w + 1;
+        if (tooWide || Math.abs(w - this.layoutWidth) > 40 || Math.abs(window.innerHeight - this.layoutHeight) > 40) this.relayout();
       }, 150);
     };
     new ResizeObserver(later).observe(this.svgBox);
@@ -266,14 +311,14 @@ export class DiagramPanel {
     }
   }
 
-  private spec(tr: DiagramTrace): GraphSpec {
+  private spec(tr: DiagramTrace, hideUnused: boolean): GraphSpec {
     const nodes: GraphSpec['nodes'] = [];
     const edges: GraphSpec['edges'] = [];
     const F = this.font;
     const NODE_H = Math.round(F * 3.8);
     const lab = (lines: string[]) => ({ w: Math.max(...lines.map((l) => textWidth(l, F))) + 8, h: lines.length * (F + 3) + 4 });
     const boxW = (name: string) => Math.max(F * 8.5, Math.ceil(textWidth(name, F, 600)) + F * 1.5);
-    const shown = new Set(this.shownNodes(tr).map((n) => n.id));
+    const shown = new Set(this.shownNodes(tr, hideUnused).map((n) => n.id));
     for (const n of tr.nodes) if (shown.has(n.id)) nodes.push({ id: n.id, w: boxW(pretty(n.id)), h: NODE_H });
     const seen = new Set<string>();
     for (const e of tr.edges) {
@@ -317,6 +362,8 @@ export class DiagramPanel {
 
   private layoutWidth = 0;
   private layoutHeight = 0;
+  /** The drawn diagram's width, CSS px. */
+  private drawnWidth = 0;
   /** Lays the trace out again for the panel's size (only while it is shown: closed, it has none). */
   private relayout(): void {
     this.layoutWidth = -1;
@@ -325,8 +372,9 @@ export class DiagramPanel {
     this.show(this.k);
   }
 
-  private shownNodes(tr: DiagramTrace): DiagramTrace['nodes'] {
-    return this.compact ? tr.nodes.filter((n) => n.amount_mg.some((v) => v > 0)) : tr.nodes;
+  /** The compartments drawn: all, or (lecture mode, or no room for them) those this run uses. */
+  private shownNodes(tr: DiagramTrace, hideUnused = this.hideUnused): DiagramTrace['nodes'] {
+    return this.compact || hideUnused ? tr.nodes.filter((n) => n.amount_mg.some((v) => v > 0)) : tr.nodes;
   }
 
   /**
@@ -349,34 +397,53 @@ export class DiagramPanel {
     return `${tr.nodes.find((x) => x.analyte === analyte)?.analyte_name ?? analyte} effect site`;
   }
 
-  /** dagre's layout of `g` in one direction, in SVG units (text at `this.font`). */
-  private dagreLayout(dagre: Dagre, g: GraphSpec, rankdir: 'TB' | 'LR'): Layout {
+  /**
+   * dagre's layout of `g` for one variant, in SVG units (text at `this.font`): an arrow's text
+   * beside the arrow (`r`) or on it (`c`: narrower, the arrow passing behind the text's ground);
+   * `stack` > 0 puts at most that many of a box's outgoing arrows' targets in each rank below it,
+   * its effect site first (narrower and taller).
+   */
+  private dagreLayout(dagre: Dagre, g: GraphSpec, rankdir: 'TB' | 'LR', v: Variant): Layout {
     const gr = new dagre.graphlib.Graph({ multigraph: false });
     const F = this.font;
     gr.setGraph({ rankdir, nodesep: F * 1.3, ranksep: F * 1.8, edgesep: F * 1.2, marginx: 10, marginy: 10 });
     gr.setDefaultEdgeLabel(() => ({}));
     for (const n of g.nodes) gr.setNode(n.id, { width: n.w, height: n.h });
-    for (const e of g.edges) gr.setEdge(e.from, e.to, { width: e.w, height: e.h, labelpos: 'r', labeloffset: 10 });
+    const outs = new Map<string, number>();
+    // stacked, a box's effect site comes first (the lag a lecture shows), then elimination
+    const first = (id: string) => (id.startsWith('ke0:') ? 0 : id.startsWith('elim:') ? 1 : 2);
+    for (const e of v.stack ? [...g.edges].sort((a, b) => first(a.id) - first(b.id)) : g.edges) {
+      const i = outs.get(e.from) ?? 0;
+      outs.set(e.from, i + 1);
+      gr.setEdge(e.from, e.to, { width: e.w, height: e.h, labelpos: v.labelpos, labeloffset: 10, minlen: v.stack ? 1 + Math.floor(i / v.stack) : 1 });
+    }
     dagre.layout(gr);
     const gl = gr.graph();
-    const L: Layout = { width: gl.width ?? 0, height: gl.height ?? 0, scale: 1, nodes: new Map(), edges: new Map() };
+    const L: Layout = { width: gl.width ?? 0, height: gl.height ?? 0, scale: 1, hideUnused: v.hideUnused, pan: false, nodes: new Map(), edges: new Map() };
     for (const n of g.nodes) {
-      const v = gr.node(n.id);
-      L.nodes.set(n.id, { x: v.x ?? 0, y: v.y ?? 0, w: n.w, h: n.h });
+      const p = gr.node(n.id);
+      L.nodes.set(n.id, { x: p.x ?? 0, y: p.y ?? 0, w: n.w, h: n.h });
     }
     for (const e of g.edges) {
-      const v = gr.edge(e.from, e.to);
-      L.edges.set(e.id, { points: (v.points ?? []).map((p: Pt) => ({ x: p.x, y: p.y })), x: v.x ?? 0, y: v.y ?? 0, w: e.w, h: e.h });
+      const p = gr.edge(e.from, e.to);
+      L.edges.set(e.id, { points: (p.points ?? []).map((q: Pt) => ({ x: q.x, y: q.y })), x: p.x ?? 0, y: p.y ?? 0, w: e.w, h: e.h });
     }
     return L;
   }
 
   /**
-   * The layout drawn and its scale. Tried: top-to-bottom and left-to-right. Chosen, in turn:
-   * one wholly in view (the panel's width, the room's height) with its text at least MIN_PX
-   * (lecture: MIN_PX_LECTURE, or ¾ of the lecture's text size), the larger text first; else
-   * one whose height fits with text that size, scrolling sideways the least (a long chain of
-   * compartments: Simons 2022); else the one that shows its text largest wholly in view.
+   * The layout drawn and its scale. The diagram fits the panel's width with its text at least
+   * MIN_PX (lecture: MIN_PX_LECTURE, or ¾ of the lecture's text size). The variants of VARIANTS
+   * are tried in order (the page's usual look first, then ever narrower ones), each
+   * top-to-bottom and (unstacked) left-to-right. Chosen: from the first variant that has one, the
+   * layout wholly in view (the panel's width, the room's height) with the larger text; else,
+   * from the first that has one, the layout that fits the width, as short as readable text
+   * allows (the rest is further down the page: a long chain of compartments, Simons 2022);
+   * else, where no layout is that narrow (a phone), the narrowest of those that fit the room's
+   * height at readable text if it is at most twice the panel's width, or else the narrowest of
+   * all (taller than the room: the page scrolls down as well), scrolling sideways under a note
+   * that says so and offers the whole width at smaller text ("Fit to width": the layout that
+   * shows its text largest).
    */
   private layout(dagre: Dagre, tr: DiagramTrace): { L: Layout; g: GraphSpec } {
     const F = this.font;
@@ -385,34 +452,65 @@ export class DiagramPanel {
     const minPx = this.compact ? Math.max(MIN_PX_LECTURE, F * 0.75) : MIN_PX;
     // the page never enlarges its diagram; a lecture fills the room it has
     const maxScale = this.compact ? 1.6 : 1;
-    const g = this.spec(tr);
     const legible = minPx / F;
-    let best: { L: Layout; rank: number; key: number } | null = null;
-    for (const rankdir of ['TB', 'LR'] as const) {
-      const L = this.dagreLayout(dagre, g, rankdir);
-      const fit = Math.min(availW / Math.ceil(L.width), availH / Math.ceil(L.height), maxScale);
-      let rank: number;
-      let key: number;
-      if (fit >= legible) {
-        L.scale = fit;
-        rank = 0;
-        key = fit - L.height / 1e6;
-      } else if (Math.min(availH / Math.ceil(L.height), maxScale) >= legible) {
-        L.scale = legible;
-        rank = 1;
-        key = -(L.width * legible - availW);
-      } else {
-        L.scale = fit;
-        rank = 2;
-        key = fit;
+    const W = (L: Layout) => Math.ceil(L.width);
+    const H = (L: Layout) => Math.ceil(L.height);
+    const fitW = (L: Layout) => Math.min(availW / W(L), maxScale);
+    const fit = (L: Layout) => Math.min(availW / W(L), availH / H(L), maxScale);
+    const specs = new Map<boolean, GraphSpec>();
+    type Tried = { L: Layout; g: GraphSpec };
+    /** Each variant's layouts, computed when first asked for (most panels take the first). */
+    const cache = new Map<Variant, Tried[]>();
+    const layouts = (v: Variant): Tried[] => {
+      let got = cache.get(v);
+      if (!got) {
+        if (!specs.has(v.hideUnused)) specs.set(v.hideUnused, this.spec(tr, v.hideUnused));
+        const g = specs.get(v.hideUnused)!;
+        got = (v.stack ? (['TB'] as const) : (['TB', 'LR'] as const)).map((rankdir) => ({ L: this.dagreLayout(dagre, g, rankdir, v), g }));
+        cache.set(v, got);
       }
-      if (!best || rank < best.rank || (rank === best.rank && key > best.key)) best = { L, rank, key };
+      return got;
+    };
+    // (lecture mode leaves the unused compartments out anyway)
+    const variants = VARIANTS.filter((v) => !this.compact || v.hideUnused);
+    /** From the first variant with a layout that is `ok`, the one with the largest `key`. */
+    const first = (ok: (L: Layout) => boolean, key: (L: Layout) => number): Tried | null => {
+      for (const v of variants) {
+        const c = layouts(v)
+          .filter((t) => ok(t.L))
+          .sort((a, b) => key(b.L) - key(a.L))[0];
+        if (c) return c;
+      }
+      return null;
+    };
+    // wholly in view at readable text
+    let c = first((L) => fit(L) >= legible, (L) => fit(L) - L.height / 1e6);
+    if (c) {
+      c.L.scale = fit(c.L);
+      return c;
     }
-    return { L: best!.L, g };
+    // the whole width at readable text, taller than the room
+    c = first((L) => fitW(L) >= legible, (L) => -H(L));
+    if (c) {
+      c.L.scale = legible;
+      return c;
+    }
+    // no layout is that narrow: it scrolls sideways at readable text, or, if the reader asks,
+    // shows the whole width at smaller text
+    const all = variants.flatMap(layouts);
+    const narrowest = (ts: Tried[]) => ts.reduce<Tried | null>((m, t) => (!m || W(t.L) < W(m.L) ? t : m), null);
+    const short = narrowest(all.filter((t) => H(t.L) * legible <= availH));
+    let best = short && W(short.L) * legible <= 2 * availW ? short : narrowest(all)!;
+    if (this.fitWidth) best = all.reduce((m, t) => (fit(t.L) > fit(m.L) ? t : m));
+    best.L.scale = this.fitWidth ? fit(best.L) : legible;
+    best.L.pan = true;
+    return best;
   }
 
   private build(dagre: Dagre, tr: DiagramTrace): void {
     const { L, g } = this.layout(dagre, tr);
+    this.hideUnused = L.hideUnused;
+    this.pan = L.pan && !this.fitWidth;
     this.arrows = [];
     this.labels = [];
     this.fills = [];
@@ -421,11 +519,13 @@ export class DiagramPanel {
     const svg = document.createElementNS(SVG, 'svg');
     const [vw, vh] = [Math.ceil(L.width), Math.ceil(L.height)];
     svg.setAttribute('viewBox', `0 0 ${vw} ${vh}`);
-    // drawn at (at least) the layout's scale: text `font × scale` px; wider than the panel, it
-    // scrolls sideways
-    svg.setAttribute('width', String(Math.ceil(vw * L.scale - 1e-6)));
+    // drawn at the layout's scale: text `font × scale` px. Fitted, it never exceeds the panel
+    // (lecture.css: a narrower panel before the next layout shrinks it); too wide at readable
+    // text (a phone), it scrolls sideways under a note that says so
+    const drawnW = Math.ceil(vw * L.scale - 1e-6);
+    svg.setAttribute('width', String(drawnW));
     svg.setAttribute('height', String(Math.ceil(vh * L.scale - 1e-6)));
-    svg.setAttribute('class', 'dia');
+    svg.setAttribute('class', this.pan ? 'dia' : 'dia dia-fitted');
     svg.setAttribute('font-size', String(this.font));
     svg.setAttribute('role', 'img');
     svg.setAttribute('aria-label', `Compartment diagram of ${tr.model_id}: amounts and flows over time`);
@@ -536,6 +636,22 @@ export class DiagramPanel {
       }
     }
     this.svgBox.replaceChildren(svg);
+    this.drawnWidth = drawnW;
+    this.panNote.hidden = !L.pan;
+    this.fitBtn.setAttribute('aria-pressed', String(this.fitWidth));
+    this.panText.textContent = this.fitWidth
+      ? 'Fitted to the screen’s width: the text is smaller than readable here. Press again for readable text (the diagram then scrolls sideways).'
+      : 'Wider than this screen at readable text: scroll or swipe the diagram sideways, or fit it to the width (smaller text).';
+    // scrolling sideways, the diagram is a region the keyboard can scroll
+    if (this.pan) {
+      this.svgBox.tabIndex = 0;
+      this.svgBox.setAttribute('role', 'region');
+      this.svgBox.setAttribute('aria-label', 'Compartment diagram, scrolls sideways');
+    } else {
+      this.svgBox.removeAttribute('tabindex');
+      this.svgBox.removeAttribute('role');
+      this.svgBox.removeAttribute('aria-label');
+    }
     this.layoutWidth = this.svgBox.clientWidth;
     this.layoutHeight = window.innerHeight;
     this.layouts++;
