@@ -442,8 +442,48 @@ test('the diagram’s text is readable on a phone (390×844) and larger in lectu
   measured.diagramLectureTablet = size;
   assert.ok(size.fontPx >= 14 - 1e-6, `lecture on a tablet: diagram text ${size.fontPx} px`);
   assert.ok(size.height <= size.innerHeight * 0.64 + 1, `lecture on a tablet: diagram ${size.height} px tall`);
+  // the diagram scrolled into view (its bottom at the screen's): its Play and Speed controls are
+  // on the screen and not under the concentration chart (sticky on the page, it covered them)
+  await page.locator('#diagram-panel .dia-svg').evaluate((e) => e.scrollIntoView({ block: 'end' }));
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  const bar = await page.evaluate(() =>
+    ['.dia-play', '.dia-speed', '.dia-scrub'].map((sel) => {
+      const e = document.querySelector(`#diagram-panel ${sel}`);
+      const r = e.getBoundingClientRect();
+      const hit = document.elementFromPoint((r.left + r.right) / 2, (r.top + r.bottom) / 2);
+      return { sel, left: r.left, right: r.right, top: r.top, bottom: r.bottom, innerWidth, innerHeight, on: hit === e || e.contains(hit), hit: hit?.closest('[id]')?.id ?? hit?.tagName };
+    }),
+  );
+  measured.lectureDiagramBarTablet = bar;
+  for (const b of bar) {
+    assert.ok(b.left >= 0 && b.right <= b.innerWidth && b.top >= 0 && b.bottom <= b.innerHeight, `lecture on a tablet: ${b.sel} at ${JSON.stringify(b)} is off the screen`);
+    assert.ok(b.on, `lecture on a tablet: ${b.sel} is covered by #${b.hit}`);
+  }
+  // and wherever the scene is scrolled, nothing covers the Speed select while it is on the screen
+  const covered = await page.evaluate(async () => {
+    const res = document.getElementById('results');
+    const sel = document.querySelector('#diagram-panel .dia-speed');
+    const out = [];
+    for (let y = 0; y <= res.scrollHeight - res.clientHeight + 100; y += 50) {
+      res.scrollTop = y;
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      const r = sel.getBoundingClientRect();
+      if (r.top < 0 || r.bottom > innerHeight) continue;
+      const hit = document.elementFromPoint((r.left + r.right) / 2, (r.top + r.bottom) / 2);
+      if (hit !== sel && !sel.contains(hit)) out.push(`scrolled ${res.scrollTop} px: under #${hit?.closest('[id]')?.id}`);
+    }
+    return out;
+  });
+  assert.deepEqual(covered, [], 'lecture on a tablet: the Speed select is covered');
+  // the Speed select shows its whole choice beside its arrow
+  const speed = await page.locator('#diagram-panel .dia-speed').evaluate((s) => {
+    const cs = getComputedStyle(s);
+    const ctx = document.createElement('canvas').getContext('2d');
+    ctx.font = `${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+    return { text: ctx.measureText(s.selectedOptions[0].textContent).width, room: s.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) - 20 };
+  });
+  assert.ok(speed.text <= speed.room, `lecture on a tablet: the Speed select cuts its text (${speed.text} px in ${speed.room})`);
   assert.ok(size.scroll <= size.client + 1, `lecture on a tablet: the diagram scrolls sideways, ${size.scroll} > ${size.client} px`);
-  await page.locator('#diagram-panel').scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(ARTIFACTS, 'lecture-diagram-768x1024.png') });
   assert.deepEqual(errors, []);
 });
