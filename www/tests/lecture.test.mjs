@@ -488,6 +488,57 @@ test('the diagram’s text is readable on a phone (390×844) and larger in lectu
   assert.deepEqual(errors, []);
 });
 
+test('lecture mode: the names of the shaded spans are drawn after the grid, on a halo (no grid line crosses them)', async (t) => {
+  const l = wasm.lecture();
+  const scene = l.scenes.findIndex((s) => s.highlight.includes('dose'));
+  assert.ok(scene >= 0, 'a scene highlights the dose');
+  const context = await browser.newContext({ viewport: { width: 768, height: 1024 } });
+  t.after(() => context.close());
+  await context.addInitScript(() => {
+    // the concentration chart's frames: what is drawn, in order
+    window.__ops = [];
+    const on = (ctx) => ctx.canvas.closest?.('.chart')?.id === 'chart-conc';
+    const fill = CanvasRenderingContext2D.prototype.fillText;
+    CanvasRenderingContext2D.prototype.fillText = function (text, ...rest) {
+      if (on(this)) window.__ops.push({ op: 'fill', text: String(text) });
+      return fill.call(this, text, ...rest);
+    };
+    const stroke = CanvasRenderingContext2D.prototype.strokeText;
+    CanvasRenderingContext2D.prototype.strokeText = function (text, ...rest) {
+      if (on(this)) window.__ops.push({ op: 'stroke', text: String(text), lw: this.lineWidth });
+      return stroke.call(this, text, ...rest);
+    };
+    const clear = CanvasRenderingContext2D.prototype.clearRect;
+    CanvasRenderingContext2D.prototype.clearRect = function (...a) {
+      if (on(this)) window.__ops.push({ op: 'frame' });
+      return clear.apply(this, a);
+    };
+  });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  await page.goto(server.url + '#l=' + Buffer.from(JSON.stringify({ lecture: l, scene })).toString('base64url'));
+  await page.waitForFunction((k) => window.__ketasimLecture?.active() && window.__ketasimLecture.scene() === k && window.__ketasim.shown()?.current, scene, { timeout: 20000 });
+  await page.waitForTimeout(300);
+  const ops = await page.evaluate(() => window.__ops);
+  let frame = [];
+  let labels = 0;
+  for (const o of ops) {
+    if (o.op === 'frame') frame = [];
+    else if (o.op === 'fill' && /^dose \d/.test(o.text)) {
+      labels++;
+      assert.ok(frame.some((p) => p.op === 'fill' && /^\d+$/.test(p.text)), `“${o.text}” drawn before the axes and their grid`);
+      const halo = frame[frame.length - 1];
+      assert.ok(halo?.op === 'stroke' && halo.text === o.text && halo.lw >= 3, `“${o.text}” without a halo`);
+    }
+    frame.push(o);
+  }
+  assert.ok(labels > 0, 'the dose span is labelled');
+  await page.screenshot({ path: join(ARTIFACTS, 'lecture-spans-768x1024.png') });
+  assert.deepEqual(errors, []);
+});
+
 test('lecture mode on a phone (390×844) fits its width', async (t) => {
   const l = wasm.lecture();
   const hash = '#l=' + Buffer.from(JSON.stringify({ lecture: l, scene: 1 })).toString('base64url');

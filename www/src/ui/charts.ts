@@ -405,17 +405,13 @@ export class Charts {
     if (p) {
       const font = Math.round(p.fontPx * 0.9 * dpr);
       ctx.font = `600 ${font}px system-ui, sans-serif`;
+      // (their labels: drawSpanLabels, after the grid)
       for (const s of layer === 'back' ? p.spans : []) {
         const x0 = u.valToPos(s.from, 'x', true);
         const x1 = u.valToPos(s.to, 'x', true);
         if (x1 < left || x0 > left + width) continue;
         ctx.fillStyle = p.dark ? 'rgba(34, 211, 238, 0.16)' : 'rgba(14, 116, 144, 0.12)';
         ctx.fillRect(x0, top, Math.max(2 * dpr, x1 - x0), height);
-        if (conc) {
-          ctx.fillStyle = p.dark ? '#67e8f9' : '#0e7490';
-          ctx.textAlign = 'left';
-          ctx.fillText(s.label, Math.max(left, x0) + 4 * dpr, top + font + 4 * dpr);
-        }
       }
       if (conc && this.unit === 'ng' && layer === 'front') {
         for (const l of p.lines) {
@@ -451,6 +447,37 @@ export class Charts {
         ctx.lineTo(x, top + height);
         ctx.stroke();
       }
+    }
+    ctx.restore();
+  }
+
+  /**
+   * Issue 12: the names of the lecture's shaded spans on the concentration chart, drawn after the
+   * grid (uPlot's drawAxes) on a halo of the chart's ground, as the bands' names are: no grid line
+   * crosses the letters (the curves are drawn over them).
+   */
+  private drawSpanLabels(u: uPlot): void {
+    const p = this.pres;
+    if (!p?.spans.length) return;
+    const ctx = u.ctx;
+    const { left, top, width } = u.bbox;
+    const dpr = devicePixelRatio;
+    const font = Math.round(p.fontPx * 0.9 * dpr);
+    clipToPlot(u); // saves the context; restored below
+    ctx.font = `600 ${font}px system-ui, sans-serif`;
+    ctx.textAlign = 'left';
+    ctx.lineJoin = 'round';
+    ctx.lineWidth = 4 * dpr;
+    ctx.strokeStyle = p.dark ? 'rgba(2, 6, 23, 0.85)' : 'rgba(255, 255, 255, 0.9)';
+    ctx.fillStyle = p.dark ? '#67e8f9' : '#0e7490';
+    for (const s of p.spans) {
+      const x0 = u.valToPos(s.from, 'x', true);
+      const x1 = u.valToPos(s.to, 'x', true);
+      if (x1 < left || x0 > left + width) continue;
+      const x = Math.max(left, x0) + 4 * dpr;
+      const y = top + font + 4 * dpr;
+      ctx.strokeText(s.label, x, y);
+      ctx.fillText(s.label, x, y);
     }
     ctx.restore();
   }
@@ -835,7 +862,7 @@ export class Charts {
         ],
         hooks: {
           draw: [(u) => this.drawPresentation(u, true, 'front')],
-          drawAxes: [drawBandLabels],
+          drawAxes: [drawBandLabels, (u) => this.drawSpanLabels(u)],
           drawClear: [
             drawBands,
             (u) => this.drawPresentation(u, true),
