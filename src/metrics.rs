@@ -6,20 +6,37 @@ use nalgebra::DMatrix;
 use serde::Serialize;
 use ts_rs::TS;
 
-/// Maximum of `c` on the grid and its time: `(cmax, tmax)`. `(0, 0)` for empty input.
+/// Values within this relative distance of the maximum count as the maximum when
+/// [`cmax_tmax`] names its time: the solver's default tolerance (rtol 1e-6), below which two
+/// values are the same result. Without it, equal peaks (six identical sessions of a course)
+/// would name whichever of them rounding made largest, a different session for plasma and
+/// effect site.
+pub const PEAK_TIE_REL: f64 = 1e-6;
+
+/// Maximum of `c` on the grid and the first time it is reached: `(cmax, tmax)`, `tmax` the
+/// first grid time whose value is within [`PEAK_TIE_REL`] of `cmax`. `(0, t[0])` for a course
+/// that stays at or below 0, `(0, 0)` for empty input.
 ///
 /// ```
 /// let (c, t) = ketasim::metrics::cmax_tmax(&[0.0, 1.0, 2.0], &[1.0, 3.0, 2.0]);
 /// assert_eq!((c, t), (3.0, 1.0));
+/// // equal peaks to within 1e-6: the first one is named, with the largest value
+/// let (c, t) = ketasim::metrics::cmax_tmax(&[0.0, 1.0, 2.0, 3.0], &[1.0, 3.0, 2.0, 3.000001]);
+/// assert_eq!((c, t), (3.000001, 1.0));
 /// ```
 pub fn cmax_tmax(t: &[f64], c: &[f64]) -> (f64, f64) {
-    let mut best = (0.0, t.first().copied().unwrap_or(0.0));
-    for (&ti, &ci) in t.iter().zip(c) {
-        if ci > best.0 {
-            best = (ci, ti);
-        }
+    let cmax = c.iter().fold(0.0, |m: f64, &v| if v > m { v } else { m });
+    let t0 = t.first().copied().unwrap_or(0.0);
+    if cmax <= 0.0 {
+        return (0.0, t0);
     }
-    best
+    let tie = cmax * (1.0 - PEAK_TIE_REL);
+    let tmax = t
+        .iter()
+        .zip(c)
+        .find(|&(_, &ci)| ci >= tie)
+        .map_or(t0, |(&ti, _)| ti);
+    (cmax, tmax)
 }
 
 /// Time (same unit as `t`) during which `c ≥ threshold`, with linear interpolation of the
