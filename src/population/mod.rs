@@ -49,21 +49,32 @@ pub fn for_browser(scenario: &Scenario) -> Result<Population<'_>> {
     Population::of(scenario)
 }
 
+/// The browser's range of `population.size`, 1 to [`limits::BROWSER_MAX_SUBJECTS`]. The
+/// WebAssembly boundary checks it as soon as a scenario is read, before the scenario's own
+/// validation (whose range is the CLI's, 1 to 100 000), so the page names one range for a size
+/// too small and a size too large.
+pub fn check_browser_size(scenario: &Scenario) -> Result<()> {
+    match &scenario.population {
+        Some(spec) if spec.size < 1 || spec.size > limits::BROWSER_MAX_SUBJECTS => {
+            Err(Error::out_of_range(
+                "population.size",
+                f64::from(spec.size),
+                1.0,
+                f64::from(limits::BROWSER_MAX_SUBJECTS),
+                "subjects in the browser (the CLI runs up to 100 000)",
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Checks the browser's limits (smaller than the native ones) with a message that says what to
 /// change.
 pub fn check_browser(scenario: &Scenario) -> Result<()> {
+    check_browser_size(scenario)?;
     let Some(spec) = &scenario.population else {
         return Ok(());
     };
-    if spec.size > limits::BROWSER_MAX_SUBJECTS {
-        return Err(Error::out_of_range(
-            "population.size",
-            f64::from(spec.size),
-            1.0,
-            f64::from(limits::BROWSER_MAX_SUBJECTS),
-            "subjects in the browser (the CLI runs up to 100 000)",
-        ));
-    }
     let points = scenario.n_points();
     let values = u64::from(spec.size) * points;
     if values > limits::BROWSER_MAX_VALUES {

@@ -126,7 +126,10 @@ pub(crate) fn scenario(v: &JsValue) -> Result<Scenario, JsError> {
         ));
     }
     let json = text(v, "scenario", MAX_JSON_BYTES)?;
-    Scenario::from_json(&json).map_err(|e| js_error(&e))
+    let sc = Scenario::from_json(&json).map_err(|e| js_error(&e))?;
+    // the browser's population range, before the scenario's own (the CLI's): one range named
+    crate::population::check_browser_size(&sc).map_err(|e| js_error(&e))?;
+    Ok(sc)
 }
 
 /// A number argument (no coercion: `"70"` is not a number).

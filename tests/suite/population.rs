@@ -2,8 +2,8 @@
 //! variances and correlations, limits.
 
 use ketasim::population::{
-    block_stats, check_browser, simulate_population, BlockStats, CovariateDist, Part, Population,
-    PopulationSpec, Variability, PERCENTILES,
+    block_stats, check_browser, check_browser_size, simulate_population, BlockStats, CovariateDist,
+    Part, Population, PopulationSpec, Variability, PERCENTILES,
 };
 use ketasim::{models, simulate, Error, Scenario};
 use rand_chacha::rand_core::SeedableRng;
@@ -322,6 +322,16 @@ fn population_sizes_are_bounded_with_clear_errors() {
     let e = check_browser(&sc).unwrap_err();
     assert_eq!(e.field().as_deref(), Some("population.size"));
     assert!(e.to_string().contains("20000"), "{e}");
+    // too few is the same range as too many (the page checks this before validating)
+    let too_large = e.to_string();
+    sc.population.as_mut().unwrap().size = 0;
+    let e = check_browser_size(&sc).unwrap_err();
+    assert_eq!(e.field().as_deref(), Some("population.size"));
+    assert_eq!(
+        e.to_string().replace("= 0 ", "= 100000 "),
+        too_large,
+        "one range for both"
+    );
     sc.population.as_mut().unwrap().size = 10_000;
     check_browser(&sc).unwrap(); // 10 000 subjects on a 1-min grid over 4 h
     sc.output_step_min = 0.25;
