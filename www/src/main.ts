@@ -155,7 +155,9 @@ function showState(): void {
   }
   clearMessages();
   for (const [path, msg] of formatErrors) showMessage(path, msg);
-  if (engineError) showMessage(engineError.field, engineError.message);
+  // the engine's message about a field whose text has since become unreadable is about a
+  // value no longer there: the typing message replaces it
+  if (engineError && !(engineError.field && formatErrors.has(engineError.field))) showMessage(engineError.field, engineError.message);
   revealPumpErrors();
   if (popError) $('err-pop').textContent = popError;
   if (current() && shown!.result.warnings.length) showMessage(undefined, shown!.result.warnings.join('; '));

@@ -79,6 +79,10 @@ test('invalid inputs show an inline message next to the control and the page kee
   const { page, context, errors } = await open();
   await page.fill('#weight', '0');
   await page.locator('#err-weight').filter({ hasText: 'patient.weight_kg = 0 is out of range' }).waitFor();
+  // emptied, the field says so, and no longer what the engine said of the value that was there
+  await page.fill('#weight', '');
+  await page.locator('#err-weight').filter({ hasText: 'empty' }).waitFor();
+  assert.equal(await page.locator('#err-weight').innerText(), 'patient.weight_kg: empty; type a number.');
   await page.fill('#weight', '70');
   await page.fill('#dose', '1000000000');
   await page.locator('#err-dose').filter({ hasText: 'allowed 0 to 20 mg/kg' }).waitFor();
