@@ -102,13 +102,14 @@ pub struct AnalyteMetrics {
     pub cmax_ng_per_ml: f64,
     /// The same peak, µM.
     pub cmax_um: f64,
-    /// Time of the peak, min.
+    /// Time of the peak, min: the first grid time within 1e-6 of it
+    /// ([`crate::metrics::PEAK_TIE_REL`]), so equal peaks of a course name the first.
     pub tmax_min: f64,
     /// Peak effect-site concentration on the grid, ng/mL.
     pub ce_max_ng_per_ml: f64,
     /// The same peak, µM.
     pub ce_max_um: f64,
-    /// Time of the effect-site peak, min.
+    /// Time of the effect-site peak, min (the first within 1e-6 of it, as `tmax_min`).
     pub ce_tmax_min: f64,
     /// AUC from 0 to the horizon (exact integral of the model), ng·h/mL.
     pub auc_0_t_ng_h_per_ml: f64,
@@ -145,7 +146,7 @@ pub struct Metrics {
     pub drug: AnalyteMetrics,
     /// Peak occupancy (fraction, model-derived).
     pub occupancy_max: f64,
-    /// Time of peak occupancy, min.
+    /// Time of peak occupancy, min (the first within 1e-6 of it, as `tmax_min`).
     pub occupancy_tmax_min: f64,
     /// Effect-site concentration from which the patient counts as dissociated, ng/mL (the
     /// drug's, [`crate::pd::DrugForm::dissociative_onset`]).

@@ -17,7 +17,8 @@ cmax_ng_per_ml: number,
  */
 cmax_um: number, 
 /**
- * Time of the peak, min.
+ * Time of the peak, min: the first grid time within 1e-6 of it
+ * ([`crate::metrics::PEAK_TIE_REL`]), so equal peaks of a course name the first.
  */
 tmax_min: number, 
 /**
@@ -29,7 +30,7 @@ ce_max_ng_per_ml: number,
  */
 ce_max_um: number, 
 /**
- * Time of the effect-site peak, min.
+ * Time of the effect-site peak, min (the first within 1e-6 of it, as `tmax_min`).
  */
 ce_tmax_min: number, 
 /**

@@ -23,7 +23,7 @@ drug: AnalyteMetrics,
  */
 occupancy_max: number, 
 /**
- * Time of peak occupancy, min.
+ * Time of peak occupancy, min (the first within 1e-6 of it, as `tmax_min`).
  */
 occupancy_tmax_min: number, 
 /**
