@@ -156,32 +156,30 @@ pub fn floor(w: &Workload, a: &DMatrix<f64>, sub: usize, out: &mut [f64]) {
     }
 }
 
-/// The same problem with `ode_solvers`' Dopri5 used directly, as its documentation shows: a
-/// hand-written right-hand side with the micro-constants on a `Vector5`, one integration per
-/// interval between dose events with a continuous output model for the grid points, the next
-/// interval started from the solver's last accepted step. Writes the 5 states at every point
-/// into `out`.
-pub fn direct(w: &Workload, a: &DMatrix<f64>, rtol: f64, atol: f64, out: &mut [f64]) {
-    use ode_solvers::continuous_output_model::ContinuousOutputModel;
-    use ode_solvers::{Dopri5, System, Vector5};
-    struct Pk {
-        /// a00 a01 a02 a10 a11 a20 a22 a30 a33
-        k: [f64; 9],
-        kc: f64,
-        koff: f64,
-        rate: f64,
+/// The hand-written right-hand side of [`direct`] and [`direct_dense`]: the micro-constants on
+/// a `Vector5`, as ode_solvers' documentation writes one.
+struct Pk {
+    /// a00 a01 a02 a10 a11 a20 a22 a30 a33
+    k: [f64; 9],
+    kc: f64,
+    koff: f64,
+    rate: f64,
+}
+
+impl ode_solvers::System<f64, ode_solvers::Vector5<f64>> for Pk {
+    fn system(&self, _t: f64, y: &ode_solvers::Vector5<f64>, dy: &mut ode_solvers::Vector5<f64>) {
+        let k = &self.k;
+        dy[0] = k[0] * y[0] + k[1] * y[1] + k[2] * y[2] + self.rate;
+        dy[1] = k[3] * y[0] + k[4] * y[1];
+        dy[2] = k[5] * y[0] + k[6] * y[2];
+        dy[3] = k[7] * y[0] + k[8] * y[3];
+        dy[4] = self.kc * y[3] * (1.0 - y[4]) - self.koff * y[4];
     }
-    impl System<f64, Vector5<f64>> for Pk {
-        fn system(&self, _t: f64, y: &Vector5<f64>, dy: &mut Vector5<f64>) {
-            let k = &self.k;
-            dy[0] = k[0] * y[0] + k[1] * y[1] + k[2] * y[2] + self.rate;
-            dy[1] = k[3] * y[0] + k[4] * y[1];
-            dy[2] = k[5] * y[0] + k[6] * y[2];
-            dy[3] = k[7] * y[0] + k[8] * y[3];
-            dy[4] = self.kc * y[3] * (1.0 - y[4]) - self.koff * y[4];
-        }
-    }
-    let k = [
+}
+
+/// The nine non-zero entries of `a` that [`Pk`] uses (see [`check_structure`]).
+fn micro_constants(a: &DMatrix<f64>) -> [f64; 9] {
+    [
         a[(0, 0)],
         a[(0, 1)],
         a[(0, 2)],
@@ -191,8 +189,19 @@ pub fn direct(w: &Workload, a: &DMatrix<f64>, rtol: f64, atol: f64, out: &mut [f
         a[(2, 2)],
         a[(3, 0)],
         a[(3, 3)],
-    ];
-    let mut y = Vector5::zeros();
+    ]
+}
+
+/// The same problem with `ode_solvers`' Dopri5 used directly, as its documentation shows: a
+/// hand-written right-hand side with the micro-constants on a `Vector5`, one integration per
+/// interval between dose events with a continuous output model for the grid points, the next
+/// interval started from the solver's last accepted step. Writes the 5 states at every point
+/// into `out`.
+pub fn direct(w: &Workload, a: &DMatrix<f64>, rtol: f64, atol: f64, out: &mut [f64]) {
+    use ode_solvers::continuous_output_model::ContinuousOutputModel;
+    use ode_solvers::Dopri5;
+    let k = micro_constants(a);
+    let mut y = ode_solvers::Vector5::zeros();
     out[..N].fill(0.0);
     let mut next = 1;
     for (t0, t1, rate) in [
@@ -229,36 +238,9 @@ pub fn direct(w: &Workload, a: &DMatrix<f64>, rtol: f64, atol: f64, out: &mut [f
 /// end (ode_solvers gives no other access to the last step in this mode; at θ = 1 it is the
 /// step's own value to rounding), as a direct user would.
 pub fn direct_dense(w: &Workload, a: &DMatrix<f64>, rtol: f64, atol: f64, out: &mut [f64]) {
-    use ode_solvers::{Dopri5, System, Vector5};
-    struct Pk {
-        /// a00 a01 a02 a10 a11 a20 a22 a30 a33
-        k: [f64; 9],
-        kc: f64,
-        koff: f64,
-        rate: f64,
-    }
-    impl System<f64, Vector5<f64>> for Pk {
-        fn system(&self, _t: f64, y: &Vector5<f64>, dy: &mut Vector5<f64>) {
-            let k = &self.k;
-            dy[0] = k[0] * y[0] + k[1] * y[1] + k[2] * y[2] + self.rate;
-            dy[1] = k[3] * y[0] + k[4] * y[1];
-            dy[2] = k[5] * y[0] + k[6] * y[2];
-            dy[3] = k[7] * y[0] + k[8] * y[3];
-            dy[4] = self.kc * y[3] * (1.0 - y[4]) - self.koff * y[4];
-        }
-    }
-    let k = [
-        a[(0, 0)],
-        a[(0, 1)],
-        a[(0, 2)],
-        a[(1, 0)],
-        a[(1, 1)],
-        a[(2, 0)],
-        a[(2, 2)],
-        a[(3, 0)],
-        a[(3, 3)],
-    ];
-    let mut y = Vector5::zeros();
+    use ode_solvers::Dopri5;
+    let k = micro_constants(a);
+    let mut y = ode_solvers::Vector5::zeros();
     out[..N].fill(0.0);
     let mut next = 1;
     for (t0, t1, rate) in [

@@ -366,6 +366,27 @@ impl Run<'_> {
             .max(1)
     }
 
+    /// ode_solvers' Dopri5 from `t0` to `t1` with ode_solvers' default controller (safety
+    /// factor 0.9, β 0.04, step factors 0.2–10, no step above the span, the first step chosen
+    /// by the solver), at most `n_max` steps, the stiffness test off, dense output every `dx`.
+    fn solver<'a, const N: usize>(
+        &self,
+        rhs: Rhs<'a, N>,
+        (t0, t1): (f64, f64),
+        dx: f64,
+        y: SVector<f64, N>,
+        n_max: u32,
+        output: OutputType,
+    ) -> Dopri5<f64, SVector<f64, N>, Rhs<'a, N>> {
+        let (rtol, atol) = self.tolerances::<N>();
+        #[rustfmt::skip]
+        let solver = Dopri5::from_param(
+            rhs, t0, t1, dx, y, rtol, atol,
+            0.9, 0.04, 0.2, 10.0, t1 - t0, 0.0, n_max, u32::MAX, output,
+        );
+        solver
+    }
+
     /// The interval's failure with `message`.
     fn error(&self, message: String) -> Error {
         solver_error(self.interval.0, self.interval.1, message)
@@ -411,35 +432,15 @@ impl Run<'_> {
     ) -> Result<Option<SVector<f64, N>>> {
         let n = self.n;
         let last = Cell::new((f64::NAN, [0.0; N]));
-        let (rtol, atol) = self.tolerances::<N>();
         let n_max = self.budget();
-        let span = t1 - t0;
-        let mut solver = Dopri5::from_param(
-            Rhs {
-                sys,
-                keep_from: t1 - end_tolerance(t1),
-                last: Some(&last),
-                steps: 0,
-                limit: u32::MAX,
-            },
-            t0,
-            t1,
-            dx,
-            y,
-            rtol,
-            atol,
-            // ode_solvers' defaults: safety factor, β, fac_min, fac_max, h_max, h (0:
-            // automatic); then the steps left of the budget; the stiffness test is off
-            0.9,
-            0.04,
-            0.2,
-            10.0,
-            span,
-            0.0,
-            n_max,
-            u32::MAX,
-            OutputType::Dense,
-        );
+        let rhs = Rhs {
+            sys,
+            keep_from: t1 - end_tolerance(t1),
+            last: Some(&last),
+            steps: 0,
+            limit: u32::MAX,
+        };
+        let mut solver = self.solver(rhs, (t0, t1), dx, y, n_max, OutputType::Dense);
         let stats = solver.integrate().map_err(|e| self.failure(&e, n_max))?;
         *self.steps += u64::from(stats.accepted_steps) + u64::from(stats.rejected_steps);
         let (ts, ys) = solver.results().get();
@@ -481,36 +482,19 @@ impl Run<'_> {
     ) -> Result<SVector<f64, N>> {
         let mut rows = rec.chunks_exact_mut(self.n);
         let n = self.n;
-        let (rtol, atol) = self.tolerances::<N>();
         let mut t = t0;
         let mut k = 0;
         loop {
             let span = t1 - t;
             let n_max = self.budget().min(OdeStepper::N_MAX);
-            let mut solver = Dopri5::from_param(
-                Rhs {
-                    sys,
-                    keep_from: f64::INFINITY,
-                    last: None,
-                    steps: 0,
-                    limit: OdeStepper::CHUNK_STEPS,
-                },
-                t,
-                t1,
-                span,
-                y,
-                rtol,
-                atol,
-                0.9,
-                0.04,
-                0.2,
-                10.0,
-                span,
-                0.0,
-                n_max,
-                u32::MAX,
-                OutputType::Continuous,
-            );
+            let rhs = Rhs {
+                sys,
+                keep_from: f64::INFINITY,
+                last: None,
+                steps: 0,
+                limit: OdeStepper::CHUNK_STEPS,
+            };
+            let mut solver = self.solver(rhs, (t, t1), span, y, n_max, OutputType::Continuous);
             let mut model = ContinuousOutputModel::new();
             let stats = solver
                 .integrate_with_continuous_output_model(&mut model)
