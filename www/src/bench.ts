@@ -4,6 +4,7 @@
 import './bench.css';
 import { Solver } from 'odex';
 import { loadDirect } from './engine/direct';
+import type { PopBuild } from './engine/popwasm';
 import { PopulationPool } from './engine/population';
 import type { Defaults, ModelInfo, Preset, Scenario, SimResult } from './engine/types';
 import type { OdeProblem } from './engine/gen/OdeProblem';
@@ -38,8 +39,8 @@ interface KRow {
 }
 declare global {
   interface Window {
-    __popCall?: { json: Record<'exact_kinetic' | 'dopri5', string>; time: (method: 'exact_kinetic' | 'dopri5', reps: number) => number };
-    __bench: { done: boolean; single: Row[]; kinetic: KRow[]; kineticRatios?: { ode45OverWasm: RatioStats; odexOverWasm: RatioStats; wasmDopri5OverWasm: RatioStats }; population: PopRow[]; ratioWasmDopri5OverJs: number | null; ratioWasmExactOverJs: number | null; userAgent: string; cores: number };
+    __popCall?: { build: PopBuild; json: Record<'exact_kinetic' | 'dopri5', string>; time: (method: 'exact_kinetic' | 'dopri5', reps: number) => number };
+    __bench: { done: boolean; popBuild?: PopBuild; single: Row[]; kinetic: KRow[]; kineticRatios?: { ode45OverWasm: RatioStats; odexOverWasm: RatioStats; wasmDopri5OverWasm: RatioStats }; population: PopRow[]; ratioWasmDopri5OverJs: number | null; ratioWasmExactOverJs: number | null; userAgent: string; cores: number };
   }
 }
 
@@ -128,7 +129,9 @@ function jsRun(p: { cl: number; q2: number; q3: number; v1: number; v2: number; 
 async function run(): Promise<void> {
   $('status').textContent = 'running…';
   await new Promise((r) => setTimeout(r, 30));
-  const { page: wasm, population: popWasm } = await loadDirect();
+  // ?pop=simd|plain: that build of the population module (default: the one this browser gets)
+  const force = new URLSearchParams(location.search).get('pop');
+  const { page: wasm, population: popWasm, popBuild } = await loadDirect(force === 'simd' || force === 'plain' ? force : undefined);
   const preset = (wasm.presets() as Preset[]).find((p) => p.id === 'antidepressant_40min')!;
   const sc: Scenario = preset.scenario;
   const defaults = wasm.defaults() as Defaults;
@@ -213,10 +216,11 @@ async function run(): Promise<void> {
   $('kinetic').querySelector('tbody')!.innerHTML = kinetic
     .map((r) => `<tr><td>${r.engine}</td><td>${r.usPerSubject.toFixed(1)}</td><td>${(r.usPerSubject / kinetic[0].usPerSubject).toFixed(2)}</td><td>${r.relErrCp.toExponential(1)}</td><td>${r.relErrCe.toExponential(1)}</td><td>${r.relErrBound.toExponential(1)}</td></tr>`)
     .join('');
-  window.__bench = { ...window.__bench, single, kinetic, kineticRatios };
+  window.__bench = { ...window.__bench, popBuild, single, kinetic, kineticRatios };
   // for tests/wasm-native-pairs.mjs: each kinetic engine's population call (its scenario JSON,
   // the same the native example times) and a timer of `reps` calls, µs per subject
   window.__popCall = {
+    build: popBuild,
     json: { exact_kinetic: wAuto.json, dopri5: wDop.json },
     time: (method, reps) => {
       const call = method === 'dopri5' ? wDop.call : wAuto.call;
@@ -245,8 +249,8 @@ async function run(): Promise<void> {
   const rDop = single[1].usPerRun / single[2].usPerRun;
   const rExact = single[0].usPerRun / single[2].usPerRun;
   // the reference row is the exact full simulate(); the population path is compared to it too
-  $('note').textContent = `wasm/JS time ratio: Dopri5 ${rDop.toFixed(3)}, exact propagator ${rExact.toFixed(3)}. ${navigator.userAgent}; ${navigator.hardwareConcurrency} logical cores.`;
-  window.__bench = { done: true, single, kinetic, kineticRatios, population, ratioWasmDopri5OverJs: rDop, ratioWasmExactOverJs: rExact, userAgent: navigator.userAgent, cores: navigator.hardwareConcurrency };
+  $('note').textContent = `wasm/JS time ratio: Dopri5 ${rDop.toFixed(3)}, exact propagator ${rExact.toFixed(3)}. Population module: ${popBuild === 'simd' ? 'SIMD build' : 'plain build (no SIMD)'}. ${navigator.userAgent}; ${navigator.hardwareConcurrency} logical cores.`;
+  window.__bench = { done: true, popBuild, single, kinetic, kineticRatios, population, ratioWasmDopri5OverJs: rDop, ratioWasmExactOverJs: rExact, userAgent: navigator.userAgent, cores: navigator.hardwareConcurrency };
   $('status').textContent = 'done';
 }
 

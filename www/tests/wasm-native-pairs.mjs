@@ -2,9 +2,12 @@
 // drifts by up to 1.5× within minutes: the browser page (www/dist/bench.html?quick) and the
 // native example (examples/population_call.rs) time the same scenario JSON in turn, a few
 // hundred milliseconds each, pair after pair (in ABBA order, so a steady drift falls on both
-// alike), and the per-pair ratios are reported. Nothing is asserted.
+// alike), and the per-pair ratios are reported. Each build of the population module (SIMD and
+// plain, see src/engine/popwasm.ts) has a page of its own, timed in the same pairs. Nothing is
+// asserted.
 //
-// `node tests/wasm-native-pairs.mjs [--pairs 12] [--reps 100] [--method exact_kinetic|dopri5] [--out f.json]`
+// `node tests/wasm-native-pairs.mjs [--pairs 12] [--reps 100] [--method exact_kinetic|dopri5]
+//   [--builds simd,plain] [--out f.json]`
 // (after `npm run build`; builds the native example in release mode).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -19,6 +22,8 @@ const arg = (name, dflt) => {
 const pairs = Number(arg('--pairs', 12));
 const method = arg('--method', 'exact_kinetic');
 const out = arg('--out', null);
+// the population module's builds to time (popwasm.ts): both by default
+const builds = arg('--builds', 'simd,plain').split(',');
 const REPS = Number(arg('--reps', 100)); // calls of 100 subjects per timing: a few hundred ms each
 
 execFileSync('cargo', ['build', '--release', '--quiet', '--example', 'population_call'], { cwd: ROOT, stdio: 'inherit' });
@@ -26,33 +31,52 @@ const native = join(ROOT, 'target', 'release', 'examples', 'population_call');
 const server = await serve();
 const browser = await launch();
 try {
-  const page = await (await browser.newContext()).newPage();
-  await page.goto(server.url + 'bench.html?quick');
-  await page.waitForFunction(() => window.__popCall !== undefined, null, { timeout: 300000 });
-  const json = await page.evaluate((m) => window.__popCall.json[m], method);
+  // one page per build of the population module (bench.html?pop=…), timed in turn with native
+  const pages = {};
+  for (const b of builds) {
+    pages[b] = await (await browser.newContext()).newPage();
+    await pages[b].goto(server.url + `bench.html?quick&pop=${b}`);
+  }
+  for (const b of builds) {
+    await pages[b].waitForFunction(() => window.__popCall !== undefined, null, { timeout: 300000 });
+    const got = await pages[b].evaluate(() => window.__popCall.build);
+    if (got !== b) throw new Error(`bench.html?pop=${b} loaded the ${got} build (does this browser lack WebAssembly SIMD?)`);
+  }
+  const json = await pages[builds[0]].evaluate((m) => window.__popCall.json[m], method);
   const file = join(mkdtempSync(join(tmpdir(), 'pairs-')), 'scenario.json');
   writeFileSync(file, json);
-  const wasm = () => page.evaluate(([m, r]) => window.__popCall.time(m, r), [method, REPS]);
+  const wasm = (b) => pages[b].evaluate(([m, r]) => window.__popCall.time(m, r), [method, REPS]);
   const nat = () => Number(execFileSync(native, [file, String(REPS)], { encoding: 'utf8' }).trim());
-  await wasm(); // warm-up
-  nat();
+  const timers = [['native', async () => nat()], ...builds.map((b) => [b, () => wasm(b)])];
+  for (const [, f] of timers) await f(); // warm-up
   const rows = [];
   for (let i = 0; i < pairs; i++) {
-    let w, n;
-    if (i % 2 === 0) {
-      w = await wasm();
-      n = nat();
-    } else {
-      n = nat();
-      w = await wasm();
-    }
-    rows.push({ wasmUs: w, nativeUs: n, ratio: w / n });
-    console.log(`pair ${i + 1}: wasm ${w.toFixed(2)} µs, native ${n.toFixed(2)} µs, ratio ${(w / n).toFixed(3)}`);
+    // forwards, then backwards (ABBA…), so a steady drift falls on every engine alike
+    const order = i % 2 === 0 ? timers : [...timers].reverse();
+    const us = {};
+    for (const [name, f] of order) us[name] = await f();
+    const row = { nativeUs: us.native };
+    for (const b of builds) row[b] = { wasmUs: us[b], ratio: us[b] / us.native };
+    if (builds.length === 2) row.simdOverPlain = us.simd / us.plain;
+    rows.push(row);
+    console.log(`pair ${i + 1}: native ${us.native.toFixed(2)} µs, ` + builds.map((b) => `wasm ${b} ${us[b].toFixed(2)} µs (${(us[b] / us.native).toFixed(3)})`).join(', '));
   }
-  const r = rows.map((x) => x.ratio).sort((a, b) => a - b);
-  const median = r.length % 2 ? r[(r.length - 1) / 2] : (r[r.length / 2 - 1] + r[r.length / 2]) / 2;
-  const summary = { method, pairs, median, min: r[0], max: r[r.length - 1], rows, userAgent: await page.evaluate(() => navigator.userAgent) };
-  console.log(`wasm/native (${method}): median ${median.toFixed(3)}, range ${r[0].toFixed(3)}–${r[r.length - 1].toFixed(3)} over ${pairs} pairs`);
+  const stats = (v) => {
+    const r = v.slice().sort((a, b) => a - b);
+    const median = r.length % 2 ? r[(r.length - 1) / 2] : (r[r.length / 2 - 1] + r[r.length / 2]) / 2;
+    return { median, min: r[0], max: r[r.length - 1] };
+  };
+  const summary = { method, pairs, rows, userAgent: await pages[builds[0]].evaluate(() => navigator.userAgent) };
+  for (const b of builds) {
+    summary[b] = stats(rows.map((x) => x[b].ratio));
+    const { median, min, max } = summary[b];
+    console.log(`wasm ${b}/native (${method}): median ${median.toFixed(3)}, range ${min.toFixed(3)}–${max.toFixed(3)} over ${pairs} pairs`);
+  }
+  if (builds.length === 2) {
+    summary.simdOverPlain = stats(rows.map((x) => x.simdOverPlain));
+    const { median, min, max } = summary.simdOverPlain;
+    console.log(`wasm simd/plain: median ${median.toFixed(3)}, range ${min.toFixed(3)}–${max.toFixed(3)}`);
+  }
   if (out) writeFileSync(out, JSON.stringify(summary, null, 2));
 } finally {
   await browser.close();

@@ -372,6 +372,23 @@ test('same seed gives the same population natively and in wasm, bit for bit', ()
   }
 });
 
+test('the SIMD build of the population module gives the plain build’s numbers bit for bit', async () => {
+  // a second instance of the same glue (a module URL of its own), with the SIMD binary
+  const simd = await import('../src/pkg-pop/ketasim_pop.js?simd');
+  await simd.default({ module_or_path: readFileSync(join(WWW, 'src', 'pkg-pop', 'ketasim_pop_simd_bg.wasm')) });
+  const kinetic = (method) => ({ pd: { ...readFixture('standard_infusion.json').pd, binding: { kind: 'kinetic', half_time_min: 10 } }, solver: { ...readFixture('standard_infusion.json').solver, method } });
+  const cases = [
+    ...POPULATIONS.map(populationScenario),
+    ...['exact_kinetic', 'dopri5'].map((m) => populationScenario({ ...POPULATIONS[0], ...kinetic(m) })),
+  ];
+  for (const sc of cases) {
+    const a = pop.simulatePopulation(J(sc));
+    const b = simd.simulatePopulation(J(sc));
+    assert.deepEqual(b, a, `${sc.model} ${sc.solver.method}`);
+    assert.ok(a.bands[0].series[4][20] > 0, 'non-trivial numbers');
+  }
+});
+
 test('subjects split across workers and merged by time block give the single-run result', () => {
   const sc = populationScenario(POPULATIONS[1]);
   const whole = pop.simulatePopulation(J(sc));

@@ -3,9 +3,11 @@
 import init, * as page from '../pkg/ketasim.js';
 import pageUrl from '../pkg/ketasim_bg.wasm?url';
 import initPop, * as population from '../pkg-pop/ketasim_pop.js';
-import popUrl from '../pkg-pop/ketasim_pop_bg.wasm?url';
+import { popModule, type PopBuild } from './popwasm';
 
-export async function loadDirect(): Promise<{ page: typeof page; population: typeof population }> {
-  await Promise.all([init({ module_or_path: pageUrl }), initPop({ module_or_path: popUrl })]);
-  return { page, population };
+/** `popBuild`: the population module's build (default: what the browser runs, as the workers choose). */
+export async function loadDirect(popBuild?: PopBuild): Promise<{ page: typeof page; population: typeof population; popBuild: PopBuild }> {
+  const pop = await popModule(popBuild);
+  await Promise.all([init({ module_or_path: pageUrl }), initPop({ module_or_path: pop.url })]);
+  return { page, population, popBuild: pop.build };
 }

@@ -1,11 +1,12 @@
 // Module Web Worker of the population pool: owns the population wasm module (built with the
-// `population-module` feature), loaded only when the page first shows a population. Scenarios
-// cross the wasm boundary as JSON text.
+// `population-module` feature; its SIMD build where the browser has WebAssembly SIMD, see
+// popwasm.ts), loaded only when the page first shows a population. Scenarios cross the wasm
+// boundary as JSON text.
 import init, * as wasm from '../pkg-pop/ketasim_pop.js';
-import wasmUrl from '../pkg-pop/ketasim_pop_bg.wasm?url';
+import { popModule } from './popwasm';
 import { serve, type Op } from './protocol';
 
-serve(init({ module_or_path: wasmUrl }), (op: Op, args: unknown[]): unknown => {
+serve(popModule().then(({ url }) => init({ module_or_path: url })), (op: Op, args: unknown[]): unknown => {
   switch (op) {
     case 'populationLayout':
       return wasm.populationLayout(JSON.stringify(args[0]));
