@@ -293,7 +293,8 @@ test('re-simulation and redraw time per slider change (measured, not asserted)',
   // page imports); the population worker and its module load when a population is first
   // shown, the benchmark page's script only when it is opened
   const firstLoad = files.filter((x) => /^(main|worker|ketasim_bg|population)-/.test(x.f));
-  const onDemand = files.filter((x) => /^(popworker|ketasim_pop_bg)-/.test(x.f));
+  // (the SIMD build of the population module: what a current browser loads; popwasm.ts)
+  const onDemand = files.filter((x) => /^(popworker|ketasim_pop_simd_bg)-/.test(x.f));
   const sizes = {
     wasmGzipBytes: firstLoad.filter((x) => x.f.endsWith('.wasm')).reduce((s, x) => s + x.gz, 0),
     pageGzipBytes: firstLoad.reduce((s, x) => s + x.gz, 0) + gzipSync(html, { level: 9 }).length,

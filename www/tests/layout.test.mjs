@@ -478,7 +478,7 @@ test('installable and offline: manifest, service worker; after the server stops,
       for (const name of await caches.keys()) for (const r of await (await caches.open(name)).keys()) keys.push(new URL(r.url).pathname);
       return keys;
     });
-    for (const want of [/ketasim_bg-.*\.wasm$/, /ketasim_pop_bg-.*\.wasm$/, /popworker-.*\.js$/, /worker-.*\.js$/, /population-.*\.js$/, /index\.html$/, /main-.*\.css$/])
+    for (const want of [/ketasim_bg-.*\.wasm$/, /ketasim_pop_bg-.*\.wasm$/, /ketasim_pop_simd_bg-.*\.wasm$/, /popworker-.*\.js$/, /worker-.*\.js$/, /population-.*\.js$/, /index\.html$/, /main-.*\.css$/])
       assert.ok(cached.some((k) => want.test(k)), `${want} not precached: ${cached.join(' ')}`);
     own.stop();
     stopped = true;
@@ -509,5 +509,7 @@ test('bundle sizes: first load, and what the service worker precaches', () => {
   const urls = [...sw.matchAll(/url:"([^"]+)"/g)].map((m) => m[1]);
   const bytes = (f) => statSync(join(WWW, 'dist', f)).size;
   report.precache = { entries: urls.length, bytes: urls.reduce((s, u) => s + bytes(u), 0), swBytes: bytes('sw.js') };
+  // both builds of the population module (popwasm.ts): offline, a browser needs the one it runs
   assert.ok(urls.some((u) => /ketasim_pop_bg-.*\.wasm$/.test(u)));
+  assert.ok(urls.some((u) => /ketasim_pop_simd_bg-.*\.wasm$/.test(u)));
 });
