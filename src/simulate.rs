@@ -20,7 +20,7 @@ use ts_rs::TS;
 pub mod problem;
 pub mod readout;
 
-pub use readout::{AnalytePoint, Readout};
+pub use readout::{AnalytePoint, OneReadout, Readout};
 
 /// Concentration series of one analyte.
 #[derive(Debug, Clone, Serialize, TS)]

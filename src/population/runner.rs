@@ -284,18 +284,19 @@ impl<'a> Population<'a> {
         // (the one-analyte case, every scenario without metabolites, as its own loop without
         // per-point branches: a fifth of a subject's time in WebAssembly went here)
         let one = match (sum.as_slice(), &point[..]) {
-            ([0], [_]) => total_row.is_empty(),
-            _ => false,
+            ([0], [_]) if total_row.is_empty() => readout.one(),
+            _ => None,
         };
         let points = traj.states.chunks_exact(traj.n).take(npts);
-        if one {
+        if let Some(one) = one {
             let rows = cp_row
                 .iter_mut()
                 .zip(ce_row.iter_mut())
                 .zip(occ_row.iter_mut());
             for ((x, ((cp_out, ce_out), occ_out)), ce_p) in points.zip(rows).zip(&mut ce_parent) {
-                *occ_out = readout.point(x, &mut point) as f32;
-                let (cp, ce) = (point[0].cp_ng_per_ml, point[0].ce_ng_per_ml);
+                let (p, occ) = one.point(x);
+                *occ_out = occ as f32;
+                let (cp, ce) = (p.cp_ng_per_ml, p.ce_ng_per_ml);
                 *cp_out = cp as f32;
                 // not `f64::max`, a call on WebAssembly; a NaN is skipped as before
                 if cp > cmax {

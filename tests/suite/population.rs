@@ -359,3 +359,72 @@ fn population_sizes_are_bounded_with_clear_errors() {
     .validate(361)
     .is_err());
 }
+
+#[test]
+fn the_one_analyte_readout_gives_the_general_readouts_bits() {
+    // the population's per-subject loop reads a one-analyte system through `Readout::one`; the
+    // full simulation through `Readout::point`: the same numbers to the bit, for every model
+    // and both binding models, at states with zeros, negatives and a wide range of magnitudes
+    use ketasim::simulate::{AnalytePoint, Readout};
+    let mut rng = 0x2545_f491_4f6c_dd1d_u64;
+    let mut next = move || {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        let u = (rng >> 11) as f64 / (1u64 << 53) as f64;
+        match rng % 7 {
+            0 => 0.0,
+            1 => -u,
+            _ => u * 10f64.powi((rng % 9) as i32 - 4),
+        }
+    };
+    let (mut single, mut several) = (0, 0);
+    for model in ketasim::models::all() {
+        for kinetic in [false, true] {
+            let base = ketasim::presets::get("antidepressant_40min")
+                .unwrap()
+                .scenario;
+            let a = ketasim::edit::with_model(&base, &model.id).unwrap();
+            let mut sc = base.clone();
+            (sc.model, sc.regimen) = (a.model, a.regimen);
+            if kinetic {
+                sc.pd.binding = ketasim::pd::Binding::Kinetic {
+                    half_time_min: 10.0,
+                };
+            }
+            let run = sc.prepare().unwrap();
+            let sys = run.compile(&run.subject, &[]).unwrap();
+            let n = sys.n + if kinetic { sys.analytes.len() } else { 0 };
+            let columns: Vec<Option<usize>> = (0..n).map(Some).collect();
+            let readout = Readout::new(&run.pd, &sys, &columns);
+            let Some(one) = readout.one() else {
+                assert!(sys.analytes.len() > 1, "{}", model.id);
+                several += 1;
+                continue;
+            };
+            single += 1;
+            for _ in 0..200 {
+                let x: Vec<f64> = (0..n).map(|_| next()).collect();
+                let mut want = [AnalytePoint::default()];
+                let occ = readout.point(&x, &mut want);
+                let (got, occ_one) = one.point(&x);
+                let bits = |p: &AnalytePoint| {
+                    [
+                        p.cp_um,
+                        p.cp_ng_per_ml,
+                        p.ce_um,
+                        p.ce_ng_per_ml,
+                        p.ce_unbound_um,
+                    ]
+                    .map(f64::to_bits)
+                };
+                assert_eq!(bits(&got), bits(&want[0]), "{} {x:?}", model.id);
+                assert_eq!(occ_one.to_bits(), occ.to_bits(), "{} {x:?}", model.id);
+            }
+        }
+    }
+    assert!(
+        single >= 6 && several >= 2,
+        "{single} one-analyte, {several} several"
+    );
+}
