@@ -3,7 +3,7 @@
 //! Every bolus time and every start or end of an input rate becomes an integration boundary:
 //! the solvers never step across one.
 
-use crate::model::{InputTarget, LinearSystem};
+use crate::model::LinearSystem;
 use crate::scenario::{DoseKind, Scenario};
 
 /// An instantaneous input.
@@ -101,21 +101,7 @@ impl InputPlan {
             }
             let amount = item.amount_mg(w, route.device.map(|d| d.0));
             // device routes: whole devices one after another (validate() checks the count)
-            let parts: Vec<(f64, f64, &[InputTarget])> = match route.device {
-                Some((mg, interval, _)) => {
-                    let n = (amount / mg).round().max(1.0) as usize;
-                    (0..n)
-                        .map(|k| {
-                            let inputs = match (&route.later_inputs, k) {
-                                (Some(later), k) if k > 0 => later.as_slice(),
-                                _ => route.inputs.as_slice(),
-                            };
-                            (k as f64 * interval, mg, inputs)
-                        })
-                        .collect()
-                }
-                None => vec![(0.0, amount, route.inputs.as_slice())],
-            };
+            let parts = route.parts(amount);
             let dosing_min = match (item.kind, item.duration_min) {
                 (DoseKind::Infusion, Some(d)) => d,
                 _ => parts.last().map_or(0.0, |p| p.0),

@@ -16,7 +16,7 @@
 //! ```
 
 use crate::error::{Error, Result};
-use crate::model::Route;
+use crate::model::{ModelSpec, Route};
 use crate::scenario::{DoseItem, DoseKind, Scenario};
 use serde::Serialize;
 use ts_rs::TS;
@@ -33,21 +33,48 @@ pub struct Adapted {
     pub note: Option<String>,
 }
 
-/// The scenario's regimen given by `route`, keeping the amount per administration: whole
-/// devices on device routes (rounded, 1 to the device's maximum), mg/kg elsewhere; infusions
-/// only stay infusions on IV.
+/// The scenario's regimen given by `route` on the same model — an explicit route change — keeping
+/// the **amount administered** per administration: whole devices on device routes (rounded, 1
+/// to the device's maximum), mg/kg elsewhere; infusions only stay infusions on IV.
+///
+/// The amount that reaches the circulation then changes with the route's bioavailability, and
+/// that is the point: the same 2.5 mg/kg by mouth gives a fifth of the IV exposure on Kamp 2020
+/// (F 20 %). Compare [`with_model`], which keeps the amount that reaches the circulation when a
+/// model without the regimen's route forces the change.
+///
+/// ```
+/// use ketasim::{edit, model::Route, presets};
+/// let iv = presets::get("analgesic_bolus")?.scenario; // an IV bolus in mg/kg
+/// let oral = edit::with_route(&iv, Route::Oral)?;
+/// assert_eq!(oral.regimen[0].route, Route::Oral);
+/// assert_eq!(oral.regimen[0].dose_mg_per_kg, iv.regimen[0].dose_mg_per_kg); // same amount
+/// # Ok::<(), ketasim::Error>(())
+/// ```
 pub fn with_route(sc: &Scenario, route: Route) -> Result<Adapted> {
     let model = sc.model_spec()?;
-    regimen_for(sc, model, model, route)
+    regimen_for(sc, model, model, route, Keep::Administered)
+}
+
+/// What a route change keeps of each administration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Keep {
+    /// The amount administered: an explicit route change (the same dose by another route).
+    Administered,
+    /// The amount that reaches the circulation ([`crate::model::LinearSystem::systemic_mg`]): a route change
+    /// the engine forces because the model lacks the route.
+    Systemic,
 }
 
 /// The regimen of `sc` (on `from`) given by `route` on the model `to`: amounts are read with
-/// `from`'s devices and written with `to`'s.
+/// `from`'s devices and written with `to`'s. With [`Keep::Systemic`], an item whose route
+/// changes gets the amount whose part reaching the circulation on `to` equals its part
+/// reaching it on `from` (both models compiled for the scenario's patient).
 fn regimen_for(
     sc: &Scenario,
-    from: &crate::model::ModelSpec,
-    model: &crate::model::ModelSpec,
+    from: &ModelSpec,
+    model: &ModelSpec,
     route: Route,
+    keep: Keep,
 ) -> Result<Adapted> {
     let Some(new) = model.route(route) else {
         return Err(Error::RouteNotInModel {
@@ -65,72 +92,146 @@ fn regimen_for(
     } else {
         Vec::new()
     };
-    let regimen = sc
-        .regimen
-        .iter()
-        .enumerate()
-        .map(|(index, item)| {
-            if item.kind == DoseKind::Tci && route == Route::Iv {
-                return item.clone(); // the pump recomputes its rates on the new model
+    // both models for this patient, to weigh what reaches the circulation
+    let systems = match keep {
+        Keep::Systemic => {
+            let subject = sc.patient.subject();
+            Some((
+                from.compile_for(&subject, 0.0, &[])?,
+                model.compile_for(&subject, 0.0, &[])?,
+            ))
+        }
+        Keep::Administered => None,
+    };
+    let mut regimen = Vec::with_capacity(sc.regimen.len());
+    for (index, item) in sc.regimen.iter().enumerate() {
+        if item.kind == DoseKind::Tci && route == Route::Iv {
+            regimen.push(item.clone()); // the pump recomputes its rates on the new model
+            continue;
+        }
+        let old_device = from.route(item.route).and_then(|r| r.device.as_ref());
+        let mg = match item.kind {
+            DoseKind::Tci => {
+                let mg = pumps
+                    .iter()
+                    .find(|p| p.item == index)
+                    .map_or(0.0, |p| p.dose_mg);
+                notes.push(format!(
+                    "the target-controlled infusion gave {mg:.1} mg: given as one dose"
+                ));
+                mg
             }
-            let old_device = from.route(item.route).and_then(|r| r.device.as_ref());
-            let mg = match item.kind {
-                DoseKind::Tci => {
-                    let mg = pumps
-                        .iter()
-                        .find(|p| p.item == index)
-                        .map_or(0.0, |p| p.dose_mg);
+            _ => item.amount_mg(w, old_device.map(|d| d.mg_per_device)),
+        };
+        let mut it = DoseItem {
+            route,
+            kind: item.kind,
+            duration_min: item.duration_min,
+            schedule: item.schedule.clone(),
+            ..DoseItem::default()
+        };
+        if route != Route::Iv {
+            it.kind = DoseKind::Bolus;
+            it.duration_min = None;
+        }
+        // an item already given by this route keeps its amount
+        let weigh = systems
+            .as_ref()
+            .filter(|_| item.route != route)
+            .and_then(|(f, t)| Some((f, f.route(item.route)?, t, t.route(route)?)));
+        match (&new.device, weigh) {
+            (Some(dev), Some((fs, fr, ts, tr))) => {
+                // the whole number of devices whose part reaching the circulation is nearest
+                let reach = fs.systemic_mg(fr, mg);
+                let max = dev.max_devices;
+                let reach_of = |n: u32| ts.systemic_mg(tr, f64::from(n) * dev.mg_per_device);
+                let miss = |n: u32| (reach_of(n) - reach).abs();
+                let best = (1..=max.saturating_add(1))
+                    .min_by(|&a, &b| miss(a).total_cmp(&miss(b)))
+                    .unwrap_or(1);
+                let n = best.min(max);
+                let given = f64::from(n) * dev.mg_per_device;
+                let done = if best > max {
+                    format!(
+                        "capped at {n} devices of {} mg = {given} mg",
+                        dev.mg_per_device
+                    )
+                } else {
+                    format!(
+                        "given as {n} device(s) of {} mg = {given} mg",
+                        dev.mg_per_device
+                    )
+                };
+                notes.push(format!(
+                    "{}: {done}, of which {:.1} mg reaches it",
+                    reaching(mg, item.route, reach),
+                    reach_of(n)
+                ));
+                it.devices = Some(n);
+            }
+            (Some(dev), None) => {
+                let whole = (mg / dev.mg_per_device).round();
+                let n = whole.clamp(1.0, f64::from(dev.max_devices)) as u32;
+                let given = f64::from(n) * dev.mg_per_device;
+                if whole > f64::from(dev.max_devices) {
                     notes.push(format!(
-                        "the target-controlled infusion gave {mg:.1} mg: given as one dose"
+                        "{mg:.1} mg is more than one session allows: capped at {n} devices \
+                         of {} mg = {given} mg",
+                        dev.mg_per_device
                     ));
-                    mg
+                } else if (given - mg).abs() > 1e-9 * mg.max(1.0) {
+                    notes.push(format!(
+                        "{mg:.1} mg is rounded to {n} device(s) of {} mg = {given} mg",
+                        dev.mg_per_device
+                    ));
                 }
-                _ => item.amount_mg(w, old_device.map(|d| d.mg_per_device)),
-            };
-            let mut it = DoseItem {
-                route,
-                kind: item.kind,
-                duration_min: item.duration_min,
-                schedule: item.schedule.clone(),
-                ..DoseItem::default()
-            };
-            if route != Route::Iv {
-                it.kind = DoseKind::Bolus;
-                it.duration_min = None;
+                it.devices = Some(n);
             }
-            match &new.device {
-                Some(dev) => {
-                    let whole = (mg / dev.mg_per_device).round();
-                    let n = whole.clamp(1.0, f64::from(dev.max_devices)) as u32;
-                    let given = f64::from(n) * dev.mg_per_device;
-                    if whole > f64::from(dev.max_devices) {
-                        notes.push(format!(
-                            "{mg:.1} mg is more than one session allows: capped at {n} devices \
-                             of {} mg = {given} mg",
-                            dev.mg_per_device
-                        ));
-                    } else if (given - mg).abs() > 1e-9 * mg.max(1.0) {
-                        notes.push(format!(
-                            "{mg:.1} mg is rounded to {n} device(s) of {} mg = {given} mg",
-                            dev.mg_per_device
-                        ));
-                    }
-                    it.devices = Some(n);
+            (None, Some((fs, fr, ts, tr))) => {
+                let reach = fs.systemic_mg(fr, mg);
+                let f_to = ts.systemic_mg(tr, 1.0);
+                // nothing of the new route reaching the circulation: the same amount
+                let wanted = if f_to > 0.0 { reach / f_to } else { mg };
+                // to 2 decimals of mg/kg, within the scenario's limit
+                let (_, most) = crate::scenario::limits::DOSE_MG_PER_KG;
+                let per_kg = ((wanted / w * 100.0).round() / 100.0).min(most);
+                let what = match it.kind {
+                    DoseKind::Infusion => format!(
+                        "an IV infusion over {} min",
+                        crate::text::num(it.duration_min.unwrap_or(0.0))
+                    ),
+                    DoseKind::Bolus if route == Route::Iv => "an IV bolus".to_string(),
+                    _ => format!("{} dose", article(route.short())),
+                };
+                let mut note = format!(
+                    "{}: given as {what} of {per_kg} mg/kg",
+                    reaching(mg, item.route, reach)
+                );
+                if f_to < 1.0 {
+                    note.push_str(&format!(
+                        " ({:.1} mg × bioavailability {f_to:.2})",
+                        per_kg * w
+                    ));
                 }
-                None if item.dose_mg_per_kg.is_some() && item.kind == it.kind => {
-                    it.dose_mg_per_kg = item.dose_mg_per_kg;
-                    it.salt = item.salt;
+                if wanted / w > most {
+                    note.push_str(&format!(", the most a dose may be ({most} mg/kg)"));
                 }
-                None => {
-                    // the same amount per kg, to 2 decimals
-                    let per_kg = (mg / w * 100.0).round() / 100.0;
-                    notes.push(format!("{mg:.1} mg is given as {per_kg} mg/kg"));
-                    it.dose_mg_per_kg = Some(per_kg);
-                }
+                it.dose_mg_per_kg = Some(per_kg);
+                notes.push(note);
             }
-            it
-        })
-        .collect();
+            (None, None) if item.dose_mg_per_kg.is_some() && item.kind == it.kind => {
+                it.dose_mg_per_kg = item.dose_mg_per_kg;
+                it.salt = item.salt;
+            }
+            (None, None) => {
+                // the same amount per kg, to 2 decimals
+                let per_kg = (mg / w * 100.0).round() / 100.0;
+                notes.push(format!("{mg:.1} mg is given as {per_kg} mg/kg"));
+                it.dose_mg_per_kg = Some(per_kg);
+            }
+        }
+        regimen.push(it);
+    }
     Ok(Adapted {
         model: model.id.to_string(),
         regimen,
@@ -138,8 +239,52 @@ fn regimen_for(
     })
 }
 
-/// The scenario on `model_id`: the regimen unchanged when the model has its routes, otherwise
-/// given by the model's first route (see [`with_route`]) with a note saying so.
+/// "175.0 mg oral × bioavailability 0.20 = 35.0 mg reaches the circulation": what one
+/// administration of `mg` by `route` gives the circulation (`reach`, mg).
+fn reaching(mg: f64, route: Route, reach: f64) -> String {
+    let f = if mg > 0.0 { reach / mg } else { 0.0 };
+    format!(
+        "{mg:.1} mg {} × bioavailability {f:.2} = {reach:.1} mg reaches the circulation",
+        route.short()
+    )
+}
+
+/// "an IV", "an oral", "a sublingual"…
+fn article(word: &str) -> String {
+    let vowel = word.starts_with(['a', 'e', 'i', 'o', 'u', 'I']);
+    format!("{} {word}", if vowel { "an" } else { "a" })
+}
+
+/// The scenario on `model_id`. The regimen is unchanged when the model has its routes (the same
+/// amount on another model: that comparison is the point of changing the model).
+///
+/// When the model lacks a route of the regimen, the engine — not the user — changes the route:
+/// the regimen is given by the model's first route, and each administration whose route
+/// changes keeps the **amount that reaches the circulation** (the administered drug's central
+/// compartment, [`crate::model::LinearSystem::systemic_mg`]): `mg_new = mg_old × F_from / F_to`, with F the
+/// route's fraction reaching the circulation on each model for this patient (its inputs'
+/// bioavailability factors, a first pass the model simulates, every part of a split dose;
+/// metabolite formed on the way does not count, both enantiomers of a racemate do). The new
+/// amount is written to 2 decimals of mg/kg, or as the whole number of devices (1 to the
+/// device's maximum) whose part reaching the circulation is nearest. The note says what was
+/// switched and gives the numbers. (Without this rule 2.5 mg/kg by mouth would become an IV
+/// bolus of 2.5 mg/kg: five times the systemic exposure on Kamp 2020.)
+///
+/// A route both models have but dose differently (in devices on one only) keeps the amount
+/// administered, re-expressed.
+///
+/// ```
+/// use ketasim::{edit, model::Route, presets};
+/// let oral = presets::get("oral_2_5_mgkg")?.scenario; // 2.5 mg/kg = 175 mg by mouth, Kamp 2020
+/// let iv = edit::with_model(&oral, "domino1982")?; // a model with IV only
+/// assert_eq!(iv.regimen[0].route, Route::Iv);
+/// assert_eq!(iv.regimen[0].dose_mg_per_kg, Some(0.5)); // 175 mg × F 0.20 = 35 mg = 0.5 mg/kg
+/// let note = iv.note.unwrap();
+/// assert!(note.starts_with("Domino 1982"), "{note}"); // the model's name, then
+/// assert!(note.contains("has no oral route: switched to IV; "));
+/// assert!(note.contains("175.0 mg oral × bioavailability 0.20 = 35.0 mg reaches the circulation"));
+/// # Ok::<(), ketasim::Error>(())
+/// ```
 pub fn with_model(sc: &Scenario, model_id: &str) -> Result<Adapted> {
     let model = crate::models::get(model_id)?;
     let from = sc.model_spec()?;
@@ -154,7 +299,7 @@ pub fn with_model(sc: &Scenario, model_id: &str) -> Result<Adapted> {
         .collect();
     // a route both models have, but dosed differently (in devices on one only, or in devices
     // of another size): the same route, amounts re-expressed
-    let device = |m: &crate::model::ModelSpec, r: Route| {
+    let device = |m: &ModelSpec, r: Route| {
         m.route(r)
             .and_then(|x| x.device.as_ref())
             .map(|d| d.mg_per_device)
@@ -171,7 +316,7 @@ pub fn with_model(sc: &Scenario, model_id: &str) -> Result<Adapted> {
                 note: None,
             }),
             Some(i) => {
-                let mut a = regimen_for(sc, from, model, i.route)?;
+                let mut a = regimen_for(sc, from, model, i.route, Keep::Administered)?;
                 let why = format!("{} doses {} differently", model.name, i.route.label());
                 a.note = Some(match a.note {
                     Some(n) => format!("{why}: {n}"),
@@ -186,15 +331,15 @@ pub fn with_model(sc: &Scenario, model_id: &str) -> Result<Adapted> {
         .first()
         .map(|r| r.route)
         .ok_or_else(|| Error::invalid("model", format!("model '{model_id}' has no routes")))?;
-    let mut a = regimen_for(sc, from, model, first)?;
+    let mut a = regimen_for(sc, from, model, first, Keep::Systemic)?;
     let why = format!(
         "{} has no {} route: switched to {}",
         model.name,
-        gone.label(),
-        first.label()
+        gone.short(),
+        first.short()
     );
     a.note = Some(match a.note {
-        Some(n) => format!("{why} ({n})"),
+        Some(n) => format!("{why}; {n}"),
         None => why,
     });
     Ok(a)

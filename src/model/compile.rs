@@ -95,6 +95,34 @@ pub struct LinearSystem {
     /// Display names of the states (the compartments' borrowed from the model: a population
     /// compiles one system per subject).
     pub names: Vec<crate::model::Text>,
+    /// The analytes that are the administered drug ([`crate::pd::DrugForm::readout`]: S + R
+    /// where a racemic model carries the enantiomers, else analyte 0); their central
+    /// compartments are "the circulation" of [`LinearSystem::systemic_mg`].
+    pub drug_analytes: Vec<usize>,
+}
+
+impl CompiledRoute {
+    /// One administration of `amount_mg` by this route as its parts `(offset from the start,
+    /// min; mg; inputs)`: on device routes whole devices one after another (the amount
+    /// rounded to whole devices, at least one; every device after the first with
+    /// [`CompiledRoute::later_inputs`]), elsewhere the whole amount at once.
+    pub fn parts(&self, amount_mg: f64) -> Vec<(f64, f64, &[InputTarget])> {
+        match self.device {
+            Some((mg, interval, _)) => {
+                let n = (amount_mg / mg).round().max(1.0) as usize;
+                (0..n)
+                    .map(|k| {
+                        let inputs = match (&self.later_inputs, k) {
+                            (Some(later), k) if k > 0 => later.as_slice(),
+                            _ => self.inputs.as_slice(),
+                        };
+                        (k as f64 * interval, mg, inputs)
+                    })
+                    .collect()
+            }
+            None => vec![(0.0, amount_mg, self.inputs.as_slice())],
+        }
+    }
 }
 
 impl LinearSystem {
@@ -112,6 +140,101 @@ impl LinearSystem {
     /// the dose given (mass balance).
     pub fn is_amount(&self, state: usize) -> bool {
         state < self.n_compartments || state == self.sink
+    }
+
+    /// For every compartment, the fraction of the drug placed there that ever reaches the
+    /// circulation: the central compartment of an analyte of the administered drug
+    /// ([`LinearSystem::drug_analytes`]). 1 for those central compartments; for any other,
+    /// the probability that a molecule leaves it along the model's flows and arrives there
+    /// before it is eliminated or becomes a metabolite (the absorbing-chain equations
+    /// `h_j = Σ_i (A_ij / −A_jj)·h_i` over the compartment block of `A`). So 1 for a depot
+    /// that only feeds the central compartment, 0 for a first-pass compartment that only forms
+    /// metabolite, and the hepatic availability for a liver compartment the drug can leave
+    /// to the circulation or be cleared in.
+    pub fn reach_circulation(&self) -> Vec<f64> {
+        let nc = self.n_compartments;
+        let mut h = vec![0.0; nc];
+        let target: Vec<bool> = (0..nc)
+            .map(|c| {
+                self.drug_analytes
+                    .iter()
+                    .any(|&ai| self.analytes.get(ai).is_some_and(|a| a.central == c))
+            })
+            .collect();
+        // compartments from which the circulation can be reached (flows j → i: A[i, j] > 0)
+        let mut reaches = target.clone();
+        let mut grew = true;
+        while grew {
+            grew = false;
+            for j in 0..nc {
+                if !reaches[j] && (0..nc).any(|i| i != j && reaches[i] && self.a[(i, j)] > 0.0) {
+                    reaches[j] = true;
+                    grew = true;
+                }
+            }
+        }
+        let free: Vec<usize> = (0..nc).filter(|&j| reaches[j] && !target[j]).collect();
+        for (j, &t) in target.iter().enumerate() {
+            if t {
+                h[j] = 1.0;
+            }
+        }
+        if free.is_empty() {
+            return h;
+        }
+        // −A_jj·h_j − Σ_{i free, i ≠ j} A_ij·h_i = Σ_{i target} A_ij
+        let m = free.len();
+        let mat = DMatrix::from_fn(m, m, |r, c| -self.a[(free[c], free[r])]);
+        let rhs = nalgebra::DVector::from_fn(m, |r, _| {
+            (0..nc)
+                .filter(|&i| target[i])
+                .map(|i| self.a[(i, free[r])])
+                .sum::<f64>()
+        });
+        // every free compartment reaches the circulation, so none traps drug: the matrix is
+        // non-singular; should it not solve, nothing is counted as reaching it
+        if let Some(x) = mat.lu().solve(&rhs) {
+            for (r, &j) in free.iter().enumerate() {
+                h[j] = x[r].clamp(0.0, 1.0);
+            }
+        }
+        h
+    }
+
+    /// How much of one administration of `amount_mg` by `route` reaches the circulation, mg:
+    /// each part's amount ([`CompiledRoute::parts`]) × each input's fraction (the route's
+    /// bioavailability factors, as the model defines them for this patient) × the fraction of
+    /// its compartment that reaches the circulation ([`LinearSystem::reach_circulation`]).
+    /// For a linear model this is the administered drug's AUC after the dose divided by its
+    /// AUC per mg of an IV bolus: the bioavailability F times the amount. Metabolite formed on
+    /// the first pass does not count; for a racemic model with enantiomers, both count.
+    ///
+    /// ```
+    /// use ketasim::model::{Route, Subject};
+    /// let kamp = ketasim::models::get("kamp2020")?;
+    /// let sys = kamp.compile_for(&Subject::typical(70.0), 0.0, &[])?;
+    /// let oral = sys.route(Route::Oral).unwrap();
+    /// assert!((sys.systemic_mg(oral, 100.0) - 20.0).abs() < 1e-9); // F 20 % (Yanagihara 2003)
+    /// // esketamine nasal spray: every device after the first has a smaller nasal fraction
+    /// let spray = ketasim::models::get("perez_ruixo2021")?;
+    /// let sys = spray.compile_for(&Subject::typical(70.0), 0.0, &[])?;
+    /// let nasal = sys.route(Route::Intranasal).unwrap();
+    /// let (one, two) = (sys.systemic_mg(nasal, 28.0), sys.systemic_mg(nasal, 56.0));
+    /// assert!(two - one < one);
+    /// # Ok::<(), ketasim::Error>(())
+    /// ```
+    pub fn systemic_mg(&self, route: &CompiledRoute, amount_mg: f64) -> f64 {
+        let h = self.reach_circulation();
+        route
+            .parts(amount_mg)
+            .iter()
+            .map(|&(_, mg, inputs)| {
+                mg * inputs
+                    .iter()
+                    .map(|tg| tg.fraction * h.get(tg.state).copied().unwrap_or(0.0))
+                    .sum::<f64>()
+            })
+            .sum()
     }
 }
 
@@ -413,6 +536,7 @@ impl ModelSpec {
             ke0_per_min,
             kinds,
             names,
+            drug_analytes,
         })
     }
 }

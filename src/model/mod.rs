@@ -548,6 +548,17 @@ impl Route {
         }
     }
 
+    /// Short name within a sentence, e.g. "175 mg oral", "an IV bolus".
+    pub fn short(self) -> &'static str {
+        match self {
+            Route::Iv => "IV",
+            Route::Im => "IM",
+            Route::Oral => "oral",
+            Route::Sublingual => "sublingual",
+            Route::Intranasal => "intranasal",
+        }
+    }
+
     /// Lower-case id as used in scenario JSON.
     pub fn id(self) -> &'static str {
         match self {

@@ -3,6 +3,7 @@ mod boundaries;
 mod cli;
 mod csht;
 mod diagram;
+mod edit;
 mod errors;
 mod hardening;
 mod kinetic;

@@ -79,15 +79,16 @@ fn a_course_has_one_timeline_per_session_and_spray_sessions_end_at_the_last_devi
 #[test]
 fn route_and_model_edits_keep_the_regimen_valid_and_say_what_changed() {
     let nasal = presets::get("spravato_56").unwrap().scenario;
-    // to a model without a nasal route: its first route, the same amount per kg, with a note
+    // to a model without a nasal route: its first route, the amount that reached the
+    // circulation (two devices: 30.1 mg of 56 mg), with a note (tests/suite/edit.rs)
     let a = edit::with_model(&nasal, "domino1982").unwrap();
     assert_eq!(a.model, "domino1982");
     assert_eq!(a.regimen[0].route, Route::Iv);
-    assert_eq!(a.regimen[0].dose_mg_per_kg, Some(0.8)); // 56 mg / 70 kg
+    assert_eq!(a.regimen[0].dose_mg_per_kg, Some(0.43)); // 30.1 mg / 70 kg
     assert!(a
         .note
         .unwrap()
-        .contains("no Intranasal (nasal spray) route"));
+        .contains("no intranasal route: switched to IV"));
     // back to nasal on the esketamine model: whole devices, clamped to the device maximum
     let mut iv = presets::get("induction_bolus").unwrap().scenario; // 2 mg/kg = 140 mg
     iv.model = "perez_ruixo2021".into();
