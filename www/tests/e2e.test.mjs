@@ -155,6 +155,11 @@ test('route selector: oral ketamine in mg/kg; switching to a model without the r
   const n = await page.evaluate(() => window.__ketasim.renders);
   await rendersAfter(page, n, () => page.selectOption('#model', 'domino1982'));
   assert.equal(await page.inputValue('#route'), 'iv');
+  // the engine keeps what reached the circulation (175 mg × F 0.20 = 35 mg), not the 2.5 mg/kg
+  assert.equal(await page.inputValue('#dose'), '0.5');
+  assert.match(await page.locator('#err-general').innerText(), /has no oral route: switched to IV; 175\.0 mg oral × bioavailability 0\.20 = 35\.0 mg reaches the circulation/);
+  await page.waitForFunction(() => window.__ketasim.shown()?.current && window.__ketasim.shown().result.model_id === 'domino1982');
+  assert.ok(parseFloat(await readout(page, 0)) < 10000, await readout(page, 0));
   await page.selectOption('#model', 'simons2022');
   await page.locator('#analytes input').first().waitFor();
   assert.equal(await page.locator('#analytes input').count(), 2);
