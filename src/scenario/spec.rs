@@ -35,6 +35,9 @@ pub struct Defaults {
     pub routes: Vec<RouteName>,
     /// The simulated time spans offered ([`crate::edit::with_span`]).
     pub spans: Vec<crate::edit::Span>,
+    /// The integrators (`solver.method`), each with its name, what it does and whether it
+    /// runs kinetic receptor binding.
+    pub methods: Vec<MethodChoice>,
     /// A new target-controlled infusion item (the regimen editor's "add TCI step").
     pub tci_item: DoseItem,
     /// A new IV bolus item.
@@ -95,6 +98,15 @@ impl Defaults {
                 })
                 .collect(),
             spans: crate::edit::SPANS.to_vec(),
+            methods: Method::ALL
+                .into_iter()
+                .map(|method| MethodChoice {
+                    method,
+                    label: method.label(),
+                    description: method.description(),
+                    kinetic_binding: method.runs_kinetic_binding(),
+                })
+                .collect(),
             tci_item: DoseItem {
                 kind: DoseKind::Tci,
                 target: Some(TciTarget::EffectSite),
@@ -495,6 +507,79 @@ pub enum Method {
     /// Dormand–Prince 5(4) from `ode_solvers` on every state, restarted at every dose event:
     /// the independent check.
     Dopri5,
+}
+
+impl Method {
+    /// Every method, in the order a user interface lists them.
+    pub const ALL: [Method; 4] = [
+        Method::Auto,
+        Method::Exact,
+        Method::ExactKinetic,
+        Method::Dopri5,
+    ];
+
+    /// Whether it can run kinetic receptor binding (a non-linear system): every method but
+    /// `exact`, which needs a linear one. Validation rejects the other combination.
+    pub fn runs_kinetic_binding(self) -> bool {
+        self != Method::Exact
+    }
+
+    /// Id as used in scenario JSON.
+    pub fn id(self) -> &'static str {
+        match self {
+            Method::Auto => "auto",
+            Method::Exact => "exact",
+            Method::ExactKinetic => "exact_kinetic",
+            Method::Dopri5 => "dopri5",
+        }
+    }
+
+    /// Its name for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Method::Auto => "Automatic (exact)",
+            Method::Exact => "Exact propagator",
+            Method::ExactKinetic => "Exact + implicit for binding",
+            Method::Dopri5 => "Dopri5 (independent check)",
+        }
+    }
+
+    /// What it does, in one line.
+    pub fn description(self) -> &'static str {
+        match self {
+            Method::Auto => {
+                "The exact propagator; with binding kinetics the exact propagator for the \
+                 concentrations and an implicit integrator for the bound fractions \
+                 (exact_kinetic). The default."
+            }
+            Method::Exact => {
+                "The matrix exponential from dose event to dose event: exact for linear \
+                 systems, so not with binding kinetics (non-linear)."
+            }
+            Method::ExactKinetic => {
+                "The exact propagator for the concentrations; the bound fractions of binding \
+                 kinetics by an implicit order-5 integrator with error control (rtol)."
+            }
+            Method::Dopri5 => {
+                "Dormand–Prince 5(4) from ode_solvers on every state, restarted at every dose: \
+                 the independent check; slower."
+            }
+        }
+    }
+}
+
+/// An integrator a user interface offers ([`Defaults::methods`]).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct MethodChoice {
+    /// The method (`solver.method`).
+    pub method: Method,
+    /// Its name for people.
+    pub label: &'static str,
+    /// What it does, in one line.
+    pub description: &'static str,
+    /// Whether it can run kinetic receptor binding ([`Method::runs_kinetic_binding`]).
+    pub kinetic_binding: bool,
 }
 
 /// Solver options.

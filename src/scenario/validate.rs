@@ -119,11 +119,20 @@ impl Scenario {
             MAX_STEPS.1,
             "steps",
         )?;
-        if s.method == Method::Exact && matches!(self.pd.binding, Binding::Kinetic { .. }) {
+        if !s.method.runs_kinetic_binding() && matches!(self.pd.binding, Binding::Kinetic { .. }) {
+            let can: Vec<&str> = Method::ALL
+                .into_iter()
+                .filter(|m| m.runs_kinetic_binding())
+                .map(|m| m.id())
+                .collect();
             return Err(Error::invalid(
                 "solver.method",
-                "'exact' needs a linear system; kinetic binding is non-linear: use 'auto' \
-                 (the same as 'exact_kinetic') or 'dopri5'",
+                format!(
+                    "'{}' needs a linear system; kinetic binding is non-linear: use one of {} \
+                     ('auto' is 'exact_kinetic' here)",
+                    s.method.id(),
+                    can.join(", ")
+                ),
             ));
         }
         Ok(model)

@@ -300,3 +300,38 @@ fn a_prepared_run_resolves_once_what_the_lower_layers_need() {
     sc.patient.weight_kg = 0.0;
     assert_eq!(sc.prepare().unwrap_err(), sc.validate().unwrap_err());
 }
+
+#[test]
+fn the_methods_a_page_offers_say_which_run_kinetic_binding_as_validation_decides() {
+    use ketasim::pd::Binding;
+    use ketasim::scenario::{Defaults, Method};
+    let d = Defaults::get().unwrap();
+    let offered: Vec<Method> = d.methods.iter().map(|m| m.method).collect();
+    assert_eq!(offered, Method::ALL.to_vec());
+    for m in &d.methods {
+        assert!(!m.label.is_empty() && !m.description.is_empty());
+        assert_eq!(
+            serde_json::to_value(m.method).unwrap(),
+            serde_json::json!(m.method.id())
+        );
+        let mut sc = ketasim::presets::get("antidepressant_40min")
+            .unwrap()
+            .scenario;
+        sc.pd.binding = Binding::Kinetic {
+            half_time_min: 10.0,
+        };
+        sc.solver.method = m.method;
+        match sc.validate() {
+            Ok(_) => assert!(m.kinetic_binding, "{:?} ran kinetic binding", m.method),
+            Err(e) => {
+                assert!(!m.kinetic_binding, "{:?}: {e}", m.method);
+                // the message names the field and the methods that can
+                let e = e.to_string();
+                assert!(
+                    e.contains("solver.method") && e.contains("auto, exact_kinetic, dopri5"),
+                    "{e}"
+                );
+            }
+        }
+    }
+}

@@ -110,6 +110,36 @@ test('binding kinetics lowers the occupancy peak; a zero half-time is rejected i
   await context.close();
 });
 
+test('solver: a link with exact + binding kinetics shows the engine error at the solver select, which fixes it', async () => {
+  const sc = presetScenario('antidepressant_40min');
+  sc.pd.binding = { kind: 'kinetic', half_time_min: 10 };
+  sc.solver = { ...sc.solver, method: 'exact' };
+  const { page, context, errors } = await open(stateHash(sc));
+  // the engine's list: every method, with which of them run binding kinetics
+  const offered = await page.$$eval('#method option', (os) => os.map((o) => o.value));
+  assert.deepEqual(offered, ['auto', 'exact', 'exact_kinetic', 'dopri5']);
+  assert.equal(await page.inputValue('#method'), 'exact');
+  await page.locator('#err-method').filter({ hasText: /solver\.method.*needs a linear system/ }).waitFor();
+  assert.equal(await page.evaluate(() => window.__ketasim.shown()?.current ?? false), false);
+  await page.screenshot({ path: join(ARTIFACTS, 'solver-error-1280x720.png') });
+  const n = await page.evaluate(() => window.__ketasim.renders);
+  await rendersAfter(page, n, () => page.selectOption('#method', 'auto'));
+  await page.waitForFunction(() => window.__ketasim.shown()?.current === true);
+  assert.equal(await page.locator('#err-method').innerText(), '');
+  assert.equal(await page.evaluate(() => window.__ketasim.state().scenario.solver.method), 'auto');
+  assert.equal(decodeHash(new URL(page.url()).hash).scenario.solver.method, 'auto');
+  assert.match(await readout(page, 0), /^\d+(\.\d+)? ng\/mL$/);
+  assert.match(await page.locator('#method-help').innerText(), /exact_kinetic/);
+  // with binding kinetics on, the method that cannot run it is not offered; without, it is
+  assert.deepEqual(await page.$$eval('#method option:disabled', (os) => os.map((o) => o.value)), ['exact']);
+  await rendersAfter(page, await page.evaluate(() => window.__ketasim.renders), () => page.selectOption('#binding-kind', 'eq'));
+  assert.deepEqual(await page.$$eval('#method option:disabled', (os) => os.map((o) => o.value)), []);
+  await rendersAfter(page, await page.evaluate(() => window.__ketasim.renders), () => page.selectOption('#method', 'dopri5'));
+  assert.equal(await page.evaluate(() => window.__ketasim.shown().result.scenario.solver.method), 'dopri5');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('Spravato: devices as the dose unit, metabolite curves that toggle, first-pass in the model panel', async () => {
   const { page, context, errors } = await open('#p=spravato_84');
   assert.equal(await page.inputValue('#route'), 'intranasal');

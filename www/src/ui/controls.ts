@@ -113,6 +113,16 @@ export function syncControls(meta: Meta, st: PageState): void {
   const bind = $<HTMLInputElement>('binding');
   bind.disabled = !kinetic;
   if (bind !== focused) bind.value = sc.pd.binding.kind === 'kinetic' ? String(sc.pd.binding.half_time_min) : String(meta.defaults.binding_half_time_min);
+  // the integrator: those that cannot run binding kinetics are offered only without it (the
+  // one a link chose stays selectable, so that its error shows beside it until changed)
+  const method = sc.solver?.method ?? meta.defaults.scenario.solver.method;
+  const methodBox = $<HTMLSelectElement>('method');
+  for (const o of methodBox.options) {
+    const c = meta.defaults.methods.find((x) => x.method === o.value);
+    o.disabled = kinetic && !c?.kinetic_binding && o.value !== method;
+  }
+  methodBox.value = method;
+  $('method-help').textContent = meta.defaults.methods.find((x) => x.method === method)?.description ?? '';
   // an absent multiplier is the engine's default one
   const cl = sc.patient.clearance_multiplier ?? meta.defaults.clearance_multiplier;
   const clBox = $<HTMLInputElement>('clearance');
@@ -159,6 +169,7 @@ export function renderStatic(meta: Meta): void {
     .join('');
   $('model').innerHTML = meta.models.map((m) => `<option value="${m.id}" title="${m.citation}">${m.name}</option>`).join('');
   $('ke0').innerHTML = meta.pd.ke0_endpoints.map((e) => `<option value="${e.id}">${e.name}</option>`).join('');
+  $('method').innerHTML = meta.defaults.methods.map((m) => `<option value="${m.method}" title="${m.description}">${m.label}</option>`).join('');
   for (const [id, field] of [
     ['weight', 'patient.weight_kg'],
     ['age', 'patient.age_years'],
