@@ -56,6 +56,8 @@ declare global {
       cshtRenders: number;
       /** The concentration axis's range as drawn. */
       concAxis: () => [number, number];
+      /** The concentration chart's labels as last drawn (bands' and lecture names), their plot, and any band name left out. */
+      chartLabels: () => ReturnType<Charts['labelBoxes']>;
       /** Makes the page's engine worker (or population worker `i`) trap, for the tests of its replacement. */
       trapEngine: () => Promise<void>;
       trapPopulation: (i?: number) => Promise<void>;
@@ -767,6 +769,7 @@ window.__ketasim = {
   csht: () => (lastCsht ? { curves: lastCsht.curves, pins: lastCsht.pins, isCurrent: lastCsht.seq === seq } : null),
   cshtRenders: 0,
   concAxis: () => charts.concAxis(),
+  chartLabels: () => charts.labelBoxes(),
   runPopulation: (s, workers) => pool.run(s, workers),
   populationRenders: 0,
   trapEngine: () => engine.trapForTests(),

@@ -315,6 +315,73 @@ for (const size of [SIZES[0], SIZES[1], SIZES[3], SIZES[4]]) {
   });
 }
 
+/** The concentration chart's labels that cover one another or leave the plot (as the page drew them). */
+async function labelClashes(page, what) {
+  const l = await page.evaluate(() => window.__ketasim.chartLabels());
+  assert.ok(l, `${what}: no labels recorded`);
+  const bad = [];
+  const over = (a, b) => a.x0 < b.x1 - 0.01 && b.x0 < a.x1 - 0.01 && a.y0 < b.y1 - 0.01 && b.y0 < a.y1 - 0.01;
+  for (let i = 0; i < l.labels.length; i++) {
+    const a = l.labels[i];
+    const inside = a.box.x0 >= l.plot.x0 - 0.01 && a.box.x1 <= l.plot.x1 + 0.01 && a.box.y0 >= l.plot.y0 - 0.01 && a.box.y1 <= l.plot.y1 + 0.01;
+    if (!inside && a.text.endsWith(' range')) bad.push(`${what}: “${a.text}” leaves the plot`);
+    for (let j = i + 1; j < l.labels.length; j++) if (over(a.box, l.labels[j].box)) bad.push(`${what}: “${a.text}” covers “${l.labels[j].text}”`);
+  }
+  return { bad, shown: l.labels.map((x) => x.text), left: l.left };
+}
+
+// The names of the concentration chart's bands never cover one another (nor a lecture label):
+// every preset, then every model (as a user clicks), at the four sizes, linear and log axis;
+// and every lecture scene. With Domino 1982 the anaesthetic and analgesic names overlapped.
+for (const size of [SIZES[0], SIZES[1], SIZES[3], SIZES[4]]) {
+  test(`${size.w}×${size.h}: the bands' names on the concentration chart never overlap (every preset × model, log axis, lecture scenes)`, async () => {
+    const name = `${size.w}x${size.h}`;
+    const { page, context, errors } = await open(size);
+    const presets = await page.$$eval('#presets button', (bs) => bs.map((b) => b.dataset.id));
+    const models = await page.$$eval('#model option', (os) => os.map((o) => o.value));
+    const bad = [];
+    const seen = {};
+    let checked = 0;
+    for (const preset of presets) {
+      await rendersAfter(page, () => page.click(`#presets button[data-id="${preset}"]`));
+      for (const model of models) {
+        if ((await page.inputValue('#model')) !== model) await rendersAfter(page, () => page.selectOption('#model', model));
+        const r = await labelClashes(page, `${name} ${preset} on ${model}`);
+        bad.push(...r.bad);
+        seen[`${preset}/${model}`] = r;
+        checked++;
+        if (preset === 'analgesic_bolus' && model === 'domino1982') await page.locator('#conc-wrap').screenshot({ path: join(ARTIFACTS, `band-names-${name}-domino.png`) });
+      }
+    }
+    // a log axis brings every band into view at once
+    await rendersAfter(page, () => page.click(`#presets button[data-id="${presets[0]}"]`));
+    await page.check('#log-y');
+    for (const model of models) {
+      if ((await page.inputValue('#model')) !== model) await rendersAfter(page, () => page.selectOption('#model', model));
+      await settle(page);
+      bad.push(...(await labelClashes(page, `${name} log axis on ${model}`)).bad);
+    }
+    await page.uncheck('#log-y');
+    // lecture mode: larger names, the scenes' spans and reference lines
+    await page.click('#btn-lecture');
+    await page.click('#lec-present');
+    await page.waitForFunction(() => window.__ketasimLecture.active());
+    const scenes = await page.evaluate(() => window.__ketasimLecture.lecture().scenes.length);
+    for (let i = 0; i < scenes; i++) {
+      if (i > 0) await page.keyboard.press('ArrowRight');
+      await page.waitForFunction((k) => window.__ketasimLecture.scene() === k, i);
+      await settle(page);
+      bad.push(...(await labelClashes(page, `${name} lecture scene ${i + 1}`)).bad);
+    }
+    report.bandNames ??= {};
+    report.bandNames[name] = { checked, seen };
+    assert.deepEqual(bad, []);
+    assert.ok(checked >= presets.length * models.length);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}
+
 test('the chart reads out by keyboard: a crosshair that arrow keys move, announced in a live region; a table of the values', async () => {
   const { page, context, errors } = await open(SIZES[1]);
   await page.focus('#chart-conc');

@@ -5,6 +5,7 @@ import type { LandmarkUm as Landmark } from '../engine/types';
 import type { ConcUnit } from './state';
 import { num3, timeOfDay, timeUnit } from './format';
 import { axisStyle, clipToPlot, legendOf, styled, titleOf, type LegendItem } from './chartstyle';
+import { intersects, placeBandNames, type BandName, type Box } from './labels';
 
 export interface Metabolite {
   id: string;
@@ -176,6 +177,8 @@ export class Charts {
   private hidden = new Set<string>();
   /** Landmark bands of the shown drug (the engine lists which apply). */
   private bands: Landmark[] = [];
+  /** The concentration chart's labels as last drawn (CSS px): for the tests. */
+  private labels: { plot: Box; labels: { text: string; box: Box }[]; left: string[] } | null = null;
   private pop: PopBands | null = null;
   /** Issue 12: lecture-mode presentation (null: the ordinary look). */
   private pres: Presentation | null = null;
@@ -452,6 +455,56 @@ export class Charts {
   }
 
   /**
+   * The boxes (device px) of the lecture's labels on the concentration chart: the shaded spans'
+   * names (drawSpanLabels) and the reference lines' names (drawPresentation), as they are drawn.
+   * The bands' names keep clear of them.
+   */
+  private presentationLabelBoxes(u: uPlot): { text: string; box: Box; kind: 'span' | 'line'; x: number; y: number }[] {
+    const p = this.pres;
+    if (!p) return [];
+    const ctx = u.ctx;
+    const { left, top, width, height } = u.bbox;
+    const dpr = devicePixelRatio;
+    const font = Math.round(p.fontPx * 0.9 * dpr);
+    ctx.save();
+    ctx.font = `600 ${font}px system-ui, sans-serif`;
+    const out: { text: string; box: Box; kind: 'span' | 'line'; x: number; y: number }[] = [];
+    // the spans' names along the top, in their order: one that would cover the one before it
+    // takes the second row, else is left out (a course's sessions on a phone)
+    const gap = 2 * dpr;
+    for (const s of p.spans) {
+      const x0 = u.valToPos(s.from, 'x', true);
+      const x1 = u.valToPos(s.to, 'x', true);
+      if (x1 < left || x0 > left + width) continue;
+      const x = Math.max(left, x0) + 4 * dpr;
+      const m = ctx.measureText(s.label);
+      for (const row of [0, 1]) {
+        const y = top + font + 4 * dpr + row * (font + 8 * dpr);
+        const box = { x0: x - 2 * dpr, y0: y - (m.actualBoundingBoxAscent || font) - 2 * dpr, x1: x + m.width + 2 * dpr, y1: y + (m.actualBoundingBoxDescent || 0.3 * font) + 2 * dpr };
+        if (out.some((o) => intersects(o.box, { x0: box.x0 - gap, y0: box.y0 - gap, x1: box.x1 + gap, y1: box.y1 + gap }))) continue;
+        out.push({ text: s.label, box, kind: 'span', x, y });
+        break;
+      }
+    }
+    if (this.unit === 'ng') {
+      for (const l of p.lines) {
+        const y = u.valToPos(l.ng, 'y', true);
+        if (y < top || y > top + height) continue;
+        const tx = left + width * 0.35;
+        out.push({ text: l.label, box: { x0: tx - 4 * dpr, y0: y - font - 8 * dpr, x1: tx + ctx.measureText(l.label).width + 4 * dpr, y1: y - 2 * dpr }, kind: 'line', x: tx, y: y - 6 * dpr });
+      }
+    }
+    ctx.restore();
+    return out;
+  }
+
+  /** The concentration chart's labels as last drawn (CSS px on its canvas), the plot's box, and
+   * the bands' names left out for want of room. */
+  labelBoxes(): { plot: Box; labels: { text: string; box: Box }[]; left: string[] } | null {
+    return this.labels;
+  }
+
+  /**
    * Issue 12: the names of the lecture's shaded spans on the concentration chart, drawn after the
    * grid (uPlot's drawAxes) on a halo of the chart's ground, as the bands' names are: no grid line
    * crosses the letters (the curves are drawn over them).
@@ -460,7 +513,6 @@ export class Charts {
     const p = this.pres;
     if (!p?.spans.length) return;
     const ctx = u.ctx;
-    const { left, top, width } = u.bbox;
     const dpr = devicePixelRatio;
     const font = Math.round(p.fontPx * 0.9 * dpr);
     clipToPlot(u); // saves the context; restored below
@@ -470,14 +522,10 @@ export class Charts {
     ctx.lineWidth = 4 * dpr;
     ctx.strokeStyle = p.dark ? 'rgba(2, 6, 23, 0.85)' : 'rgba(255, 255, 255, 0.9)';
     ctx.fillStyle = p.dark ? '#67e8f9' : '#0e7490';
-    for (const s of p.spans) {
-      const x0 = u.valToPos(s.from, 'x', true);
-      const x1 = u.valToPos(s.to, 'x', true);
-      if (x1 < left || x0 > left + width) continue;
-      const x = Math.max(left, x0) + 4 * dpr;
-      const y = top + font + 4 * dpr;
-      ctx.strokeText(s.label, x, y);
-      ctx.fillText(s.label, x, y);
+    for (const s of this.presentationLabelBoxes(u)) {
+      if (s.kind !== 'span') continue;
+      ctx.strokeText(s.text, s.x, s.y);
+      ctx.fillText(s.text, s.x, s.y);
     }
     ctx.restore();
   }
@@ -821,20 +869,52 @@ export class Charts {
       ctx.lineJoin = 'round';
       ctx.lineWidth = 4 * dpr;
       ctx.strokeStyle = self.pres?.dark ? 'rgba(2, 6, 23, 0.85)' : 'rgba(255, 255, 255, 0.9)';
+      // each name where it covers no other name and no lecture label (ui/labels.ts)
+      const fontOf = (strong: boolean) => `600 ${Math.round((self.pres ? self.pres.fontPx * (strong ? 1.1 : 0.8) : axisStyle().canvasPx) * dpr)}px system-ui, sans-serif`;
+      const halo = ctx.lineWidth / 2;
+      const names: (BandName & { text: string; font: string })[] = [];
       for (const b of self.bands) {
         const box = self.bandBox(u, b);
         if (!box) continue;
         const { y0, y1, strong } = box;
-        const fpx = self.pres ? self.pres.fontPx * (strong ? 1.1 : 0.8) : axisStyle().canvasPx;
-        ctx.font = `600 ${Math.round(fpx * dpr)}px system-ui, sans-serif`;
-        // the analgesic and dissociative ranges overlap: label one at its top, one at its bottom
-        const atTop = b.id === 'dissociative';
-        const ty = atTop ? Math.max(y1, top) + (fpx + 2) * dpr : Math.min(y0, top + height) - 4 * dpr;
+        const bandTop = Math.max(y1, top);
+        const bandBottom = Math.min(y0, top + height);
+        if (bandBottom - bandTop <= 0) continue; // wholly below the plot (a log axis)
         const text = `${b.id} range`;
-        ctx.strokeText(text, left + width - 6 * dpr, ty);
-        ctx.fillStyle = (self.pres?.dark ? BAND_TEXT_DARK[b.id] : BAND_TEXT[b.id]) ?? '#374151';
-        ctx.fillText(text, left + width - 6 * dpr, ty);
+        const font = fontOf(strong);
+        ctx.font = font;
+        const m = ctx.measureText(text);
+        names.push({
+          id: b.id,
+          text,
+          font,
+          top: bandTop,
+          bottom: bandBottom,
+          ownTop: y1 >= top && self.edge(b, 'high') !== null,
+          ownBottom: y0 <= top + height,
+          width: m.width + 2 * halo,
+          ascent: (m.actualBoundingBoxAscent || 0.75 * parseFloat(font.split(' ')[1])) + halo,
+          descent: (m.actualBoundingBoxDescent || 0.25 * parseFloat(font.split(' ')[1])) + halo,
+        });
       }
+      const lecture = self.presentationLabelBoxes(u);
+      const plot = { x0: left, y0: top, x1: left + width, y1: top + height };
+      const placed = placeBandNames(names, plot, lecture.map((l) => l.box), 2 * dpr, 4 * dpr);
+      for (const p of placed) {
+        const n = names.find((x) => x.id === p.id)!;
+        ctx.font = n.font;
+        const x = p.x - halo;
+        ctx.strokeText(n.text, x, p.y);
+        ctx.fillStyle = (self.pres?.dark ? BAND_TEXT_DARK[n.id] : BAND_TEXT[n.id]) ?? '#374151';
+        ctx.fillText(n.text, x, p.y);
+      }
+      // for the tests: every label's box as drawn (CSS px, on the canvas), and the plot's
+      const css = (b: Box): Box => ({ x0: b.x0 / dpr, y0: b.y0 / dpr, x1: b.x1 / dpr, y1: b.y1 / dpr });
+      self.labels = {
+        plot: css(plot),
+        labels: [...lecture.map((l) => ({ text: l.text, box: css(l.box) })), ...placed.map((p) => ({ text: names.find((x) => x.id === p.id)!.text, box: css(p.box) }))],
+        left: names.filter((n) => !placed.some((p) => p.id === n.id)).map((n) => n.text),
+      };
       ctx.restore();
     };
     // with a pump chart, every chart keeps the room of its right-hand (mL/h) axis: times align
