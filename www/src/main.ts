@@ -123,6 +123,7 @@ const userModels = new ModelEditor({
     return mon ? calibrationHtml(mon.calibration, mon.sources) + sourcesHtml(mon.sources) : '';
   },
   current: () => current(),
+  waiting: (path, on) => waiting(path, on),
 });
 /** Bumped on every change of the scenario; a result is current when it has the same number. */
 let seq = 0;
@@ -146,7 +147,15 @@ let vitalsChart: VitalsChart;
 /** Issue 12: lecture mode and the animated diagram (told of every run drawn). */
 let lectureHooks: { rendered: (r: SimResult) => void } | null = null;
 
-const current = () => !!shown && shown.seq === seq && formatErrors.size === 0 && !engineError;
+/** Number boxes whose typing waits for a pause before it runs (ui/typing.ts), by field path. */
+const typingIn = new Set<string>();
+/** Typing into the box of `path` waits for a pause (`on`), or no longer: the results are not of the inputs meanwhile. */
+function waiting(path: string, on: boolean): void {
+  if (on) typingIn.add(path);
+  else typingIn.delete(path);
+  showState();
+}
+const current = () => !!shown && shown.seq === seq && formatErrors.size === 0 && !engineError && typingIn.size === 0;
 
 /** Messages beside the controls, the stale marking and the status line. */
 function showState(): void {
@@ -660,6 +669,7 @@ async function start(): Promise<void> {
         if (formatErrors.size === 0) void update();
       }
     },
+    waiting,
     route: (r) => void adapt('route', r),
     model: (m) => void adapt('model', m),
     addStep: (k) => adapt('step', k),

@@ -75,6 +75,83 @@ test('changing the weight changes the Cmax readout', async () => {
   await context.close();
 });
 
+test('typing "1e9" fast into the weight runs no value on the way (no 1 kg); Enter and leaving the box run at once', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  // every simulation the page asks its engine for, with the weight and when (page time)
+  await context.addInitScript(() => {
+    window.__asked = [];
+    const post = Worker.prototype.postMessage;
+    Worker.prototype.postMessage = function (m, ...rest) {
+      if (m && m.op === 'simulate') {
+        const w = /"weight_kg":([^,}]+)/.exec(JSON.stringify(m.args));
+        if (w) window.__asked.push({ w: Number(w[1]), t: performance.now() });
+      }
+      return post.call(this, m, ...rest);
+    };
+    window.__keys = [];
+    addEventListener('keydown', (e) => window.__keys.push({ key: e.key, t: performance.now() }), true);
+  });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  await page.goto(server.url);
+  await page.waitForFunction(() => window.__ketasim?.ready === true && window.__ketasim.shown()?.current, null, { timeout: 15000 });
+  const before = await page.evaluate(() => window.__ketasim.shown().result.scenario.patient.weight_kg);
+  // every run shown, frame by frame
+  await page.evaluate(() => {
+    window.__asked = [];
+    window.__seen = new Set();
+    const tick = () => {
+      const s = window.__ketasim.shown();
+      if (s) window.__seen.add(s.result.scenario.patient.weight_kg);
+      requestAnimationFrame(tick);
+    };
+    tick();
+  });
+  await page.locator('#weight').selectText();
+  await page.locator('#weight').pressSequentially('1e9', { delay: 40 });
+  await page.locator('#err-weight').filter({ hasText: /patient\.weight_kg = (1e9|1000000000) is out of range/ }).waitFor();
+  const asked = await page.evaluate(() => window.__asked.map((a) => a.w));
+  assert.ok(!asked.includes(1), `the engine was asked to run 1 kg: ${asked}`);
+  assert.deepEqual(asked, [1e9], 'one run, of the value typed');
+  assert.deepEqual(await page.evaluate(() => [...window.__seen]), [before], 'only the run from before is shown');
+  assert.equal(await page.locator('#results.stale').count(), 1, 'and it is marked as not current');
+  // Enter runs the value at once (not after the pause), and nothing typed on the way
+  await page.locator('#weight').selectText();
+  await page.evaluate(() => (window.__asked = []));
+  await page.locator('#weight').pressSequentially('85', { delay: 0 });
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => window.__ketasim.shown()?.current && window.__ketasim.shown().result.scenario.patient.weight_kg === 85, null, { timeout: 10000 });
+  let t = await page.evaluate(() => ({ asked: window.__asked, enter: window.__keys.filter((k) => k.key === 'Enter').pop().t }));
+  assert.deepEqual(t.asked.map((a) => a.w), [85]);
+  assert.ok(t.asked[0].t - t.enter < 100, `run asked ${t.asked[0].t - t.enter} ms after Enter`);
+  // leaving the box (Tab) too
+  await page.locator('#weight').selectText();
+  await page.evaluate(() => (window.__asked = []));
+  await page.locator('#weight').pressSequentially('90', { delay: 0 });
+  await page.keyboard.press('Tab');
+  await page.waitForFunction(() => window.__ketasim.shown()?.current && window.__ketasim.shown().result.scenario.patient.weight_kg === 90, null, { timeout: 10000 });
+  t = await page.evaluate(() => ({ asked: window.__asked, tab: window.__keys.filter((k) => k.key === 'Tab').pop().t }));
+  assert.deepEqual(t.asked.map((a) => a.w), [90]);
+  assert.ok(t.asked[0].t - t.tab < 100, `run asked ${t.asked[0].t - t.tab} ms after Tab`);
+  // the slider is not delayed
+  await page.evaluate(() => (window.__asked = []));
+  const t0 = await page.evaluate(() => {
+    const r = document.getElementById('weight-range');
+    r.value = '60';
+    const at = performance.now();
+    r.dispatchEvent(new Event('input', { bubbles: true }));
+    return at;
+  });
+  await page.waitForFunction(() => window.__ketasim.shown()?.current && window.__ketasim.shown().result.scenario.patient.weight_kg === 60, null, { timeout: 10000 });
+  const slid = await page.evaluate(() => window.__asked);
+  assert.deepEqual(slid.map((a) => a.w), [60]);
+  assert.ok(slid[0].t - t0 < 100, `slider run asked ${slid[0].t - t0} ms after`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('invalid inputs show an inline message next to the control and the page keeps working', async () => {
   const { page, context, errors } = await open();
   await page.fill('#weight', '0');

@@ -163,7 +163,7 @@ test('a bad value shows the engine error naming model_spec.params[…] beside it
 
   // text that is not a number: nothing runs, the row says so
   await page.fill(`#me-v-${cl}`, '');
-  assert.match(await row.locator('.err').innerText(), /type a number/);
+  await row.locator('.err').filter({ hasText: /type a number/ }).waitFor(); // once typing pauses (ui/typing.ts)
   await page.fill(`#me-v-${cl}`, String(3 * v));
   await equalsCli(page, 'CL tripled');
 

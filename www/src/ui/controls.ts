@@ -6,6 +6,7 @@ import type { PageState, View } from './state';
 import { badge } from './panel';
 import { bindRegimen, kindEdits, regimenShape, renderRegimen, targetEdits } from './regimen';
 import { duration } from './format';
+import { Typing } from './typing';
 
 export interface Meta {
   presets: Preset[];
@@ -22,6 +23,9 @@ export interface Handlers {
   edit(edits: [string, unknown][]): void;
   /** The text typed into the control of `path` is not a number (`null`: it is again). */
   formatError(path: string, message: string | null): void;
+  /** Typing into the box of `path` waits for a pause before it runs (`false`: it no longer
+   * waits): meanwhile the results shown are not of the inputs. */
+  waiting(path: string, on: boolean): void;
   route(route: string): void;
   model(model: string): void;
   /** Append a step of `kind` (the engine places it after the regimen's dosing). */
@@ -226,19 +230,32 @@ function parseNumber(h: Handlers, path: string, raw: string, whole = false): num
   return v;
 }
 
+/** Number boxes of the controls whose typing waits for a pause (ui/typing.ts). */
+const typing = new Typing();
+
 export function bindControls(meta: Meta, getState: () => PageState, h: Handlers): void {
   const root = document.querySelector('.controls') as HTMLElement;
+  typing.bind(root);
+  // what typing into the box `el` (of `path`) does, once typing pauses
+  const later = (el: Element, path: string, act: () => void) =>
+    typing.later(el, act, () => h.waiting(path, true), () => h.waiting(path, false));
   root.addEventListener('input', (ev) => {
     const el = ev.target as HTMLInputElement;
     const path = el.dataset.field ?? el.dataset.rangeFor;
     if (!path || el.tagName === 'SELECT') return;
     if (el.type === 'range') {
       const num = root.querySelector<HTMLInputElement>(`[data-field="${path}"]`);
-      if (num) num.value = el.value;
+      if (num) {
+        typing.drop(num); // the slider's value wins over what was being typed
+        num.value = el.value;
+      }
       h.formatError(path, null);
       h.edit([[path, Number(el.value)]]);
       return;
     }
+    later(el, path, () => typed(el, path));
+  });
+  const typed = (el: HTMLInputElement, path: string) => {
     // text a number box cannot hold ("--", "e") reads as empty: say so rather than default
     if (el.validity?.badInput) {
       h.formatError(path, `${path}: what is typed is not a number; type a number${el.dataset.optional ? ', or clear the box for the default' : ''}.`);
@@ -255,7 +272,7 @@ export function bindControls(meta: Meta, getState: () => PageState, h: Handlers)
     const range = root.querySelector<HTMLInputElement>(`[data-range-for="${path}"]`);
     if (range) range.value = String(v);
     h.edit([[path, v]]);
-  });
+  };
   root.addEventListener('change', (ev) => {
     const el = ev.target as HTMLSelectElement;
     const path = el.dataset.field;
@@ -280,11 +297,16 @@ export function bindControls(meta: Meta, getState: () => PageState, h: Handlers)
   });
   $('binding').addEventListener('input', (e) => {
     const el = e.target as HTMLInputElement;
-    const v = el.validity.badInput ? parseNumber(h, 'pd.binding.half_time_min', '?') : parseNumber(h, 'pd.binding.half_time_min', el.value);
-    if (v !== null) h.edit([['pd.binding', { kind: 'kinetic', half_time_min: v }]]);
+    later(el, 'pd.binding.half_time_min', () => {
+      const v = el.validity.badInput ? parseNumber(h, 'pd.binding.half_time_min', '?') : parseNumber(h, 'pd.binding.half_time_min', el.value);
+      if (v !== null) h.edit([['pd.binding', { kind: 'kinetic', half_time_min: v }]]);
+    });
   });
   $('pop-women').addEventListener('input', (e) => {
     const el = e.target as HTMLInputElement;
+    later(el, 'population.female_percent', () => women(el));
+  });
+  const women = (el: HTMLInputElement) => {
     const raw = el.value;
     if (el.validity.badInput) {
       h.formatError('population.female_percent', 'population.female_percent: what is typed is not a number; type a number, or clear the box for the patient’s sex.');
@@ -297,7 +319,7 @@ export function bindControls(meta: Meta, getState: () => PageState, h: Handlers)
     }
     const v = parseNumber(h, 'population.female_percent', raw);
     if (v !== null) h.edit([['population.female_percent', v]]);
-  });
+  };
   $('pop-on').addEventListener('change', (e) => h.view({ popOn: (e.target as HTMLInputElement).checked }));
   $('log-y').addEventListener('change', (e) => h.view({ logY: (e.target as HTMLInputElement).checked }));
   $('span').addEventListener('change', (e) => {

@@ -17,6 +17,7 @@ import { showMessage } from './errors';
 import { moment, num3 } from './format';
 import { badge, renderPanel } from './panel';
 import type { PageState } from './state';
+import { Typing } from './typing';
 
 /** What the page says wherever a user's model is named. */
 export const USER_LABEL = 'your model (USER values — not from a publication)';
@@ -40,6 +41,8 @@ export interface EditorHooks {
   panelExtra(): string;
   /** Whether the run on screen is of the current inputs. */
   current(): boolean;
+  /** Typing into the editor's box of `path` waits for a pause before it runs (ui/typing.ts). */
+  waiting(path: string, on: boolean): void;
 }
 
 const esc = (s: unknown) =>
@@ -159,6 +162,8 @@ function baseOf(meta: Meta, id: unknown): string | null {
 
 export class ModelEditor {
   private dlg!: HTMLDialogElement;
+  /** The editor's boxes whose typing waits for a pause. */
+  private typing = new Typing();
   private note!: HTMLElement;
   /** The description being edited (a copy; the scenario gets a copy of it on each apply). */
   private draft: ModelSpec | null = null;
@@ -214,7 +219,14 @@ export class ModelEditor {
         this.applyJson();
       }
     });
-    this.dlg.addEventListener('input', (e) => this.onInput(e.target as HTMLElement));
+    // typing runs once it pauses (Enter, leaving the box: at once), as in the page's controls
+    this.typing.bind(this.dlg);
+    this.dlg.addEventListener('input', (e) => {
+      const el = e.target as HTMLElement;
+      if (el.id === 'me-json') return this.onInput(el);
+      const path = el.id === 'me-name' ? 'model_spec.name' : `model_spec.row${(el as HTMLInputElement).dataset.row ?? ''}`;
+      this.typing.later(el, () => this.onInput(el), () => this.h.waiting(path, true), () => this.h.waiting(path, false));
+    });
     this.dlg.addEventListener('click', (e) => {
       const b = (e.target as HTMLElement).closest<HTMLButtonElement>('button[data-me]');
       if (!b) return;
