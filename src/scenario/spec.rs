@@ -537,7 +537,7 @@ impl Method {
     /// Its name for people.
     pub fn label(self) -> &'static str {
         match self {
-            Method::Auto => "Automatic (exact)",
+            Method::Auto => "Automatic",
             Method::Exact => "Exact propagator",
             Method::ExactKinetic => "Exact + implicit for binding",
             Method::Dopri5 => "Dopri5 (independent check)",
