@@ -17,6 +17,7 @@
 
 use crate::error::{Error, Result};
 use crate::model::{ModelSpec, Route};
+use crate::pd::DrugForm;
 use crate::scenario::{DoseItem, DoseKind, Scenario};
 use serde::Serialize;
 use ts_rs::TS;
@@ -288,6 +289,27 @@ fn article(word: &str) -> String {
 pub fn with_model(sc: &Scenario, model_id: &str) -> Result<Adapted> {
     let model = crate::models::get(model_id)?;
     let from = sc.model_spec()?;
+    let mut a = regimen_on(sc, from, model)?;
+    // the same mg of another drug: say so (esketamine is about twice as potent at the NMDA
+    // receptor as the racemate, see the PD table)
+    let (was, is) = (DrugForm::of(from), DrugForm::of(model));
+    if was != is {
+        let why = format!(
+            "the drug changes from {} to {}, mg for mg",
+            was.name(),
+            is.name()
+        );
+        a.note = Some(match a.note {
+            Some(n) => format!("{n}; {why}"),
+            None => why,
+        });
+    }
+    Ok(a)
+}
+
+/// [`with_model`]'s regimen on `model`, and the note on the route, without the drug's.
+fn regimen_on(sc: &Scenario, from: &ModelSpec, model: &ModelSpec) -> Result<Adapted> {
+    let model_id = &*model.id;
     let mut on = sc.clone();
     on.model = model.id.to_string();
     on.model_spec = None;

@@ -469,6 +469,14 @@ pub enum DrugForm {
 }
 
 impl DrugForm {
+    /// Its name in a sentence.
+    pub fn name(self) -> &'static str {
+        match self {
+            DrugForm::Racemic => "racemic ketamine",
+            DrugForm::S => "esketamine (S-ketamine)",
+        }
+    }
+
     /// The drug form of `model`: racemic when its readout is a racemate (one racemic analyte,
     /// or S and R together), S-ketamine when its administered drug is S-ketamine alone.
     pub fn of(model: &ModelSpec) -> DrugForm {

@@ -217,3 +217,34 @@ fn a_spray_on_a_model_without_a_nasal_route_gives_what_the_devices_gave_the_circ
     assert_eq!(b.regimen[0].devices, Some(3));
     assert!(b.note.unwrap().contains("capped at 3 devices"));
 }
+
+#[test]
+fn a_model_of_another_drug_form_says_the_drug_changes() {
+    // Spravato (esketamine) on Domino 1982 (racemic ketamine) is the same mg of another drug:
+    // the note says so, for every preset and model whose drug forms differ, and only then
+    use ketasim::pd::DrugForm;
+    let mut changes = 0;
+    for p in ketasim::presets::all() {
+        let from = DrugForm::of(p.scenario.model_spec().unwrap());
+        for m in ketasim::models::all() {
+            let a = ketasim::edit::with_model(&p.scenario, &m.id).unwrap();
+            let note = a.note.unwrap_or_default();
+            let differs = from != DrugForm::of(m);
+            assert_eq!(
+                note.contains("the drug changes"),
+                differs,
+                "{} on {}: {note}",
+                p.id,
+                m.id
+            );
+            if differs {
+                changes += 1;
+                assert!(
+                    note.contains(from.name()) && note.contains(DrugForm::of(m).name()),
+                    "{note}"
+                );
+            }
+        }
+    }
+    assert!(changes > 10, "{changes}");
+}
