@@ -488,6 +488,29 @@ test('the diagram’s text is readable on a phone (390×844) and larger in lectu
   assert.deepEqual(errors, []);
 });
 
+test('lecture mode on a 1280×720 projector: the diagram scene shows the whole diagram on the screen, text at least 12 px', async (t) => {
+  const l = wasm.lecture();
+  const scene = l.scenes.findIndex((s) => s.highlight.includes('diagram'));
+  const hash = '#l=' + Buffer.from(JSON.stringify({ lecture: l, scene })).toString('base64url');
+  const { page, context, errors } = await open(hash, { width: 1280, height: 720 });
+  t.after(() => context.close());
+  await page.waitForFunction((k) => window.__ketasimLecture.active() && window.__ketasimLecture.scene() === k, scene);
+  await page.waitForFunction(() => window.__ketasimLecture.diagram().time() !== null && !document.getElementById('diagram-panel').classList.contains('stale'), null, { timeout: 20000 });
+  await page.waitForTimeout(300);
+  const size = await diagramSize(page);
+  const box = await page.evaluate(() => {
+    const r = document.querySelector('#diagram-panel svg.dia').getBoundingClientRect();
+    return { top: r.top, bottom: r.bottom, right: r.right, scrollY };
+  });
+  measured.diagramLecture1280 = { ...size, ...box };
+  await page.screenshot({ path: join(ARTIFACTS, 'lecture-diagram-1280x720.png') });
+  assert.ok(size.fontPx >= 12 - 1e-6, `diagram text ${size.fontPx} px`);
+  assert.equal(box.scrollY, 0, 'the scene is not scrolled');
+  assert.ok(box.bottom <= size.innerHeight + 1, `the diagram ends at ${box.bottom} px on a ${size.innerHeight} px screen`);
+  assert.ok(size.scroll <= size.client + 1, `no sideways scrolling (${size.scroll} in ${size.client})`);
+  assert.deepEqual(errors, []);
+});
+
 test('lecture mode: the names of the shaded spans are drawn after the grid, on a halo (no grid line crosses them)', async (t) => {
   const l = wasm.lecture();
   const scene = l.scenes.findIndex((s) => s.highlight.includes('dose'));

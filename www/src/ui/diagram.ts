@@ -437,6 +437,8 @@ export class DiagramPanel {
    * are tried in order (the page's usual look first, then ever narrower ones), each
    * top-to-bottom and (unstacked) left-to-right. Chosen: from the first variant that has one, the
    * layout wholly in view (the panel's width, the room's height) with the larger text; else,
+   * in a lecture, the same at the page's MIN_PX (the whole diagram on the screen matters more
+   * there than text larger than the page's); else,
    * from the first that has one, the layout that fits the width, as short as readable text
    * allows (the rest is further down the page: a long chain of compartments, Simons 2022);
    * else, where no layout is that narrow (a phone), the narrowest of those that fit the room's
@@ -488,6 +490,15 @@ export class DiagramPanel {
     if (c) {
       c.L.scale = fit(c.L);
       return c;
+    }
+    // a lecture: wholly in view at the page's readable text rather than larger text with part
+    // of it off the screen (a 1280×720 projector, where the lecture's text is the page's size)
+    if (this.compact) {
+      c = first((L) => fit(L) * F >= MIN_PX, (L) => fit(L) - L.height / 1e6);
+      if (c) {
+        c.L.scale = fit(c.L);
+        return c;
+      }
     }
     // the whole width at readable text, taller than the room
     c = first((L) => fitW(L) >= legible, (L) => -H(L));
