@@ -290,8 +290,8 @@ pub fn with_model(sc: &Scenario, model_id: &str) -> Result<Adapted> {
     let model = crate::models::get(model_id)?;
     let from = sc.model_spec()?;
     let mut a = regimen_on(sc, from, model)?;
-    // the same mg of another drug: say so (esketamine is about twice as potent at the NMDA
-    // receptor as the racemate, see the PD table)
+    // the same mg of another drug: say so (esketamine binds the NMDA receptor more tightly than
+    // the racemate: the PD table's Ki)
     let (was, is) = (DrugForm::of(from), DrugForm::of(model));
     if was != is {
         let why = format!(
